@@ -1,0 +1,128 @@
+"""`cs-assistant`: the command line, a thin shell over the library.
+
+Each subcommand parses its flags, calls one library function and prints its result;
+errors become one line on stderr and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from data.paths import WAREHOUSE_ENV, resolve_warehouse
+
+
+class CliError(Exception):
+    """An error the user can fix; printed as one line, exit code 2."""
+
+
+def _warehouse_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--warehouse",
+        metavar="PATH",
+        help=f"DuckDB warehouse file (default: ${WAREHOUSE_ENV}, else data/warehouse.duckdb)",
+    )
+
+
+def _cmd_data_generate(args: argparse.Namespace) -> int:
+    from data.generate import SCALES, generate_warehouse, is_current
+
+    out = resolve_warehouse(args.out)
+    if args.if_stale and is_current(out, scale=args.scale, seed=args.seed):
+        print(f"{out} is up to date (scale {args.scale}, seed {args.seed}); not rebuilt.")
+        return 0
+    if args.scale not in SCALES:
+        raise CliError(f"unknown scale {args.scale!r}; choose one of {', '.join(SCALES)}")
+    report = generate_warehouse(out, scale=args.scale, seed=args.seed, progress=not args.quiet)
+    print(report.summary())
+    return 0
+
+
+def _cmd_data_load(args: argparse.Namespace) -> int:
+    from data.load import load_warehouse
+
+    report = load_warehouse(args.source, resolve_warehouse(args.out), replace=args.replace)
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+def _cmd_data_check(args: argparse.Namespace) -> int:
+    from data.check import check_warehouse
+
+    path = resolve_warehouse(args.path or args.warehouse)
+    problems = check_warehouse(path)
+    for problem in problems:
+        print(problem.line())
+    if problems:
+        print(f"{len(problems)} problem(s) found in {path}.", file=sys.stderr)
+        return 1
+    print(f"{path} satisfies the warehouse contract.")
+    return 0
+
+
+def _cmd_chat(args: argparse.Namespace) -> int:
+    # Placeholder until the chat app lands: show what the assistant will answer over.
+    from data.summary import warehouse_summary
+
+    print(warehouse_summary(resolve_warehouse(args.warehouse)))
+    print("The chat app is not built yet; this is the warehouse it will answer questions about.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cs-assistant",
+        description="Ask plain-English questions about customer-success metrics.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    data = commands.add_parser("data", help="build, load and check the warehouse")
+    data_commands = data.add_subparsers(dest="data_command", required=True, metavar="ACTION")
+
+    generate = data_commands.add_parser("generate", help="write a synthetic CS warehouse")
+    generate.add_argument("--scale", default="demo", help="small, demo or large (default: demo)")
+    generate.add_argument("--seed", type=int, default=42, help="random seed (default: 42)")
+    generate.add_argument("--out", metavar="PATH", help="DuckDB file to write (default: the warehouse path)")
+    generate.add_argument(
+        "--if-stale",
+        action="store_true",
+        help="skip the build when the file already holds this generator version, scale and seed",
+    )
+    generate.add_argument("--quiet", action="store_true", help="no progress bar")
+    generate.set_defaults(func=_cmd_data_generate)
+
+    load = data_commands.add_parser("load", help="build a warehouse from CSV or Parquet files")
+    load.add_argument("--from", dest="source", required=True, metavar="DIR",
+                      help="folder of <table>.csv or <table>.parquet files named after the contract tables")
+    load.add_argument("--out", metavar="PATH", help="DuckDB file to write (default: the warehouse path)")
+    load.add_argument("--replace", action="store_true", help="overwrite an existing file")
+    load.set_defaults(func=_cmd_data_load)
+
+    check = data_commands.add_parser("check", help="validate a warehouse against the contract")
+    check.add_argument("path", nargs="?", help="DuckDB file to check (default: the warehouse path)")
+    _warehouse_flag(check)
+    check.set_defaults(func=_cmd_data_check)
+
+    chat = commands.add_parser("chat", help="start the chat app")
+    _warehouse_flag(chat)
+    chat.set_defaults(func=_cmd_chat)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CliError as error:
+        print(f"cs-assistant: {error}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as error:
+        print(f"cs-assistant: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
