@@ -1,0 +1,378 @@
+"""Check any DuckDB file against the warehouse contract, and report every problem at once.
+
+The file is opened read-only: checking never changes it. Validation is a list of small
+rules (dbt-semantic-interfaces style); each takes the opened warehouse and returns its
+problems, so a user sees all of them in one run. Each rule runs one aggregate query per
+table it looks at, and finds its example row with `min(...) FILTER (WHERE ...)` in the
+same scan, so a check stays a few full scans even on a table of tens of millions of rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+
+import duckdb
+
+from data import contract
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a warehouse: where (table.column or file) and what, with an example."""
+
+    where: str
+    message: str
+
+    def line(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+class WarehouseUnreadable(Exception):
+    """The path is not a DuckDB file that can be opened read-only."""
+
+
+def at(table: str, columns: Iterable[str] = ()) -> str:
+    """How a problem names its place: `table`, `table.column` or `table (a, b)`."""
+    columns = tuple(columns)
+    if not columns:
+        return table
+    if len(columns) == 1:
+        return f"{table}.{columns[0]}"
+    return f"{table} ({', '.join(columns)})"
+
+
+def open_read_only(path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
+    """Open a DuckDB file read-only, or raise WarehouseUnreadable with a one-line reason."""
+    path = Path(path)
+    if not path.exists():
+        raise WarehouseUnreadable(f"{path} does not exist")
+    if not path.is_file():
+        raise WarehouseUnreadable(f"{path} is not a file")
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as error:
+        reason = str(error).splitlines()[0]
+        raise WarehouseUnreadable(f"{path} cannot be opened as a DuckDB database ({reason})") from None
+
+
+# Closed sets the metrics depend on: a renewal rate needs `renewed`, NPS needs `nps`, TTV needs
+# `first_value`, open tickets need `resolved`, CAC/CRC need the departments. Labels a team
+# chooses for itself (segment, industry, region, plan, channel, category, team, service
+# model) are learnt from the data and not checked. tests/test_contract.py compares these
+# sets with the contract document.
+CLOSED_SETS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("users", "role"): ("admin", "member", "viewer", "executive"),
+    ("tickets", "priority"): ("low", "normal", "high", "urgent"),
+    ("tickets", "status"): ("open", "pending", "resolved"),
+    ("survey_responses", "survey_type"): ("nps", "csat", "ces"),
+    ("survey_responses", "touchpoint"): ("relationship", "onboarding", "support", "qbr", "training"),
+    ("renewals", "outcome"): ("renewed", "churned", "pending"),
+    ("onboarding_milestones", "milestone"): ("kickoff", "admin_setup", "integration", "training", "first_value"),
+    ("meetings", "meeting_type"): ("qbr", "check-in", "training", "executive-review"),
+    ("spend_monthly", "department"): ("customer_success", "sales", "marketing"),
+}
+
+# Score scale of each survey type (inclusive), from the contract.
+SURVEY_SCALES: dict[str, tuple[int, int]] = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
+
+# The grain of the tables without a primary key, as the contract states it: at most one row each.
+GRAINS: dict[str, tuple[str, ...]] = {
+    "account_mrr_monthly": ("account_id", "month"),
+    "user_activity_daily": ("user_id", "activity_date"),
+    "feature_usage_daily": ("account_id", "user_id", "activity_date", "feature"),
+    "health_scores_weekly": ("account_id", "week_start"),
+    "onboarding_milestones": ("account_id", "milestone"),
+    "spend_monthly": ("month", "department"),
+}
+
+# Types a user's own DuckDB file may use in place of the contract's, because every query
+# gives the same answer on them: any signed integer width holds the same whole numbers, and
+# any DECIMAL with two decimal places holds the same cents (DuckDB widens sums to
+# DECIMAL(38,2) either way). FLOAT for DOUBLE, DOUBLE for money, or TIMESTAMP WITH TIME
+# ZONE for TIMESTAMP would change answers (rounding, session time zone) and are refused.
+_INTEGER_TYPES = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT"})
+
+
+def type_is_compatible(actual: str, expected: str) -> bool:
+    """Whether a column of type `actual` answers every query as the contract's `expected` would."""
+    if actual == expected:
+        return True
+    if expected in _INTEGER_TYPES:
+        return actual in _INTEGER_TYPES
+    if expected.startswith("DECIMAL("):
+        return actual.startswith("DECIMAL(") and actual.endswith(",2)")
+    return False
+
+
+@dataclass
+class Warehouse:
+    """An open warehouse and the tables and column types it actually has."""
+
+    con: duckdb.DuckDBPyConnection
+
+    @cached_property
+    def columns(self) -> dict[str, dict[str, str]]:
+        """table → column → DuckDB type, names lower-cased (DuckDB resolves them case-insensitively)."""
+        rows = self.con.execute(
+            "SELECT lower(table_name), lower(column_name), data_type FROM information_schema.columns "
+            "WHERE table_catalog = current_database() AND table_schema = 'main' "
+            "ORDER BY table_name, ordinal_position"
+        ).fetchall()
+        found: dict[str, dict[str, str]] = {}
+        for table, column, data_type in rows:
+            found.setdefault(table, {})[column] = data_type
+        return found
+
+    def usable(self, table: str, *columns: str) -> bool:
+        """The table exists and has these columns with contract-compatible types."""
+        have = self.columns.get(table)
+        if have is None:
+            return False
+        spec = contract.table(table)
+        return all(c in have and type_is_compatible(have[c], spec.column(c).type) for c in columns)
+
+    def key(self, table: str) -> tuple[str, ...]:
+        """The columns that identify a row of `table`, for showing an example of it."""
+        spec = contract.table(table)
+        key = (spec.primary_key,) if spec.primary_key else GRAINS.get(table, ())
+        return tuple(c for c in key if c in self.columns.get(table, {}))
+
+
+# --- formatting ---------------------------------------------------------------------------
+
+
+def format_value(value: object) -> str:
+    """A value as a user would type it: 'A0042', 2025-03-01, -10.00, NULL."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, Decimal, bool, int, float)):
+        return str(value)
+    return repr(value)
+
+
+def format_row(row: dict) -> str:
+    return ", ".join(f"{name}={format_value(value)}" for name, value in row.items())
+
+
+def _rows(n: int) -> str:
+    return f"{n:,} row" if n == 1 else f"{n:,} rows"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _struct(columns: Iterable[str]) -> str:
+    return "struct_pack(" + ", ".join(f"{_ident(c)} := {_ident(c)}" for c in dict.fromkeys(columns)) + ")"
+
+
+def _sql_list(values: Iterable[str]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+# --- the one query shape most rules share ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowTest:
+    """Rows of a table that break a rule: `where` is true for a bad row."""
+
+    columns: tuple[str, ...]  # where the problem is reported; also shown in the example
+    where: str
+    message: str  # completes "N rows ...", e.g. "with non-positive MRR"
+
+
+def failing_rows(wh: Warehouse, table: str, tests: list[RowTest]) -> list[Problem]:
+    """Run all tests on `table` in one scan; a problem per failing test, with its first bad row."""
+    if not tests:
+        return []
+    select = []
+    for test in tests:
+        example = _struct(wh.key(table) + test.columns)
+        select.append(f"count(*) FILTER (WHERE {test.where})")
+        select.append(f"min({example}) FILTER (WHERE {test.where})")
+    counts = wh.con.execute(f"SELECT {', '.join(select)} FROM {_ident(table)}").fetchone()
+    problems = []
+    for i, test in enumerate(tests):
+        n, example = counts[2 * i], counts[2 * i + 1]
+        if n:
+            problems.append(Problem(at(table, test.columns), f"{_rows(n)} {test.message}, e.g. {format_row(example)}"))
+    return problems
+
+
+def _per_table(wh: Warehouse, tests: Iterable[tuple[str, RowTest]]) -> list[Problem]:
+    by_table: dict[str, list[RowTest]] = {}
+    for table, test in tests:
+        by_table.setdefault(table, []).append(test)
+    return [p for table, table_tests in by_table.items() for p in failing_rows(wh, table, table_tests)]
+
+
+# --- the rules --------------------------------------------------------------------------------
+
+Rule = Callable[[Warehouse], list[Problem]]
+
+
+def missing_tables(wh: Warehouse) -> list[Problem]:
+    return [Problem(name, "table is missing") for name in contract.tables() if name not in wh.columns]
+
+
+def missing_columns(wh: Warehouse) -> list[Problem]:
+    return [
+        Problem(at(t.name, [c.name]), "column is missing")
+        for t in contract.tables().values()
+        if t.name in wh.columns
+        for c in t.columns
+        if c.name not in wh.columns[t.name]
+    ]
+
+
+def wrong_types(wh: Warehouse) -> list[Problem]:
+    problems = []
+    for t in contract.tables().values():
+        have = wh.columns.get(t.name, {})
+        for c in t.columns:
+            if c.name in have and not type_is_compatible(have[c.name], c.type):
+                problems.append(Problem(at(t.name, [c.name]), f"type is {have[c.name]}, the contract says {c.type}"))
+    return problems
+
+
+def nulls_in_required_columns(wh: Warehouse) -> list[Problem]:
+    return _per_table(wh, [
+        (t.name, RowTest((c.name,), f"{_ident(c.name)} IS NULL", "with NULL"))
+        for t in contract.tables().values()
+        for c in t.columns
+        if not c.nullable and wh.usable(t.name, c.name)
+    ])
+
+
+def duplicate_keys(wh: Warehouse) -> list[Problem]:
+    """Primary keys, UNIQUE columns and the stated grains of the other tables."""
+    keys = [(t.name, (t.primary_key,)) for t in contract.tables().values() if t.primary_key]
+    keys += [(t.name, (c,)) for t in contract.tables().values() for c in t.unique]
+    keys += list(GRAINS.items())
+    problems = []
+    for table, columns in keys:
+        if not wh.usable(table, *columns):
+            continue
+        cols = ", ".join(_ident(c) for c in columns)
+        n_keys, n_rows, example = wh.con.execute(
+            f"SELECT count(*), sum(n), min({_struct(columns)}) FROM "
+            f"(SELECT {cols}, count(*) AS n FROM {_ident(table)} GROUP BY {cols} HAVING count(*) > 1)"
+        ).fetchone()
+        if n_keys:
+            what = "value" if len(columns) == 1 else "key"
+            problems.append(Problem(
+                at(table, columns),
+                f"{n_keys:,} duplicate {what}{'s' if n_keys != 1 else ''} over {_rows(n_rows)}, e.g. {format_row(example)}",
+            ))
+    return problems
+
+
+def orphan_foreign_keys(wh: Warehouse) -> list[Problem]:
+    problems = []
+    for fk in contract.FOREIGN_KEYS:
+        if not (wh.usable(fk.table, fk.column) and wh.usable(fk.ref_table, fk.ref_column)):
+            continue
+        child, col, ref = _ident(fk.table), _ident(fk.column), _ident(fk.ref_column)
+        n, example = wh.con.execute(
+            f"SELECT count(*), min({_struct(wh.key(fk.table) + (fk.column,))}) FROM {child} "
+            f"WHERE {col} IS NOT NULL AND NOT EXISTS "
+            f"(SELECT 1 FROM {_ident(fk.ref_table)} AS r WHERE r.{ref} = {child}.{col})"
+        ).fetchone()
+        if n:
+            problems.append(Problem(
+                at(fk.table, [fk.column]),
+                f"{_rows(n)} with no matching {fk.ref_table}.{fk.ref_column}, e.g. {format_row(example)}",
+            ))
+    return problems
+
+
+def value_rules(wh: Warehouse) -> list[Problem]:
+    """Row-level rules on values: amounts, calendar alignment, ranges, closed sets, ticket logic."""
+    tests: list[tuple[str, RowTest]] = []
+
+    def add(table: str, columns: tuple[str, ...], where: str, message: str) -> None:
+        if wh.usable(table, *columns):
+            tests.append((table, RowTest(columns, where, message)))
+
+    add("account_mrr_monthly", ("mrr",), "mrr <= 0", "with non-positive MRR")
+    for t in contract.tables().values():
+        for c in t.columns:
+            if c.name == "month" and c.type == "DATE":
+                add(t.name, (c.name,), "day(month) <> 1", "not on the first day of the month")
+    add("health_scores_weekly", ("week_start",), "isodow(week_start) <> 1", "with a week_start that is not a Monday")
+    for c in contract.table("health_scores_weekly").columns:
+        if c.type == "DOUBLE":
+            add("health_scores_weekly", (c.name,), f"NOT ({_ident(c.name)} BETWEEN 0 AND 100)", "outside 0-100")
+    scale_ok = " ".join(f"WHEN '{kind}' THEN score BETWEEN {lo} AND {hi}" for kind, (lo, hi) in SURVEY_SCALES.items())
+    add("survey_responses", ("survey_type", "score"), f"NOT (CASE survey_type {scale_ok} ELSE true END)",
+        "with a score outside its survey type's scale (" +
+        ", ".join(f"{kind} {lo}-{hi}" for kind, (lo, hi) in SURVEY_SCALES.items()) + ")")
+    for (table, column), allowed in CLOSED_SETS.items():
+        add(table, (column,), f"{_ident(column)} NOT IN ({_sql_list(allowed)})", f"outside {', '.join(allowed)}")
+    add("tickets", ("status", "contacts_to_resolve"), "status = 'resolved' AND contacts_to_resolve IS NULL",
+        "resolved with NULL contacts_to_resolve")
+    add("tickets", ("contacts_to_resolve",), "contacts_to_resolve < 1", "with contacts_to_resolve below 1")
+    for later in ("first_response_at", "resolved_at"):
+        add("tickets", ("opened_at", later), f"{later} < opened_at", f"with {later} before opened_at")
+    return _per_table(wh, tests)
+
+
+def as_of_date(wh: Warehouse) -> list[Problem]:
+    if not wh.usable("warehouse_meta", "key", "value"):
+        return []
+    values = [v for (v,) in wh.con.execute("SELECT value FROM warehouse_meta WHERE key = 'as_of_date'").fetchall()]
+    where = at("warehouse_meta", ["as_of_date"])
+    if not values:
+        return [Problem(where, "no row with key 'as_of_date'; add one holding the last complete day of data, "
+                               "e.g. key='as_of_date', value='2026-10-31'")]
+    return [
+        Problem(where, f"as_of_date {format_value(v)} is not a date; write it as YYYY-MM-DD")
+        for v in values
+        if _parse_date(v) is None
+    ]
+
+
+def _parse_date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text.strip()) if text else None
+    except ValueError:
+        return None
+
+
+RULES: tuple[Rule, ...] = (
+    missing_tables,
+    missing_columns,
+    wrong_types,
+    nulls_in_required_columns,
+    duplicate_keys,
+    orphan_foreign_keys,
+    value_rules,
+    as_of_date,
+)
+
+
+def check_connection(con: duckdb.DuckDBPyConnection) -> list[Problem]:
+    """Every contract problem in an open warehouse, rule by rule."""
+    wh = Warehouse(con)
+    return [problem for rule in RULES for problem in rule(wh)]
+
+
+def check_warehouse(path: str | os.PathLike) -> list[Problem]:
+    """Every contract problem in the DuckDB file at `path`; an unreadable file is one problem."""
+    try:
+        con = open_read_only(path)
+    except WarehouseUnreadable as error:
+        return [Problem(str(path), str(error).removeprefix(f"{path} "))]
+    with con:
+        return check_connection(con)
