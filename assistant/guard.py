@@ -1,0 +1,498 @@
+"""The SQL guard: decide whether one statement may run, and make it safe to run.
+
+Pure functions over sqlglot ASTs in the DuckDB dialect. `check_sql` accepts exactly one
+read-only SELECT (WITH, UNION and friends included) over an allowlist of relations and
+refuses everything else with a reason a person can read. It never raises for bad input:
+every outcome is a `Verdict`. The runner opens DuckDB hardened as well; the guard is the
+first wall, not the only one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
+from functools import cache
+
+import sqlglot
+from rapidfuzz import process
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+from sqlglot.optimizer.qualify import qualify
+
+from data import contract
+
+DEFAULT_ROW_LIMIT = 10_000
+# Products of relations (or generated series) above this many rows are refused as unbounded.
+DEFAULT_MAX_ROWS = 50_000_000
+# Size assumed for a relation whose row count the policy does not know: large, to stay safe.
+UNKNOWN_ROWS = 1_000_000
+MAX_SQL_CHARS = 100_000
+MAX_LITERAL_CHARS = 10_000
+MAX_NUMBER_DIGITS = 38  # DECIMAL's widest precision
+MAX_REPEAT = 1_000_000
+MAX_DEPTH = 120  # deeper trees are an attack, and would exhaust the generator's recursion
+
+_FILE_READERS = ("read_", "parquet_", "iceberg_", "delta_", "sqlite_", "postgres_", "mysql_")
+_FILE_READER_NAMES = frozenset({"glob", "sniff_csv", "csv_scan", "parquet_scan", "arrow_scan", "load_aws_credentials"})
+_CATALOGUE_PREFIXES = ("duckdb_", "pragma_", "pg_")
+_CATALOGUE_SCHEMAS = frozenset({"information_schema", "pg_catalog"})
+_CATALOGUE_TABLES = frozenset({"sqlite_master", "sqlite_schema", "sqlite_temp_master"})
+_STRING_SQL = frozenset({"query", "query_table", "json_execute_serialized_sql", "json_deserialize_sql"})
+_SESSION_STATE = frozenset(
+    {"current_setting", "getenv", "getvariable", "which_secret", "checkpoint", "force_checkpoint",
+     "nextval", "currval", "setseed", "enable_logging", "disable_logging", "truncate_duckdb_logs"}
+)
+
+# Statement kinds a person recognises, for the refusal sentence.
+_STATEMENT_WORDS: tuple[tuple[type[exp.Expression], str], ...] = (
+    (exp.Insert, "INSERT changes data"),
+    (exp.Update, "UPDATE changes data"),
+    (exp.Delete, "DELETE changes data"),
+    (exp.Merge, "MERGE changes data"),
+    (exp.Create, "CREATE changes the database"),
+    (exp.Drop, "DROP changes the database"),
+    (exp.Alter, "ALTER changes the database"),
+    (exp.Copy, "COPY reads or writes files"),
+    (exp.Attach, "ATTACH opens another database"),
+    (exp.Detach, "DETACH closes a database"),
+    (exp.Install, "INSTALL adds extensions"),
+    (exp.Pragma, "PRAGMA reads or changes settings"),
+    (exp.Set, "SET changes settings"),
+    (exp.Use, "USE switches the database"),
+    (exp.Transaction, "transactions are not needed to read"),
+    (exp.Commit, "transactions are not needed to read"),
+    (exp.Rollback, "transactions are not needed to read"),
+    (exp.Describe, "DESCRIBE reads the catalogue"),
+    (exp.Summarize, "SUMMARIZE is not a SELECT"),
+)
+
+
+class _Refusal(Exception):
+    """Internal: unwinds the checks to `check_expression`, which turns it into a Verdict."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The guard's answer: the accepted SQL with notes, or a refusal with its reason."""
+
+    accepted: bool
+    sql: str | None = None
+    expression: exp.Query | None = None
+    notes: tuple[str, ...] = ()
+    reason: str = ""  # one sentence a CSM understands
+    detail: str = ""  # technical detail for an analyst
+    relations: frozenset[str] = frozenset()
+
+    @classmethod
+    def refuse(cls, reason: str, detail: str = "") -> Verdict:
+        return cls(accepted=False, reason=reason, detail=detail)
+
+
+@cache
+def contract_relations() -> dict[str, tuple[str, ...]]:
+    """The default allowlist: every contract table and its columns."""
+    return {name: table.column_names for name, table in contract.tables().items()}
+
+
+@dataclass(frozen=True)
+class GuardPolicy:
+    """What the guard allows. `relations` maps a relation name to its columns."""
+
+    relations: Mapping[str, Collection[str]] = field(default_factory=contract_relations)
+    row_limit: int = DEFAULT_ROW_LIMIT
+    table_rows: Mapping[str, int] = field(default_factory=dict)  # estimated sizes, by relation
+    max_rows: int | None = DEFAULT_MAX_ROWS  # None: no size check (tests of the timeout use it)
+
+    def __post_init__(self) -> None:
+        # DuckDB resolves names case-insensitively, quoted or not; so does the guard.
+        object.__setattr__(self, "relations", {k.lower(): tuple(c.lower() for c in v) for k, v in self.relations.items()})
+        object.__setattr__(self, "table_rows", {k.lower(): v for k, v in self.table_rows.items()})
+
+    def with_relations(self, extra: Mapping[str, Collection[str]]) -> GuardPolicy:
+        """This policy with more relations allowed (the semantic layer adds its views)."""
+        return replace(self, relations={**self.relations, **extra})
+
+
+def check_sql(sql: object, policy: GuardPolicy | None = None) -> Verdict:
+    """Accept exactly one read-only SELECT over allowed relations, or say why not."""
+    if not isinstance(sql, str) or not sql.strip():
+        return Verdict.refuse("There is no SQL statement to run.", f"got {type(sql).__name__} {sql!r:.40}")
+    if len(sql) > MAX_SQL_CHARS:
+        return Verdict.refuse("The query is too long to check.", f"{len(sql)} characters; the limit is {MAX_SQL_CHARS}")
+    try:
+        parsed = sqlglot.parse(sql, read="duckdb")
+    except RecursionError:
+        return Verdict.refuse("The query is nested too deeply to check.", "parser recursion limit reached")
+    except (SqlglotError, ValueError) as error:
+        return Verdict.refuse("The query could not be read as DuckDB SQL.", _one_line(error))
+    statements = [s for s in parsed if s is not None and not isinstance(s, exp.Semicolon)]
+    if not statements:
+        return Verdict.refuse("There is no SQL statement to run.", "only comments or semicolons")
+    if len(statements) > 1:
+        kinds = ", ".join(_statement_kind(s) for s in statements)
+        return Verdict.refuse(
+            f"Only one statement can run at a time; this text holds {len(statements)}.", f"statements: {kinds}"
+        )
+    return check_expression(statements[0], policy)
+
+
+def check_expression(expression: exp.Expression, policy: GuardPolicy | None = None) -> Verdict:
+    """`check_sql` for a statement that is already an AST (e.g. a compiled semantic query).
+
+    The expression is not modified; the accepted one is a checked copy with a LIMIT.
+    """
+    policy = policy or GuardPolicy()
+    try:
+        if not isinstance(expression, exp.Query):
+            raise _Refusal(_statement_refusal(expression), f"statement type {type(expression).__name__}")
+        query = expression.copy()
+        _check_depth(query)
+        _check_nodes(query, policy)
+        relations = _resolve_tables(query, policy)
+        _check_sizes(query, policy)
+        _check_columns(query, policy, relations)
+        notes = _apply_limit(query, policy.row_limit)
+        return Verdict(True, sql=query.sql(dialect="duckdb"), expression=query, notes=notes, relations=frozenset(relations))
+    except _Refusal as refusal:
+        return Verdict.refuse(refusal.reason, refusal.detail)
+    except RecursionError:
+        return Verdict.refuse("The query is nested too deeply to check.", "recursion limit reached while checking")
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())[:300]
+
+
+def _statement_kind(statement: exp.Expression) -> str:
+    if isinstance(statement, exp.Command):
+        return str(statement.this).upper()
+    return type(statement).__name__.upper()
+
+
+def _statement_refusal(statement: exp.Expression) -> str:
+    for kind, words in _STATEMENT_WORDS:
+        if isinstance(statement, kind):
+            return f"Only read-only SELECT queries can run; {words}."
+    return f"Only read-only SELECT queries can run; this is a {_statement_kind(statement)} statement."
+
+
+def _check_depth(query: exp.Expression) -> None:
+    stack = [(query, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise _Refusal("The query is nested too deeply to check.", f"expression depth exceeds {MAX_DEPTH}")
+        stack.extend((child, depth + 1) for child in node.iter_expressions())
+
+
+def _function_name(func: exp.Func) -> str:
+    return (func.name if isinstance(func, exp.Anonymous) else func.sql_name()).lower()
+
+
+def _check_function(func: exp.Func, policy: GuardPolicy) -> None:
+    name = _function_name(func)
+    if name.startswith(_FILE_READERS) or name in _FILE_READER_NAMES:
+        raise _Refusal(f"Reading files or URLs is not allowed ({name}).", f"function {name}()")
+    if name.startswith(_CATALOGUE_PREFIXES):
+        raise _Refusal(f"The system catalogue is not open to questions ({name}).", f"function {name}()")
+    if name in _STRING_SQL:
+        raise _Refusal(f"Running SQL from a string is not allowed ({name}).", f"function {name}() bypasses the guard")
+    if name in _SESSION_STATE:
+        raise _Refusal(f"Reading or changing the session's settings is not allowed ({name}).", f"function {name}()")
+    if isinstance(func, exp.Repeat) and _literal_int(func.args.get("times"), 0) > MAX_REPEAT:
+        raise _Refusal("The query builds a value too large to return.", f"repeat() over {MAX_REPEAT} times")
+    if isinstance(func, exp.GenerateSeries) and policy.max_rows is not None:
+        size = _series_size(func)
+        if size is not None and size > policy.max_rows:
+            raise _Refusal("The query would generate too many rows to run.", f"series of {size:,} rows")
+
+
+def _check_nodes(query: exp.Query, policy: GuardPolicy) -> None:
+    for node in query.walk():
+        if isinstance(node, (exp.DDL, exp.DML, exp.Command, exp.Set, exp.Pragma, exp.Copy, exp.Attach,
+                             exp.Detach, exp.Use, exp.Transaction, exp.Commit, exp.Rollback, exp.Install,
+                             exp.Describe, exp.Summarize)):
+            raise _Refusal(_statement_refusal(node), f"nested {type(node).__name__} inside the query")
+        if isinstance(node, exp.Into):
+            raise _Refusal("Only read-only SELECT queries can run; SELECT … INTO writes a table.", "INTO clause")
+        if isinstance(node, (exp.Placeholder, exp.Parameter, exp.SessionParameter)):
+            raise _Refusal("The query has parameters or variables; write the values into it.", node.sql("duckdb"))
+        if isinstance(node, exp.With) and node.args.get("recursive"):
+            raise _Refusal("Recursive queries are not allowed; they can run without end.", "WITH RECURSIVE")
+        if isinstance(node, exp.Literal):
+            _check_literal(node)
+        if isinstance(node, exp.Func):
+            _check_function(node, policy)
+
+
+def _check_literal(literal: exp.Literal) -> None:
+    text = str(literal.this)
+    if literal.is_string and len(text) > MAX_LITERAL_CHARS:
+        raise _Refusal("The query holds a text value too long to check.", f"string literal of {len(text)} characters")
+    if not literal.is_string and len(re.sub(r"\D", "", text)) > MAX_NUMBER_DIGITS:
+        raise _Refusal("The query holds a number too large to use.", f"numeric literal of {len(text)} characters")
+
+
+def _literal_int(node: exp.Expression | None, default: int | None) -> int | None:
+    if isinstance(node, exp.Neg) and isinstance(node.this, exp.Literal):
+        value = _literal_int(node.this, None)
+        return default if value is None else -value
+    if isinstance(node, exp.Literal) and not node.is_string:
+        try:
+            return int(float(node.this))
+        except (ValueError, OverflowError):
+            return default
+    return default
+
+
+def _series_size(series: exp.GenerateSeries) -> int | None:
+    start = _literal_int(series.args.get("start"), None)
+    end = _literal_int(series.args.get("end"), None)
+    step = _literal_int(series.args.get("step"), 1) if series.args.get("step") else 1
+    if start is None or end is None or not step:
+        return None
+    return max(0, (end - start) // step + 1)
+
+
+# --- relations --------------------------------------------------------------------------
+
+
+def _cte_name_for(name: str, taken: Collection[str]) -> str:
+    candidate, n = f"{name}_cte", 1
+    while candidate.lower() in taken:
+        n += 1
+        candidate = f"{name}_cte{n}"
+    return candidate
+
+
+def _resolve_tables(query: exp.Query, policy: GuardPolicy) -> set[str]:
+    """Check every table reference; rename CTEs that shadow a relation. Returns relations used.
+
+    DuckDB resolves a name to the nearest CTE in scope, except inside that CTE's own body
+    (WITH RECURSIVE is refused). A CTE named like a relation is renamed, so that after the
+    guard a relation's name always means the relation; row-level security relies on that.
+    """
+    used: set[str] = set()
+    taken = set(policy.relations) | {c.alias_or_name.lower() for c in query.find_all(exp.CTE)}
+
+    def visit(node: exp.Expression, visible: dict[str, str]) -> None:
+        with_ = node.args.get("with_")
+        if isinstance(with_, exp.With):
+            visible = dict(visible)
+            for cte in with_.expressions:
+                visit(cte.this, visible)
+                name = new = cte.alias_or_name
+                if name.lower() in policy.relations:
+                    new = _cte_name_for(name, taken)
+                    taken.add(new.lower())
+                    cte.set("alias", exp.TableAlias(this=exp.to_identifier(new), columns=cte.args["alias"].columns))
+                visible[name.lower()] = visible[new.lower()] = new
+        if isinstance(node, exp.Table):
+            _visit_table(node, visible, policy, used)
+        for key, child in node.args.items():
+            if key == "with_":
+                continue
+            for item in child if isinstance(child, list) else [child]:
+                if isinstance(item, exp.Expression):
+                    visit(item, visible)
+
+    visit(query, {})
+    return used
+
+
+def _visit_table(table: exp.Table, visible: dict[str, str], policy: GuardPolicy, used: set[str]) -> None:
+    if isinstance(table.this, exp.Func):
+        if not isinstance(table.this, exp.GenerateSeries):
+            name = _function_name(table.this)
+            _check_function(table.this, policy)
+            raise _Refusal(f"Table functions are not allowed ({name}).", f"table function {name}()")
+        return
+    name = table.name
+    lower = name.lower()
+    if table.args.get("when") or table.args.get("version") or table.args.get("changes"):
+        raise _Refusal("Time-travel reads are not allowed.", table.sql("duckdb"))
+    if table.catalog or (table.db and table.db.lower() != "main"):
+        if table.db.lower() in _CATALOGUE_SCHEMAS or table.catalog.lower() in _CATALOGUE_SCHEMAS:
+            raise _Refusal("The system catalogue is not open to questions.", f"relation {table.sql('duckdb')}")
+        raise _Refusal(
+            f"Write table names without a database or schema ({table.sql('duckdb')}).", "only the main schema is open"
+        )
+    if not table.db and lower in visible:
+        if visible[lower] != name:
+            table.set("this", exp.to_identifier(visible[lower]))
+            if not table.alias:
+                table.set("alias", exp.TableAlias(this=exp.to_identifier(name)))
+        return
+    if lower in policy.relations:
+        used.add(lower)
+        return
+    raise _Refusal(_unknown_relation_reason(name, policy), f"relation {table.sql('duckdb')} is not in the allowlist")
+
+
+def _unknown_relation_reason(name: str, policy: GuardPolicy) -> str:
+    lower = name.lower()
+    if lower.startswith(_CATALOGUE_PREFIXES) or lower in _CATALOGUE_TABLES or lower in _CATALOGUE_SCHEMAS:
+        return f"The system catalogue is not open to questions ({name})."
+    if any(ch in name for ch in "/\\:") or re.search(r"\.(csv|parquet|json|txt|tsv|gz|db|duckdb)$", lower):
+        return f"Reading files or URLs is not allowed ({name})."
+    reason = f"There is no table called '{name}'"
+    if not name.isascii():
+        reason += " (it contains look-alike non-ASCII letters)"
+    suggestion = _closest(name, policy.relations)
+    return reason + (f"; did you mean '{suggestion}'?" if suggestion else ".")
+
+
+def _closest(name: str, choices: Collection[str]) -> str | None:
+    match = process.extractOne(name.lower(), list(choices), score_cutoff=60)
+    return match[0] if match else None
+
+
+# --- size -------------------------------------------------------------------------------
+
+
+def _check_sizes(query: exp.Query, policy: GuardPolicy) -> None:
+    if policy.max_rows is None:
+        return
+    ctes = {cte.alias_or_name.lower(): cte.this for cte in query.find_all(exp.CTE)}
+    estimator = _Estimator(policy, ctes)
+    for select in query.find_all(exp.Select):
+        estimator.select_rows(select, refuse_above=policy.max_rows)
+
+
+class _Estimator:
+    """Upper-bound row estimates, enough to tell a cross product of large relations."""
+
+    def __init__(self, policy: GuardPolicy, ctes: Mapping[str, exp.Expression]):
+        self.policy = policy
+        self.ctes = ctes
+        self.memo: dict[str, int] = {}
+
+    def rows(self, node: exp.Expression) -> int:
+        if isinstance(node, exp.Subquery):
+            return self.rows(node.this)
+        if isinstance(node, exp.Select):
+            return self.select_rows(node)
+        if isinstance(node, exp.SetOperation):
+            return self.rows(node.left) + self.rows(node.right)
+        if isinstance(node, exp.Values):
+            return len(node.expressions)
+        if isinstance(node, exp.Table):
+            return self.table_rows(node)
+        return UNKNOWN_ROWS
+
+    def table_rows(self, table: exp.Table) -> int:
+        if isinstance(table.this, exp.GenerateSeries):
+            size = _series_size(table.this)
+            return UNKNOWN_ROWS if size is None else size
+        name = table.name.lower()
+        if name in self.ctes and not table.db:
+            if name not in self.memo:
+                self.memo[name] = UNKNOWN_ROWS  # a guard against self-reference while computing
+                self.memo[name] = self.rows(self.ctes[name])
+            return self.memo[name]
+        return self.policy.table_rows.get(name, UNKNOWN_ROWS)
+
+    def select_rows(self, select: exp.Select, refuse_above: int | None = None) -> int:
+        from_ = select.args.get("from_")
+        sources = ([from_.this] if from_ else []) + [j.this for j in select.args.get("joins") or []]
+        if not sources:
+            rows = 1
+        else:
+            rows = self._joined_rows(select, sources, refuse_above)
+        limit = select.args.get("limit")
+        if isinstance(limit, exp.Limit):
+            rows = min(rows, _literal_int(limit.expression, rows))
+        if not select.args.get("group") and any(
+            agg.find_ancestor(exp.Window, exp.Select) is select for e in select.expressions for agg in e.find_all(exp.AggFunc)
+        ):
+            rows = 1
+        return rows
+
+    def _joined_rows(self, select: exp.Select, sources: list[exp.Expression], refuse_above: int | None) -> int:
+        names = [(s.alias_or_name or "").lower() for s in sources]
+        parent = list(range(len(sources)))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                i = parent[i]
+            return i
+
+        def union(i: int, j: int) -> None:
+            parent[find(i)] = find(j)
+
+        for i, join in enumerate(select.args.get("joins") or [], start=1):
+            on = join.args.get("on")
+            correlated = isinstance(join.this, (exp.Unnest, exp.Lateral)) or join.args.get("using")
+            real_on = on is not None and not isinstance(on, exp.Boolean)
+            if correlated or real_on or join.kind in ("SEMI", "ANTI") or join.side:
+                union(i, i - 1)
+        conditions = [select.args.get("where")] + [j.args.get("on") for j in select.args.get("joins") or []]
+        for condition in filter(None, conditions):
+            for eq in condition.find_all(exp.EQ):
+                linked = {names.index(c.table.lower()) for c in eq.find_all(exp.Column) if c.table.lower() in names}
+                if any(not c.table for c in eq.find_all(exp.Column)):
+                    linked = set(range(len(sources)))  # unqualified: cannot tell, assume joined
+                for i in linked:
+                    union(i, next(iter(linked)))
+        components: dict[int, list[int]] = {}
+        for i in range(len(sources)):
+            components.setdefault(find(i), []).append(i)
+        total = 1
+        for members in components.values():
+            total *= max(self.rows(sources[i]) for i in members)
+        if refuse_above is not None and len(components) > 1 and total > refuse_above:
+            tables = " × ".join(sources[members[0]].sql("duckdb") for members in components.values())
+            raise _Refusal(
+                "The query joins large tables without a join condition, which would produce too many rows.",
+                f"cross product {tables} ≈ {total:,} rows (limit {refuse_above:,})",
+            )
+        return total
+
+
+# --- columns ----------------------------------------------------------------------------
+
+
+_UNRESOLVED = re.compile(r"Column '([^']+)' could not be resolved|Unknown column: (\S+)")
+
+
+def _check_columns(query: exp.Query, policy: GuardPolicy, used: set[str]) -> None:
+    schema = {name: {column: "VARCHAR" for column in columns} for name, columns in policy.relations.items()}
+    try:
+        qualify(query.copy(), schema=schema, dialect="duckdb", validate_qualify_columns=True)
+    except SqlglotError as error:
+        match = _UNRESOLVED.search(str(error))
+        if not match:
+            raise _Refusal("The query's columns could not be checked.", _one_line(error)) from None
+        column = (match.group(1) or match.group(2)).strip('"')
+        candidates = {c for name in used for c in policy.relations[name]}
+        if column.lower() in candidates:
+            reason = f"The column '{column}' is not available where the query uses it; check the table aliases."
+            raise _Refusal(reason, _one_line(error)) from None
+        suggestion = _closest(column, candidates)
+        where = ", ".join(sorted(used)) or "the query's tables"
+        reason = f"There is no column '{column}' in {where}"
+        raise _Refusal(reason + (f"; did you mean '{suggestion}'?" if suggestion else "."), _one_line(error)) from None
+
+
+# --- limit ------------------------------------------------------------------------------
+
+
+def _apply_limit(query: exp.Query, row_limit: int) -> tuple[str, ...]:
+    limit = query.args.get("limit")
+    if limit is None:
+        query.set("limit", exp.Limit(expression=exp.Literal.number(row_limit)))
+        return (f"Added LIMIT {row_limit:,}: the query had no row limit.",)
+    value = _literal_int(limit.expression, None) if isinstance(limit, exp.Limit) else None
+    if value is None:
+        raise _Refusal("The query's LIMIT must be a plain number.", limit.sql("duckdb"))
+    if value > row_limit:
+        limit.set("expression", exp.Literal.number(row_limit))
+        return (f"Lowered LIMIT {value:,} to {row_limit:,}, the most rows an answer returns.",)
+    return ()
+
