@@ -70,6 +70,20 @@ def _cmd_chat(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_sql(args: argparse.Namespace) -> int:
+    from assistant.runner import Runner
+    from assistant.viewer import Viewer
+
+    try:
+        viewer = Viewer.csm(args.as_csm) if args.as_csm is not None else Viewer.analyst()
+    except ValueError as error:
+        raise CliError(f"{error}; pass --as-csm with a CSM id such as the csm_id column of csms") from None
+    with Runner(resolve_warehouse(args.warehouse)) as runner:
+        answer = runner.run(args.query, viewer)
+    print(answer.to_json() if args.json else answer.to_text())
+    return 0 if answer.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cs-assistant",
@@ -103,6 +117,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("path", nargs="?", help="DuckDB file to check (default: the warehouse path)")
     _warehouse_flag(check)
     check.set_defaults(func=_cmd_data_check)
+
+    sql = commands.add_parser("sql", help="run freehand SQL through the guard, row-level security and runner")
+    sql.add_argument("query", metavar="SQL", help='one read-only SELECT, e.g. "SELECT segment, count(*) FROM accounts GROUP BY 1"')
+    sql.add_argument("--json", action="store_true", help="print the JSON answer instead of a table")
+    sql.add_argument("--as-csm", metavar="ID", help="run as this CSM, seeing only their book of accounts")
+    _warehouse_flag(sql)
+    sql.set_defaults(func=_cmd_sql)
 
     chat = commands.add_parser("chat", help="start the chat app")
     _warehouse_flag(chat)

@@ -9,6 +9,7 @@ first wall, not the only one.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
@@ -66,6 +67,17 @@ _STATEMENT_WORDS: tuple[tuple[type[exp.Expression], str], ...] = (
     (exp.Describe, "DESCRIBE reads the catalogue"),
     (exp.Summarize, "SUMMARIZE is not a SELECT"),
 )
+
+
+
+class _QuietFallbackWarnings(logging.Filter):
+    # sqlglot logs a warning when it falls back to a generic Command; the guard refuses
+    # Commands with its own reason, so the warning would only be noise on the terminal.
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Falling back to parsing as a 'Command'" not in record.getMessage()
+
+
+logging.getLogger("sqlglot").addFilter(_QuietFallbackWarnings())
 
 
 class _Refusal(Exception):
