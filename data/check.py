@@ -168,16 +168,22 @@ def _rows(n: int) -> str:
     return f"{n:,} row" if n == 1 else f"{n:,} rows"
 
 
-def _ident(name: str) -> str:
+def quote_identifier(name: str) -> str:
+    """A name as a quoted SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
 
 
+def quote_literal(text: str) -> str:
+    """Text as a SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _struct(columns: Iterable[str]) -> str:
-    return "struct_pack(" + ", ".join(f"{_ident(c)} := {_ident(c)}" for c in dict.fromkeys(columns)) + ")"
+    return "struct_pack(" + ", ".join(f"{quote_identifier(c)} := {quote_identifier(c)}" for c in dict.fromkeys(columns)) + ")"
 
 
 def _sql_list(values: Iterable[str]) -> str:
-    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+    return ", ".join(quote_literal(v) for v in values)
 
 
 # --- the one query shape most rules share ---------------------------------------------------
@@ -201,7 +207,7 @@ def failing_rows(wh: Warehouse, table: str, tests: list[RowTest]) -> list[Proble
         example = _struct(wh.key(table) + test.columns)
         select.append(f"count(*) FILTER (WHERE {test.where})")
         select.append(f"min({example}) FILTER (WHERE {test.where})")
-    counts = wh.con.execute(f"SELECT {', '.join(select)} FROM {_ident(table)}").fetchone()
+    counts = wh.con.execute(f"SELECT {', '.join(select)} FROM {quote_identifier(table)}").fetchone()
     problems = []
     for i, test in enumerate(tests):
         n, example = counts[2 * i], counts[2 * i + 1]
@@ -248,7 +254,7 @@ def wrong_types(wh: Warehouse) -> list[Problem]:
 
 def nulls_in_required_columns(wh: Warehouse) -> list[Problem]:
     return _per_table(wh, [
-        (t.name, RowTest((c.name,), f"{_ident(c.name)} IS NULL", "with NULL"))
+        (t.name, RowTest((c.name,), f"{quote_identifier(c.name)} IS NULL", "with NULL"))
         for t in contract.tables().values()
         for c in t.columns
         if not c.nullable and wh.usable(t.name, c.name)
@@ -264,10 +270,10 @@ def duplicate_keys(wh: Warehouse) -> list[Problem]:
     for table, columns in keys:
         if not wh.usable(table, *columns):
             continue
-        cols = ", ".join(_ident(c) for c in columns)
+        cols = ", ".join(quote_identifier(c) for c in columns)
         n_keys, n_rows, example = wh.con.execute(
             f"SELECT count(*), sum(n), min({_struct(columns)}) FROM "
-            f"(SELECT {cols}, count(*) AS n FROM {_ident(table)} GROUP BY {cols} HAVING count(*) > 1)"
+            f"(SELECT {cols}, count(*) AS n FROM {quote_identifier(table)} GROUP BY {cols} HAVING count(*) > 1)"
         ).fetchone()
         if n_keys:
             what = "value" if len(columns) == 1 else "key"
@@ -283,11 +289,11 @@ def orphan_foreign_keys(wh: Warehouse) -> list[Problem]:
     for fk in contract.FOREIGN_KEYS:
         if not (wh.usable(fk.table, fk.column) and wh.usable(fk.ref_table, fk.ref_column)):
             continue
-        child, col, ref = _ident(fk.table), _ident(fk.column), _ident(fk.ref_column)
+        child, col, ref = quote_identifier(fk.table), quote_identifier(fk.column), quote_identifier(fk.ref_column)
         n, example = wh.con.execute(
             f"SELECT count(*), min({_struct(wh.key(fk.table) + (fk.column,))}) FROM {child} "
             f"WHERE {col} IS NOT NULL AND NOT EXISTS "
-            f"(SELECT 1 FROM {_ident(fk.ref_table)} AS r WHERE r.{ref} = {child}.{col})"
+            f"(SELECT 1 FROM {quote_identifier(fk.ref_table)} AS r WHERE r.{ref} = {child}.{col})"
         ).fetchone()
         if n:
             problems.append(Problem(
@@ -313,13 +319,13 @@ def value_rules(wh: Warehouse) -> list[Problem]:
     add("health_scores_weekly", ("week_start",), "isodow(week_start) <> 1", "with a week_start that is not a Monday")
     for c in contract.table("health_scores_weekly").columns:
         if c.type == "DOUBLE":
-            add("health_scores_weekly", (c.name,), f"NOT ({_ident(c.name)} BETWEEN 0 AND 100)", "outside 0-100")
+            add("health_scores_weekly", (c.name,), f"NOT ({quote_identifier(c.name)} BETWEEN 0 AND 100)", "outside 0-100")
     scale_ok = " ".join(f"WHEN '{kind}' THEN score BETWEEN {lo} AND {hi}" for kind, (lo, hi) in SURVEY_SCALES.items())
     add("survey_responses", ("survey_type", "score"), f"NOT (CASE survey_type {scale_ok} ELSE true END)",
         "with a score outside its survey type's scale (" +
         ", ".join(f"{kind} {lo}-{hi}" for kind, (lo, hi) in SURVEY_SCALES.items()) + ")")
     for (table, column), allowed in CLOSED_SETS.items():
-        add(table, (column,), f"{_ident(column)} NOT IN ({_sql_list(allowed)})", f"outside {', '.join(allowed)}")
+        add(table, (column,), f"{quote_identifier(column)} NOT IN ({_sql_list(allowed)})", f"outside {', '.join(allowed)}")
     add("tickets", ("status", "contacts_to_resolve"), "status = 'resolved' AND contacts_to_resolve IS NULL",
         "resolved with NULL contacts_to_resolve")
     add("tickets", ("contacts_to_resolve",), "contacts_to_resolve < 1", "with contacts_to_resolve below 1")

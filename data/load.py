@@ -1,0 +1,202 @@
+"""Build a warehouse from a user's own files: `<table>.csv` or `<table>.parquet` per contract table.
+
+An offline admin command, so its DuckDB connection reads files (the chat app's hardened
+connection never does). The warehouse is built in a temporary file beside the target and
+renamed into place only when every file loaded, so a failed load leaves nothing behind.
+Columns are matched by name, cast explicitly to the contract's types, and every value that
+does not cast is reported with its file, column and an example before anything is inserted.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from data import contract
+from data.check import Problem, check_warehouse, format_row, quote_identifier, quote_literal
+
+FORMATS = {".csv": "read_csv", ".parquet": "read_parquet"}
+
+
+@dataclass(frozen=True)
+class LoadedTable:
+    table: str
+    source: str  # the file's name
+    rows: int
+
+
+@dataclass
+class LoadReport:
+    """What a load did: tables loaded, notes worth knowing, and problems (any problem means not ok)."""
+
+    source_dir: Path
+    out: Path
+    loaded: list[LoadedTable] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.written and not self.problems
+
+    def summary(self) -> str:
+        lines = []
+        if self.loaded:
+            lines.append(f"Loaded from {self.source_dir}:")
+            width = max(len(t.table) for t in self.loaded)
+            lines += [f"  {t.table:<{width}}  {t.rows:>12,} rows  from {t.source}" for t in self.loaded]
+        lines += [f"Note: {note}" for note in self.notes]
+        lines += [f"Problem: {problem.line()}" for problem in self.problems]
+        if not self.written:
+            lines.append(f"Nothing written to {self.out}.")
+        elif self.problems:
+            lines.append(f"Wrote {self.out}, but it breaks the warehouse contract in {len(self.problems)} place(s); "
+                         "fix the files and load again with --replace.")
+        else:
+            lines.append(f"Wrote {self.out}; it satisfies the warehouse contract.")
+        return "\n".join(lines)
+
+
+def load_warehouse(source_dir: str | os.PathLike, out: str | os.PathLike, replace: bool = False) -> LoadReport:
+    """Build the DuckDB warehouse `out` from the CSV/Parquet files in `source_dir`, then check it."""
+    report = LoadReport(Path(source_dir), Path(out))
+    if not report.source_dir.is_dir():
+        report.problems.append(Problem(str(report.source_dir), "is not a folder of CSV or Parquet files"))
+        return report
+    if report.out.exists() and not replace:
+        report.problems.append(Problem(str(report.out), "already exists; pass --replace to overwrite it"))
+        return report
+    sources = _find_sources(report)
+    if report.problems:
+        return report
+
+    report.out.parent.mkdir(parents=True, exist_ok=True)
+    partial = report.out.with_name(f".{report.out.name}.loading")
+    _remove(partial)
+    try:
+        with duckdb.connect(str(partial)) as con:
+            con.execute("SET TimeZone = 'UTC'")  # instants are UTC; Parquet TIMESTAMPTZ converts to it
+            con.execute(contract.ddl())
+            for table, path in sources.items():
+                _load_table(con, contract.table(table), path, report)
+            if "warehouse_meta" not in sources and not report.problems:
+                _derive_as_of_date(con, report)
+        if report.problems:
+            return report
+        os.replace(partial, report.out)
+    finally:
+        _remove(partial)
+    report.written = True
+    report.problems += check_warehouse(report.out)
+    return report
+
+
+def _find_sources(report: LoadReport) -> dict[str, Path]:
+    """The file for each contract table; missing tables and unknown files become notes."""
+    files = sorted(p for p in report.source_dir.iterdir() if p.suffix.lower() in FORMATS and p.is_file())
+    by_table: dict[str, list[Path]] = {}
+    for path in files:
+        by_table.setdefault(path.stem.lower(), []).append(path)
+    sources = {}
+    for table in contract.tables():
+        found = by_table.pop(table, [])
+        if len(found) > 1:
+            names = " and ".join(p.name for p in found)
+            report.problems.append(Problem(table, f"both {names} found; keep one"))
+        elif found:
+            sources[table] = found[0]
+        elif table != "warehouse_meta":
+            report.notes.append(f"{table}: no {table}.csv or {table}.parquet; the table is left empty")
+    for stem, paths in by_table.items():
+        report.notes.append(f"{', '.join(p.name for p in paths)}: not a contract table; ignored")
+    return sources
+
+
+def _load_table(con: duckdb.DuckDBPyConnection, table: contract.Table, path: Path, report: LoadReport) -> None:
+    reader = FORMATS[path.suffix.lower()]
+    options = ", header = true, all_varchar = true" if reader == "read_csv" else ""
+    source = f"{reader}({quote_literal(str(path))}{options})"
+    try:
+        file_columns = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
+    except duckdb.Error as error:
+        report.problems.append(Problem(path.name, f"cannot be read ({_first_line(error)})"))
+        return
+    by_name = {name.strip().lower(): name for name in file_columns}
+    matched = {c.name: by_name.pop(c.name) for c in table.columns if c.name in by_name}
+    if by_name:
+        report.notes.append(f"{path.name}: extra column(s) {', '.join(by_name.values())} ignored")
+    missing = [c for c in table.columns if c.name not in matched]
+    required = [c.name for c in missing if not c.nullable]
+    if required:
+        report.problems.append(Problem(path.name, f"missing column(s) {', '.join(required)}"))
+        return
+    if missing:
+        report.notes.append(f"{path.name}: no column(s) {', '.join(c.name for c in missing)}; filled with NULL")
+    columns = [c for c in table.columns if c.name in matched]
+    if _report_values_that_do_not_cast(con, table, columns, matched, source, path, report):
+        return
+    names = ", ".join(quote_identifier(c.name) for c in columns)
+    casts = ", ".join(f"CAST({quote_identifier(matched[c.name])} AS {c.type})" for c in columns)
+    try:
+        con.execute(f"INSERT INTO {table.name} ({names}) SELECT {casts} FROM {source}")
+    except duckdb.Error as error:
+        report.problems.append(Problem(path.name, f"cannot be loaded into {table.name} ({_first_line(error)})"))
+        return
+    (rows,) = con.execute(f"SELECT count(*) FROM {table.name}").fetchone()
+    report.loaded.append(LoadedTable(table.name, path.name, rows))
+
+
+def _report_values_that_do_not_cast(con, table, columns, matched, source, path, report) -> bool:
+    """One scan: for each column, values present in the file that are not of the contract type."""
+    shown_key = [table.primary_key] if table.primary_key in matched else []
+    select = []
+    for c in columns:
+        raw = quote_identifier(matched[c.name])
+        bad = f"{raw} IS NOT NULL AND TRY_CAST({raw} AS {c.type}) IS NULL"
+        example = ", ".join(f"{quote_identifier(k)} := {quote_identifier(matched[k])}" for k in dict.fromkeys([*shown_key, c.name]))
+        select += [f"count(*) FILTER (WHERE {bad})", f"min(struct_pack({example})) FILTER (WHERE {bad})"]
+    counts = con.execute(f"SELECT {', '.join(select)} FROM {source}").fetchone()
+    found = False
+    for i, c in enumerate(columns):
+        n, example = counts[2 * i], counts[2 * i + 1]
+        if n:
+            found = True
+            values = "value is" if n == 1 else "values are"
+            report.problems.append(Problem(
+                f"{path.name}, column {c.name}",
+                f"{n:,} {values} not {c.type}, e.g. {format_row(example)}",
+            ))
+    return found
+
+
+def _derive_as_of_date(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
+    """Without warehouse_meta, as_of_date is the last day the activity or MRR data covers."""
+    (as_of,) = con.execute(
+        "SELECT greatest((SELECT max(activity_date) FROM user_activity_daily), "
+        "(SELECT last_day(max(month)) FROM account_mrr_monthly))"
+    ).fetchone()
+    if as_of is None:
+        report.problems.append(Problem(
+            "warehouse_meta",
+            "no warehouse_meta file, and no user_activity_daily or account_mrr_monthly rows to take "
+            "as_of_date from; add warehouse_meta.csv with key,value and a row as_of_date,YYYY-MM-DD",
+        ))
+        return
+    con.execute("INSERT INTO warehouse_meta VALUES ('as_of_date', ?)", [as_of.isoformat()])
+    report.notes.append(
+        f"warehouse_meta: no file; as_of_date set to {as_of.isoformat()}, "
+        "the last day covered by user_activity_daily and account_mrr_monthly"
+    )
+
+
+def _remove(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0]
