@@ -1,0 +1,64 @@
+"""A plain-English account of a planned query, for the answer to show next to its numbers."""
+
+from __future__ import annotations
+
+from semantic_layer.catalog import Catalog
+from semantic_layer.model import TimeMode
+from semantic_layer.periods import month_label
+from semantic_layer.plan import Plan
+from semantic_layer.query import Comparison, MetricColumn
+
+_COMPARISON_WORDS = {
+    Comparison.previous_period: "the previous period of the same length",
+    Comparison.same_period_last_year: "the same period a year earlier",
+}
+
+
+def _period_lines(plan: Plan) -> list[str]:
+    reported = plan.reported
+    first, last = reported[0].period, reported[-1].period
+    grain = plan.query.grain
+    if len(reported) == 1 and grain is None:
+        lines = [f"Period: {first.label()} ({first.start} to {first.end})."]
+    else:
+        lines = [f"Trend: one row per {grain.value}, {len(reported)} period(s) from {first.label()} to {last.label()}."]
+    if any(s.mode is TimeMode.movement for s in plan.sources.values()):
+        if len(reported) == 1:
+            p = first
+            lines.append(f"Revenue movements compare the base month {month_label(p.base_month)} "
+                         f"with the end month {month_label(p.end_month)}; starting customers had MRR in the base month.")
+        else:
+            lines.append(f"Each {grain.value}'s revenue movements compare its last month with the month before it starts.")
+    for source in plan.sources.values():
+        if source.mode is TimeMode.trailing_days:
+            lines.append(f"{source.description} (the last {source.days} days of each period).")
+        elif source.mode is TimeMode.open_at_end:
+            lines.append(f"{source.description} (as at the last day of each period).")
+    if plan.query.compare:
+        compared = reported[0].compare_to
+        lines.append(f"Compared with {_COMPARISON_WORDS[plan.query.compare]} ({compared.label()} for {first.label()}).")
+    return lines
+
+
+def explain(plan: Plan, catalog: Catalog) -> str:
+    """What was computed: each definition, the period and its base/end months, filters, grain and order."""
+    query = plan.query
+    lines = [f"{m.label} ({m.name}): {m.formula}" for m in plan.metrics]
+    lines += _period_lines(plan)
+    if query.filters:
+        parts = [f"{catalog.dimension(f.dimension).label} {f.op.value} {', '.join(str(v) for v in f.values)}"
+                 for f in query.filters]
+        lines.append(f"Filters: {'; '.join(parts)}.")
+    per = [query.grain.value] if query.grain else []
+    per += [d.label.lower() for d in plan.dimensions]
+    lines.append(f"One row per {' and '.join(per)}." if per else "One row for the whole period.")
+    for f in query.metric_filters:
+        column = "" if f.column is MetricColumn.value else f" ({f.column.value.replace('_', ' ')})"
+        lines.append(f"Only rows where {catalog.metric(f.metric).label}{column} {f.op.value} {f.value:g}.")
+    if query.order_by:
+        keys = [f"{o.field}{'' if o.column is MetricColumn.value else ' ' + o.column.value}"
+                f"{' descending' if o.descending else ''}" for o in query.order_by]
+        lines.append(f"Ordered by {', '.join(keys)}.")
+    if query.limit:
+        lines.append(f"At most {query.limit} rows.")
+    return "\n".join(lines)

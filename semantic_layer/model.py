@@ -1,0 +1,219 @@
+"""The catalogue's vocabulary: frozen models for sources, dimensions and metrics.
+
+These are plain data. `catalog.py` reads them from YAML, `validate.py` checks them against
+each other and against the warehouse contract, and `compile.py` turns a query over them
+into SQL. SQL fragments (expressions, filters) are kept as DuckDB-dialect text here and
+parsed by sqlglot where they are used, so the catalogue stays readable YAML.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+class Tier(StrEnum):
+    leading = "leading"
+    lagging = "lagging"
+
+
+class Unit(StrEnum):
+    percent = "percent"
+    currency = "currency"
+    days = "days"
+    hours = "hours"
+    minutes = "minutes"
+    ratio = "ratio"
+    count = "count"
+    score = "score"
+
+
+class Direction(StrEnum):
+    higher_is_better = "higher_is_better"
+    lower_is_better = "lower_is_better"
+    neutral = "neutral"
+
+
+class TimeGrain(StrEnum):
+    day = "day"
+    week = "week"
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+
+
+class Aggregation(StrEnum):
+    sum = "sum"
+    count = "count"
+    count_distinct = "count_distinct"
+    avg = "avg"
+    median = "median"
+    max = "max"
+    min = "min"
+
+
+class TimeMode(StrEnum):
+    """How a source's rows are assigned to a period."""
+
+    within = "within"  # the time column falls inside the period
+    trailing_days = "trailing_days"  # the time column falls in the last `days` days of the period
+    open_at_end = "open_at_end"  # started on or before the period's last day and not ended by then
+    movement = "movement"  # one row per key: its value in the base month and in the end month
+
+
+class Empty(StrEnum):
+    """What a metric shows for a period (or group) with no rows."""
+
+    zero = "zero"
+    null = "null"
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Source(Frozen):
+    """A table (or the MRR movement built from one) that metrics aggregate over."""
+
+    name: str = Field(pattern=NAME_PATTERN)
+    description: str
+    table: str
+    mode: TimeMode
+    time: str = Field(description="column (or expression) that places a row in time")
+    end_time: str | None = Field(None, description="open_at_end: the column that closes a row")
+    days: int | None = Field(None, ge=1, description="trailing_days: the window length")
+    key: str | None = Field(None, description="movement: the entity whose value moves, e.g. account_id")
+    value: str | None = Field(None, description="movement: the value column, e.g. mrr")
+    whole_months: bool = Field(False, description="periods must be whole calendar months")
+
+    @model_validator(mode="after")
+    def _mode_fields(self) -> Source:
+        needed = {
+            TimeMode.open_at_end: ("end_time",),
+            TimeMode.trailing_days: ("days",),
+            TimeMode.movement: ("key", "value"),
+        }.get(self.mode, ())
+        missing = [f for f in needed if getattr(self, f) is None]
+        if missing:
+            raise ValueError(f"mode {self.mode.value} needs {', '.join(missing)}")
+        return self
+
+    @property
+    def columns(self) -> tuple[str, ...] | None:
+        """The columns a movement source exposes; None for a plain table source."""
+        if self.mode is not TimeMode.movement:
+            return None
+        return (self.key, f"base_{self.value}", f"end_{self.value}")
+
+
+class Dimension(Frozen):
+    """Something to group or filter by: a column of a contract table."""
+
+    name: str = Field(pattern=NAME_PATTERN)
+    label: str
+    description: str = ""
+    synonyms: tuple[str, ...] = ()
+    table: str
+    column: str = Field(description="column or expression over `table`")
+    indexed: bool = Field(False, description="index its values for entity matching")
+    alternates: dict[str, str] = Field(
+        default_factory=dict,
+        description="tables that carry the same attribute themselves: table -> column",
+    )
+
+
+class TimeDimension(Frozen):
+    """The time a metric is placed in, at one of its grains."""
+
+    name: str = Field(pattern=NAME_PATTERN)
+    label: str
+    synonyms: tuple[str, ...] = ()
+    grains: tuple[TimeGrain, ...]
+
+
+class Band(Frozen):
+    """A benchmark band: lower bound inclusive, upper bound exclusive, either may be open."""
+
+    name: str = Field(pattern=NAME_PATTERN)
+    label: str
+    lower: float | None = None
+    upper: float | None = None
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Band:
+        if self.lower is None and self.upper is None:
+            raise ValueError("a band needs a lower or an upper bound")
+        if self.lower is not None and self.upper is not None and self.lower >= self.upper:
+            raise ValueError(f"lower bound {self.lower} is not below upper bound {self.upper}")
+        return self
+
+    def contains(self, value: float) -> bool:
+        return (self.lower is None or value >= self.lower) and (self.upper is None or value < self.upper)
+
+
+class Measure(Frozen):
+    """One aggregate over a source's rows, optionally over the rows matching `filter`."""
+
+    agg: Aggregation
+    expr: str | None = Field(None, description="what to aggregate; omitted for count of rows")
+    filter: str | None = None
+
+    @model_validator(mode="after")
+    def _expr_needed(self) -> Measure:
+        if self.expr is None and self.agg is not Aggregation.count:
+            raise ValueError(f"aggregation {self.agg.value} needs an expr")
+        return self
+
+
+class Ratio(Frozen):
+    numerator: Measure
+    denominator: Measure
+
+
+class Window(Frozen):
+    """A metric's default time window: `count` periods of `grain` ending with the latest."""
+
+    grain: TimeGrain
+    count: int = Field(1, ge=1)
+
+
+class Metric(Frozen):
+    """One governed metric: exactly one of measure, ratio or derived says how to compute it."""
+
+    name: str = Field(pattern=NAME_PATTERN)
+    label: str
+    description: str
+    formula: str
+    tier: Tier
+    unit: Unit
+    direction: Direction
+    synonyms: tuple[str, ...] = ()
+    benchmarks: tuple[Band, ...] = ()
+    benchmark_note: str | None = None
+    dimensions: tuple[str, ...] = ()
+    default_window: Window
+    source: str | None = None
+    where: str | None = Field(None, description="rows of the source this metric counts")
+    measure: Measure | None = None
+    ratio: Ratio | None = None
+    derived: str | None = Field(None, description="expression over other metrics' names")
+    scale: float = 1.0
+    empty: Empty = Empty.null
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Metric:
+        kinds = [k for k in ("measure", "ratio", "derived") if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError(f"give exactly one of measure, ratio, derived (got {', '.join(kinds) or 'none'})")
+        if self.derived is None and self.source is None:
+            raise ValueError(f"a {kinds[0]} metric needs a source")
+        if self.derived is not None and (self.source is not None or self.where is not None):
+            raise ValueError("a derived metric takes no source or where; its parts have them")
+        return self
+
+    def band_for(self, value: float) -> Band | None:
+        """The first benchmark band holding `value`, or None."""
+        return next((b for b in self.benchmarks if b.contains(value)), None)

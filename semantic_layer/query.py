@@ -1,0 +1,95 @@
+"""`SemanticQuery`: what to compute, in the catalogue's terms, with no SQL in it.
+
+Planners (rule-based or LLM) fill one of these; the compiler turns it into SQL. Time is
+always explicit here: resolving "last quarter" into dates is the planner's job, with
+`periods.grain_period` and friends.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from semantic_layer.model import TimeGrain
+from semantic_layer.periods import Period
+
+
+class Comparison(StrEnum):
+    previous_period = "previous_period"
+    same_period_last_year = "same_period_last_year"
+
+
+class FilterOp(StrEnum):
+    eq = "="
+    ne = "!="
+    lt = "<"
+    le = "<="
+    gt = ">"
+    ge = ">="
+    in_ = "in"
+    not_in = "not in"
+
+
+class MetricColumn(StrEnum):
+    """Which of a metric's output columns a metric filter or an order refers to."""
+
+    value = "value"
+    previous = "previous"
+    change = "change"
+    change_pct = "change_pct"
+
+
+class _Query(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class DimensionFilter(_Query):
+    """Keep rows whose dimension value satisfies `op` against `values`."""
+
+    dimension: str
+    op: FilterOp = FilterOp.eq
+    values: tuple[str | int | float | bool, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _arity(self) -> DimensionFilter:
+        if self.op not in (FilterOp.in_, FilterOp.not_in) and len(self.values) != 1:
+            raise ValueError(f"operator {self.op.value!r} takes one value, got {len(self.values)}")
+        return self
+
+
+class MetricFilter(_Query):
+    """Keep result rows whose metric (or its change) satisfies `op` against `value`."""
+
+    metric: str
+    op: FilterOp
+    value: float
+    column: MetricColumn = MetricColumn.value
+
+    @model_validator(mode="after")
+    def _scalar_op(self) -> MetricFilter:
+        if self.op in (FilterOp.in_, FilterOp.not_in):
+            raise ValueError("a metric filter compares with one number; use <, <=, >, >=, = or !=")
+        return self
+
+
+class OrderBy(_Query):
+    """Sort by a metric column or a dimension (`field` is a metric or dimension name)."""
+
+    field: str
+    column: MetricColumn = MetricColumn.value
+    descending: bool = False
+
+
+class SemanticQuery(_Query):
+    """Metrics over a time range, optionally per period (grain) and per dimension values."""
+
+    metrics: tuple[str, ...] = Field(min_length=1)
+    time_range: Period
+    grain: TimeGrain | None = Field(None, description="one row per period of this grain; None = the whole range")
+    dimensions: tuple[str, ...] = ()
+    filters: tuple[DimensionFilter, ...] = ()
+    metric_filters: tuple[MetricFilter, ...] = ()
+    compare: Comparison | None = None
+    order_by: tuple[OrderBy, ...] = ()
+    limit: int | None = Field(None, ge=1)

@@ -1,0 +1,227 @@
+"""Catalogue rules: each takes a parsed Catalog and returns the issues it finds.
+
+Rules never raise and never stop at the first problem, so whoever edits the catalogue
+sees every mistake at once. `validate` runs them all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from data.contract import tables
+from semantic_layer.errors import Issue
+from semantic_layer.fragments import FragmentError, column_refs, parse_fragment
+from semantic_layer.joins import reachable
+from semantic_layer.model import Dimension, Metric, Source
+from semantic_layer.periods import SPINE, SPINE_COLUMNS
+
+if TYPE_CHECKING:
+    from semantic_layer.catalog import Catalog
+
+Rule = Callable[["Catalog"], list[Issue]]
+
+
+def _issue(catalog: Catalog, section: str, name: str, field: str, message: str) -> Issue:
+    origin = catalog.origin(section, name)
+    return Issue(origin.file, f"{section.removesuffix('s')} {name!r}", field, message, origin.line)
+
+
+def source_columns(source: Source) -> tuple[str, ...]:
+    """The columns a source's rows offer to metric expressions."""
+    return source.columns or tables()[source.table].column_names
+
+
+def _column_problems(text: str, home: str, own_columns: tuple[str, ...]) -> Iterator[str]:
+    """Why `text` is not a valid expression over table `home` (whose rows have `own_columns`)."""
+    try:
+        refs = column_refs(text)
+    except FragmentError as error:
+        yield str(error)
+        return
+    contract = tables()
+    for table, column in refs:
+        if table is None or table == home:
+            if column not in own_columns:
+                yield f"unknown column {column!r} in {text!r}; {home} has {', '.join(own_columns)}"
+        elif table == SPINE:
+            if column not in SPINE_COLUMNS:
+                yield f"unknown column {table}.{column} in {text!r}; {SPINE} has {', '.join(SPINE_COLUMNS)}"
+        elif table not in contract:
+            yield f"unknown table {table!r} in {text!r}"
+        elif not reachable(home, table):
+            yield f"table {table!r} in {text!r} cannot be joined from {home} without fan-out"
+        elif column not in contract[table].column_names:
+            yield f"unknown column {table}.{column} in {text!r}"
+
+
+def _metric_fragments(metric: Metric) -> Iterator[tuple[str, str]]:
+    if metric.where:
+        yield "where", metric.where
+    parts = {"measure": metric.measure}
+    if metric.ratio:
+        parts = {"ratio.numerator": metric.ratio.numerator, "ratio.denominator": metric.ratio.denominator}
+    for prefix, measure in parts.items():
+        if measure is None:
+            continue
+        for attr in ("expr", "filter"):
+            if getattr(measure, attr):
+                yield f"{prefix}.{attr}", getattr(measure, attr)
+
+
+def unknown_tables(catalog: Catalog) -> list[Issue]:
+    """Sources and dimensions must name contract tables."""
+    contract = tables()
+    issues = [
+        _issue(catalog, "sources", s.name, "table", f"unknown table {s.table!r}")
+        for s in catalog.sources.values()
+        if s.table not in contract
+    ]
+    for d in catalog.dimensions.values():
+        for table in (d.table, *d.alternates):
+            if table not in contract:
+                issues.append(_issue(catalog, "dimensions", d.name, "table", f"unknown table {table!r}"))
+    return issues
+
+
+def unknown_columns(catalog: Catalog) -> list[Issue]:
+    """Every column a fragment uses exists in a table reachable from where it is used."""
+    contract = tables()
+    issues = []
+    for s in catalog.sources.values():
+        if s.table not in contract:
+            continue
+        for field in ("time", "end_time", "key", "value"):
+            text = getattr(s, field)
+            if text:
+                own = contract[s.table].column_names
+                issues += [_issue(catalog, "sources", s.name, field, p) for p in _column_problems(text, s.table, own)]
+    for d in catalog.dimensions.values():
+        for table, text in ((d.table, d.column), *d.alternates.items()):
+            if table in contract:
+                own = contract[table].column_names
+                issues += [_issue(catalog, "dimensions", d.name, "column", p) for p in _column_problems(text, table, own)]
+    for m in catalog.metrics.values():
+        source = catalog.sources.get(m.source or "")
+        if source is None or source.table not in contract:
+            continue
+        for field, text in _metric_fragments(m):
+            problems = _column_problems(text, source.table, source_columns(source))
+            issues += [_issue(catalog, "metrics", m.name, field, p) for p in problems]
+    return issues
+
+
+def unknown_references(catalog: Catalog) -> list[Issue]:
+    """Metrics name existing sources, dimensions and (when derived) metrics."""
+    issues = []
+    for m in catalog.metrics.values():
+        if m.source and m.source not in catalog.sources:
+            issues.append(_issue(catalog, "metrics", m.name, "source", f"unknown source {m.source!r}"))
+        for d in m.dimensions:
+            if d not in catalog.dimensions:
+                issues.append(_issue(catalog, "metrics", m.name, "dimensions", f"unknown dimension {d!r}"))
+        for ref in derived_refs(m):
+            if ref not in catalog.metrics:
+                issues.append(_issue(catalog, "metrics", m.name, "derived", f"unknown metric {ref!r}"))
+    return issues
+
+
+def derived_refs(metric: Metric) -> list[str]:
+    """The metric names a derived metric's expression uses ([] for other metrics)."""
+    if metric.derived is None:
+        return []
+    try:
+        return list(dict.fromkeys(name for _, name in column_refs(metric.derived)))
+    except FragmentError:
+        return []
+
+
+def unparsable_derived(catalog: Catalog) -> list[Issue]:
+    issues = []
+    for m in catalog.metrics.values():
+        if m.derived is None:
+            continue
+        try:
+            parse_fragment(m.derived)
+        except FragmentError as error:
+            issues.append(_issue(catalog, "metrics", m.name, "derived", str(error)))
+    return issues
+
+
+def can_slice(source: Source, dimension: Dimension) -> bool:
+    """Whether rows of `source` can be grouped by `dimension` without fan-out."""
+    return source.table in dimension.alternates or reachable(source.table, dimension.table)
+
+
+def unsliceable_dimensions(catalog: Catalog) -> list[Issue]:
+    """A metric lists only dimensions its rows reach; a derived metric only its parts' common ones."""
+    issues = []
+    for m in catalog.metrics.values():
+        source = catalog.sources.get(m.source or "")
+        for name in m.dimensions:
+            dimension = catalog.dimensions.get(name)
+            if dimension is None:
+                continue
+            if source is not None and not can_slice(source, dimension):
+                issues.append(_issue(catalog, "metrics", m.name, "dimensions",
+                                     f"cannot be sliced by {name!r}: {dimension.table} is not reachable from {source.table}"))
+            missing = [r for r in derived_refs(m) if r in catalog.metrics and name not in catalog.metrics[r].dimensions]
+            if missing:
+                issues.append(_issue(catalog, "metrics", m.name, "dimensions",
+                                     f"cannot be sliced by {name!r}: its part(s) {', '.join(missing)} cannot"))
+    return issues
+
+
+def _normal(term: str) -> str:
+    return re.sub(r"[\s_-]+", " ", term.casefold()).strip()
+
+
+def duplicate_synonyms(catalog: Catalog) -> list[Issue]:
+    """A name or synonym means one metric (or one dimension), ignoring case, spaces and '_'."""
+    issues = []
+    for section in ("metrics", "dimensions"):
+        owners: dict[str, str] = {}
+        for entry in [*getattr(catalog, section).values(), *(catalog.time_dimensions.values() if section == "dimensions" else ())]:
+            for term in dict.fromkeys(_normal(t) for t in (entry.name, *entry.synonyms)):
+                if term in owners and owners[term] != entry.name:
+                    issues.append(_issue(catalog, section, entry.name, "synonyms",
+                                         f"{term!r} already means {owners[term]!r}"))
+                owners.setdefault(term, entry.name)
+    return issues
+
+
+def derived_cycles(catalog: Catalog) -> list[Issue]:
+    """No derived metric may depend on itself, directly or through others."""
+    issues, done = [], set()
+
+    def visit(name: str, trail: list[str]) -> None:
+        if name in trail:
+            cycle = trail[trail.index(name):] + [name]
+            issues.append(_issue(catalog, "metrics", name, "derived", f"cycle: {' -> '.join(cycle)}"))
+            return
+        if name in done or name not in catalog.metrics:
+            return
+        for ref in derived_refs(catalog.metrics[name]):
+            visit(ref, trail + [name])
+        done.add(name)
+
+    for name in catalog.metrics:
+        visit(name, [])
+    return issues
+
+
+RULES: tuple[Rule, ...] = (
+    unknown_tables,
+    unknown_columns,
+    unknown_references,
+    unparsable_derived,
+    unsliceable_dimensions,
+    duplicate_synonyms,
+    derived_cycles,
+)
+
+
+def validate(catalog: Catalog) -> list[Issue]:
+    """Every issue every rule finds in `catalog`."""
+    return [issue for rule in RULES for issue in rule(catalog)]
