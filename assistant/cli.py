@@ -63,9 +63,14 @@ def _cmd_data_check(args: argparse.Namespace) -> int:
 
 def _cmd_chat(args: argparse.Namespace) -> int:
     # Placeholder until the chat app lands: show what the assistant will answer over.
+    from data.check import WarehouseUnreadable
     from data.summary import warehouse_summary
 
-    print(warehouse_summary(resolve_warehouse(args.warehouse)))
+    try:
+        summary = warehouse_summary(resolve_warehouse(args.warehouse))
+    except WarehouseUnreadable as error:
+        raise CliError(f"{error}; build the demo with `make run` or load your data with `cs-assistant data load`") from None
+    print(summary)
     print("The chat app is not built yet; this is the warehouse it will answer questions about.")
     return 0
 

@@ -345,11 +345,12 @@ def as_of_date(wh: Warehouse) -> list[Problem]:
     return [
         Problem(where, f"as_of_date {format_value(v)} is not a date; write it as YYYY-MM-DD")
         for v in values
-        if _parse_date(v) is None
+        if parse_date(v) is None
     ]
 
 
-def _parse_date(text: str | None) -> dt.date | None:
+def parse_date(text: str | None) -> dt.date | None:
+    """An ISO date (YYYY-MM-DD) from text, or None when it is not one."""
     try:
         return dt.date.fromisoformat(text.strip()) if text else None
     except ValueError:
