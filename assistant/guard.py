@@ -10,6 +10,7 @@ first wall, not the only one.
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
@@ -182,16 +183,19 @@ def _one_line(error: BaseException) -> str:
 
 
 def _statement_kind(statement: exp.Expression) -> str:
+    """The statement's leading keyword, e.g. DROP or CHECKPOINT."""
     if isinstance(statement, exp.Command):
         return str(statement.this).upper()
-    return type(statement).__name__.upper()
+    text = statement.sql(dialect="duckdb").split(maxsplit=1)
+    return text[0].upper() if text else type(statement).__name__.upper()
 
 
 def _statement_refusal(statement: exp.Expression) -> str:
     for kind, words in _STATEMENT_WORDS:
         if isinstance(statement, kind):
             return f"Only read-only SELECT queries can run; {words}."
-    return f"Only read-only SELECT queries can run; this is a {_statement_kind(statement)} statement."
+    kind = _statement_kind(statement)
+    return f"Only read-only SELECT queries can run, not {kind if re.fullmatch(r'[A-Z_]+', kind) else 'this statement'}."
 
 
 def _check_depth(query: exp.Expression) -> None:
@@ -217,8 +221,9 @@ def _check_function(func: exp.Func, policy: GuardPolicy) -> None:
         raise _Refusal(f"Running SQL from a string is not allowed ({name}).", f"function {name}() bypasses the guard")
     if name in _SESSION_STATE:
         raise _Refusal(f"Reading or changing the session's settings is not allowed ({name}).", f"function {name}()")
-    if isinstance(func, exp.Repeat) and _literal_int(func.args.get("times"), 0) > MAX_REPEAT:
-        raise _Refusal("The query builds a value too large to return.", f"repeat() over {MAX_REPEAT} times")
+    size = func.args.get("times") if isinstance(func, exp.Repeat) else func.args.get("expression")
+    if isinstance(func, (exp.Repeat, exp.Pad)) and (_literal_int(size, 0) or 0) > MAX_REPEAT:
+        raise _Refusal("The query builds a value too large to return.", f"{name}() longer than {MAX_REPEAT:,}")
     if isinstance(func, exp.GenerateSeries) and policy.max_rows is not None:
         size = _series_size(func)
         if size is not None and size > policy.max_rows:
@@ -247,8 +252,15 @@ def _check_literal(literal: exp.Literal) -> None:
     text = str(literal.this)
     if literal.is_string and len(text) > MAX_LITERAL_CHARS:
         raise _Refusal("The query holds a text value too long to check.", f"string literal of {len(text)} characters")
-    if not literal.is_string and len(re.sub(r"\D", "", text)) > MAX_NUMBER_DIGITS:
-        raise _Refusal("The query holds a number too large to use.", f"numeric literal of {len(text)} characters")
+    if not literal.is_string and (len(re.sub(r"\D", "", text)) > MAX_NUMBER_DIGITS or _overflows(text)):
+        raise _Refusal("The query holds a number too large to use.", f"numeric literal {text[:40]}")
+
+
+def _overflows(number: str) -> bool:
+    try:
+        return math.isinf(float(number))
+    except ValueError:
+        return False
 
 
 def _literal_int(node: exp.Expression | None, default: int | None) -> int | None:
@@ -438,20 +450,28 @@ class _Estimator:
         def union(i: int, j: int) -> None:
             parent[find(i)] = find(j)
 
+        def referenced(condition: exp.Expression) -> set[int] | None:
+            # None when a column is unqualified: which source it belongs to cannot be told.
+            columns = list(condition.find_all(exp.Column))
+            if any(not c.table for c in columns):
+                return None
+            return {names.index(c.table.lower()) for c in columns if c.table.lower() in names}
+
         for i, join in enumerate(select.args.get("joins") or [], start=1):
             on = join.args.get("on")
-            correlated = isinstance(join.this, (exp.Unnest, exp.Lateral)) or join.args.get("using")
-            real_on = on is not None and not isinstance(on, exp.Boolean)
-            if correlated or real_on or join.kind in ("SEMI", "ANTI") or join.side:
+            implicit = isinstance(join.this, (exp.Unnest, exp.Lateral)) or join.args.get("using") or join.method
+            if implicit or join.kind in ("SEMI", "ANTI", "ASOF"):
                 union(i, i - 1)
-        conditions = [select.args.get("where")] + [j.args.get("on") for j in select.args.get("joins") or []]
-        for condition in filter(None, conditions):
-            for eq in condition.find_all(exp.EQ):
-                linked = {names.index(c.table.lower()) for c in eq.find_all(exp.Column) if c.table.lower() in names}
-                if any(not c.table for c in eq.find_all(exp.Column)):
-                    linked = set(range(len(sources)))  # unqualified: cannot tell, assume joined
-                for i in linked:
-                    union(i, next(iter(linked)))
+            elif on is not None:
+                linked = referenced(on)
+                for j in {i - 1} if linked is None else linked - {i} if i in linked else set():
+                    union(i, j)
+        where = select.args.get("where")
+        for eq in where.find_all(exp.EQ) if where else []:
+            if eq.this.find(exp.Column) and eq.expression.find(exp.Column):
+                linked = referenced(eq)
+                for j in range(len(sources)) if linked is None else linked:
+                    union(j, 0 if linked is None else min(linked))
         components: dict[int, list[int]] = {}
         for i in range(len(sources)):
             components.setdefault(find(i), []).append(i)
@@ -484,7 +504,7 @@ def _check_columns(query: exp.Query, policy: GuardPolicy, used: set[str]) -> Non
         column = (match.group(1) or match.group(2)).strip('"')
         candidates = {c for name in used for c in policy.relations[name]}
         if column.lower() in candidates:
-            reason = f"The column '{column}' is not available where the query uses it; check the table aliases."
+            reason = f"The column '{column}' is ambiguous or not available where the query uses it; prefix it with its table's alias."
             raise _Refusal(reason, _one_line(error)) from None
         suggestion = _closest(column, candidates)
         where = ", ".join(sorted(used)) or "the query's tables"
