@@ -231,28 +231,34 @@ def _movement_cte(source: Source, name: str) -> exp.Select:
     return select
 
 
+def _other_tables(texts: list[str | None], source: Source) -> list[str]:
+    """Tables other than the source's own (and the spine) that the fragments use."""
+    return [t for text in texts if text for t, _ in column_refs(text) if t not in (None, SPINE, source.table)]
+
+
 def _source_ctes(plan: Plan, source: Source) -> list[tuple[str, exp.Select]]:
     metrics = plan.metrics_of(source.name)
     ctes = []
+    needed = [_dimension_table(d, source.table) for d in (*plan.dimensions, *plan.filter_dimensions)]
+    for metric in metrics:
+        needed += _other_tables([metric.where, *[t for _, m in _measures(metric) for t in (m.expr, m.filter)]], source)
     if source.mode is TimeMode.movement:
         alias = f"{source.name}_by_{source.key.removesuffix('_id')}"
         ctes.append((alias, _movement_cte(source, alias)))
         period = _col("period_start", alias)
-        select = exp.select(period.copy()).from_(alias)
     else:
         alias = source.table
         period = _col("period_start", SPINE)
-        select = exp.select(period.copy()).from_(SPINE).join(alias, on=_time_condition(source, alias))
+        needed += _other_tables([source.time, source.end_time], source)
+    select = exp.select(period.copy()).from_(alias)
+    for table, on in _joins(source.table, alias, [t for t in dict.fromkeys(needed) if t]):
+        select = select.join(table, on=on, join_type="left")
+    if source.mode is not TimeMode.movement:
+        # joined last, so that a time column of a joined table (accounts.contract_start) is in scope
+        select = select.join(SPINE, on=_time_condition(source, alias))
     aliases = {source.table: alias}
     dimensions = [_dimension_expr(d, source.table, alias).as_(d.name) for d in plan.dimensions]
     filter_values = [_dimension_expr(d, source.table, alias) for d in plan.filter_dimensions]
-    needed = [_dimension_table(d, source.table) for d in (*plan.dimensions, *plan.filter_dimensions)]
-    for metric in metrics:
-        for _, measure in _measures(metric):
-            for text in (metric.where, measure.expr, measure.filter):
-                needed += [t for t, _ in column_refs(text) if t not in (None, SPINE, source.table)] if text else []
-    for table, on in _joins(source.table, alias, [t for t in dict.fromkeys(needed) if t]):
-        select = select.join(table, on=on, join_type="left")
     select = select.select(*dimensions)
     for metric in metrics:
         select = select.select(*[_measure_sql(m, metric.where, alias, aliases).as_(name) for name, m in _measures(metric)])

@@ -135,12 +135,14 @@ class TimeDimension(Frozen):
 
 
 class Band(Frozen):
-    """A benchmark band: lower bound inclusive, upper bound exclusive, either may be open."""
+    """A benchmark band between two bounds (lower inclusive, upper exclusive unless said); either may be open."""
 
     name: str = Field(pattern=NAME_PATTERN)
     label: str
     lower: float | None = None
     upper: float | None = None
+    include_lower: bool = True
+    include_upper: bool = False
 
     @model_validator(mode="after")
     def _bounds(self) -> Band:
@@ -151,7 +153,9 @@ class Band(Frozen):
         return self
 
     def contains(self, value: float) -> bool:
-        return (self.lower is None or value >= self.lower) and (self.upper is None or value < self.upper)
+        above_lower = self.lower is None or value > self.lower or (self.include_lower and value == self.lower)
+        below_upper = self.upper is None or value < self.upper or (self.include_upper and value == self.upper)
+        return above_lower and below_upper
 
 
 class Measure(Frozen):

@@ -1,0 +1,28 @@
+"""Fixtures for the semantic-layer tests: empty contract warehouses in memory, and a runner."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from data.contract import ddl
+from semantic_layer.compile import compile_query
+from semantic_layer.query import SemanticQuery
+
+
+@pytest.fixture
+def con():
+    """An in-memory DuckDB holding the contract's empty tables; tests insert the rows they reason about."""
+    connection = duckdb.connect()
+    connection.execute(ddl())
+    yield connection
+    connection.close()
+
+
+def run(connection: duckdb.DuckDBPyConnection, query: SemanticQuery) -> list[dict]:
+    """The compiled query's rows as dicts keyed by output column."""
+    compiled = compile_query(query)
+    cursor = connection.execute(compiled.sql())
+    names = [d[0] for d in cursor.description]
+    assert tuple(names) == compiled.columns
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
