@@ -171,7 +171,8 @@ def check_expression(expression: exp.Expression, policy: GuardPolicy | None = No
         _check_sizes(query, policy)
         _check_columns(query, policy, relations)
         notes = _apply_limit(query, policy.row_limit)
-        return Verdict(True, sql=query.sql(dialect="duckdb"), expression=query, notes=notes, relations=frozenset(relations))
+        return Verdict(True, sql=query.sql(dialect="duckdb", pretty=True), expression=query, notes=notes,
+                       relations=frozenset(relations))
     except _Refusal as refusal:
         return Verdict.refuse(refusal.reason, refusal.detail)
     except RecursionError:

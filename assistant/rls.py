@@ -84,7 +84,7 @@ def restrict(query: exp.Query, viewer: Viewer, relations: Mapping[str, Collectio
     in it is refused for a CSM, since its scope is unknown.
     """
     if viewer.sees_all_accounts:
-        return Verdict(True, sql=query.sql(dialect="duckdb"), expression=query)
+        return Verdict(True, sql=query.sql(dialect="duckdb", pretty=True), expression=query)
     query = query.copy()
     allowed = {name.lower(): tuple(c.lower() for c in cols) for name, cols in relations.items()}
     # A name that is both a CTE and a relation is filtered as the relation: safe either way
@@ -114,4 +114,4 @@ def restrict(query: exp.Query, viewer: Viewer, relations: Mapping[str, Collectio
                 replacement.set(key, table.args[key])
         table.replace(replacement)
     notes = (f"Results cover only {viewer.describe()}.",) if scoped else ()
-    return Verdict(True, sql=query.sql(dialect="duckdb"), expression=query, notes=notes)
+    return Verdict(True, sql=query.sql(dialect="duckdb", pretty=True), expression=query, notes=notes)
