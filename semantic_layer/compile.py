@@ -3,10 +3,10 @@
 The statement is a chain of CTEs:
   periods   one row per period (computed here, in Python): its first and last day, base
             and end month, and the period it is compared with;
-  grid      the rows of the answer: every reported period × every value of the requested
-            dimensions, so that an empty period is a row, not a gap;
   <source>  one per metric source, aggregating that source's rows per period and
             dimension values (a comment names its metrics);
+  grid      the rows of the answer: every reported period × every value of the requested
+            dimensions, so that an empty period is a row, not a gap;
   results   the grid joined to each source; ratios are divided here, from sums at the
             requested grain, never averaged from finer ratios.
 The final SELECT adds changes against the comparison period, metric filters, order and limit.
@@ -55,9 +55,10 @@ def compile_query(query: SemanticQuery, catalog: Catalog | None = None) -> Compi
     """Compile `query` against `catalog` (the project catalogue by default)."""
     catalog = catalog or default_catalog()
     plan = plan_query(query, catalog)
-    ctes: list[tuple[str, exp.Select]] = [(SPINE, _spine(plan)), (GRID, _grid(plan))]
+    ctes: list[tuple[str, exp.Select]] = [(SPINE, _spine(plan))]
     for source in plan.sources.values():
         ctes += _source_ctes(plan, source)
+    ctes.append((GRID, _grid(plan)))
     ctes.append((RESULTS, _results(plan, catalog)))
     final, columns = _final(plan)
     for name, select in ctes:
@@ -150,8 +151,9 @@ def _dimension_groups(plan: Plan) -> list[tuple[str, list[Dimension]]]:
     return groups
 
 
-def _grid(plan: Plan) -> exp.Select:
-    select = exp.select(*[_col(c, SPINE) for c in (*PERIOD_COLUMNS, "compare_start")]).from_(SPINE)
+def _catalogue_values(plan: Plan) -> exp.Select:
+    """Every combination of the requested dimensions' values as their own tables hold them."""
+    select = None
     for root, members in _dimension_groups(plan):
         values = exp.select(*[_dimension_expr(d, root, root).as_(d.name) for d in members]).distinct().from_(root)
         filters = [i for i, d in enumerate(plan.filter_dimensions) if join_path(root, d.table) is not None]
@@ -160,8 +162,25 @@ def _grid(plan: Plan) -> exp.Select:
             values = values.join(table, on=on, join_type="left")
         for i in filters:
             values = values.where(_filter_condition(plan, i, _dimension_expr(plan.filter_dimensions[i], root, root)))
-        select = select.join(values.subquery(f"{root}_values"), join_type="cross")
+        subquery = values.subquery(f"{root}_values")
+        select = exp.select().from_(subquery) if select is None else select.join(subquery, join_type="cross")
         select = select.select(*[_col(d.name, f"{root}_values") for d in members])
+    return select
+
+
+def _grid(plan: Plan) -> exp.Select:
+    """Reported periods × dimension values: those the tables hold, plus those the sources found.
+
+    The sources' own values add what the dimension tables cannot list, such as accounts
+    without a CSM (NULL) or an account that only appears in the comparison period.
+    """
+    select = exp.select(*[_col(c, SPINE) for c in (*PERIOD_COLUMNS, "compare_start")]).from_(SPINE)
+    if plan.dimensions:
+        values = _catalogue_values(plan)
+        for source in plan.sources:
+            values = exp.union(values, exp.select(*[_col(d.name, source) for d in plan.dimensions]).from_(source), distinct=True)
+        select = select.join(values.subquery("dimension_values"), join_type="cross")
+        select = select.select(*[_col(d.name, "dimension_values") for d in plan.dimensions])
     return select.where(_col("reported", SPINE))
 
 

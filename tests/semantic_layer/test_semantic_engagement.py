@@ -1,0 +1,193 @@
+"""Support, survey, health, usage, onboarding, renewal, cost and meeting metrics on a
+three-account warehouse whose right answers are worked out by hand in each test.
+
+    B1  Enterprise  CSM Dana Lee  10 seats  contract 2026-06-01  MRR 1,000 Jun–Sep
+    B2  SMB         no CSM         2 seats  contract 2026-07-15  MRR 500 Aug–Sep
+    B3  SMB         CSM Dana Lee   5 seats  contract 2026-08-01  churned 2026-09-15, MRR 250 Aug
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from conftest import run
+
+from semantic_layer.periods import Period
+from semantic_layer.query import DimensionFilter, SemanticQuery
+
+SEPTEMBER, Q3 = Period.months("2026-09"), Period.months("2026-07", "2026-09")
+
+ROWS = """
+INSERT INTO csms VALUES ('C1', 'Dana Lee', 'dana@example.com', 'Retention', 'EMEA', DATE '2024-01-01');
+INSERT INTO accounts VALUES
+  ('B1', 'Bluebird', 'Enterprise', 'Software', 'EMEA', 'Enterprise', 'named', 'C1', 'outbound', DATE '2026-06-01', NULL, 10),
+  ('B2', 'Cobalt', 'SMB', 'Retail', 'EMEA', 'Starter', 'low-touch', NULL, 'trial', DATE '2026-07-15', NULL, 2),
+  ('B3', 'Driftwood', 'SMB', 'Retail', 'APAC', 'Starter', 'low-touch', 'C1', 'inbound', DATE '2026-08-01', DATE '2026-09-15', 5);
+INSERT INTO account_mrr_monthly VALUES
+  ('B1', DATE '2026-06-01', 1000), ('B1', DATE '2026-07-01', 1000), ('B1', DATE '2026-08-01', 1000), ('B1', DATE '2026-09-01', 1000),
+  ('B2', DATE '2026-08-01', 500), ('B2', DATE '2026-09-01', 500), ('B3', DATE '2026-08-01', 250);
+INSERT INTO users VALUES
+  ('U1', 'B1', 'admin', DATE '2026-06-01', NULL), ('U2', 'B1', 'member', DATE '2026-06-01', NULL),
+  ('U3', 'B2', 'admin', DATE '2026-07-15', NULL);
+-- U1 every day of September (2 sessions, 30 minutes), U2 on 1–10 September, U3 on 25–30 September
+INSERT INTO user_activity_daily SELECT 'U1', 'B1', d::DATE, 2, 30, 5 FROM range(DATE '2026-09-01', DATE '2026-10-01', INTERVAL 1 DAY) t(d);
+INSERT INTO user_activity_daily SELECT 'U2', 'B1', d::DATE, 1, 20, 5 FROM range(DATE '2026-09-01', DATE '2026-09-11', INTERVAL 1 DAY) t(d);
+INSERT INTO user_activity_daily SELECT 'U3', 'B2', d::DATE, 1, 10, 5 FROM range(DATE '2026-09-25', DATE '2026-10-01', INTERVAL 1 DAY) t(d);
+INSERT INTO features VALUES ('dashboards', TRUE, 'Dashboards'), ('export', FALSE, 'CSV export');
+INSERT INTO feature_usage_daily VALUES
+  ('B1', 'U1', DATE '2026-09-02', 'dashboards', 3), ('B1', 'U2', DATE '2026-09-03', 'dashboards', 1),
+  ('B2', 'U3', DATE '2026-09-26', 'export', 2);
+INSERT INTO tickets VALUES
+  ('T1', 'B1', 'U1', TIMESTAMP '2026-09-01 08:00', TIMESTAMP '2026-09-01 10:00', TIMESTAMP '2026-09-02 08:00', 'email', 'bug', 'urgent', 1, 'resolved'),
+  ('T2', 'B1', 'U2', TIMESTAMP '2026-09-03 08:00', TIMESTAMP '2026-09-03 12:00', TIMESTAMP '2026-10-05 08:00', 'chat', 'bug', 'high', 3, 'resolved'),
+  ('T3', 'B2', NULL, TIMESTAMP '2026-09-10 08:00', TIMESTAMP '2026-09-10 09:00', NULL, 'portal', 'how-to', 'urgent', NULL, 'open'),
+  ('T4', 'B2', NULL, TIMESTAMP '2026-07-20 08:00', NULL, TIMESTAMP '2026-09-20 08:00', 'phone', 'billing', 'normal', 2, 'resolved');
+INSERT INTO survey_responses VALUES
+  ('S1', 'B1', 'U1', 'nps', 10, TIMESTAMP '2026-09-05 10:00', 'relationship', NULL, NULL),
+  ('S2', 'B1', 'U2', 'nps', 9, TIMESTAMP '2026-09-05 10:00', 'relationship', NULL, NULL),
+  ('S3', 'B2', 'U3', 'nps', 9, TIMESTAMP '2026-09-06 10:00', 'onboarding', NULL, NULL),
+  ('S4', 'B2', NULL, 'nps', 7, TIMESTAMP '2026-09-07 10:00', 'relationship', NULL, NULL),
+  ('S5', 'B3', NULL, 'nps', 2, TIMESTAMP '2026-09-08 10:00', 'relationship', NULL, NULL),
+  ('S6', 'B1', NULL, 'ces', 5, TIMESTAMP '2026-09-09 10:00', 'support', 'T1', NULL),
+  ('S7', 'B1', NULL, 'ces', 6, TIMESTAMP '2026-09-09 10:00', 'support', NULL, NULL),
+  ('S8', 'B2', NULL, 'ces', 7, TIMESTAMP '2026-09-09 10:00', 'support', NULL, NULL);
+INSERT INTO health_scores_weekly VALUES
+  ('B1', DATE '2026-08-31', 10, 10, 10, 10, 10, 10),
+  ('B1', DATE '2026-09-07', 90, 95, 80, 90, 100, 80), ('B1', DATE '2026-09-14', 85, 90, 75, 85, 95, 75),
+  ('B2', DATE '2026-09-07', 55, 50, 60, 60, 50, 60), ('B2', DATE '2026-09-14', 45, 40, 50, 50, 40, 50);
+INSERT INTO onboarding_milestones VALUES
+  ('B1', 'kickoff', DATE '2026-06-05', DATE '2026-06-05'), ('B1', 'first_value', DATE '2026-07-01', DATE '2026-07-11'),
+  ('B2', 'kickoff', DATE '2026-07-20', DATE '2026-07-20'), ('B2', 'first_value', DATE '2026-08-15', DATE '2026-08-04'),
+  ('B2', 'training', DATE '2026-09-01', NULL),
+  ('B3', 'kickoff', DATE '2026-08-03', DATE '2026-08-03'), ('B3', 'first_value', DATE '2026-09-01', DATE '2026-08-31');
+INSERT INTO renewals VALUES
+  ('R1', 'B1', DATE '2026-07-31', 12000, 'renewed', 13000, DATE '2026-07-20'),
+  ('R2', 'B2', DATE '2026-08-31', 6000, 'churned', NULL, DATE '2026-08-30'),
+  ('R3', 'B3', DATE '2026-09-30', 3000, 'pending', NULL, NULL);
+INSERT INTO spend_monthly VALUES
+  (DATE '2026-07-01', 'sales', 1000), (DATE '2026-08-01', 'marketing', 2000), (DATE '2026-09-01', 'customer_success', 500);
+INSERT INTO meetings VALUES
+  ('M1', 'B1', 'C1', DATE '2026-07-10', 'qbr', TRUE), ('M2', 'B2', 'C1', DATE '2026-08-10', 'qbr', FALSE),
+  ('M3', 'B1', 'C1', DATE '2026-09-10', 'check-in', FALSE);
+"""
+
+
+@pytest.fixture
+def wh(con):
+    con.execute(ROWS)
+    return con
+
+
+def one(con, *metrics: str, period: Period = SEPTEMBER, **options) -> dict:
+    (row,) = run(con, SemanticQuery(metrics=metrics, time_range=period, **options))
+    return row
+
+
+def by(con, metric: str, dimension: str, period: Period = SEPTEMBER) -> dict:
+    rows = run(con, SemanticQuery(metrics=[metric], time_range=period, dimensions=[dimension]))
+    return {r[dimension]: r[metric] for r in rows}
+
+
+def test_ticket_counts_in_september(wh):
+    row = one(wh, "ticket_volume", "open_tickets", "open_urgent_tickets")
+    assert row["ticket_volume"] == 3  # T1, T2, T3 opened in September; T4 in July
+    assert row["open_tickets"] == 2  # on 30 September: T2 (resolved 5 October) and T3
+    assert row["open_urgent_tickets"] == 1  # T3
+
+
+def test_ticket_trend_has_a_zero_for_a_month_without_tickets(wh):
+    rows = run(wh, SemanticQuery(metrics=["ticket_volume", "open_tickets"], time_range=Period.months("2026-07", "2026-09"), grain="month"))
+    assert [(r["period_start"], r["ticket_volume"], r["open_tickets"]) for r in rows] == [
+        (date(2026, 7, 1), 1, 1),  # T4 opened and still open at month end
+        (date(2026, 8, 1), 0, 1),  # no ticket opened: a 0 row, T4 still open
+        (date(2026, 9, 1), 3, 2),
+    ]
+
+
+def test_ticket_volume_by_csm_and_category_does_not_fan_out(wh):
+    # B1 has two users; joining tickets to accounts and CSMs must not multiply tickets
+    assert by(wh, "ticket_volume", "csm_name") == {"Dana Lee": 2, None: 1}
+    assert by(wh, "ticket_volume", "ticket_category") == {"bug": 2, "how-to": 1, "billing": 0}
+
+
+def test_fcr_and_response_times(wh):
+    row = one(wh, "fcr", "first_response_hours_median", "first_response_hours_mean", "resolution_hours_median")
+    assert row["fcr"] == pytest.approx(50)  # resolved in September: T1 (1 contact), T4 (2)
+    assert row["first_response_hours_median"] == pytest.approx(2)  # T1 2 h, T2 4 h, T3 1 h
+    assert row["first_response_hours_mean"] == pytest.approx(7 / 3)
+    assert row["resolution_hours_median"] == pytest.approx((24 + 62 * 24) / 2)  # T1 24 h, T4 62 days
+
+
+def test_nps_and_ces(wh):
+    row = one(wh, "nps", "nps_promoters_pct", "nps_detractors_pct", "ces")
+    assert row["nps"] == pytest.approx(40)  # 10, 9, 9 promoters; 7 passive; 2 detractor → (3 − 1) ÷ 5
+    assert row["nps_promoters_pct"] == pytest.approx(60)
+    assert row["nps_detractors_pct"] == pytest.approx(20)
+    assert row["ces"] == pytest.approx(6)  # (5 + 6 + 7) ÷ 3
+
+
+def test_nps_by_touchpoint(wh):
+    # relationship (2 − 1) ÷ 4; onboarding 1 ÷ 1; support had only CES answers, so no NPS
+    assert by(wh, "nps", "survey_touchpoint") == {"relationship": pytest.approx(25.0), "onboarding": pytest.approx(100.0), "support": None}
+
+
+def test_health_in_september(wh):
+    row = one(wh, "health_score", "usage_score", "green_health_share", "yellow_health_share", "red_health_share", "at_risk_accounts")
+    assert row["health_score"] == pytest.approx((90 + 85 + 55 + 45) / 4)  # the 31 August week belongs to August
+    assert row["usage_score"] == pytest.approx((95 + 90 + 50 + 40) / 4)
+    assert (row["green_health_share"], row["yellow_health_share"], row["red_health_share"]) == pytest.approx((50, 25, 25))
+    assert row["at_risk_accounts"] == 1  # B2 (55 and 45)
+    assert by(wh, "health_score", "segment") == pytest.approx({"Enterprise": 87.5, "SMB": 50.0})
+
+
+def test_active_users_and_stickiness(wh):
+    row = one(wh, "dau", "wau", "mau", "dau_mau", "wau_mau", "avg_session_minutes")
+    assert row["dau"] == pytest.approx(46 / 30)  # user-days 30 + 10 + 6 over 30 days
+    assert row["wau"] == 2  # 24–30 September: U1, U3
+    assert row["mau"] == 3
+    assert row["dau_mau"] == pytest.approx(46 / 30 / 3)
+    assert row["wau_mau"] == pytest.approx(2 / 3)
+    assert row["avg_session_minutes"] == pytest.approx((900 + 200 + 60) / (60 + 10 + 6))
+
+
+def test_seat_utilization_and_adoption(wh):
+    row = one(wh, "seats_purchased", "seat_utilization", "active_accounts", "product_adoption_rate")
+    assert row["seats_purchased"] == 12  # B1 10 + B2 2; B3 churned on 15 September
+    assert row["seat_utilization"] == pytest.approx(3 / 12 * 100)
+    assert row["active_accounts"] == 2
+    assert row["product_adoption_rate"] == pytest.approx(50)  # B1 used the key feature, B2 only export
+    assert by(wh, "seat_utilization", "segment") == pytest.approx({"Enterprise": 20.0, "SMB": 50.0})  # 2 of 10; 1 of 2
+
+
+def test_time_to_value_and_onboarding_in_q3(wh):
+    row = one(wh, "ttv_median_days", "ttv_over_30_share", "ttv_over_60_share", "onboarding_completion_rate", period=Q3)
+    assert row["ttv_median_days"] == pytest.approx(30)  # B1 40, B2 20, B3 30 days
+    assert row["ttv_over_30_share"] == pytest.approx(100 / 3)
+    assert row["ttv_over_60_share"] == pytest.approx(0)
+    assert row["onboarding_completion_rate"] == pytest.approx(50)  # cohort B2 (training open), B3 (done)
+
+
+def test_renewals_in_q3(wh):
+    row = one(wh, "renewal_rate", "arr_renewal_rate", "arr_up_for_renewal", "renewals_due", period=Q3)
+    assert row["renewal_rate"] == pytest.approx(50)  # R1 renewed, R2 churned, R3 pending (not decided)
+    assert row["arr_renewal_rate"] == pytest.approx(13000 / 18000 * 100)
+    assert float(row["arr_up_for_renewal"]) == 21000
+    assert row["renewals_due"] == 3
+
+
+def test_acquisition_and_retention_cost_in_q3(wh):
+    row = one(wh, "cac", "crc", period=Q3)
+    assert row["cac"] == pytest.approx(3000)  # (1,000 + 2,000) ÷ 1 new customer (B2; B3 gone by September)
+    assert row["crc"] == pytest.approx(250)  # 500 ÷ 2 paying in September
+
+
+def test_qbrs_and_executive_engagement_in_q3(wh):
+    row = one(wh, "qbr_count", "meetings_held", "executive_engagement_rate", period=Q3)
+    assert (row["qbr_count"], row["meetings_held"]) == (2, 3)
+    assert row["executive_engagement_rate"] == pytest.approx(50)
+
+
+def test_filter_by_a_dimension_reached_through_accounts(wh):
+    row = one(wh, "ticket_volume", filters=[DimensionFilter(dimension="csm_name", values=["Dana Lee"])])
+    assert row["ticket_volume"] == 2
