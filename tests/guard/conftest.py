@@ -13,7 +13,6 @@ import pytest
 from assistant.guard import GuardPolicy
 from assistant.runner import Runner, RunnerSettings
 from data import contract
-from data.paths import DEMO_WAREHOUSE
 
 HERE = Path(__file__).parent
 
@@ -58,11 +57,18 @@ def runner(tiny_warehouse, demo_policy) -> Runner:
 
 
 @pytest.fixture(scope="session")
-def demo_runner() -> Runner:
-    """A runner over data/warehouse.duckdb with its real sizes; skipped until the file exists."""
-    if not DEMO_WAREHOUSE.is_file():
-        pytest.skip("data/warehouse.duckdb is not built yet (make test builds it)")
-    before = sha256(DEMO_WAREHOUSE)
-    with Runner(DEMO_WAREHOUSE) as shared:
+def demo_checksum(demo_warehouse_path) -> str:
+    """The demo warehouse's checksum when first used; compared again at the end of the session."""
+    before = sha256(demo_warehouse_path)
+    yield before
+    assert sha256(demo_warehouse_path) == before, "the demo warehouse file changed during the tests"
+
+
+@pytest.fixture(scope="module")
+def demo_runner(demo_warehouse_path, demo_checksum) -> Runner:
+    """A runner over the demo warehouse with its real table sizes.
+
+    Module-scoped like tests/conftest.py's `demo_con`: DuckDB refuses connections to one
+    file with different configurations in one process, so neither may outlive its module."""
+    with Runner(demo_warehouse_path) as shared:
         yield shared
-    assert sha256(DEMO_WAREHOUSE) == before, "the demo warehouse file changed during the tests"
