@@ -55,10 +55,12 @@ def open_read_only(path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
     if not path.is_file():
         raise WarehouseUnreadable(f"{path} is not a file")
     try:
-        return duckdb.connect(str(path), read_only=True)
+        con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as error:
         reason = str(error).splitlines()[0]
         raise WarehouseUnreadable(f"{path} cannot be opened as a DuckDB database ({reason})") from None
+    con.execute("SET enable_progress_bar = false")  # the callers print their own lines
+    return con
 
 
 # Closed sets the metrics depend on: a renewal rate needs `renewed`, NPS needs `nps`, TTV needs
@@ -178,21 +180,35 @@ def quote_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _struct(columns: Iterable[str]) -> str:
-    return "struct_pack(" + ", ".join(f"{quote_identifier(c)} := {quote_identifier(c)}" for c in dict.fromkeys(columns)) + ")"
+def struct_of(columns: Iterable[str]) -> str:
+    """SQL for a struct of these columns (each once), to pick an example row with min()."""
+    fields = ", ".join(f"{quote_identifier(c)} := {quote_identifier(c)}" for c in dict.fromkeys(columns))
+    return f"struct_pack({fields})"
 
 
 def _sql_list(values: Iterable[str]) -> str:
     return ", ".join(quote_literal(v) for v in values)
 
 
-# --- the one query shape most rules share ---------------------------------------------------
+# --- the one query shape the row rules share -------------------------------------------------
+
+
+def count_with_example(con: duckdb.DuckDBPyConnection, source: str, tests: list[tuple[str, str]]) -> list[tuple]:
+    """For each (condition, example expression): rows of `source` matching it and the least example.
+
+    All conditions are counted in one scan of `source`.
+    """
+    select = ", ".join(f"count(*) FILTER (WHERE {where}), min({example}) FILTER (WHERE {where})"
+                       for where, example in tests)
+    found = con.execute(f"SELECT {select} FROM {source}").fetchone()
+    return [(found[2 * i], found[2 * i + 1]) for i in range(len(tests))]
 
 
 @dataclass(frozen=True)
 class RowTest:
     """Rows of a table that break a rule: `where` is true for a bad row."""
 
+    table: str
     columns: tuple[str, ...]  # where the problem is reported; also shown in the example
     where: str
     message: str  # completes "N rows ...", e.g. "with non-positive MRR"
@@ -200,30 +216,127 @@ class RowTest:
 
 def failing_rows(wh: Warehouse, table: str, tests: list[RowTest]) -> list[Problem]:
     """Run all tests on `table` in one scan; a problem per failing test, with its first bad row."""
-    if not tests:
-        return []
-    select = []
-    for test in tests:
-        example = _struct(wh.key(table) + test.columns)
-        select.append(f"count(*) FILTER (WHERE {test.where})")
-        select.append(f"min({example}) FILTER (WHERE {test.where})")
-    counts = wh.con.execute(f"SELECT {', '.join(select)} FROM {quote_identifier(table)}").fetchone()
-    problems = []
-    for i, test in enumerate(tests):
-        n, example = counts[2 * i], counts[2 * i + 1]
-        if n:
-            problems.append(Problem(at(table, test.columns), f"{_rows(n)} {test.message}, e.g. {format_row(example)}"))
-    return problems
+    found = count_with_example(
+        wh.con, quote_identifier(table), [(t.where, struct_of(wh.key(table) + t.columns)) for t in tests]
+    )
+    return [
+        Problem(at(table, test.columns), f"{_rows(n)} {test.message}, e.g. {format_row(example)}")
+        for test, (n, example) in zip(tests, found)
+        if n
+    ]
 
 
-def _per_table(wh: Warehouse, tests: Iterable[tuple[str, RowTest]]) -> list[Problem]:
+def row_test(wh: Warehouse, table: str, columns: tuple[str, ...], where: str, message: str) -> list[RowTest]:
+    """The test, or none when its columns are missing or mistyped (already reported)."""
+    return [RowTest(table, columns, where, message)] if wh.usable(table, *columns) else []
+
+
+# --- row rules: each says which rows are wrong; they run together, one scan per table ---------
+
+RowRule = Callable[[Warehouse], list[RowTest]]
+
+
+def nulls_in_required_columns(wh: Warehouse) -> list[RowTest]:
+    return [
+        test
+        for t in contract.tables().values()
+        for c in t.columns
+        if not c.nullable
+        for test in row_test(wh, t.name, (c.name,), f"{quote_identifier(c.name)} IS NULL", "with NULL")
+    ]
+
+
+def non_positive_mrr(wh: Warehouse) -> list[RowTest]:
+    # A month without revenue has no row, so a row of zero or less is a mistake.
+    return row_test(wh, "account_mrr_monthly", ("mrr",), "mrr <= 0", "with non-positive MRR")
+
+
+def months_not_on_the_first(wh: Warehouse) -> list[RowTest]:
+    return [
+        test
+        for t in contract.tables().values()
+        for c in t.columns
+        if c.name == "month" and c.type == "DATE"
+        for test in row_test(wh, t.name, (c.name,), "day(month) <> 1", "not on the first day of the month")
+    ]
+
+
+def weeks_not_starting_on_monday(wh: Warehouse) -> list[RowTest]:
+    return row_test(wh, "health_scores_weekly", ("week_start",), "isodow(week_start) <> 1",
+                    "with a week_start that is not a Monday")
+
+
+def health_scores_out_of_range(wh: Warehouse) -> list[RowTest]:
+    # NaN sorts above every number in DuckDB, so it is caught as out of range too.
+    return [
+        test
+        for c in contract.table("health_scores_weekly").columns
+        if c.type == "DOUBLE"
+        for test in row_test(wh, "health_scores_weekly", (c.name,),
+                             f"NOT ({quote_identifier(c.name)} BETWEEN 0 AND 100)", "outside 0-100")
+    ]
+
+
+def survey_scores_off_their_scale(wh: Warehouse) -> list[RowTest]:
+    # Unknown survey types pass here; values_outside_closed_sets reports them.
+    on_scale = " ".join(f"WHEN '{kind}' THEN score BETWEEN {lo} AND {hi}" for kind, (lo, hi) in SURVEY_SCALES.items())
+    scales = ", ".join(f"{kind} {lo}-{hi}" for kind, (lo, hi) in SURVEY_SCALES.items())
+    return row_test(wh, "survey_responses", ("survey_type", "score"), f"NOT (CASE survey_type {on_scale} ELSE true END)",
+                    f"with a score outside its survey type's scale ({scales})")
+
+
+def values_outside_closed_sets(wh: Warehouse) -> list[RowTest]:
+    return [
+        test
+        for (table, column), allowed in CLOSED_SETS.items()
+        for test in row_test(wh, table, (column,), f"{quote_identifier(column)} NOT IN ({_sql_list(allowed)})",
+                             f"outside {', '.join(allowed)}")
+    ]
+
+
+def resolved_tickets_without_contacts(wh: Warehouse) -> list[RowTest]:
+    # First contact resolution divides by resolved tickets and needs their contact counts.
+    return row_test(wh, "tickets", ("status", "contacts_to_resolve"),
+                    "status = 'resolved' AND contacts_to_resolve IS NULL", "resolved with NULL contacts_to_resolve")
+
+
+def contacts_below_one(wh: Warehouse) -> list[RowTest]:
+    return row_test(wh, "tickets", ("contacts_to_resolve",), "contacts_to_resolve < 1",
+                    "with contacts_to_resolve below 1")
+
+
+def ticket_times_out_of_order(wh: Warehouse) -> list[RowTest]:
+    return [
+        test
+        for later in ("first_response_at", "resolved_at")
+        for test in row_test(wh, "tickets", ("opened_at", later), f"{later} < opened_at", f"with {later} before opened_at")
+    ]
+
+
+ROW_RULES: tuple[RowRule, ...] = (
+    nulls_in_required_columns,
+    non_positive_mrr,
+    months_not_on_the_first,
+    weeks_not_starting_on_monday,
+    health_scores_out_of_range,
+    survey_scores_off_their_scale,
+    values_outside_closed_sets,
+    resolved_tickets_without_contacts,
+    contacts_below_one,
+    ticket_times_out_of_order,
+)
+
+
+def row_rules(wh: Warehouse) -> list[Problem]:
+    """Every row rule, batched so each table is scanned once."""
     by_table: dict[str, list[RowTest]] = {}
-    for table, test in tests:
-        by_table.setdefault(table, []).append(test)
-    return [p for table, table_tests in by_table.items() for p in failing_rows(wh, table, table_tests)]
+    for rule in ROW_RULES:
+        for test in rule(wh):
+            by_table.setdefault(test.table, []).append(test)
+    return [p for table, tests in by_table.items() for p in failing_rows(wh, table, tests)]
 
 
-# --- the rules --------------------------------------------------------------------------------
+# --- table rules: each runs its own queries ---------------------------------------------------
 
 Rule = Callable[[Warehouse], list[Problem]]
 
@@ -252,15 +365,6 @@ def wrong_types(wh: Warehouse) -> list[Problem]:
     return problems
 
 
-def nulls_in_required_columns(wh: Warehouse) -> list[Problem]:
-    return _per_table(wh, [
-        (t.name, RowTest((c.name,), f"{quote_identifier(c.name)} IS NULL", "with NULL"))
-        for t in contract.tables().values()
-        for c in t.columns
-        if not c.nullable and wh.usable(t.name, c.name)
-    ])
-
-
 def duplicate_keys(wh: Warehouse) -> list[Problem]:
     """Primary keys, UNIQUE columns and the stated grains of the other tables."""
     keys = [(t.name, (t.primary_key,)) for t in contract.tables().values() if t.primary_key]
@@ -272,7 +376,7 @@ def duplicate_keys(wh: Warehouse) -> list[Problem]:
             continue
         cols = ", ".join(quote_identifier(c) for c in columns)
         n_keys, n_rows, example = wh.con.execute(
-            f"SELECT count(*), sum(n), min({_struct(columns)}) FROM "
+            f"SELECT count(*), sum(n), min({struct_of(columns)}) FROM "
             f"(SELECT {cols}, count(*) AS n FROM {quote_identifier(table)} GROUP BY {cols} HAVING count(*) > 1)"
         ).fetchone()
         if n_keys:
@@ -291,7 +395,7 @@ def orphan_foreign_keys(wh: Warehouse) -> list[Problem]:
             continue
         child, col, ref = quote_identifier(fk.table), quote_identifier(fk.column), quote_identifier(fk.ref_column)
         n, example = wh.con.execute(
-            f"SELECT count(*), min({_struct(wh.key(fk.table) + (fk.column,))}) FROM {child} "
+            f"SELECT count(*), min({struct_of(wh.key(fk.table) + (fk.column,))}) FROM {child} "
             f"WHERE {col} IS NOT NULL AND NOT EXISTS "
             f"(SELECT 1 FROM {quote_identifier(fk.ref_table)} AS r WHERE r.{ref} = {child}.{col})"
         ).fetchone()
@@ -301,37 +405,6 @@ def orphan_foreign_keys(wh: Warehouse) -> list[Problem]:
                 f"{_rows(n)} with no matching {fk.ref_table}.{fk.ref_column}, e.g. {format_row(example)}",
             ))
     return problems
-
-
-def value_rules(wh: Warehouse) -> list[Problem]:
-    """Row-level rules on values: amounts, calendar alignment, ranges, closed sets, ticket logic."""
-    tests: list[tuple[str, RowTest]] = []
-
-    def add(table: str, columns: tuple[str, ...], where: str, message: str) -> None:
-        if wh.usable(table, *columns):
-            tests.append((table, RowTest(columns, where, message)))
-
-    add("account_mrr_monthly", ("mrr",), "mrr <= 0", "with non-positive MRR")
-    for t in contract.tables().values():
-        for c in t.columns:
-            if c.name == "month" and c.type == "DATE":
-                add(t.name, (c.name,), "day(month) <> 1", "not on the first day of the month")
-    add("health_scores_weekly", ("week_start",), "isodow(week_start) <> 1", "with a week_start that is not a Monday")
-    for c in contract.table("health_scores_weekly").columns:
-        if c.type == "DOUBLE":
-            add("health_scores_weekly", (c.name,), f"NOT ({quote_identifier(c.name)} BETWEEN 0 AND 100)", "outside 0-100")
-    scale_ok = " ".join(f"WHEN '{kind}' THEN score BETWEEN {lo} AND {hi}" for kind, (lo, hi) in SURVEY_SCALES.items())
-    add("survey_responses", ("survey_type", "score"), f"NOT (CASE survey_type {scale_ok} ELSE true END)",
-        "with a score outside its survey type's scale (" +
-        ", ".join(f"{kind} {lo}-{hi}" for kind, (lo, hi) in SURVEY_SCALES.items()) + ")")
-    for (table, column), allowed in CLOSED_SETS.items():
-        add(table, (column,), f"{quote_identifier(column)} NOT IN ({_sql_list(allowed)})", f"outside {', '.join(allowed)}")
-    add("tickets", ("status", "contacts_to_resolve"), "status = 'resolved' AND contacts_to_resolve IS NULL",
-        "resolved with NULL contacts_to_resolve")
-    add("tickets", ("contacts_to_resolve",), "contacts_to_resolve < 1", "with contacts_to_resolve below 1")
-    for later in ("first_response_at", "resolved_at"):
-        add("tickets", ("opened_at", later), f"{later} < opened_at", f"with {later} before opened_at")
-    return _per_table(wh, tests)
 
 
 def as_of_date(wh: Warehouse) -> list[Problem]:
@@ -361,11 +434,10 @@ RULES: tuple[Rule, ...] = (
     missing_tables,
     missing_columns,
     wrong_types,
-    nulls_in_required_columns,
     duplicate_keys,
     orphan_foreign_keys,
-    value_rules,
     as_of_date,
+    row_rules,
 )
 
 

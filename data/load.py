@@ -16,7 +16,15 @@ from pathlib import Path
 import duckdb
 
 from data import contract
-from data.check import Problem, check_warehouse, format_row, quote_identifier, quote_literal
+from data.check import (
+    Problem,
+    check_warehouse,
+    count_with_example,
+    format_row,
+    quote_identifier,
+    quote_literal,
+    struct_of,
+)
 
 FORMATS = {".csv": "read_csv", ".parquet": "read_parquet"}
 
@@ -46,7 +54,7 @@ class LoadReport:
     def summary(self) -> str:
         lines = []
         if self.loaded:
-            lines.append(f"Loaded from {self.source_dir}:")
+            lines.append(f"{'Loaded' if self.written else 'Read, but not written,'} from {self.source_dir}:")
             width = max(len(t.table) for t in self.loaded)
             lines += [f"  {t.table:<{width}}  {t.rows:>12,} rows  from {t.source}" for t in self.loaded]
         lines += [f"Note: {note}" for note in self.notes]
@@ -67,6 +75,9 @@ def load_warehouse(source_dir: str | os.PathLike, out: str | os.PathLike, replac
     if not report.source_dir.is_dir():
         report.problems.append(Problem(str(report.source_dir), "is not a folder of CSV or Parquet files"))
         return report
+    if report.out.is_dir():
+        report.problems.append(Problem(str(report.out), "is a folder; name the DuckDB file to write"))
+        return report
     if report.out.exists() and not replace:
         report.problems.append(Problem(str(report.out), "already exists; pass --replace to overwrite it"))
         return report
@@ -74,25 +85,32 @@ def load_warehouse(source_dir: str | os.PathLike, out: str | os.PathLike, replac
     if report.problems:
         return report
 
-    report.out.parent.mkdir(parents=True, exist_ok=True)
     partial = report.out.with_name(f".{report.out.name}.loading")
-    _remove(partial)
     try:
-        with duckdb.connect(str(partial)) as con:
-            con.execute("SET TimeZone = 'UTC'")  # instants are UTC; Parquet TIMESTAMPTZ converts to it
-            con.execute(contract.ddl())
-            for table, path in sources.items():
-                _load_table(con, contract.table(table), path, report)
-            if "warehouse_meta" not in sources and not report.problems:
-                _derive_as_of_date(con, report)
-        if report.problems:
-            return report
-        os.replace(partial, report.out)
+        report.out.parent.mkdir(parents=True, exist_ok=True)
+        _remove(partial)
+        _build(partial, sources, report)
+        if not report.problems:
+            os.replace(partial, report.out)
+            report.written = True
+    except (OSError, duckdb.IOException) as error:
+        report.problems.append(Problem(str(report.out), f"cannot be written ({_first_line(error)})"))
     finally:
         _remove(partial)
-    report.written = True
-    report.problems += check_warehouse(report.out)
+    if report.written:
+        report.problems += check_warehouse(report.out)
     return report
+
+
+def _build(path: Path, sources: dict[str, Path], report: LoadReport) -> None:
+    with duckdb.connect(str(path)) as con:
+        con.execute("SET TimeZone = 'UTC'")  # instants are UTC; Parquet TIMESTAMPTZ converts to it
+        con.execute("SET enable_progress_bar = false")  # the report is the output
+        con.execute(contract.ddl())
+        for table, source in sources.items():
+            _load_table(con, contract.table(table), source, report)
+        if "warehouse_meta" not in sources and not report.problems:
+            _derive_as_of_date(con, report)
 
 
 def _find_sources(report: LoadReport) -> dict[str, Path]:
@@ -119,9 +137,9 @@ def _find_sources(report: LoadReport) -> dict[str, Path]:
 def _load_table(con: duckdb.DuckDBPyConnection, table: contract.Table, path: Path, report: LoadReport) -> None:
     reader = FORMATS[path.suffix.lower()]
     options = ", header = true, all_varchar = true" if reader == "read_csv" else ""
-    source = f"{reader}({quote_literal(str(path))}{options})"
+    read = f"{reader}({quote_literal(str(path))}{options})"
     try:
-        file_columns = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
+        file_columns = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {read}").fetchall()]
     except duckdb.Error as error:
         report.problems.append(Problem(path.name, f"cannot be read ({_first_line(error)})"))
         return
@@ -136,41 +154,41 @@ def _load_table(con: duckdb.DuckDBPyConnection, table: contract.Table, path: Pat
         return
     if missing:
         report.notes.append(f"{path.name}: no column(s) {', '.join(c.name for c in missing)}; filled with NULL")
+
+    # The file's columns under their contract names, as read (text for CSV).
     columns = [c for c in table.columns if c.name in matched]
-    if _report_values_that_do_not_cast(con, table, columns, matched, source, path, report):
-        return
-    names = ", ".join(quote_identifier(c.name) for c in columns)
-    casts = ", ".join(f"CAST({quote_identifier(matched[c.name])} AS {c.type})" for c in columns)
-    try:
-        con.execute(f"INSERT INTO {table.name} ({names}) SELECT {casts} FROM {source}")
-    except duckdb.Error as error:
-        report.problems.append(Problem(path.name, f"cannot be loaded into {table.name} ({_first_line(error)})"))
-        return
-    (rows,) = con.execute(f"SELECT count(*) FROM {table.name}").fetchone()
-    report.loaded.append(LoadedTable(table.name, path.name, rows))
+    renamed = ", ".join(f"{quote_identifier(matched[c.name])} AS {quote_identifier(c.name)}" for c in columns)
+    source = quote_identifier(f"source_{table.name}")
+    con.execute(f"CREATE TEMP VIEW {source} AS SELECT {renamed} FROM {read}")
+    uncastable = _values_that_do_not_cast(con, source, table, columns, path)
+    report.problems += uncastable
+    if not uncastable:
+        names = ", ".join(quote_identifier(c.name) for c in columns)
+        casts = ", ".join(f"CAST({quote_identifier(c.name)} AS {c.type})" for c in columns)
+        try:
+            con.execute(f"INSERT INTO {table.name} ({names}) SELECT {casts} FROM {source}")
+            (rows,) = con.execute(f"SELECT count(*) FROM {table.name}").fetchone()
+            report.loaded.append(LoadedTable(table.name, path.name, rows))
+        except duckdb.Error as error:
+            report.problems.append(Problem(path.name, f"cannot be loaded into {table.name} ({_first_line(error)})"))
+    con.execute(f"DROP VIEW {source}")
 
 
-def _report_values_that_do_not_cast(con, table, columns, matched, source, path, report) -> bool:
-    """One scan: for each column, values present in the file that are not of the contract type."""
-    shown_key = [table.primary_key] if table.primary_key in matched else []
-    select = []
-    for c in columns:
-        raw = quote_identifier(matched[c.name])
-        bad = f"{raw} IS NOT NULL AND TRY_CAST({raw} AS {c.type}) IS NULL"
-        example = ", ".join(f"{quote_identifier(k)} := {quote_identifier(matched[k])}" for k in dict.fromkeys([*shown_key, c.name]))
-        select += [f"count(*) FILTER (WHERE {bad})", f"min(struct_pack({example})) FILTER (WHERE {bad})"]
-    counts = con.execute(f"SELECT {', '.join(select)} FROM {source}").fetchone()
-    found = False
-    for i, c in enumerate(columns):
-        n, example = counts[2 * i], counts[2 * i + 1]
-        if n:
-            found = True
-            values = "value is" if n == 1 else "values are"
-            report.problems.append(Problem(
-                f"{path.name}, column {c.name}",
-                f"{n:,} {values} not {c.type}, e.g. {format_row(example)}",
-            ))
-    return found
+def _values_that_do_not_cast(con, source: str, table: contract.Table, columns: list[contract.Column],
+                             path: Path) -> list[Problem]:
+    """In one scan, each column's values that are present but not of the contract type."""
+    key = (table.primary_key,) if any(c.name == table.primary_key for c in columns) else ()
+    tests = [
+        (f"{quote_identifier(c.name)} IS NOT NULL AND TRY_CAST({quote_identifier(c.name)} AS {c.type}) IS NULL",
+         struct_of(key + (c.name,)))
+        for c in columns
+    ]
+    return [
+        Problem(f"{path.name}, column {c.name}",
+                f"{n:,} {'value is' if n == 1 else 'values are'} not {c.type}, e.g. {format_row(example)}")
+        for c, (n, example) in zip(columns, count_with_example(con, source, tests))
+        if n
+    ]
 
 
 def _derive_as_of_date(con: duckdb.DuckDBPyConnection, report: LoadReport) -> None:
@@ -195,7 +213,8 @@ def _derive_as_of_date(con: duckdb.DuckDBPyConnection, report: LoadReport) -> No
 
 def _remove(path: Path) -> None:
     for leftover in (path, path.with_name(path.name + ".wal")):
-        leftover.unlink(missing_ok=True)
+        if leftover.is_file():
+            leftover.unlink()
 
 
 def _first_line(error: Exception) -> str:

@@ -104,6 +104,8 @@ CASES = [
     ("resolved ticket without contacts", "UPDATE tickets SET contacts_to_resolve = NULL WHERE ticket_id = 'T002'",
      ["tickets (status, contacts_to_resolve): 1 row resolved with NULL contacts_to_resolve, "
       "e.g. ticket_id='T002', status='resolved', contacts_to_resolve=NULL"]),
+    ("contacts below one", "UPDATE tickets SET contacts_to_resolve = 0 WHERE ticket_id = 'T001'",
+     ["tickets.contacts_to_resolve: 1 row with contacts_to_resolve below 1, e.g. ticket_id='T001', contacts_to_resolve=0"]),
     ("first response before opening",
      "UPDATE tickets SET first_response_at = TIMESTAMP '2026-10-28 07:30:00' WHERE ticket_id = 'T003'",
      ["tickets (opened_at, first_response_at): 1 row with first_response_at before opened_at, "

@@ -183,6 +183,19 @@ def test_a_missing_source_folder_is_one_problem(tmp_path):
     assert problem_lines(report) == [f"{tmp_path / 'nowhere'}: is not a folder of CSV or Parquet files"]
 
 
+def test_a_folder_as_destination_is_one_problem(tmp_path):
+    report = load_warehouse(export(tmp_path / "src"), tmp_path, replace=True)
+    assert problem_lines(report) == [f"{tmp_path}: is a folder; name the DuckDB file to write"]
+
+
+def test_an_unwritable_destination_is_one_problem(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where a folder should be")
+    out = blocker / "loaded.duckdb"
+    [line] = problem_lines(load_warehouse(export(tmp_path / "src"), out))
+    assert line.startswith(f"{out}: cannot be written (")
+
+
 def test_cli_load_exit_codes(tmp_path, capsys):
     src, out = export(tmp_path / "src"), tmp_path / "loaded.duckdb"
     assert main(["data", "load", "--from", str(src), "--out", str(out)]) == 0
