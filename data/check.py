@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -233,17 +234,14 @@ def row_test(wh: Warehouse, table: str, columns: tuple[str, ...], where: str, me
 
 # --- row rules: each says which rows are wrong; they run together, one scan per table ---------
 
-RowRule = Callable[[Warehouse], list[RowTest]]
+RowRule = Callable[[Warehouse], Iterable[RowTest]]
 
 
-def nulls_in_required_columns(wh: Warehouse) -> list[RowTest]:
-    return [
-        test
-        for t in contract.tables().values()
-        for c in t.columns
-        if not c.nullable
-        for test in row_test(wh, t.name, (c.name,), f"{quote_identifier(c.name)} IS NULL", "with NULL")
-    ]
+def nulls_in_required_columns(wh: Warehouse) -> Iterator[RowTest]:
+    for t in contract.tables().values():
+        for c in t.columns:
+            if not c.nullable:
+                yield from row_test(wh, t.name, (c.name,), f"{quote_identifier(c.name)} IS NULL", "with NULL")
 
 
 def non_positive_mrr(wh: Warehouse) -> list[RowTest]:
@@ -251,14 +249,10 @@ def non_positive_mrr(wh: Warehouse) -> list[RowTest]:
     return row_test(wh, "account_mrr_monthly", ("mrr",), "mrr <= 0", "with non-positive MRR")
 
 
-def months_not_on_the_first(wh: Warehouse) -> list[RowTest]:
-    return [
-        test
-        for t in contract.tables().values()
-        for c in t.columns
-        if c.name == "month" and c.type == "DATE"
-        for test in row_test(wh, t.name, (c.name,), "day(month) <> 1", "not on the first day of the month")
-    ]
+def months_not_on_the_first(wh: Warehouse) -> Iterator[RowTest]:
+    for t in contract.tables().values():
+        if "month" in t.column_names:
+            yield from row_test(wh, t.name, ("month",), "day(month) <> 1", "not on the first day of the month")
 
 
 def weeks_not_starting_on_monday(wh: Warehouse) -> list[RowTest]:
@@ -266,32 +260,27 @@ def weeks_not_starting_on_monday(wh: Warehouse) -> list[RowTest]:
                     "with a week_start that is not a Monday")
 
 
-def health_scores_out_of_range(wh: Warehouse) -> list[RowTest]:
-    # NaN sorts above every number in DuckDB, so it is caught as out of range too.
-    return [
-        test
-        for c in contract.table("health_scores_weekly").columns
-        if c.type == "DOUBLE"
-        for test in row_test(wh, "health_scores_weekly", (c.name,),
-                             f"NOT ({quote_identifier(c.name)} BETWEEN 0 AND 100)", "outside 0-100")
-    ]
+def health_scores_out_of_range(wh: Warehouse) -> Iterator[RowTest]:
+    # Every score column is DOUBLE 0-100. NaN sorts above every number in DuckDB, so it is caught too.
+    for c in contract.table("health_scores_weekly").columns:
+        if c.type == "DOUBLE":
+            where = f"NOT ({quote_identifier(c.name)} BETWEEN 0 AND 100)"
+            yield from row_test(wh, "health_scores_weekly", (c.name,), where, "outside 0-100")
 
 
 def survey_scores_off_their_scale(wh: Warehouse) -> list[RowTest]:
     # Unknown survey types pass here; values_outside_closed_sets reports them.
     on_scale = " ".join(f"WHEN '{kind}' THEN score BETWEEN {lo} AND {hi}" for kind, (lo, hi) in SURVEY_SCALES.items())
     scales = ", ".join(f"{kind} {lo}-{hi}" for kind, (lo, hi) in SURVEY_SCALES.items())
-    return row_test(wh, "survey_responses", ("survey_type", "score"), f"NOT (CASE survey_type {on_scale} ELSE true END)",
+    where = f"NOT (CASE survey_type {on_scale} ELSE true END)"
+    return row_test(wh, "survey_responses", ("survey_type", "score"), where,
                     f"with a score outside its survey type's scale ({scales})")
 
 
-def values_outside_closed_sets(wh: Warehouse) -> list[RowTest]:
-    return [
-        test
-        for (table, column), allowed in CLOSED_SETS.items()
-        for test in row_test(wh, table, (column,), f"{quote_identifier(column)} NOT IN ({_sql_list(allowed)})",
-                             f"outside {', '.join(allowed)}")
-    ]
+def values_outside_closed_sets(wh: Warehouse) -> Iterator[RowTest]:
+    for (table, column), allowed in CLOSED_SETS.items():
+        where = f"{quote_identifier(column)} NOT IN ({_sql_list(allowed)})"
+        yield from row_test(wh, table, (column,), where, f"outside {', '.join(allowed)}")
 
 
 def resolved_tickets_without_contacts(wh: Warehouse) -> list[RowTest]:
@@ -305,12 +294,10 @@ def contacts_below_one(wh: Warehouse) -> list[RowTest]:
                     "with contacts_to_resolve below 1")
 
 
-def ticket_times_out_of_order(wh: Warehouse) -> list[RowTest]:
-    return [
-        test
-        for later in ("first_response_at", "resolved_at")
-        for test in row_test(wh, "tickets", ("opened_at", later), f"{later} < opened_at", f"with {later} before opened_at")
-    ]
+def ticket_times_out_of_order(wh: Warehouse) -> Iterator[RowTest]:
+    for later in ("first_response_at", "resolved_at"):
+        yield from row_test(wh, "tickets", ("opened_at", later), f"{later} < opened_at",
+                            f"with {later} before opened_at")
 
 
 ROW_RULES: tuple[RowRule, ...] = (
@@ -380,10 +367,9 @@ def duplicate_keys(wh: Warehouse) -> list[Problem]:
             f"(SELECT {cols}, count(*) AS n FROM {quote_identifier(table)} GROUP BY {cols} HAVING count(*) > 1)"
         ).fetchone()
         if n_keys:
-            what = "value" if len(columns) == 1 else "key"
+            what = ("value" if len(columns) == 1 else "key") + ("" if n_keys == 1 else "s")
             problems.append(Problem(
-                at(table, columns),
-                f"{n_keys:,} duplicate {what}{'s' if n_keys != 1 else ''} over {_rows(n_rows)}, e.g. {format_row(example)}",
+                at(table, columns), f"{n_keys:,} duplicate {what} over {_rows(n_rows)}, e.g. {format_row(example)}"
             ))
     return problems
 
@@ -416,17 +402,19 @@ def as_of_date(wh: Warehouse) -> list[Problem]:
         return [Problem(where, "no row with key 'as_of_date'; add one holding the last complete day of data, "
                                "e.g. key='as_of_date', value='2026-10-31'")]
     return [
-        Problem(where, f"as_of_date {format_value(v)} is not a date; write it as YYYY-MM-DD")
+        Problem(where, f"value {format_value(v)} is not a date; write it as YYYY-MM-DD")
         for v in values
         if parse_date(v) is None
     ]
 
 
 def parse_date(text: str | None) -> dt.date | None:
-    """An ISO date (YYYY-MM-DD) from text, or None when it is not one."""
+    """A date written YYYY-MM-DD, or None for anything else (other ISO forms included)."""
+    if text is None or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        return None
     try:
-        return dt.date.fromisoformat(text.strip()) if text else None
-    except ValueError:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:  # e.g. 2026-02-30
         return None
 
 

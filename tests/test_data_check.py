@@ -100,7 +100,11 @@ CASES = [
      ["warehouse_meta.as_of_date: no row with key 'as_of_date'; add one holding the last complete day of data, "
       "e.g. key='as_of_date', value='2026-10-31'"]),
     ("as_of_date unparsable", "UPDATE warehouse_meta SET value = 'last Tuesday' WHERE key = 'as_of_date'",
-     ["warehouse_meta.as_of_date: as_of_date 'last Tuesday' is not a date; write it as YYYY-MM-DD"]),
+     ["warehouse_meta.as_of_date: value 'last Tuesday' is not a date; write it as YYYY-MM-DD"]),
+    ("as_of_date not a real day", "UPDATE warehouse_meta SET value = '2026-02-30' WHERE key = 'as_of_date'",
+     ["warehouse_meta.as_of_date: value '2026-02-30' is not a date; write it as YYYY-MM-DD"]),
+    ("as_of_date in another ISO form", "UPDATE warehouse_meta SET value = '20261031' WHERE key = 'as_of_date'",
+     ["warehouse_meta.as_of_date: value '20261031' is not a date; write it as YYYY-MM-DD"]),
     ("resolved ticket without contacts", "UPDATE tickets SET contacts_to_resolve = NULL WHERE ticket_id = 'T002'",
      ["tickets (status, contacts_to_resolve): 1 row resolved with NULL contacts_to_resolve, "
       "e.g. ticket_id='T002', status='resolved', contacts_to_resolve=NULL"]),
