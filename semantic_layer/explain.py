@@ -19,7 +19,8 @@ def _period_lines(plan: Plan) -> list[str]:
     first, last = reported[0].period, reported[-1].period
     grain = plan.query.grain
     if len(reported) == 1 and grain is None:
-        lines = [f"Period: {first.label()} ({first.start} to {first.end})."]
+        dates = f"{first.start} to {first.end}"
+        lines = [f"Period: {first.label()}{'' if first.label() == dates else f' ({dates})'}."]
     else:
         lines = [f"Trend: one row per {grain.value}, {len(reported)} period(s) from {first.label()} to {last.label()}."]
     if any(s.mode is TimeMode.movement for s in plan.sources.values()):

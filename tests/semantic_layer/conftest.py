@@ -10,13 +10,16 @@ from semantic_layer.compile import compile_query
 from semantic_layer.query import SemanticQuery
 
 
-@pytest.fixture
-def con():
-    """An in-memory DuckDB holding the contract's empty tables; tests insert the rows they reason about."""
+def _empty_warehouse():
     connection = duckdb.connect()
     connection.execute(ddl())
     yield connection
     connection.close()
+
+
+con = pytest.fixture(_empty_warehouse)
+con.__doc__ = "An in-memory DuckDB holding the contract's empty tables; tests insert the rows they reason about."
+shared_empty_warehouse = pytest.fixture(scope="session")(_empty_warehouse)
 
 
 def run(connection: duckdb.DuckDBPyConnection, query: SemanticQuery) -> list[dict]:

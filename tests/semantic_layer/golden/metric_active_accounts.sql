@@ -1,0 +1,55 @@
+-- case: metric_active_accounts
+-- query: {"metrics":["active_accounts"],"time_range":{"start":"2025-07-01","end":"2025-09-30"}}
+-- explanation:
+--   Active accounts (active_accounts): count of distinct accounts with activity in P
+--   Period: Q3 2025 (2025-07-01 to 2025-09-30).
+--   One row for the whole period.
+WITH periods AS (
+  /* one row per period; base month = the month before the period, end month = its last month */
+  SELECT
+    *
+  FROM (VALUES
+    (
+      CAST('2025-07-01' AS DATE),
+      CAST('2025-09-30' AS DATE),
+      92,
+      CAST('2025-06-01' AS DATE),
+      CAST('2025-09-01' AS DATE),
+      TRUE,
+      CAST(NULL AS DATE)
+    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+), daily_activity AS (
+  /* daily_activity: active_accounts */
+  SELECT
+    periods.period_start,
+    COUNT(DISTINCT user_activity_daily.account_id) AS active_accounts
+  FROM user_activity_daily
+  JOIN periods
+    ON user_activity_daily.activity_date BETWEEN periods.period_start AND periods.period_end
+  GROUP BY
+    periods.period_start
+), grid AS (
+  SELECT
+    periods.period_start,
+    periods.period_end,
+    periods.compare_start
+  FROM periods
+  WHERE
+    periods.reported
+), results AS (
+  SELECT
+    grid.period_start,
+    grid.period_end,
+    COALESCE(daily_activity.active_accounts, 0) AS active_accounts
+  FROM grid
+  LEFT JOIN daily_activity
+    ON daily_activity.period_start = grid.period_start
+)
+SELECT
+  results.period_start,
+  results.period_end,
+  results.active_accounts AS active_accounts
+FROM results
+ORDER BY
+  results.period_start,
+  results.period_end

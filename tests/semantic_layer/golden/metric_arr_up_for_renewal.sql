@@ -1,0 +1,55 @@
+-- case: metric_arr_up_for_renewal
+-- query: {"metrics":["arr_up_for_renewal"],"time_range":{"start":"2025-07-01","end":"2025-09-30"}}
+-- explanation:
+--   ARR up for renewal (arr_up_for_renewal): sum of arr_up_for_renewal over terms ending in P
+--   Period: Q3 2025 (2025-07-01 to 2025-09-30).
+--   One row for the whole period.
+WITH periods AS (
+  /* one row per period; base month = the month before the period, end month = its last month */
+  SELECT
+    *
+  FROM (VALUES
+    (
+      CAST('2025-07-01' AS DATE),
+      CAST('2025-09-30' AS DATE),
+      92,
+      CAST('2025-06-01' AS DATE),
+      CAST('2025-09-01' AS DATE),
+      TRUE,
+      CAST(NULL AS DATE)
+    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+), renewals_due AS (
+  /* renewals_due: arr_up_for_renewal */
+  SELECT
+    periods.period_start,
+    SUM(renewals.arr_up_for_renewal) AS arr_up_for_renewal
+  FROM renewals
+  JOIN periods
+    ON renewals.term_end BETWEEN periods.period_start AND periods.period_end
+  GROUP BY
+    periods.period_start
+), grid AS (
+  SELECT
+    periods.period_start,
+    periods.period_end,
+    periods.compare_start
+  FROM periods
+  WHERE
+    periods.reported
+), results AS (
+  SELECT
+    grid.period_start,
+    grid.period_end,
+    COALESCE(renewals_due.arr_up_for_renewal, 0) AS arr_up_for_renewal
+  FROM grid
+  LEFT JOIN renewals_due
+    ON renewals_due.period_start = grid.period_start
+)
+SELECT
+  results.period_start,
+  results.period_end,
+  results.arr_up_for_renewal AS arr_up_for_renewal
+FROM results
+ORDER BY
+  results.period_start,
+  results.period_end

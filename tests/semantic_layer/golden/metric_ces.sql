@@ -1,0 +1,55 @@
+-- case: metric_ces
+-- query: {"metrics":["ces"],"time_range":{"start":"2025-07-01","end":"2025-09-30"}}
+-- explanation:
+--   Customer effort score (ces): mean of ces scores (1 very difficult … 7 very easy)
+--   Period: Q3 2025 (2025-07-01 to 2025-09-30).
+--   One row for the whole period.
+WITH periods AS (
+  /* one row per period; base month = the month before the period, end month = its last month */
+  SELECT
+    *
+  FROM (VALUES
+    (
+      CAST('2025-07-01' AS DATE),
+      CAST('2025-09-30' AS DATE),
+      92,
+      CAST('2025-06-01' AS DATE),
+      CAST('2025-09-01' AS DATE),
+      TRUE,
+      CAST(NULL AS DATE)
+    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+), surveys AS (
+  /* surveys: ces */
+  SELECT
+    periods.period_start,
+    AVG(CASE WHEN survey_responses.survey_type = 'ces' THEN survey_responses.score END) AS ces
+  FROM survey_responses
+  JOIN periods
+    ON CAST(survey_responses.responded_at AS DATE) BETWEEN periods.period_start AND periods.period_end
+  GROUP BY
+    periods.period_start
+), grid AS (
+  SELECT
+    periods.period_start,
+    periods.period_end,
+    periods.compare_start
+  FROM periods
+  WHERE
+    periods.reported
+), results AS (
+  SELECT
+    grid.period_start,
+    grid.period_end,
+    surveys.ces AS ces
+  FROM grid
+  LEFT JOIN surveys
+    ON surveys.period_start = grid.period_start
+)
+SELECT
+  results.period_start,
+  results.period_end,
+  results.ces AS ces
+FROM results
+ORDER BY
+  results.period_start,
+  results.period_end

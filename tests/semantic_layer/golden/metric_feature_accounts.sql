@@ -1,0 +1,55 @@
+-- case: metric_feature_accounts
+-- query: {"metrics":["feature_accounts"],"time_range":{"start":"2025-07-01","end":"2025-09-30"}}
+-- explanation:
+--   Accounts using the feature (feature_accounts): count of distinct accounts with a feature event in P
+--   Period: Q3 2025 (2025-07-01 to 2025-09-30).
+--   One row for the whole period.
+WITH periods AS (
+  /* one row per period; base month = the month before the period, end month = its last month */
+  SELECT
+    *
+  FROM (VALUES
+    (
+      CAST('2025-07-01' AS DATE),
+      CAST('2025-09-30' AS DATE),
+      92,
+      CAST('2025-06-01' AS DATE),
+      CAST('2025-09-01' AS DATE),
+      TRUE,
+      CAST(NULL AS DATE)
+    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+), feature_use AS (
+  /* feature_use: feature_accounts */
+  SELECT
+    periods.period_start,
+    COUNT(DISTINCT feature_usage_daily.account_id) AS feature_accounts
+  FROM feature_usage_daily
+  JOIN periods
+    ON feature_usage_daily.activity_date BETWEEN periods.period_start AND periods.period_end
+  GROUP BY
+    periods.period_start
+), grid AS (
+  SELECT
+    periods.period_start,
+    periods.period_end,
+    periods.compare_start
+  FROM periods
+  WHERE
+    periods.reported
+), results AS (
+  SELECT
+    grid.period_start,
+    grid.period_end,
+    COALESCE(feature_use.feature_accounts, 0) AS feature_accounts
+  FROM grid
+  LEFT JOIN feature_use
+    ON feature_use.period_start = grid.period_start
+)
+SELECT
+  results.period_start,
+  results.period_end,
+  results.feature_accounts AS feature_accounts
+FROM results
+ORDER BY
+  results.period_start,
+  results.period_end

@@ -1,0 +1,66 @@
+-- case: metric_first_response_hours_median
+-- query: {"metrics":["first_response_hours_median"],"time_range":{"start":"2025-07-01","end":"2025-09-30"}}
+-- explanation:
+--   Median first response time (first_response_hours_median): median hours from opened_at to first_response_at
+--   Period: Q3 2025 (2025-07-01 to 2025-09-30).
+--   One row for the whole period.
+WITH periods AS (
+  /* one row per period; base month = the month before the period, end month = its last month */
+  SELECT
+    *
+  FROM (VALUES
+    (
+      CAST('2025-07-01' AS DATE),
+      CAST('2025-09-30' AS DATE),
+      92,
+      CAST('2025-06-01' AS DATE),
+      CAST('2025-09-01' AS DATE),
+      TRUE,
+      CAST(NULL AS DATE)
+    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+), tickets_opened AS (
+  /* tickets_opened: first_response_hours_median */
+  SELECT
+    periods.period_start,
+    QUANTILE_CONT(
+      CASE
+        WHEN NOT tickets.first_response_at IS NULL
+        THEN DATE_DIFF('SECOND', tickets.opened_at, tickets.first_response_at) / 3600.0
+      END,
+      0.5
+    
+    ORDER BY
+      CASE
+        WHEN NOT tickets.first_response_at IS NULL
+        THEN DATE_DIFF('SECOND', tickets.opened_at, tickets.first_response_at) / 3600.0
+      END) AS first_response_hours_median
+  FROM tickets
+  JOIN periods
+    ON CAST(tickets.opened_at AS DATE) BETWEEN periods.period_start AND periods.period_end
+  GROUP BY
+    periods.period_start
+), grid AS (
+  SELECT
+    periods.period_start,
+    periods.period_end,
+    periods.compare_start
+  FROM periods
+  WHERE
+    periods.reported
+), results AS (
+  SELECT
+    grid.period_start,
+    grid.period_end,
+    tickets_opened.first_response_hours_median AS first_response_hours_median
+  FROM grid
+  LEFT JOIN tickets_opened
+    ON tickets_opened.period_start = grid.period_start
+)
+SELECT
+  results.period_start,
+  results.period_end,
+  results.first_response_hours_median AS first_response_hours_median
+FROM results
+ORDER BY
+  results.period_start,
+  results.period_end

@@ -1,0 +1,55 @@
+-- case: metric_meetings_held
+-- query: {"metrics":["meetings_held"],"time_range":{"start":"2025-07-01","end":"2025-09-30"}}
+-- explanation:
+--   CS meetings held (meetings_held): count of meetings in P
+--   Period: Q3 2025 (2025-07-01 to 2025-09-30).
+--   One row for the whole period.
+WITH periods AS (
+  /* one row per period; base month = the month before the period, end month = its last month */
+  SELECT
+    *
+  FROM (VALUES
+    (
+      CAST('2025-07-01' AS DATE),
+      CAST('2025-09-30' AS DATE),
+      92,
+      CAST('2025-06-01' AS DATE),
+      CAST('2025-09-01' AS DATE),
+      TRUE,
+      CAST(NULL AS DATE)
+    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+), cs_meetings AS (
+  /* cs_meetings: meetings_held */
+  SELECT
+    periods.period_start,
+    COUNT(*) AS meetings_held
+  FROM meetings
+  JOIN periods
+    ON meetings.meeting_date BETWEEN periods.period_start AND periods.period_end
+  GROUP BY
+    periods.period_start
+), grid AS (
+  SELECT
+    periods.period_start,
+    periods.period_end,
+    periods.compare_start
+  FROM periods
+  WHERE
+    periods.reported
+), results AS (
+  SELECT
+    grid.period_start,
+    grid.period_end,
+    COALESCE(cs_meetings.meetings_held, 0) AS meetings_held
+  FROM grid
+  LEFT JOIN cs_meetings
+    ON cs_meetings.period_start = grid.period_start
+)
+SELECT
+  results.period_start,
+  results.period_end,
+  results.meetings_held AS meetings_held
+FROM results
+ORDER BY
+  results.period_start,
+  results.period_end

@@ -1,0 +1,67 @@
+-- case: metric_onboarding_completion_rate
+-- query: {"metrics":["onboarding_completion_rate"],"time_range":{"start":"2025-07-01","end":"2025-09-30"}}
+-- explanation:
+--   Onboarding completion rate (onboarding_completion_rate): accounts that completed every milestone ÷ accounts onboarding in P × 100
+--   Period: Q3 2025 (2025-07-01 to 2025-09-30).
+--   One row for the whole period.
+WITH periods AS (
+  /* one row per period; base month = the month before the period, end month = its last month */
+  SELECT
+    *
+  FROM (VALUES
+    (
+      CAST('2025-07-01' AS DATE),
+      CAST('2025-09-30' AS DATE),
+      92,
+      CAST('2025-06-01' AS DATE),
+      CAST('2025-09-01' AS DATE),
+      TRUE,
+      CAST(NULL AS DATE)
+    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+), onboarding_cohort AS (
+  /* onboarding_cohort: onboarding_accounts, onboarding_incomplete_accounts */
+  SELECT
+    periods.period_start,
+    COUNT(DISTINCT onboarding_milestones.account_id) AS onboarding_accounts,
+    COUNT(
+      DISTINCT CASE
+        WHEN onboarding_milestones.completed_on IS NULL
+        THEN onboarding_milestones.account_id
+      END
+    ) AS onboarding_incomplete_accounts
+  FROM onboarding_milestones
+  LEFT JOIN accounts
+    ON accounts.account_id = onboarding_milestones.account_id
+  JOIN periods
+    ON accounts.contract_start BETWEEN periods.period_start AND periods.period_end
+  GROUP BY
+    periods.period_start
+), grid AS (
+  SELECT
+    periods.period_start,
+    periods.period_end,
+    periods.compare_start
+  FROM periods
+  WHERE
+    periods.reported
+), results AS (
+  SELECT
+    grid.period_start,
+    grid.period_end,
+    (
+      (
+        COALESCE(onboarding_cohort.onboarding_accounts, 0) - COALESCE(onboarding_cohort.onboarding_incomplete_accounts, 0)
+      ) / NULLIF(COALESCE(onboarding_cohort.onboarding_accounts, 0), 0)
+    ) * 100.0 AS onboarding_completion_rate
+  FROM grid
+  LEFT JOIN onboarding_cohort
+    ON onboarding_cohort.period_start = grid.period_start
+)
+SELECT
+  results.period_start,
+  results.period_end,
+  results.onboarding_completion_rate AS onboarding_completion_rate
+FROM results
+ORDER BY
+  results.period_start,
+  results.period_end

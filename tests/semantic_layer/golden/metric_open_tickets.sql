@@ -1,0 +1,60 @@
+-- case: metric_open_tickets
+-- query: {"metrics":["open_tickets"],"time_range":{"start":"2025-07-01","end":"2025-09-30"}}
+-- explanation:
+--   Open tickets (open_tickets): count of tickets opened by the end of P and not resolved by then
+--   Period: Q3 2025 (2025-07-01 to 2025-09-30).
+--   Support tickets still open (as at the last day of each period).
+--   One row for the whole period.
+WITH periods AS (
+  /* one row per period; base month = the month before the period, end month = its last month */
+  SELECT
+    *
+  FROM (VALUES
+    (
+      CAST('2025-07-01' AS DATE),
+      CAST('2025-09-30' AS DATE),
+      92,
+      CAST('2025-06-01' AS DATE),
+      CAST('2025-09-01' AS DATE),
+      TRUE,
+      CAST(NULL AS DATE)
+    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+), tickets_open AS (
+  /* tickets_open: open_tickets */
+  SELECT
+    periods.period_start,
+    COUNT(*) AS open_tickets
+  FROM tickets
+  JOIN periods
+    ON CAST(tickets.opened_at AS DATE) <= periods.period_end
+    AND (
+      CAST(tickets.resolved_at AS DATE) IS NULL
+      OR CAST(tickets.resolved_at AS DATE) > periods.period_end
+    )
+  GROUP BY
+    periods.period_start
+), grid AS (
+  SELECT
+    periods.period_start,
+    periods.period_end,
+    periods.compare_start
+  FROM periods
+  WHERE
+    periods.reported
+), results AS (
+  SELECT
+    grid.period_start,
+    grid.period_end,
+    COALESCE(tickets_open.open_tickets, 0) AS open_tickets
+  FROM grid
+  LEFT JOIN tickets_open
+    ON tickets_open.period_start = grid.period_start
+)
+SELECT
+  results.period_start,
+  results.period_end,
+  results.open_tickets AS open_tickets
+FROM results
+ORDER BY
+  results.period_start,
+  results.period_end

@@ -1,0 +1,55 @@
+-- case: metric_support_score
+-- query: {"metrics":["support_score"],"time_range":{"start":"2025-07-01","end":"2025-09-30"}}
+-- explanation:
+--   Support score (support_score): mean of weekly support_score
+--   Period: Q3 2025 (2025-07-01 to 2025-09-30).
+--   One row for the whole period.
+WITH periods AS (
+  /* one row per period; base month = the month before the period, end month = its last month */
+  SELECT
+    *
+  FROM (VALUES
+    (
+      CAST('2025-07-01' AS DATE),
+      CAST('2025-09-30' AS DATE),
+      92,
+      CAST('2025-06-01' AS DATE),
+      CAST('2025-09-01' AS DATE),
+      TRUE,
+      CAST(NULL AS DATE)
+    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+), health_weeks AS (
+  /* health_weeks: support_score */
+  SELECT
+    periods.period_start,
+    AVG(health_scores_weekly.support_score) AS support_score
+  FROM health_scores_weekly
+  JOIN periods
+    ON health_scores_weekly.week_start BETWEEN periods.period_start AND periods.period_end
+  GROUP BY
+    periods.period_start
+), grid AS (
+  SELECT
+    periods.period_start,
+    periods.period_end,
+    periods.compare_start
+  FROM periods
+  WHERE
+    periods.reported
+), results AS (
+  SELECT
+    grid.period_start,
+    grid.period_end,
+    health_weeks.support_score AS support_score
+  FROM grid
+  LEFT JOIN health_weeks
+    ON health_weeks.period_start = grid.period_start
+)
+SELECT
+  results.period_start,
+  results.period_end,
+  results.support_score AS support_score
+FROM results
+ORDER BY
+  results.period_start,
+  results.period_end

@@ -1,0 +1,55 @@
+-- case: metric_trials_started
+-- query: {"metrics":["trials_started"],"time_range":{"start":"2025-07-01","end":"2025-09-30"}}
+-- explanation:
+--   Trials started (trials_started): count of trials started in P
+--   Period: Q3 2025 (2025-07-01 to 2025-09-30).
+--   One row for the whole period.
+WITH periods AS (
+  /* one row per period; base month = the month before the period, end month = its last month */
+  SELECT
+    *
+  FROM (VALUES
+    (
+      CAST('2025-07-01' AS DATE),
+      CAST('2025-09-30' AS DATE),
+      92,
+      CAST('2025-06-01' AS DATE),
+      CAST('2025-09-01' AS DATE),
+      TRUE,
+      CAST(NULL AS DATE)
+    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+), trials_started AS (
+  /* trials_started: trials_started */
+  SELECT
+    periods.period_start,
+    COUNT(*) AS trials_started
+  FROM trials
+  JOIN periods
+    ON trials.started_on BETWEEN periods.period_start AND periods.period_end
+  GROUP BY
+    periods.period_start
+), grid AS (
+  SELECT
+    periods.period_start,
+    periods.period_end,
+    periods.compare_start
+  FROM periods
+  WHERE
+    periods.reported
+), results AS (
+  SELECT
+    grid.period_start,
+    grid.period_end,
+    COALESCE(trials_started.trials_started, 0) AS trials_started
+  FROM grid
+  LEFT JOIN trials_started
+    ON trials_started.period_start = grid.period_start
+)
+SELECT
+  results.period_start,
+  results.period_end,
+  results.trials_started AS trials_started
+FROM results
+ORDER BY
+  results.period_start,
+  results.period_end

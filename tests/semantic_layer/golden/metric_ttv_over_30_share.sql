@@ -1,0 +1,64 @@
+-- case: metric_ttv_over_30_share
+-- query: {"metrics":["ttv_over_30_share"],"time_range":{"start":"2025-07-01","end":"2025-09-30"}}
+-- explanation:
+--   TTV over 30 days (ttv_over_30_share): first-value completions more than 30 days after contract_start ÷ first-value completions × 100
+--   Period: Q3 2025 (2025-07-01 to 2025-09-30).
+--   One row for the whole period.
+WITH periods AS (
+  /* one row per period; base month = the month before the period, end month = its last month */
+  SELECT
+    *
+  FROM (VALUES
+    (
+      CAST('2025-07-01' AS DATE),
+      CAST('2025-09-30' AS DATE),
+      92,
+      CAST('2025-06-01' AS DATE),
+      CAST('2025-09-01' AS DATE),
+      TRUE,
+      CAST(NULL AS DATE)
+    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+), first_value_reached AS (
+  /* first_value_reached: ttv_over_30_share */
+  SELECT
+    periods.period_start,
+    COUNT(
+      CASE
+        WHEN onboarding_milestones.milestone = 'first_value'
+        AND DATE_DIFF('DAY', accounts.contract_start, onboarding_milestones.completed_on) > 30
+        THEN 1
+      END
+    ) AS ttv_over_30_share__numerator,
+    COUNT(CASE WHEN onboarding_milestones.milestone = 'first_value' THEN 1 END) AS ttv_over_30_share__denominator
+  FROM onboarding_milestones
+  LEFT JOIN accounts
+    ON accounts.account_id = onboarding_milestones.account_id
+  JOIN periods
+    ON onboarding_milestones.completed_on BETWEEN periods.period_start AND periods.period_end
+  GROUP BY
+    periods.period_start
+), grid AS (
+  SELECT
+    periods.period_start,
+    periods.period_end,
+    periods.compare_start
+  FROM periods
+  WHERE
+    periods.reported
+), results AS (
+  SELECT
+    grid.period_start,
+    grid.period_end,
+    first_value_reached.ttv_over_30_share__numerator * 100.0 / NULLIF(first_value_reached.ttv_over_30_share__denominator, 0) AS ttv_over_30_share
+  FROM grid
+  LEFT JOIN first_value_reached
+    ON first_value_reached.period_start = grid.period_start
+)
+SELECT
+  results.period_start,
+  results.period_end,
+  results.ttv_over_30_share AS ttv_over_30_share
+FROM results
+ORDER BY
+  results.period_start,
+  results.period_end
