@@ -85,6 +85,15 @@ def unknown_tables(catalog: Catalog) -> list[Issue]:
     return issues
 
 
+def source_names_shadow_tables(catalog: Catalog) -> list[Issue]:
+    """A source becomes a CTE of its name, which must not hide a contract table."""
+    return [
+        _issue(catalog, "sources", s.name, "name", f"{s.name!r} is a contract table's name; a source needs its own")
+        for s in catalog.sources.values()
+        if s.name in tables()
+    ]
+
+
 def unknown_columns(catalog: Catalog) -> list[Issue]:
     """Every column a fragment uses exists in a table reachable from where it is used."""
     contract = tables()
@@ -213,6 +222,7 @@ def derived_cycles(catalog: Catalog) -> list[Issue]:
 
 RULES: tuple[Rule, ...] = (
     unknown_tables,
+    source_names_shadow_tables,
     unknown_columns,
     unknown_references,
     unparsable_derived,
