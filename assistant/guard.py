@@ -40,6 +40,8 @@ _FILE_READER_NAMES = frozenset({"glob", "sniff_csv", "csv_scan", "parquet_scan",
 _CATALOGUE_PREFIXES = ("duckdb_", "pragma_", "pg_")
 _CATALOGUE_SCHEMAS = frozenset({"information_schema", "pg_catalog"})
 _CATALOGUE_TABLES = frozenset({"sqlite_master", "sqlite_schema", "sqlite_temp_master"})
+_WALL_CLOCK = frozenset({"now", "get_current_timestamp", "transaction_timestamp", "get_current_time", "current_localtimestamp"})
+_WALL_CLOCK_NODES = (exp.CurrentDate, exp.CurrentTimestamp, exp.CurrentTime, exp.Localtimestamp)
 _STRING_SQL = frozenset({"query", "query_table", "json_execute_serialized_sql", "json_deserialize_sql"})
 _SESSION_STATE = frozenset(
     {"current_setting", "getenv", "getvariable", "which_secret", "checkpoint", "force_checkpoint",
@@ -220,6 +222,11 @@ def _check_function(func: exp.Func, policy: GuardPolicy) -> None:
         raise _Refusal(f"The system catalogue is not open to questions ({name}).", f"function {name}()")
     if name in _STRING_SQL:
         raise _Refusal(f"Running SQL from a string is not allowed ({name}).", f"function {name}() bypasses the guard")
+    if name in _WALL_CLOCK or isinstance(func, _WALL_CLOCK_NODES):
+        raise _Refusal(
+            "Dates must count from the warehouse's as-of date (warehouse_meta.as_of_date), not today's clock.",
+            f"function {name}()",
+        )
     if name in _SESSION_STATE:
         raise _Refusal(f"Reading or changing the session's settings is not allowed ({name}).", f"function {name}()")
     size = func.args.get("times") if isinstance(func, exp.Repeat) else func.args.get("expression")
@@ -354,7 +361,7 @@ def _visit_table(table: exp.Table, visible: dict[str, str], policy: GuardPolicy,
             if not table.alias:
                 table.set("alias", exp.TableAlias(this=exp.to_identifier(name)))
         return
-    if lower in policy.relations:
+    if lower in policy.relations and name.isascii():  # Python folds some non-ASCII letters to ASCII
         used.add(lower)
         return
     raise _Refusal(_unknown_relation_reason(name, policy), f"relation {table.sql('duckdb')} is not in the allowlist")

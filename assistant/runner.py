@@ -42,6 +42,7 @@ class RunnerSettings:
             "autoinstall_known_extensions": False,
             "autoload_known_extensions": False,
             "allow_community_extensions": False,
+            "python_enable_replacements": False,  # an unknown table name must not find a Python variable
             "memory_limit": self.memory_limit,
             "threads": self.threads,
             "lock_configuration": True,
@@ -111,12 +112,12 @@ class Runner:
         if not restricted.accepted:
             return Answer(question, Status.REFUSED, restricted.reason, sql=verdict.sql, detail=restricted.detail,
                           timings_ms=timings)
-        answer = self.execute_restricted(restricted.sql, question)
+        answer = self._execute(restricted.sql, question)
         answer.warnings = [*verdict.notes, *restricted.notes, *answer.warnings]
         answer.timings_ms = {**timings, **answer.timings_ms}
         return answer
 
-    def execute_restricted(self, sql: str, question: str) -> Answer:
+    def _execute(self, sql: str, question: str) -> Answer:
         """Run SQL that already passed guard and RLS, on a fresh cursor, under the timeout."""
         start = time.perf_counter()
         cursor = self.con.cursor()

@@ -58,7 +58,7 @@ def test_guard_refuses_with_a_readable_reason(category, sql, demo_policy):
 @pytest.mark.parametrize(("category", "sql"), CASES, ids=_ids())
 def test_runner_refuses_and_executes_nothing(category, sql, runner, monkeypatch):
     executed = []
-    monkeypatch.setattr(runner, "execute_restricted", lambda *args: executed.append(args))
+    monkeypatch.setattr(runner, "_execute", lambda *args: executed.append(args))
     for viewer in (Viewer.analyst(), Viewer.csm("c1")):
         answer = runner.run(sql, viewer)
         assert answer.status is Status.REFUSED
