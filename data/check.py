@@ -375,21 +375,30 @@ def duplicate_keys(wh: Warehouse) -> list[Problem]:
 
 
 def orphan_foreign_keys(wh: Warehouse) -> list[Problem]:
-    problems = []
+    """Values with no matching row in the referenced table; one scan per referencing table."""
+    by_table: dict[str, list[contract.ForeignKey]] = {}
     for fk in contract.FOREIGN_KEYS:
-        if not (wh.usable(fk.table, fk.column) and wh.usable(fk.ref_table, fk.ref_column)):
-            continue
-        child, col, ref = quote_identifier(fk.table), quote_identifier(fk.column), quote_identifier(fk.ref_column)
-        n, example = wh.con.execute(
-            f"SELECT count(*), min({struct_of(wh.key(fk.table) + (fk.column,))}) FROM {child} "
-            f"WHERE {col} IS NOT NULL AND NOT EXISTS "
-            f"(SELECT 1 FROM {quote_identifier(fk.ref_table)} AS r WHERE r.{ref} = {child}.{col})"
-        ).fetchone()
-        if n:
-            problems.append(Problem(
-                at(fk.table, [fk.column]),
-                f"{_rows(n)} with no matching {fk.ref_table}.{fk.ref_column}, e.g. {format_row(example)}",
-            ))
+        if wh.usable(fk.table, fk.column) and wh.usable(fk.ref_table, fk.ref_column):
+            by_table.setdefault(fk.table, []).append(fk)
+    problems = []
+    for table, fks in by_table.items():
+        # DISTINCT keeps a duplicated referenced key (reported elsewhere) from multiplying rows.
+        joins = " ".join(
+            f"LEFT JOIN (SELECT DISTINCT {quote_identifier(fk.ref_column)} AS ref FROM {quote_identifier(fk.ref_table)})"
+            f" AS ref_{i} ON ref_{i}.ref = {quote_identifier(fk.column)}"
+            for i, fk in enumerate(fks)
+        )
+        tests = [
+            (f"{quote_identifier(fk.column)} IS NOT NULL AND ref_{i}.ref IS NULL", struct_of(wh.key(table) + (fk.column,)))
+            for i, fk in enumerate(fks)
+        ]
+        found = count_with_example(wh.con, f"{quote_identifier(table)} {joins}", tests)
+        problems += [
+            Problem(at(table, [fk.column]),
+                    f"{_rows(n)} with no matching {fk.ref_table}.{fk.ref_column}, e.g. {format_row(example)}")
+            for fk, (n, example) in zip(fks, found)
+            if n
+        ]
     return problems
 
 

@@ -47,6 +47,17 @@ CASES = [
      ["tickets.account_id: 1 row with no matching accounts.account_id, e.g. ticket_id='T004', account_id='A999'"]),
     ("orphan nullable foreign key", "UPDATE accounts SET csm_id = 'C09' WHERE account_id = 'A002'",
      ["accounts.csm_id: 1 row with no matching csms.csm_id, e.g. account_id='A002', csm_id='C09'"]),
+    ("two orphan foreign keys in one table",
+     "UPDATE feature_usage_daily SET user_id = 'U999', feature = 'sso' WHERE activity_date = DATE '2026-10-27'",
+     ["feature_usage_daily.user_id: 1 row with no matching users.user_id, "
+      "e.g. account_id='A004', user_id='U999', activity_date=2026-10-27, feature='sso'",
+      "feature_usage_daily.feature: 1 row with no matching features.feature, "
+      "e.g. account_id='A004', user_id='U999', activity_date=2026-10-27, feature='sso'"]),
+    ("a duplicated referenced key does not multiply orphans",
+     "CREATE OR REPLACE TABLE csms AS FROM csms UNION ALL FROM csms WHERE csm_id = 'C02'; "
+     "UPDATE meetings SET account_id = 'A999' WHERE meeting_id = 'M003'",
+     ["csms.csm_id: 1 duplicate value over 2 rows, e.g. csm_id='C02'",
+      "meetings.account_id: 1 row with no matching accounts.account_id, e.g. meeting_id='M003', account_id='A999'"]),
     ("non-positive MRR, first example by key",
      "UPDATE account_mrr_monthly SET mrr = 0 WHERE account_id = 'A004' AND month = DATE '2026-10-01'; "
      "UPDATE account_mrr_monthly SET mrr = -10 WHERE account_id = 'A002' AND month = DATE '2026-09-01'",
