@@ -89,6 +89,26 @@ def _cmd_sql(args: argparse.Namespace) -> int:
     return 0 if answer.ok else 1
 
 
+def _cmd_metrics(args: argparse.Namespace) -> int:
+    from semantic_layer.catalog import default_catalog
+    from semantic_layer.describe import catalogue_listing, metric_card
+    from semantic_layer.errors import CatalogError, UnknownNameError
+
+    try:
+        catalog = default_catalog()
+    except CatalogError as error:
+        raise CliError(str(error)) from None
+    if args.name is None:
+        print(catalogue_listing(catalog))
+        return 0
+    try:
+        metric = catalog.metric(args.name)
+    except UnknownNameError as error:
+        raise CliError(f"{error} (`cs-assistant metrics` lists every metric)") from None
+    print(metric_card(metric, catalog))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cs-assistant",
@@ -129,6 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--as-csm", metavar="ID", help="run as this CSM, seeing only their book of accounts")
     _warehouse_flag(sql)
     sql.set_defaults(func=_cmd_sql)
+
+    metrics = commands.add_parser("metrics", help="list the metric catalogue, or show one metric in full")
+    metrics.add_argument("name", nargs="?", metavar="NAME",
+                         help="a metric name or synonym, e.g. nrr or \"net revenue retention\"")
+    metrics.set_defaults(func=_cmd_metrics)
 
     chat = commands.add_parser("chat", help="start the chat app")
     _warehouse_flag(chat)

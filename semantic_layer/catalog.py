@@ -69,7 +69,7 @@ class Catalog:
         for entry in entries.values():
             if wanted in (s.casefold() for s in getattr(entry, "synonyms", ())):
                 return entry
-        known = list(entries) + [s for e in entries.values() for s in getattr(e, "synonyms", ())]
+        known = {s: e.name for e in entries.values() for s in getattr(e, "synonyms", ())} | {n: n for n in entries}
         raise UnknownNameError(kind, name, known)
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 
 
 class SemanticLayerError(Exception):
@@ -40,7 +40,7 @@ class CatalogError(SemanticLayerError):
 class UnknownNameError(SemanticLayerError, KeyError):
     """A metric, dimension or source name that the catalogue does not define."""
 
-    def __init__(self, kind: str, name: str, known: Iterable[str]):
+    def __init__(self, kind: str, name: str, known: Mapping[str, str]):
         self.kind, self.name = kind, name
         self.suggestions = suggest(name, known)
         hint = f"; did you mean {' or '.join(repr(s) for s in self.suggestions)}?" if self.suggestions else ""
@@ -54,7 +54,7 @@ class QueryError(SemanticLayerError):
     """A semantic query that cannot be compiled as asked."""
 
 
-def suggest(name: str, known: Iterable[str], limit: int = 3) -> list[str]:
-    """The known names closest to `name` (typo-tolerant), best first."""
-    matches = process.extract(name, list(known), limit=limit, score_cutoff=60)
-    return [m[0] for m in matches]
+def suggest(name: str, known: Mapping[str, str], limit: int = 3) -> list[str]:
+    """The names whose terms (name or synonym → name in `known`) are closest to `name`, best first."""
+    matches = process.extract(name, list(known), scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=65)
+    return list(dict.fromkeys(known[term] for term, _, _ in matches))[:limit]
