@@ -72,6 +72,9 @@ _STATEMENT_WORDS: tuple[tuple[type[exp.Expression], str], ...] = (
 )
 
 
+# Anything that is a statement of its own has no place inside a query.
+_STATEMENT_NODES = (exp.DDL, exp.DML, exp.Command, *(kind for kind, _ in _STATEMENT_WORDS))
+
 
 class _QuietFallbackWarnings(logging.Filter):
     # sqlglot logs a warning when it falls back to a generic Command; the guard refuses
@@ -240,9 +243,7 @@ def _check_function(func: exp.Func, policy: GuardPolicy) -> None:
 
 def _check_nodes(query: exp.Query, policy: GuardPolicy) -> None:
     for node in query.walk():
-        if isinstance(node, (exp.DDL, exp.DML, exp.Command, exp.Set, exp.Pragma, exp.Copy, exp.Attach,
-                             exp.Detach, exp.Use, exp.Transaction, exp.Commit, exp.Rollback, exp.Install,
-                             exp.Describe, exp.Summarize)):
+        if isinstance(node, _STATEMENT_NODES):
             raise _Refusal(_statement_refusal(node), f"nested {type(node).__name__} inside the query")
         if isinstance(node, exp.Into):
             raise _Refusal("Only read-only SELECT queries can run; SELECT … INTO writes a table.", "INTO clause")
