@@ -199,6 +199,7 @@ class Metric(Frozen):
     benchmark_note: str | None = None
     dimensions: tuple[str, ...] = ()
     default_window: Window
+    per: TimeGrain | None = Field(None, description="defined per one period of this grain only (CLV: per month)")
     source: str | None = None
     where: str | None = Field(None, description="rows of the source this metric counts")
     measure: Measure | None = None

@@ -134,6 +134,12 @@ def next_grain_start(start: date, grain: TimeGrain) -> date:
     return add_months(start, {TimeGrain.month: 1, TimeGrain.quarter: 3, TimeGrain.year: 12}[grain])
 
 
+def is_whole(period: Period, grain: TimeGrain) -> bool:
+    """Whether `period` is exactly one calendar `grain` period (one whole month, quarter...)."""
+    start = grain_start(period.start, grain)
+    return start == period.start and next_grain_start(start, grain) - timedelta(days=1) == period.end
+
+
 def grain_period(grain: TimeGrain, offset: int, as_of: date) -> Period:
     """The whole `grain` period `offset` periods from the one holding `as_of` (0 = it, -1 = the one before)."""
     start = grain_start(as_of, grain)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from semantic_layer.catalog import Catalog
 from semantic_layer.errors import QueryError
 from semantic_layer.model import Dimension, Metric, Source
-from semantic_layer.periods import Period, previous_period, same_period_last_year, split
+from semantic_layer.periods import Period, is_whole, previous_period, same_period_last_year, split
 from semantic_layer.query import Comparison, MetricColumn, SemanticQuery
 from semantic_layer.validate import derived_refs
 
@@ -82,6 +82,17 @@ def _check_whole_months(sources: dict[str, Source], spine: tuple[PeriodRow, ...]
             )
 
 
+def _check_period_grain(metrics: tuple[Metric, ...], spine: tuple[PeriodRow, ...]) -> None:
+    """Metrics defined per one month (or quarter...) refuse longer or shorter periods."""
+    for metric in metrics:
+        if metric.per is None:
+            continue
+        for row in spine:
+            if not is_whole(row.period, metric.per):
+                raise QueryError(f"{metric.name} is defined per {metric.per.value} ({metric.formula}); "
+                                 f"{row.period.label()} is not one {metric.per.value}: use grain {metric.per.value}")
+
+
 def _check_outputs(query: SemanticQuery, metrics: tuple[Metric, ...], dimensions: tuple[Dimension, ...]) -> None:
     names = {m.name for m in metrics}
     for f in query.metric_filters:
@@ -112,4 +123,5 @@ def plan_query(query: SemanticQuery, catalog: Catalog) -> Plan:
     sources = {m.source: catalog.source(m.source) for m in base.values()}
     spine = _spine(query)
     _check_whole_months(sources, spine)
+    _check_period_grain(metrics, spine)
     return Plan(query, metrics, base, sources, dimensions, filter_dimensions, spine)

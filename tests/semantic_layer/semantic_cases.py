@@ -1,6 +1,6 @@
 """Named semantic queries shared by the golden-SQL and dialect tests.
 
-One case per catalogue metric (the metric alone over Q3 2025), plus cases for the shapes
+One case per catalogue metric (the metric alone over Q3 2025, per month if it is defined so), plus cases for the shapes
 the issue asks for: trends by segment, account lists with metric filters, comparisons.
 """
 
@@ -59,5 +59,8 @@ SHAPES: dict[str, SemanticQuery] = {
 
 def cases() -> dict[str, SemanticQuery]:
     """Every named case: one per metric, then the shapes."""
-    per_metric = {f"metric_{name}": SemanticQuery(metrics=[name], time_range=Q3_2025) for name in default_catalog().metrics}
+    per_metric = {
+        f"metric_{name}": SemanticQuery(metrics=[name], time_range=Q3_2025, grain=metric.per)
+        for name, metric in default_catalog().metrics.items()
+    }
     return per_metric | SHAPES

@@ -55,6 +55,12 @@ def metric(name="ticket_volume", label="Ticket volume", tier="leading", unit="co
     return METRIC.format(name=name, label=label, tier=tier, unit=unit, synonyms=synonyms, dimensions=dimensions) + f"    {body}\n"
 
 
+def spend_metric(dimensions: str) -> str:
+    """A whole-business metric: spend has no account, so no account dimension reaches it."""
+    return metric(name="cs_spend", label="CS spend", synonyms="retention spend", dimensions=dimensions,
+                  body="source: department_spend\n    measure: {agg: sum, expr: amount}")
+
+
 def write_catalog(tmp_path, *metrics: str, extra_files: dict[str, str] | None = None):
     (tmp_path / "base.yaml").write_text(SOURCES)
     (tmp_path / "metrics.yaml").write_text("metrics:" + "".join(metrics))
@@ -112,15 +118,13 @@ def test_rejects_a_table_that_would_fan_out(tmp_path):
 
 
 def test_rejects_a_dimension_the_metric_cannot_be_sliced_by(tmp_path):
-    spend = metric(name="cs_spend", label="CS spend", synonyms="retention spend", dimensions="segment",
-                   body="source: department_spend\n    measure: {agg: sum, expr: amount}")
+    spend = spend_metric("segment")
     (issue,) = issues_of(write_catalog(tmp_path, spend))
     assert "metric 'cs_spend', field 'dimensions': cannot be sliced by 'segment'" in issue
 
 
 def test_rejects_a_derived_metric_sliced_by_a_dimension_its_parts_lack(tmp_path):
-    spend = metric(name="cs_spend", label="CS spend", synonyms="retention spend", dimensions="",
-                   body="source: department_spend\n    measure: {agg: sum, expr: amount}")
+    spend = spend_metric("")
     per_ticket = metric(name="spend_per_ticket", label="Spend per ticket", synonyms="cost per ticket",
                         dimensions="segment", body="derived: cs_spend / ticket_volume")
     (issue,) = issues_of(write_catalog(tmp_path, metric(), spend, per_ticket))
@@ -179,8 +183,7 @@ def test_rejects_broken_yaml_with_its_line(tmp_path):
 def test_reports_every_problem_at_once(tmp_path):
     bad = metric(unit="dollars", body="source: tickets_opened\n    measure: {agg: sum, expr: contacts}")
     cyclic = metric(name="alpha", label="Alpha", synonyms="a", dimensions="", body="derived: alpha + 1")
-    spend = metric(name="cs_spend", label="CS spend", synonyms="retention spend", dimensions="segment",
-                   body="source: department_spend\n    measure: {agg: sum, expr: amount}")
+    spend = spend_metric("segment")
     issues = issues_of(write_catalog(tmp_path, bad, cyclic, spend))
     assert len(issues) == 3, issues  # an entry failing its own model (the unit) is left out of later checks
     assert any("cannot be sliced by 'segment'" in i for i in issues)

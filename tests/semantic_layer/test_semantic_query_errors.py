@@ -45,6 +45,12 @@ def test_revenue_metrics_need_whole_months():
     assert compile_query(SemanticQuery(metrics=["ticket_volume"], time_range=Q3, grain="week"))  # tickets do not need months
 
 
+def test_monthly_definitions_refuse_other_periods():
+    message = refused(metrics=["clv"], time_range=Q3)
+    assert message == ("clv is defined per month (ARPU (monthly) ÷ monthly logo churn rate); "
+                       "Q3 2025 is not one month: use grain month")
+
+
 def test_change_columns_need_a_comparison():
     message = refused(metrics=["mau"], time_range=Q3,
                       metric_filters=[MetricFilter(metric="mau", op="<", value=-20, column=MetricColumn.change_pct)])

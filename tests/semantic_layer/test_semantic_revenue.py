@@ -82,11 +82,14 @@ def test_q3_customer_counts(wh):
     assert (row["starting_customers"], row["lost_customers"], row["new_customers"], row["paying_customers"]) == (4, 1, 1, 4)
 
 
-def test_arpu_and_clv_over_the_quarter(wh):
-    row = one(wh, "arpu", "clv")
+def test_arpu_over_the_quarter(wh):
     # paying account-months Jul–Sep: 420 over 5, 410 over 5, 380 over 4 → 1,210 ÷ 14
-    assert row["arpu"] == pytest.approx(1210 / 14)
-    assert row["clv"] == pytest.approx(1210 / 14 / 0.25)
+    assert one(wh, "arpu")["arpu"] == pytest.approx(1210 / 14)
+
+
+def test_clv_is_monthly_arpu_over_monthly_churn(wh):
+    rows = run(wh, SemanticQuery(metrics=["clv", "arpu", "logo_churn_rate"], time_range=Q3, grain="month"))
+    assert [r["clv"] for r in rows] == [None, pytest.approx(410 / 5 / 0.2), pytest.approx(380 / 4 / 0.2)]  # July: no churn
 
 
 def test_nrr_by_segment_is_a_ratio_of_sums(wh):

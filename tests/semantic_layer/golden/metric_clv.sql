@@ -1,10 +1,10 @@
 -- case: metric_clv
--- query: {"metrics":["clv"],"time_range":{"start":"2025-07-01","end":"2025-09-30"}}
+-- query: {"metrics":["clv"],"time_range":{"start":"2025-07-01","end":"2025-09-30"},"grain":"month"}
 -- explanation:
 --   Customer lifetime value (clv): ARPU (monthly) ÷ monthly logo churn rate
---   Period: Q3 2025 (2025-07-01 to 2025-09-30).
---   Revenue movements compare the base month June 2025 with the end month September 2025; starting customers had MRR in the base month.
---   One row for the whole period.
+--   Trend: one row per month, 3 period(s) from July 2025 to September 2025.
+--   Each month's revenue movements compare its last month with the month before it starts.
+--   One row per month.
 WITH periods AS (
   /* one row per period; base month = the month before the period, end month = its last month */
   SELECT
@@ -12,9 +12,27 @@ WITH periods AS (
   FROM (VALUES
     (
       CAST('2025-07-01' AS DATE),
-      CAST('2025-09-30' AS DATE),
-      92,
+      CAST('2025-07-31' AS DATE),
+      31,
       CAST('2025-06-01' AS DATE),
+      CAST('2025-07-01' AS DATE),
+      TRUE,
+      CAST(NULL AS DATE)
+    ),
+    (
+      CAST('2025-08-01' AS DATE),
+      CAST('2025-08-31' AS DATE),
+      31,
+      CAST('2025-07-01' AS DATE),
+      CAST('2025-08-01' AS DATE),
+      TRUE,
+      CAST(NULL AS DATE)
+    ),
+    (
+      CAST('2025-09-01' AS DATE),
+      CAST('2025-09-30' AS DATE),
+      30,
+      CAST('2025-08-01' AS DATE),
       CAST('2025-09-01' AS DATE),
       TRUE,
       CAST(NULL AS DATE)
