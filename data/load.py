@@ -129,7 +129,7 @@ def _find_sources(report: LoadReport) -> dict[str, Path]:
             sources[table] = found[0]
         elif table != "warehouse_meta":
             report.notes.append(f"{table}: no {table}.csv or {table}.parquet; the table is left empty")
-    for stem, paths in by_table.items():
+    for paths in by_table.values():
         report.notes.append(f"{', '.join(p.name for p in paths)}: not a contract table; ignored")
     return sources
 
@@ -160,7 +160,10 @@ def _load_table(con: duckdb.DuckDBPyConnection, table: contract.Table, path: Pat
     renamed = ", ".join(f"{quote_identifier(matched[c.name])} AS {quote_identifier(c.name)}" for c in columns)
     source = quote_identifier(f"source_{table.name}")
     con.execute(f"CREATE TEMP VIEW {source} AS SELECT {renamed} FROM {read}")
-    uncastable = _values_that_do_not_cast(con, source, table, columns, path)
+    try:
+        uncastable = _values_that_do_not_cast(con, source, table, columns, path)
+    except duckdb.Error as error:  # e.g. a malformed line past what the CSV sniffer sampled
+        uncastable = [Problem(path.name, f"cannot be read ({_first_line(error)})")]
     report.problems += uncastable
     if not uncastable:
         names = ", ".join(quote_identifier(c.name) for c in columns)

@@ -161,6 +161,15 @@ def test_a_duplicate_primary_key_in_a_file_stops_the_load(tmp_path):
     assert not out.exists()
 
 
+def test_a_malformed_line_past_the_csv_sniffer_sample_names_file_and_line(tmp_path):
+    src = export(tmp_path / "src")
+    good = "".join(f"f{i},false,Feature {i}\n" for i in range(25_000))
+    (src / "features.csv").write_text("feature,is_key_feature,description\n" + good + 'late,true,"a, b, c\n')
+    report = load_warehouse(src, tmp_path / "loaded.duckdb")
+    assert problem_lines(report) == ["features.csv: cannot be read (Invalid Input Error: CSV Error on Line: 25002)"]
+    assert not report.written
+
+
 def test_contract_problems_in_the_loaded_data_are_reported(tmp_path):
     out = tmp_path / "loaded.duckdb"
     closed = "SELECT * REPLACE (CASE WHEN ticket_id = 'T003' THEN 'closed' ELSE status END AS status) FROM tickets"
