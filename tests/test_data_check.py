@@ -31,6 +31,11 @@ CASES = [
      "ALTER TABLE renewals ALTER arr_up_for_renewal TYPE DECIMAL(18,2)", []),
     ("float score is not compatible", "ALTER TABLE health_scores_weekly ALTER usage_score TYPE FLOAT",
      ["health_scores_weekly.usage_score: type is FLOAT, the contract says DOUBLE"]),
+    ("time zone-aware timestamps are not compatible", "ALTER TABLE tickets ALTER opened_at TYPE TIMESTAMPTZ",
+     ["tickets.opened_at: type is TIMESTAMP WITH TIME ZONE, the contract says TIMESTAMP"]),
+    ("names match whatever their case, as in DuckDB",
+     "ALTER TABLE spend_monthly RENAME TO \"Spend_Monthly\"; "
+     "ALTER TABLE \"Spend_Monthly\" RENAME department TO \"Department\"", []),
     ("NULL in a NOT NULL column",
      "CREATE OR REPLACE TABLE accounts AS SELECT * REPLACE "
      "(CASE WHEN account_id = 'A002' THEN NULL ELSE industry END AS industry) FROM accounts",
