@@ -24,7 +24,7 @@ from .synth.usage import activity_chunks, build_users, features_table, users_tab
 from .synth.world import build_world
 
 # Bump whenever the generator's output changes: `make` rebuilds warehouses of older versions.
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 SCALES = {"small": 150, "demo": 1500, "large": 15000}
 
 

@@ -110,7 +110,7 @@ components AS (
         100 * (0.6 * least(1.0, coalesce(b.features_28d, 0) / 7.0)
              + 0.4 * least(1.0, coalesce(tc.touches_90d, 0) / 3.0)) AS engagement,
         CASE WHEN (hash(aw.account_id, aw.week_start) % 10000) / 10000.0 < l.late_rate THEN 40.0 ELSE 100.0 END AS payment,
-        least(100.0, 25 + 25 * coalesce(em.exec_meetings_180d, 0) + 35 * coalesce(CAST(ea.executive_active AS INTEGER), 0)) AS executive,
+        least(100.0, 40 + 25 * coalesce(em.exec_meetings_180d, 0) + 35 * coalesce(CAST(ea.executive_active AS INTEGER), 0)) AS executive,
         ((hash(aw.week_start, aw.account_id) % 1000) / 1000.0 - 0.5) * 6 AS noise
     FROM account_weeks AS aw
     JOIN _late_rate AS l ON l.account_id = aw.account_id

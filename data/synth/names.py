@@ -44,6 +44,20 @@ NAME_PREFIXES = (
     "Meridian", "Northstar", "Oakridge", "Prairie", "Redwood", "Sapphire", "Tidal", "Upland",
     "Vantage", "Westfield", "Yellowstone", "Aurora", "Bluebird",
 )
+# Made-up brand names, so that each account's first word is its own ("Acme's health").
+BRAND_STARTS = (
+    "Al", "Bel", "Cor", "Dra", "El", "Fen", "Gal", "Hal", "Ix", "Jor", "Kel", "Lum", "Mar", "Nor",
+    "Or", "Pel", "Quin", "Ros", "Sil", "Tor", "Ul", "Val", "Wen", "Xan", "Yor", "Zel", "Bri", "Cal",
+    "Dun", "Est", "Fal", "Gor", "Hel", "Ivo", "Jun", "Kor", "Lin", "Mor", "Nev", "Ost", "Pra", "Ren",
+    "Sar", "Tal", "Ven", "Wil", "Zan", "Ash", "Bram", "Cyr",
+)
+BRAND_MIDDLES = ("", "a", "e", "i", "o", "an", "er", "in", "or", "is", "u", "en")
+BRAND_ENDS = (
+    "ra", "ton", "vex", "dex", "ly", "nix", "mond", "wick", "by", "gate", "field", "tron", "va",
+    "nova", "stone", "well", "core", "ia", "o", "en", "ar", "ix", "um", "ana", "ford", "mere",
+    "path", "sys", "tek", "za",
+)
+
 NAME_ROOTS = (
     "Analytics", "Logistics", "Health", "Foods", "Capital", "Systems", "Labs", "Media", "Energy",
     "Retail", "Software", "Dynamics", "Networks", "Partners", "Robotics", "Pharma", "Insurance",

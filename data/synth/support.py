@@ -90,18 +90,18 @@ def build_tickets(world: World, users: Users) -> Tickets:
     probs /= probs.sum(axis=1, keepdims=True)
     category = (rng.random(n)[:, None] > probs.cumsum(axis=1)).sum(axis=1)
     category = np.where(planted, np.where(rng.random(n) < 0.5, BUG, PERFORMANCE), category)
-    p_urgent, p_high = 0.03 + 0.10 * friction, 0.10 + 0.15 * friction
+    p_urgent, p_high = 0.02 + 0.15 * friction, 0.08 + 0.25 * friction
     draw = rng.random(n)
     priority = np.where(draw < p_urgent, URGENT, np.where(draw < p_urgent + p_high, HIGH, np.where(draw < p_urgent + p_high + 0.25, LOW, NORMAL)))
     priority = np.where(planted, np.where(rng.random(n) < 0.5, URGENT, HIGH), priority)
     channel = rng.choice(4, size=n, p=[0.40, 0.30, 0.10, 0.20])
 
     response = np.exp(np.log(FIRST_RESPONSE_HOURS[priority]) + rng.normal(0, 0.8, n))
-    resolution = np.exp(np.log(RESOLUTION_HOURS[priority] * CATEGORY_EFFORT[category] * (0.7 + friction)) + rng.normal(0, 0.9, n))
+    resolution = np.exp(np.log(RESOLUTION_HOURS[priority] * CATEGORY_EFFORT[category] * (0.5 + 2 * friction)) + rng.normal(0, 0.9, n))
     resolution = np.maximum(resolution, response + 0.25)
     first_response = opened + _hours(response)
     resolved_at = opened + _hours(resolution)
-    stuck = (rng.random(n) < 0.01 + 0.06 * friction) | planted
+    stuck = (rng.random(n) < 0.01 + 0.2 * friction**2) | planted
     resolved = (resolved_at < END_OF_DATA) & ~stuck
     responded = first_response < END_OF_DATA
     first_response = np.where(responded, first_response, np.datetime64("NaT"))

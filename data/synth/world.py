@@ -20,8 +20,8 @@ import numpy as np
 
 from . import calendar as cal
 from .names import (
-    CHANNELS, FIRST_NAMES, INDUSTRIES, LAST_NAMES, NAME_PREFIXES, NAME_ROOTS, NAME_SUFFIXES,
-    PLANS, REGIONS, SEGMENTS, SERVICE_MODELS, TEAMS,
+    BRAND_ENDS, BRAND_MIDDLES, BRAND_STARTS, FIRST_NAMES, INDUSTRIES, LAST_NAMES, NAME_PREFIXES,
+    NAME_ROOTS, NAME_SUFFIXES, REGIONS,
 )
 
 SMB, MID, ENT = 0, 1, 2
@@ -120,18 +120,24 @@ def _choice_by_row(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:
     return np.minimum((draws > cumulative).sum(axis=1), probs.shape[1] - 1)
 
 
+def _brands() -> list[str]:
+    """Every distinct brand word: the real-looking prefixes, then syllable-made ones."""
+    made = {f"{a}{b}{c}".capitalize() for a in BRAND_STARTS for b in BRAND_MIDDLES for c in BRAND_ENDS}
+    return list(NAME_PREFIXES) + sorted(made - set(NAME_PREFIXES))
+
+
 def _account_names(rng: np.random.Generator, n: int) -> np.ndarray:
-    combos = len(NAME_PREFIXES) * len(NAME_ROOTS) * len(NAME_SUFFIXES)
-    if n > combos:
-        raise ValueError(f"at most {combos} unique account names; asked for {n}")
-    picks = rng.choice(combos, size=n, replace=False)
-    prefix, rest = np.divmod(picks, len(NAME_ROOTS) * len(NAME_SUFFIXES))
-    root, suffix = np.divmod(rest, len(NAME_SUFFIXES))
-    names = np.array([f"{NAME_PREFIXES[p]} {NAME_ROOTS[r]} {NAME_SUFFIXES[s]}" for p, r, s in zip(prefix, root, suffix)], dtype=object)
-    # Questions like "Acme's health" need an Acme: the first account is always Acme Corp.
-    if "Acme Corp" not in set(names):
-        names[0] = "Acme Corp"
-    return names
+    """Unique names whose first word (the brand) is unique too, e.g. "Acme Corp"."""
+    brands = _brands()
+    if n > len(brands):
+        raise ValueError(f"at most {len(brands)} unique account names; asked for {n}")
+    # The first account is always Acme Corp, so questions like "Acme's health" mean someone.
+    picks = np.concatenate([[0], 1 + rng.choice(len(brands) - 1, size=n - 1, replace=False)])
+    root = rng.integers(len(NAME_ROOTS), size=n)
+    suffix = rng.integers(len(NAME_SUFFIXES), size=n)
+    names = [f"{brands[b]} {NAME_ROOTS[r]} {NAME_SUFFIXES[s]}" for b, r, s in zip(picks, root, suffix)]
+    names[0] = "Acme Corp"
+    return np.array(names, dtype=object)
 
 
 def _make_csms(rng: np.random.Generator, n_accounts: int) -> Csms:
@@ -152,10 +158,11 @@ def _make_csms(rng: np.random.Generator, n_accounts: int) -> Csms:
                 counts = np.bincount(region[members], minlength=len(REGIONS))
                 donor = members[region[members] == counts.argmax()][0]
                 region[donor] = r
-    combos = rng.choice(len(FIRST_NAMES) * len(LAST_NAMES), size=count, replace=False)
-    first, last = np.divmod(combos, len(LAST_NAMES))
+    # Distinct first and last names while there are enough, so "Maria's book" is one book.
+    first = rng.permutation(len(FIRST_NAMES))[np.arange(count) % len(FIRST_NAMES)]
+    last = rng.permutation(len(LAST_NAMES))[(np.arange(count) + np.arange(count) // len(LAST_NAMES)) % len(LAST_NAMES)]
     names = np.array([f"{FIRST_NAMES[f]} {LAST_NAMES[l]}" for f, l in zip(first, last)], dtype=object)
-    # "Maria's book" must mean someone: the first Retention CSM is Maria Gonzalez.
+    # "Maria's book" must mean someone: a Retention CSM is Maria Gonzalez.
     if not any(name.startswith("Maria ") for name in names):
         names[np.flatnonzero(team == RETENTION)[0]] = "Maria Gonzalez"
     emails = np.array([name.lower().replace(" ", ".") + "@example-saas.com" for name in names], dtype=object)
@@ -253,11 +260,13 @@ def _simulate(rng, n, segment, start_month, contract_start, ttv, base_e, base_f,
     ever_churned = np.zeros(n, dtype=bool)
     e = np.full(n, 0.35)
     f = base_f.copy()
+    f_recent = base_f.copy()  # trouble of the last few months, which customers remember at renewal
     s = seats0.astype(float)
     fl = np.full(n, 0.5)
     ttv_filled = np.nan_to_num(ttv, nan=365.0)
+    norm_ttv = MEDIAN_TTV_DAYS[segment]
     # Anniversary churn odds by segment (annual logo churn about 20% SMB, 10% MM, 5% Ent).
-    churn_base = np.array([-2.2, -2.9, -3.6])[segment]
+    churn_base = np.array([-2.2, -2.9, -3.7])[segment]
     renewal_rows: list[tuple] = []
     for m in range(months):
         starting = (start_month == m) & ~ever_churned
@@ -269,7 +278,8 @@ def _simulate(rng, n, segment, start_month, contract_start, ttv, base_e, base_f,
         e = np.clip(e + 0.35 * (base_e * ramp - e) + rng.normal(0, 0.05, n), 0.02, 0.98)
         shock = (rng.random(n) < 0.03) * rng.uniform(0.2, 0.5, n)
         onboarding_trouble = 0.25 * slow_cohort * (age_days < 150)
-        f = np.clip(f + 0.4 * (base_f - f) + shock + onboarding_trouble * 0.4, 0.0, 0.98)
+        f = np.clip(f + 0.2 * (base_f - f) + shock + onboarding_trouble * 0.4, 0.0, 0.98)
+        f_recent = 0.5 * f_recent + 0.5 * f
         # Engaged accounts deploy more of their seats, and then more people than they bought.
         fl = np.clip(fl + 0.15 * (0.4 + 0.8 * e - fl) + rng.normal(0, 0.03, n), 0.25, 1.12)
 
@@ -278,8 +288,9 @@ def _simulate(rng, n, segment, start_month, contract_start, ttv, base_e, base_f,
 
         anniversary = active & (start_month < m) & ((m - start_month) % 12 == 0)
         detractor = nps_latent(e, f, relationship) < 6.5
-        slow_ttv = 0.4 * (ttv_filled > 60) + 0.5 * (ttv_filled > 90)
-        logit = churn_base + 4.0 * (0.55 - e) + 2.5 * (f - 0.25) + slow_ttv + 0.9 * detractor
+        # Slow onboarding, judged against the segment's norm (Enterprise always takes longer).
+        slow_ttv = 0.5 * (ttv_filled > 1.5 * norm_ttv) + 0.5 * (ttv_filled > 2 * norm_ttv)
+        logit = churn_base + 5.0 * (0.55 - e) + 4.0 * (f_recent - 0.25) + slow_ttv + 0.9 * detractor
         churn_at_renewal = anniversary & (rng.random(n) < 1 / (1 + np.exp(-logit)))
         # Self-serve SMB and the declining region also churn mid-term.
         hazard = np.where(segment == SMB, 0.002 * np.exp(2 * (0.5 - e)), 0.0) + in_decline * (0.008 + 0.02 * decline_step)

@@ -1,0 +1,28 @@
+"""Fixtures shared across the suite: the demo warehouse that `make test` builds first."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from data.paths import resolve_warehouse
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse_path():
+    """The demo warehouse file (data/warehouse.duckdb or $CS_WAREHOUSE)."""
+    path = resolve_warehouse()
+    if not path.exists():
+        pytest.fail(f"{path} is missing: run `make test` (or `make warehouse`) to build the demo warehouse first")
+    return path
+
+
+@pytest.fixture(scope="module")
+def demo_con(demo_warehouse_path):
+    """A read-only connection to the demo warehouse, closed after each test module.
+
+    DuckDB refuses a second connection to the same file with another configuration in
+    one process, so no connection here outlives the module that opened it."""
+    con = duckdb.connect(str(demo_warehouse_path), read_only=True)
+    yield con
+    con.close()
