@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from semantic_layer.catalog import Catalog
-from semantic_layer.model import TimeMode
+from semantic_layer.model import TimeGrain, TimeMode
 from semantic_layer.periods import month_label
 from semantic_layer.plan import Plan
 from semantic_layer.query import Comparison, MetricColumn
@@ -22,14 +22,21 @@ def _period_lines(plan: Plan) -> list[str]:
         dates = f"{first.start} to {first.end}"
         lines = [f"Period: {first.label()}{'' if first.label() == dates else f' ({dates})'}."]
     else:
-        lines = [f"Trend: one row per {grain.value}, {len(reported)} period(s) from {first.label()} to {last.label()}."]
+        count = f"{len(reported)} {grain.value}{'s' if len(reported) > 1 else ''}"
+        span = f"{first.label()} to {last.label()}" if first.is_whole_months else f"{first.start} to {last.end}"
+        lines = [f"Trend: one row per {grain.value}, {count} from {span}."]
     if any(s.mode is TimeMode.movement for s in plan.sources.values()):
         if len(reported) == 1:
             p = first
             lines.append(f"Revenue movements compare the base month {month_label(p.base_month)} "
                          f"with the end month {month_label(p.end_month)}; starting customers had MRR in the base month.")
         else:
-            lines.append(f"Each {grain.value}'s revenue movements compare its last month with the month before it starts.")
+            example = f"{month_label(first.end_month)} against {month_label(first.base_month)}"
+            if grain is TimeGrain.month:
+                lines.append(f"Each month's revenue movements compare it with the month before ({example}).")
+            else:
+                lines.append(f"Each {grain.value}'s revenue movements compare its last month with the month before "
+                             f"it starts ({first.label()}: {example}).")
     for source in plan.sources.values():
         if source.mode is TimeMode.trailing_days:
             lines.append(f"{source.description} (the last {source.days} days of each period).")

@@ -3,7 +3,7 @@
 -- explanation:
 --   CSAT (csat): csat responses scoring 4–5 ÷ all csat responses × 100
 --   Net promoter score (nps): % promoters (9–10) − % detractors (0–6) over nps responses in P
---   Trend: one row per quarter, 4 period(s) from Q1 2025 to Q4 2025.
+--   Trend: one row per quarter, 4 quarters from Q1 2025 to Q4 2025.
 --   Filters: Region in EMEA, APAC.
 --   One row per quarter and segment.
 WITH periods AS (

@@ -2,8 +2,8 @@
 -- query: {"metrics":["clv"],"time_range":{"start":"2025-07-01","end":"2025-09-30"},"grain":"month"}
 -- explanation:
 --   Customer lifetime value (clv): ARPU (monthly) ÷ monthly logo churn rate
---   Trend: one row per month, 3 period(s) from July 2025 to September 2025.
---   Each month's revenue movements compare its last month with the month before it starts.
+--   Trend: one row per month, 3 months from July 2025 to September 2025.
+--   Each month's revenue movements compare it with the month before (July 2025 against June 2025).
 --   One row per month.
 WITH periods AS (
   /* one row per period; base month = the month before the period, end month = its last month */

@@ -3,8 +3,8 @@
 -- explanation:
 --   Net revenue retention (nrr): (starting MRR + expansion − contraction − churned) ÷ starting MRR × 100, over starting customers only
 --   Gross revenue retention (grr): (starting MRR − contraction − churned) ÷ starting MRR × 100; expansion excluded
---   Trend: one row per month, 12 period(s) from January 2025 to December 2025.
---   Each month's revenue movements compare its last month with the month before it starts.
+--   Trend: one row per month, 12 months from January 2025 to December 2025.
+--   Each month's revenue movements compare it with the month before (January 2025 against December 2024).
 --   One row per month and segment.
 WITH periods AS (
   /* one row per period; base month = the month before the period, end month = its last month */

@@ -3,7 +3,7 @@
 -- explanation:
 --   Ticket volume (ticket_volume): count of tickets opened in P
 --   Median first response time (first_response_hours_median): median hours from opened_at to first_response_at
---   Trend: one row per week, 3 period(s) from 2026-10-05 to 2026-10-11 to 2026-10-19 to 2026-10-25.
+--   Trend: one row per week, 3 weeks from 2026-10-05 to 2026-10-25.
 --   Filters: Ticket priority in urgent, high.
 --   One row per week and ticket category.
 --   Ordered by ticket_volume descending.
