@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from adversarial import load_cases
+from guard.adversarial import load_cases
 from assistant.answer import Status
 from assistant.guard import check_sql
 from assistant.viewer import Viewer

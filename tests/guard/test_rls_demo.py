@@ -9,7 +9,7 @@ from sqlglot import exp
 
 from assistant.answer import Status
 from assistant.viewer import Viewer
-from test_rls import SHAPES
+from guard.test_rls import SHAPES
 
 # Shapes that read every account of the book; the others read some (tickets, MRR, a LIMIT).
 WHOLE_BOOK = {"direct", "aliased", "quoted and cased", "schema-qualified", "self-joined", "through csms", "sub-query",
