@@ -1,6 +1,7 @@
-"""Row-level security on the demo warehouse: for every CSM, every query shape of
-test_rls.py returns only accounts of that CSM's book (the whole book where the shape
-reads every account), and the CSMs' books add up to the leader's totals."""
+"""The demo warehouse: for every CSM, every query shape of test_rls.py returns only
+accounts of that CSM's book (the whole book where the shape reads every account), the
+CSMs' books add up to the leader's totals, and every adversarial statement is refused
+without running (the file's checksum is compared at the end of the session)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlglot import exp
 
 from assistant.answer import Status
 from assistant.viewer import Viewer
+from guard.adversarial import load_cases
 from guard.test_rls import SHAPES
 
 # Shapes that read every account of the book; the others read some (tickets, MRR, a LIMIT).
@@ -57,3 +59,14 @@ def test_books_add_up_to_the_leaders_total_over_assigned_accounts(demo_runner, b
     per_csm = [demo_runner.run(sql, Viewer.csm(csm_id)).rows[0][0] or 0 for csm_id in books]
     assert sum(per_csm) == demo_runner.run(leader_sql, Viewer.leader()).rows[0][0]
     assert sum(per_csm) > 0
+
+
+def test_every_adversarial_statement_is_refused_without_running(demo_runner, books, monkeypatch):
+    csm_id = next(iter(books))
+    executed = []
+    monkeypatch.setattr(demo_runner, "_execute", lambda *args: executed.append(args))
+    for category, sql in load_cases():
+        for viewer in (Viewer.leader(), Viewer.csm(csm_id)):
+            answer = demo_runner.run(sql, viewer)
+            assert answer.status is Status.REFUSED and answer.message, (category, sql)
+    assert executed == []
