@@ -70,3 +70,16 @@ def test_every_adversarial_statement_is_refused_without_running(demo_runner, boo
             answer = demo_runner.run(sql, viewer)
             assert answer.status is Status.REFUSED and answer.message, (category, sql)
     assert executed == []
+
+
+def test_a_compiled_semantic_query_adds_up_over_the_books(demo_runner, books):
+    from semantic_layer.compile import compile_query
+    from semantic_layer.periods import Period
+    from semantic_layer.query import SemanticQuery
+
+    tree = compile_query(SemanticQuery(metrics=("mrr",), time_range=Period.months("2026-10", "2026-10"))).tree
+    per_csm = [demo_runner.run_expression(tree, Viewer.csm(csm_id), "MRR in October 2026").rows[0][-1] for csm_id in books]
+    assigned = demo_runner.run(
+        "SELECT sum(m.mrr) FROM account_mrr_monthly m JOIN accounts a ON a.account_id = m.account_id "
+        "WHERE m.month = DATE '2026-10-01' AND a.csm_id IS NOT NULL", Viewer.leader()).rows[0][0]
+    assert sum(per_csm) == assigned > 0
