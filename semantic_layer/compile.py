@@ -226,6 +226,8 @@ def _time_condition(source: Source, alias: str) -> exp.Expression:
         closed = _as_date(source.end_time, source, alias)
         still_open = exp.or_(exp.Is(this=closed.copy(), expression=exp.Null()), exp.GT(this=closed, expression=end.copy()))
         return exp.and_(exp.LTE(this=time, expression=end), exp.paren(still_open))
+    if source.mode is TimeMode.after_end:
+        return exp.GT(this=time, expression=end)
     return exp.Between(this=time, low=start, high=end)
 
 

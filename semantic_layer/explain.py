@@ -42,6 +42,8 @@ def _period_lines(plan: Plan) -> list[str]:
             lines.append(f"{source.description} (the last {source.days} days of each period).")
         elif source.mode is TimeMode.open_at_end:
             lines.append(f"{source.description} (as at the last day of each period).")
+        elif source.mode is TimeMode.after_end:
+            lines.append(f"{source.description} (after the last day of each period).")
     if plan.query.compare:
         compared = reported[0].compare_to
         lines.append(f"Compared with {_COMPARISON_WORDS[plan.query.compare]} ({compared.label()} for {first.label()}).")

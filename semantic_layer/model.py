@@ -61,6 +61,7 @@ class TimeMode(StrEnum):
     within = "within"  # the time column falls inside the period
     trailing_days = "trailing_days"  # the time column falls in the last `days` days of the period
     open_at_end = "open_at_end"  # started on or before the period's last day and not ended by then
+    after_end = "after_end"  # the time column falls after the period's last day (what is coming up)
     movement = "movement"  # one row per key: its value in the base month and in the end month
 
 

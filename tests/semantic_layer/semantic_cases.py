@@ -50,6 +50,12 @@ SHAPES: dict[str, SemanticQuery] = {
         filters=[DimensionFilter(dimension="ticket_priority", op="in", values=["urgent", "high"])],
         order_by=[OrderBy(field="ticket_volume", descending=True)], limit=20,
     ),
+    "renewing_in_90_days_with_health_trend_and_open_tickets": SemanticQuery(
+        metrics=["days_to_renewal", "health_score", "open_tickets"], time_range=Period.months("2026-10"),
+        dimensions=["account_name"], compare=Comparison.previous_period,
+        metric_filters=[MetricFilter(metric="days_to_renewal", op="<=", value=90)],
+        order_by=[OrderBy(field="days_to_renewal")],
+    ),
     "revenue_and_usage_per_account_top_10": SemanticQuery(
         metrics=["mrr", "seat_utilization", "health_score"], time_range=Period.months("2026-10"), dimensions=["account_name"],
         order_by=[OrderBy(field="mrr", descending=True)], limit=10,

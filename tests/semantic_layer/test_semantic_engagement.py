@@ -64,7 +64,8 @@ INSERT INTO onboarding_milestones VALUES
 INSERT INTO renewals VALUES
   ('R1', 'B1', DATE '2026-07-31', 12000, 'renewed', 13000, DATE '2026-07-20'),
   ('R2', 'B2', DATE '2026-08-31', 6000, 'churned', NULL, DATE '2026-08-30'),
-  ('R3', 'B3', DATE '2026-09-30', 3000, 'pending', NULL, NULL);
+  ('R3', 'B3', DATE '2026-09-30', 3000, 'pending', NULL, NULL),
+  ('R4', 'B1', DATE '2027-07-31', 13000, 'pending', NULL, NULL);
 INSERT INTO spend_monthly VALUES
   (DATE '2026-07-01', 'sales', 1000), (DATE '2026-08-01', 'marketing', 2000), (DATE '2026-09-01', 'customer_success', 500);
 INSERT INTO meetings VALUES
@@ -174,6 +175,11 @@ def test_renewals_in_q3(wh):
     assert row["arr_renewal_rate"] == pytest.approx(13000 / 18000 * 100)
     assert float(row["arr_up_for_renewal"]) == 21000
     assert row["renewals_due"] == 3
+
+
+def test_days_to_renewal_per_account_after_september(wh):
+    # B1's next term ends 31 July 2027: 304 days after 30 September 2026; B3's ends on 30 September itself
+    assert by(wh, "days_to_renewal", "account_name") == {"Bluebird": 304, "Cobalt": None, "Driftwood": None}
 
 
 def test_acquisition_and_retention_cost_in_q3(wh):

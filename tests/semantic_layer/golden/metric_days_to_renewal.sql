@@ -1,0 +1,56 @@
+-- case: metric_days_to_renewal
+-- query: {"metrics":["days_to_renewal"],"time_range":{"start":"2025-07-01","end":"2025-09-30"}}
+-- explanation:
+--   Days to renewal (days_to_renewal): days from the end of P to the earliest term_end after it
+--   Period: Q3 2025 (2025-07-01 to 2025-09-30).
+--   Contract terms ending after the period (after the last day of each period).
+--   One row for the whole period.
+WITH periods AS (
+  /* one row per period; base month = the month before the period, end month = its last month */
+  SELECT
+    *
+  FROM (VALUES
+    (
+      CAST('2025-07-01' AS DATE),
+      CAST('2025-09-30' AS DATE),
+      92,
+      CAST('2025-06-01' AS DATE),
+      CAST('2025-09-01' AS DATE),
+      TRUE,
+      CAST(NULL AS DATE)
+    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+), upcoming_renewals AS (
+  /* upcoming_renewals: days_to_renewal */
+  SELECT
+    periods.period_start,
+    MIN(DATE_DIFF('DAY', periods.period_end, renewals.term_end)) AS days_to_renewal
+  FROM renewals
+  JOIN periods
+    ON renewals.term_end > periods.period_end
+  GROUP BY
+    periods.period_start
+), grid AS (
+  SELECT
+    periods.period_start,
+    periods.period_end,
+    periods.compare_start
+  FROM periods
+  WHERE
+    periods.reported
+), results AS (
+  SELECT
+    grid.period_start,
+    grid.period_end,
+    upcoming_renewals.days_to_renewal AS days_to_renewal
+  FROM grid
+  LEFT JOIN upcoming_renewals
+    ON upcoming_renewals.period_start = grid.period_start
+)
+SELECT
+  results.period_start,
+  results.period_end,
+  results.days_to_renewal AS days_to_renewal
+FROM results
+ORDER BY
+  results.period_start,
+  results.period_end

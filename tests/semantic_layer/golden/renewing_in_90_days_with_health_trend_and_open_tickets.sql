@@ -1,0 +1,173 @@
+-- case: renewing_in_90_days_with_health_trend_and_open_tickets
+-- query: {"metrics":["days_to_renewal","health_score","open_tickets"],"time_range":{"start":"2026-10-01","end":"2026-10-31"},"dimensions":["account_name"],"metric_filters":[{"metric":"days_to_renewal","op":"<=","value":90.0}],"compare":"previous_period","order_by":[{"field":"days_to_renewal"}]}
+-- explanation:
+--   Days to renewal (days_to_renewal): days from the end of P to the earliest term_end after it
+--   Health score (health_score): mean of weekly health_score = 0.4 usage + 0.2 support + 0.2 engagement + 0.1 payment + 0.1 executive
+--   Open tickets (open_tickets): count of tickets opened by the end of P and not resolved by then
+--   Period: October 2026 (2026-10-01 to 2026-10-31).
+--   Contract terms ending after the period (after the last day of each period).
+--   Support tickets still open (as at the last day of each period).
+--   Compared with the previous period of the same length (September 2026 for October 2026).
+--   One row per account.
+--   Only rows where Days to renewal <= 90.
+--   Ordered by days_to_renewal.
+WITH periods AS (
+  /* one row per period; base month = the month before the period, end month = its last month */
+  SELECT
+    *
+  FROM (VALUES
+    (
+      CAST('2026-09-01' AS DATE),
+      CAST('2026-09-30' AS DATE),
+      30,
+      CAST('2026-08-01' AS DATE),
+      CAST('2026-09-01' AS DATE),
+      FALSE,
+      CAST(NULL AS DATE)
+    ),
+    (
+      CAST('2026-10-01' AS DATE),
+      CAST('2026-10-31' AS DATE),
+      31,
+      CAST('2026-09-01' AS DATE),
+      CAST('2026-10-01' AS DATE),
+      TRUE,
+      CAST('2026-09-01' AS DATE)
+    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+), upcoming_renewals AS (
+  /* upcoming_renewals: days_to_renewal */
+  SELECT
+    periods.period_start,
+    accounts.name AS account_name,
+    MIN(DATE_DIFF('DAY', periods.period_end, renewals.term_end)) AS days_to_renewal
+  FROM renewals
+  LEFT JOIN accounts
+    ON accounts.account_id = renewals.account_id
+  JOIN periods
+    ON renewals.term_end > periods.period_end
+  GROUP BY
+    periods.period_start,
+    accounts.name
+), health_weeks AS (
+  /* health_weeks: health_score */
+  SELECT
+    periods.period_start,
+    accounts.name AS account_name,
+    AVG(health_scores_weekly.health_score) AS health_score
+  FROM health_scores_weekly
+  LEFT JOIN accounts
+    ON accounts.account_id = health_scores_weekly.account_id
+  JOIN periods
+    ON health_scores_weekly.week_start BETWEEN periods.period_start AND periods.period_end
+  GROUP BY
+    periods.period_start,
+    accounts.name
+), tickets_open AS (
+  /* tickets_open: open_tickets */
+  SELECT
+    periods.period_start,
+    accounts.name AS account_name,
+    COUNT(*) AS open_tickets
+  FROM tickets
+  LEFT JOIN accounts
+    ON accounts.account_id = tickets.account_id
+  JOIN periods
+    ON CAST(tickets.opened_at AS DATE) <= periods.period_end
+    AND (
+      CAST(tickets.resolved_at AS DATE) IS NULL
+      OR CAST(tickets.resolved_at AS DATE) > periods.period_end
+    )
+  GROUP BY
+    periods.period_start,
+    accounts.name
+), grid AS (
+  SELECT
+    periods.period_start,
+    periods.period_end,
+    periods.compare_start,
+    dimension_values.account_name
+  FROM periods
+  CROSS JOIN (
+    SELECT
+      accounts_values.account_name
+    FROM (
+      SELECT DISTINCT
+        accounts.name AS account_name
+      FROM accounts
+    ) AS accounts_values
+    UNION
+    SELECT
+      upcoming_renewals.account_name
+    FROM upcoming_renewals
+    UNION
+    SELECT
+      health_weeks.account_name
+    FROM health_weeks
+    UNION
+    SELECT
+      tickets_open.account_name
+    FROM tickets_open
+  ) AS dimension_values
+  WHERE
+    periods.reported
+), results AS (
+  SELECT
+    grid.period_start,
+    grid.period_end,
+    grid.account_name,
+    upcoming_renewals.days_to_renewal AS days_to_renewal,
+    health_weeks.health_score AS health_score,
+    COALESCE(tickets_open.open_tickets, 0) AS open_tickets,
+    upcoming_renewals__previous.days_to_renewal AS days_to_renewal__previous,
+    health_weeks__previous.health_score AS health_score__previous,
+    COALESCE(tickets_open__previous.open_tickets, 0) AS open_tickets__previous
+  FROM grid
+  LEFT JOIN upcoming_renewals
+    ON upcoming_renewals.period_start = grid.period_start
+    AND upcoming_renewals.account_name IS NOT DISTINCT FROM grid.account_name
+  LEFT JOIN health_weeks
+    ON health_weeks.period_start = grid.period_start
+    AND health_weeks.account_name IS NOT DISTINCT FROM grid.account_name
+  LEFT JOIN tickets_open
+    ON tickets_open.period_start = grid.period_start
+    AND tickets_open.account_name IS NOT DISTINCT FROM grid.account_name
+  LEFT JOIN upcoming_renewals AS upcoming_renewals__previous
+    ON upcoming_renewals__previous.period_start = grid.compare_start
+    AND upcoming_renewals__previous.account_name IS NOT DISTINCT FROM grid.account_name
+  LEFT JOIN health_weeks AS health_weeks__previous
+    ON health_weeks__previous.period_start = grid.compare_start
+    AND health_weeks__previous.account_name IS NOT DISTINCT FROM grid.account_name
+  LEFT JOIN tickets_open AS tickets_open__previous
+    ON tickets_open__previous.period_start = grid.compare_start
+    AND tickets_open__previous.account_name IS NOT DISTINCT FROM grid.account_name
+)
+SELECT
+  results.period_start,
+  results.period_end,
+  results.account_name,
+  results.days_to_renewal AS days_to_renewal,
+  results.days_to_renewal__previous AS days_to_renewal__previous,
+  results.days_to_renewal - results.days_to_renewal__previous AS days_to_renewal__change,
+  (
+    results.days_to_renewal - results.days_to_renewal__previous
+  ) * 100.0 / NULLIF(ABS(results.days_to_renewal__previous), 0) AS days_to_renewal__change_pct,
+  results.health_score AS health_score,
+  results.health_score__previous AS health_score__previous,
+  results.health_score - results.health_score__previous AS health_score__change,
+  (
+    results.health_score - results.health_score__previous
+  ) * 100.0 / NULLIF(ABS(results.health_score__previous), 0) AS health_score__change_pct,
+  results.open_tickets AS open_tickets,
+  results.open_tickets__previous AS open_tickets__previous,
+  results.open_tickets - results.open_tickets__previous AS open_tickets__change,
+  (
+    results.open_tickets - results.open_tickets__previous
+  ) * 100.0 / NULLIF(ABS(results.open_tickets__previous), 0) AS open_tickets__change_pct
+FROM results
+WHERE
+  results.days_to_renewal <= 90.0
+ORDER BY
+  results.days_to_renewal ASC,
+  results.period_start,
+  results.period_end,
+  results.account_name
