@@ -105,10 +105,10 @@ class Verdict:
     notes: tuple[str, ...] = ()
     reason: str = ""  # one sentence a CSM understands
     detail: str = ""  # technical detail for an analyst
-    relations: frozenset[str] = frozenset()
 
     @classmethod
     def refuse(cls, reason: str, detail: str = "") -> Verdict:
+        """A refusal: the reason for the user, the detail for an analyst."""
         return cls(accepted=False, reason=reason, detail=detail)
 
 
@@ -176,8 +176,7 @@ def check_expression(expression: exp.Expression, policy: GuardPolicy | None = No
         _check_sizes(query, policy)
         _check_columns(query, policy, relations)
         notes = _apply_limit(query, policy.row_limit)
-        return Verdict(True, sql=query.sql(dialect="duckdb", pretty=True), expression=query, notes=notes,
-                       relations=frozenset(relations))
+        return Verdict(True, sql=query.sql(dialect="duckdb", pretty=True), expression=query, notes=notes)
     except _Refusal as refusal:
         return Verdict.refuse(refusal.reason, refusal.detail)
     except RecursionError:

@@ -40,6 +40,8 @@ _CARRIED_ARGS = ("pivots", "sample", "joins", "laterals")
 
 
 class Access(Enum):
+    """What a CSM may read of one relation."""
+
     EVERYTHING = "everything"
     BOOK = "the CSM's own accounts"
     OWN_ROW = "the CSM's own row"

@@ -36,6 +36,7 @@ class RunnerSettings:
     threads: int = 2
 
     def duckdb_config(self) -> dict[str, object]:
+        """The DuckDB connect config that locks a connection down."""
         # All connections to one file in a process must share one config, so it is built here only.
         return {
             "enable_external_access": False,
@@ -87,6 +88,7 @@ class Runner:
         self.close()
 
     def close(self) -> None:
+        """Close the shared connection (and with it every cursor)."""
         self.con.close()
 
     def run(self, sql: str, viewer: Viewer, question: str | None = None) -> Answer:
