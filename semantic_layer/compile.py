@@ -32,6 +32,7 @@ from semantic_layer.query import FilterOp, MetricColumn, SemanticQuery
 GRID = "grid"
 RESULTS = "results"
 PREVIOUS = "__previous"
+WIDTH = 160  # one period per line in the spine, one CASE per line in an aggregate
 DIALECTS = ("duckdb", "snowflake", "bigquery", "postgres", "spark", "trino")
 
 
@@ -48,7 +49,7 @@ class CompiledQuery:
         """The statement in `dialect` (one of DIALECTS), pretty-printed by default."""
         if dialect not in DIALECTS:
             raise ValueError(f"unknown dialect {dialect!r}; choose one of {', '.join(DIALECTS)}")
-        return self.tree.sql(dialect=dialect, pretty=pretty)
+        return self.tree.sql(dialect=dialect, pretty=pretty, max_text_width=WIDTH)
 
 
 def compile_query(query: SemanticQuery, catalog: Catalog | None = None) -> CompiledQuery:
@@ -81,14 +82,16 @@ def _trailing_days(plan: Plan) -> list[int]:
 
 def _spine(plan: Plan) -> exp.Select:
     trailing = _trailing_days(plan)
-    names = ["period_start", "period_end", "period_days", "base_month", "end_month", "reported", "compare_start"]
+    names = ["period_start", "period_end", "period_days", "base_month", "end_month"]
     names += [f"trailing_{n}_start" for n in trailing]
+    names += ["reported", "compare_start"] if plan.query.compare else []
     rows = []
     for row in plan.spine:
         p = row.period
-        values = [_date(p.start), _date(p.end), exp.Literal.number(p.days), _date(p.base_month),
-                  _date(p.end_month), exp.Boolean(this=row.reported), _date(row.compare_to and row.compare_to.start)]
+        values = [_date(p.start), _date(p.end), exp.Literal.number(p.days), _date(p.base_month), _date(p.end_month)]
         values += [_date(p.trailing_start(n)) for n in trailing]
+        if plan.query.compare:
+            values += [exp.Boolean(this=row.reported), _date(row.compare_to and row.compare_to.start)]
         rows.append(exp.Tuple(expressions=values))
     alias = exp.TableAlias(this=exp.to_identifier(SPINE), columns=[exp.to_identifier(n) for n in names])
     select = exp.select("*").from_(exp.Values(expressions=rows, alias=alias))
@@ -174,14 +177,15 @@ def _grid(plan: Plan) -> exp.Select:
     The sources' own values add what the dimension tables cannot list, such as accounts
     without a CSM (NULL) or an account that only appears in the comparison period.
     """
-    select = exp.select(*[_col(c, SPINE) for c in (*PERIOD_COLUMNS, "compare_start")]).from_(SPINE)
+    compare = ["compare_start"] if plan.query.compare else []
+    select = exp.select(*[_col(c, SPINE) for c in (*PERIOD_COLUMNS, *compare)]).from_(SPINE)
     if plan.dimensions:
         values = _catalogue_values(plan)
         for source in plan.sources:
             values = exp.union(values, exp.select(*[_col(d.name, source) for d in plan.dimensions]).from_(source), distinct=True)
         select = select.join(values.subquery("dimension_values"), join_type="cross")
         select = select.select(*[_col(d.name, "dimension_values") for d in plan.dimensions])
-    return select.where(_col("reported", SPINE))
+    return select.where(_col("reported", SPINE)) if compare else select
 
 
 def _measure_sql(measure: Measure, where: str | None, alias: str, aliases: dict[str, str]) -> exp.Expression:

@@ -11,66 +11,18 @@ WITH periods AS (
   SELECT
     *
   FROM (VALUES
-    (
-      CAST('2025-01-01' AS DATE),
-      CAST('2025-03-31' AS DATE),
-      90,
-      CAST('2024-12-01' AS DATE),
-      CAST('2025-03-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    ),
-    (
-      CAST('2025-04-01' AS DATE),
-      CAST('2025-06-30' AS DATE),
-      91,
-      CAST('2025-03-01' AS DATE),
-      CAST('2025-06-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    ),
-    (
-      CAST('2025-07-01' AS DATE),
-      CAST('2025-09-30' AS DATE),
-      92,
-      CAST('2025-06-01' AS DATE),
-      CAST('2025-09-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    ),
-    (
-      CAST('2025-10-01' AS DATE),
-      CAST('2025-12-31' AS DATE),
-      92,
-      CAST('2025-09-01' AS DATE),
-      CAST('2025-12-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+    (CAST('2025-01-01' AS DATE), CAST('2025-03-31' AS DATE), 90, CAST('2024-12-01' AS DATE), CAST('2025-03-01' AS DATE)),
+    (CAST('2025-04-01' AS DATE), CAST('2025-06-30' AS DATE), 91, CAST('2025-03-01' AS DATE), CAST('2025-06-01' AS DATE)),
+    (CAST('2025-07-01' AS DATE), CAST('2025-09-30' AS DATE), 92, CAST('2025-06-01' AS DATE), CAST('2025-09-01' AS DATE)),
+    (CAST('2025-10-01' AS DATE), CAST('2025-12-31' AS DATE), 92, CAST('2025-09-01' AS DATE), CAST('2025-12-01' AS DATE))) AS periods(period_start, period_end, period_days, base_month, end_month)
 ), surveys AS (
   /* surveys: csat, nps */
   SELECT
     periods.period_start,
     accounts.segment AS segment,
-    COUNT(
-      CASE
-        WHEN survey_responses.survey_type = 'csat' AND survey_responses.score >= 4
-        THEN 1
-      END
-    ) AS csat__numerator,
+    COUNT(CASE WHEN survey_responses.survey_type = 'csat' AND survey_responses.score >= 4 THEN 1 END) AS csat__numerator,
     COUNT(CASE WHEN survey_responses.survey_type = 'csat' THEN 1 END) AS csat__denominator,
-    SUM(
-      CASE
-        WHEN survey_responses.survey_type = 'nps'
-        THEN CASE
-          WHEN survey_responses.score >= 9
-          THEN 1
-          WHEN survey_responses.score <= 6
-          THEN -1
-          ELSE 0
-        END
-      END
-    ) AS nps__numerator,
+    SUM(CASE WHEN survey_responses.survey_type = 'nps' THEN CASE WHEN survey_responses.score >= 9 THEN 1 WHEN survey_responses.score <= 6 THEN -1 ELSE 0 END END) AS nps__numerator,
     COUNT(CASE WHEN survey_responses.survey_type = 'nps' THEN 1 END) AS nps__denominator
   FROM survey_responses
   LEFT JOIN accounts
@@ -86,7 +38,6 @@ WITH periods AS (
   SELECT
     periods.period_start,
     periods.period_end,
-    periods.compare_start,
     dimension_values.segment
   FROM periods
   CROSS JOIN (
@@ -104,8 +55,6 @@ WITH periods AS (
       surveys.segment
     FROM surveys
   ) AS dimension_values
-  WHERE
-    periods.reported
 ), results AS (
   SELECT
     grid.period_start,
@@ -115,8 +64,7 @@ WITH periods AS (
     surveys.nps__numerator * 100.0 / NULLIF(surveys.nps__denominator, 0) AS nps
   FROM grid
   LEFT JOIN surveys
-    ON surveys.period_start = grid.period_start
-    AND surveys.segment IS NOT DISTINCT FROM grid.segment
+    ON surveys.period_start = grid.period_start AND surveys.segment IS NOT DISTINCT FROM grid.segment
 )
 SELECT
   results.period_start,

@@ -12,24 +12,8 @@ WITH periods AS (
   SELECT
     *
   FROM (VALUES
-    (
-      CAST('2025-10-01' AS DATE),
-      CAST('2025-10-31' AS DATE),
-      31,
-      CAST('2025-09-01' AS DATE),
-      CAST('2025-10-01' AS DATE),
-      FALSE,
-      CAST(NULL AS DATE)
-    ),
-    (
-      CAST('2026-10-01' AS DATE),
-      CAST('2026-10-31' AS DATE),
-      31,
-      CAST('2026-09-01' AS DATE),
-      CAST('2026-10-01' AS DATE),
-      TRUE,
-      CAST('2025-10-01' AS DATE)
-    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+    (CAST('2025-10-01' AS DATE), CAST('2025-10-31' AS DATE), 31, CAST('2025-09-01' AS DATE), CAST('2025-10-01' AS DATE), FALSE, CAST(NULL AS DATE)),
+    (CAST('2026-10-01' AS DATE), CAST('2026-10-31' AS DATE), 31, CAST('2026-09-01' AS DATE), CAST('2026-10-01' AS DATE), TRUE, CAST('2025-10-01' AS DATE))) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
 ), health_weeks AS (
   /* health_weeks: health_score, red_health_share */
   SELECT
@@ -81,11 +65,9 @@ WITH periods AS (
     health_weeks__previous.red_health_share__numerator * 100.0 / NULLIF(health_weeks__previous.red_health_share__denominator, 0) AS red_health_share__previous
   FROM grid
   LEFT JOIN health_weeks
-    ON health_weeks.period_start = grid.period_start
-    AND health_weeks.csm_name IS NOT DISTINCT FROM grid.csm_name
+    ON health_weeks.period_start = grid.period_start AND health_weeks.csm_name IS NOT DISTINCT FROM grid.csm_name
   LEFT JOIN health_weeks AS health_weeks__previous
-    ON health_weeks__previous.period_start = grid.compare_start
-    AND health_weeks__previous.csm_name IS NOT DISTINCT FROM grid.csm_name
+    ON health_weeks__previous.period_start = grid.compare_start AND health_weeks__previous.csm_name IS NOT DISTINCT FROM grid.csm_name
 )
 SELECT
   results.period_start,

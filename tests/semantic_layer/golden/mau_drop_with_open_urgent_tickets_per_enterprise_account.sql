@@ -23,9 +23,9 @@ WITH periods AS (
       90,
       CAST('2026-04-01' AS DATE),
       CAST('2026-08-01' AS DATE),
+      CAST('2026-07-04' AS DATE),
       FALSE,
-      CAST(NULL AS DATE),
-      CAST('2026-07-04' AS DATE)
+      CAST(NULL AS DATE)
     ),
     (
       CAST('2026-08-03' AS DATE),
@@ -33,10 +33,10 @@ WITH periods AS (
       90,
       CAST('2026-07-01' AS DATE),
       CAST('2026-10-01' AS DATE),
+      CAST('2026-10-02' AS DATE),
       TRUE,
-      CAST('2026-05-05' AS DATE),
-      CAST('2026-10-02' AS DATE)
-    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start, trailing_30_start)
+      CAST('2026-05-05' AS DATE)
+    )) AS periods(period_start, period_end, period_days, base_month, end_month, trailing_30_start, reported, compare_start)
 ), monthly_activity AS (
   /* monthly_activity: mau */
   SELECT
@@ -65,8 +65,7 @@ WITH periods AS (
   JOIN periods
     ON CAST(tickets.opened_at AS DATE) <= periods.period_end
     AND (
-      CAST(tickets.resolved_at AS DATE) IS NULL
-      OR CAST(tickets.resolved_at AS DATE) > periods.period_end
+      CAST(tickets.resolved_at AS DATE) IS NULL OR CAST(tickets.resolved_at AS DATE) > periods.period_end
     )
   WHERE
     accounts.segment = 'Enterprise'
@@ -112,17 +111,13 @@ WITH periods AS (
     COALESCE(tickets_open__previous.open_urgent_tickets, 0) AS open_urgent_tickets__previous
   FROM grid
   LEFT JOIN monthly_activity
-    ON monthly_activity.period_start = grid.period_start
-    AND monthly_activity.account_name IS NOT DISTINCT FROM grid.account_name
+    ON monthly_activity.period_start = grid.period_start AND monthly_activity.account_name IS NOT DISTINCT FROM grid.account_name
   LEFT JOIN tickets_open
-    ON tickets_open.period_start = grid.period_start
-    AND tickets_open.account_name IS NOT DISTINCT FROM grid.account_name
+    ON tickets_open.period_start = grid.period_start AND tickets_open.account_name IS NOT DISTINCT FROM grid.account_name
   LEFT JOIN monthly_activity AS monthly_activity__previous
-    ON monthly_activity__previous.period_start = grid.compare_start
-    AND monthly_activity__previous.account_name IS NOT DISTINCT FROM grid.account_name
+    ON monthly_activity__previous.period_start = grid.compare_start AND monthly_activity__previous.account_name IS NOT DISTINCT FROM grid.account_name
   LEFT JOIN tickets_open AS tickets_open__previous
-    ON tickets_open__previous.period_start = grid.compare_start
-    AND tickets_open__previous.account_name IS NOT DISTINCT FROM grid.account_name
+    ON tickets_open__previous.period_start = grid.compare_start AND tickets_open__previous.account_name IS NOT DISTINCT FROM grid.account_name
 )
 SELECT
   results.period_start,
@@ -144,8 +139,7 @@ FROM results
 WHERE
   (
     results.mau - results.mau__previous
-  ) * 100.0 / NULLIF(ABS(results.mau__previous), 0) < -20.0
-  AND results.open_urgent_tickets > 0.0
+  ) * 100.0 / NULLIF(ABS(results.mau__previous), 0) < -20.0 AND results.open_urgent_tickets > 0.0
 ORDER BY
   (
     results.mau - results.mau__previous

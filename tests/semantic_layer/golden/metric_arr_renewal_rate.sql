@@ -9,31 +9,13 @@ WITH periods AS (
   SELECT
     *
   FROM (VALUES
-    (
-      CAST('2025-07-01' AS DATE),
-      CAST('2025-09-30' AS DATE),
-      92,
-      CAST('2025-06-01' AS DATE),
-      CAST('2025-09-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+    (CAST('2025-07-01' AS DATE), CAST('2025-09-30' AS DATE), 92, CAST('2025-06-01' AS DATE), CAST('2025-09-01' AS DATE))) AS periods(period_start, period_end, period_days, base_month, end_month)
 ), renewals_due AS (
   /* renewals_due: arr_renewal_rate */
   SELECT
     periods.period_start,
-    SUM(
-      CASE
-        WHEN renewals.outcome IN ('renewed', 'churned') AND renewals.outcome = 'renewed'
-        THEN renewals.renewed_arr
-      END
-    ) AS arr_renewal_rate__numerator,
-    SUM(
-      CASE
-        WHEN renewals.outcome IN ('renewed', 'churned')
-        THEN renewals.arr_up_for_renewal
-      END
-    ) AS arr_renewal_rate__denominator
+    SUM(CASE WHEN renewals.outcome IN ('renewed', 'churned') AND renewals.outcome = 'renewed' THEN renewals.renewed_arr END) AS arr_renewal_rate__numerator,
+    SUM(CASE WHEN renewals.outcome IN ('renewed', 'churned') THEN renewals.arr_up_for_renewal END) AS arr_renewal_rate__denominator
   FROM renewals
   JOIN periods
     ON renewals.term_end BETWEEN periods.period_start AND periods.period_end
@@ -42,11 +24,8 @@ WITH periods AS (
 ), grid AS (
   SELECT
     periods.period_start,
-    periods.period_end,
-    periods.compare_start
+    periods.period_end
   FROM periods
-  WHERE
-    periods.reported
 ), results AS (
   SELECT
     grid.period_start,

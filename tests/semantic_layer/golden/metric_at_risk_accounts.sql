@@ -9,25 +9,12 @@ WITH periods AS (
   SELECT
     *
   FROM (VALUES
-    (
-      CAST('2025-07-01' AS DATE),
-      CAST('2025-09-30' AS DATE),
-      92,
-      CAST('2025-06-01' AS DATE),
-      CAST('2025-09-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+    (CAST('2025-07-01' AS DATE), CAST('2025-09-30' AS DATE), 92, CAST('2025-06-01' AS DATE), CAST('2025-09-01' AS DATE))) AS periods(period_start, period_end, period_days, base_month, end_month)
 ), health_weeks AS (
   /* health_weeks: at_risk_accounts */
   SELECT
     periods.period_start,
-    COUNT(
-      DISTINCT CASE
-        WHEN health_scores_weekly.health_score < 60
-        THEN health_scores_weekly.account_id
-      END
-    ) AS at_risk_accounts
+    COUNT(DISTINCT CASE WHEN health_scores_weekly.health_score < 60 THEN health_scores_weekly.account_id END) AS at_risk_accounts
   FROM health_scores_weekly
   JOIN periods
     ON health_scores_weekly.week_start BETWEEN periods.period_start AND periods.period_end
@@ -36,11 +23,8 @@ WITH periods AS (
 ), grid AS (
   SELECT
     periods.period_start,
-    periods.period_end,
-    periods.compare_start
+    periods.period_end
   FROM periods
-  WHERE
-    periods.reported
 ), results AS (
   SELECT
     grid.period_start,

@@ -10,33 +10,9 @@ WITH periods AS (
   SELECT
     *
   FROM (VALUES
-    (
-      CAST('2025-07-01' AS DATE),
-      CAST('2025-07-31' AS DATE),
-      31,
-      CAST('2025-06-01' AS DATE),
-      CAST('2025-07-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    ),
-    (
-      CAST('2025-08-01' AS DATE),
-      CAST('2025-08-31' AS DATE),
-      31,
-      CAST('2025-07-01' AS DATE),
-      CAST('2025-08-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    ),
-    (
-      CAST('2025-09-01' AS DATE),
-      CAST('2025-09-30' AS DATE),
-      30,
-      CAST('2025-08-01' AS DATE),
-      CAST('2025-09-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+    (CAST('2025-07-01' AS DATE), CAST('2025-07-31' AS DATE), 31, CAST('2025-06-01' AS DATE), CAST('2025-07-01' AS DATE)),
+    (CAST('2025-08-01' AS DATE), CAST('2025-08-31' AS DATE), 31, CAST('2025-07-01' AS DATE), CAST('2025-08-01' AS DATE)),
+    (CAST('2025-09-01' AS DATE), CAST('2025-09-30' AS DATE), 30, CAST('2025-08-01' AS DATE), CAST('2025-09-01' AS DATE))) AS periods(period_start, period_end, period_days, base_month, end_month)
 ), mrr_months AS (
   /* mrr_months: arpu */
   SELECT
@@ -53,24 +29,11 @@ WITH periods AS (
   SELECT
     periods.period_start,
     account_mrr_monthly.account_id AS account_id,
-    SUM(
-      CASE
-        WHEN account_mrr_monthly.month = periods.base_month
-        THEN account_mrr_monthly.mrr
-        ELSE 0
-      END
-    ) AS base_mrr,
-    SUM(
-      CASE
-        WHEN account_mrr_monthly.month = periods.end_month
-        THEN account_mrr_monthly.mrr
-        ELSE 0
-      END
-    ) AS end_mrr
+    SUM(CASE WHEN account_mrr_monthly.month = periods.base_month THEN account_mrr_monthly.mrr ELSE 0 END) AS base_mrr,
+    SUM(CASE WHEN account_mrr_monthly.month = periods.end_month THEN account_mrr_monthly.mrr ELSE 0 END) AS end_mrr
   FROM periods
   JOIN account_mrr_monthly
-    ON account_mrr_monthly.month = periods.base_month
-    OR account_mrr_monthly.month = periods.end_month
+    ON account_mrr_monthly.month = periods.base_month OR account_mrr_monthly.month = periods.end_month
   GROUP BY
     periods.period_start,
     account_mrr_monthly.account_id
@@ -78,12 +41,7 @@ WITH periods AS (
   /* mrr_movements: logo_churn_rate */
   SELECT
     mrr_movements_by_account.period_start,
-    COUNT(
-      CASE
-        WHEN mrr_movements_by_account.base_mrr > 0 AND mrr_movements_by_account.end_mrr = 0
-        THEN 1
-      END
-    ) AS logo_churn_rate__numerator,
+    COUNT(CASE WHEN mrr_movements_by_account.base_mrr > 0 AND mrr_movements_by_account.end_mrr = 0 THEN 1 END) AS logo_churn_rate__numerator,
     COUNT(CASE WHEN mrr_movements_by_account.base_mrr > 0 THEN 1 END) AS logo_churn_rate__denominator
   FROM mrr_movements_by_account
   GROUP BY
@@ -91,25 +49,19 @@ WITH periods AS (
 ), grid AS (
   SELECT
     periods.period_start,
-    periods.period_end,
-    periods.compare_start
+    periods.period_end
   FROM periods
-  WHERE
-    periods.reported
 ), results AS (
   SELECT
     grid.period_start,
     grid.period_end,
     (
       mrr_months.arpu__numerator * 1.0 / NULLIF(mrr_months.arpu__denominator, 0)
-    ) / NULLIF(
+    ) / NULLIF((
       (
-        (
-          mrr_movements.logo_churn_rate__numerator * 100.0 / NULLIF(mrr_movements.logo_churn_rate__denominator, 0)
-        ) / 100
-      ),
-      0
-    ) AS clv
+        mrr_movements.logo_churn_rate__numerator * 100.0 / NULLIF(mrr_movements.logo_churn_rate__denominator, 0)
+      ) / 100
+    ), 0) AS clv
   FROM grid
   LEFT JOIN mrr_months
     ON mrr_months.period_start = grid.period_start

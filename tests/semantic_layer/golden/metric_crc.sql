@@ -10,25 +10,12 @@ WITH periods AS (
   SELECT
     *
   FROM (VALUES
-    (
-      CAST('2025-07-01' AS DATE),
-      CAST('2025-09-30' AS DATE),
-      92,
-      CAST('2025-06-01' AS DATE),
-      CAST('2025-09-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+    (CAST('2025-07-01' AS DATE), CAST('2025-09-30' AS DATE), 92, CAST('2025-06-01' AS DATE), CAST('2025-09-01' AS DATE))) AS periods(period_start, period_end, period_days, base_month, end_month)
 ), department_spend AS (
   /* department_spend: cs_spend */
   SELECT
     periods.period_start,
-    SUM(
-      CASE
-        WHEN spend_monthly.department = 'customer_success'
-        THEN spend_monthly.amount
-      END
-    ) AS cs_spend
+    SUM(CASE WHEN spend_monthly.department = 'customer_success' THEN spend_monthly.amount END) AS cs_spend
   FROM spend_monthly
   JOIN periods
     ON spend_monthly.month BETWEEN periods.period_start AND periods.period_end
@@ -39,24 +26,11 @@ WITH periods AS (
   SELECT
     periods.period_start,
     account_mrr_monthly.account_id AS account_id,
-    SUM(
-      CASE
-        WHEN account_mrr_monthly.month = periods.base_month
-        THEN account_mrr_monthly.mrr
-        ELSE 0
-      END
-    ) AS base_mrr,
-    SUM(
-      CASE
-        WHEN account_mrr_monthly.month = periods.end_month
-        THEN account_mrr_monthly.mrr
-        ELSE 0
-      END
-    ) AS end_mrr
+    SUM(CASE WHEN account_mrr_monthly.month = periods.base_month THEN account_mrr_monthly.mrr ELSE 0 END) AS base_mrr,
+    SUM(CASE WHEN account_mrr_monthly.month = periods.end_month THEN account_mrr_monthly.mrr ELSE 0 END) AS end_mrr
   FROM periods
   JOIN account_mrr_monthly
-    ON account_mrr_monthly.month = periods.base_month
-    OR account_mrr_monthly.month = periods.end_month
+    ON account_mrr_monthly.month = periods.base_month OR account_mrr_monthly.month = periods.end_month
   GROUP BY
     periods.period_start,
     account_mrr_monthly.account_id
@@ -71,11 +45,8 @@ WITH periods AS (
 ), grid AS (
   SELECT
     periods.period_start,
-    periods.period_end,
-    periods.compare_start
+    periods.period_end
   FROM periods
-  WHERE
-    periods.reported
 ), results AS (
   SELECT
     grid.period_start,

@@ -9,25 +9,12 @@ WITH periods AS (
   SELECT
     *
   FROM (VALUES
-    (
-      CAST('2025-07-01' AS DATE),
-      CAST('2025-09-30' AS DATE),
-      92,
-      CAST('2025-06-01' AS DATE),
-      CAST('2025-09-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+    (CAST('2025-07-01' AS DATE), CAST('2025-09-30' AS DATE), 92, CAST('2025-06-01' AS DATE), CAST('2025-09-01' AS DATE))) AS periods(period_start, period_end, period_days, base_month, end_month)
 ), department_spend AS (
   /* department_spend: cs_spend */
   SELECT
     periods.period_start,
-    SUM(
-      CASE
-        WHEN spend_monthly.department = 'customer_success'
-        THEN spend_monthly.amount
-      END
-    ) AS cs_spend
+    SUM(CASE WHEN spend_monthly.department = 'customer_success' THEN spend_monthly.amount END) AS cs_spend
   FROM spend_monthly
   JOIN periods
     ON spend_monthly.month BETWEEN periods.period_start AND periods.period_end
@@ -36,11 +23,8 @@ WITH periods AS (
 ), grid AS (
   SELECT
     periods.period_start,
-    periods.period_end,
-    periods.compare_start
+    periods.period_end
   FROM periods
-  WHERE
-    periods.reported
 ), results AS (
   SELECT
     grid.period_start,

@@ -10,16 +10,7 @@ WITH periods AS (
   SELECT
     *
   FROM (VALUES
-    (
-      CAST('2025-07-01' AS DATE),
-      CAST('2025-09-30' AS DATE),
-      92,
-      CAST('2025-06-01' AS DATE),
-      CAST('2025-09-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE),
-      CAST('2025-09-01' AS DATE)
-    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start, trailing_30_start)
+    (CAST('2025-07-01' AS DATE), CAST('2025-09-30' AS DATE), 92, CAST('2025-06-01' AS DATE), CAST('2025-09-01' AS DATE), CAST('2025-09-01' AS DATE))) AS periods(period_start, period_end, period_days, base_month, end_month, trailing_30_start)
 ), daily_activity AS (
   /* daily_activity: dau */
   SELECT
@@ -44,19 +35,13 @@ WITH periods AS (
 ), grid AS (
   SELECT
     periods.period_start,
-    periods.period_end,
-    periods.compare_start
+    periods.period_end
   FROM periods
-  WHERE
-    periods.reported
 ), results AS (
   SELECT
     grid.period_start,
     grid.period_end,
-    COALESCE(
-      daily_activity.dau__numerator * 1.0 / NULLIF(daily_activity.dau__denominator, 0),
-      0
-    ) / NULLIF(COALESCE(monthly_activity.mau, 0), 0) AS dau_mau
+    COALESCE(daily_activity.dau__numerator * 1.0 / NULLIF(daily_activity.dau__denominator, 0), 0) / NULLIF(COALESCE(monthly_activity.mau, 0), 0) AS dau_mau
   FROM grid
   LEFT JOIN daily_activity
     ON daily_activity.period_start = grid.period_start

@@ -9,31 +9,14 @@ WITH periods AS (
   SELECT
     *
   FROM (VALUES
-    (
-      CAST('2025-07-01' AS DATE),
-      CAST('2025-09-30' AS DATE),
-      92,
-      CAST('2025-06-01' AS DATE),
-      CAST('2025-09-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+    (CAST('2025-07-01' AS DATE), CAST('2025-09-30' AS DATE), 92, CAST('2025-06-01' AS DATE), CAST('2025-09-01' AS DATE))) AS periods(period_start, period_end, period_days, base_month, end_month)
 ), tickets_opened AS (
   /* tickets_opened: first_response_hours_median */
   SELECT
     periods.period_start,
-    QUANTILE_CONT(
-      CASE
-        WHEN NOT tickets.first_response_at IS NULL
-        THEN DATE_DIFF('SECOND', tickets.opened_at, tickets.first_response_at) / 3600.0
-      END,
-      0.5
-    
+    QUANTILE_CONT(CASE WHEN NOT tickets.first_response_at IS NULL THEN DATE_DIFF('SECOND', tickets.opened_at, tickets.first_response_at) / 3600.0 END, 0.5
     ORDER BY
-      CASE
-        WHEN NOT tickets.first_response_at IS NULL
-        THEN DATE_DIFF('SECOND', tickets.opened_at, tickets.first_response_at) / 3600.0
-      END) AS first_response_hours_median
+      CASE WHEN NOT tickets.first_response_at IS NULL THEN DATE_DIFF('SECOND', tickets.opened_at, tickets.first_response_at) / 3600.0 END) AS first_response_hours_median
   FROM tickets
   JOIN periods
     ON CAST(tickets.opened_at AS DATE) BETWEEN periods.period_start AND periods.period_end
@@ -42,11 +25,8 @@ WITH periods AS (
 ), grid AS (
   SELECT
     periods.period_start,
-    periods.period_end,
-    periods.compare_start
+    periods.period_end
   FROM periods
-  WHERE
-    periods.reported
 ), results AS (
   SELECT
     grid.period_start,

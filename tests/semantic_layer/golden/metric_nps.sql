@@ -9,31 +9,12 @@ WITH periods AS (
   SELECT
     *
   FROM (VALUES
-    (
-      CAST('2025-07-01' AS DATE),
-      CAST('2025-09-30' AS DATE),
-      92,
-      CAST('2025-06-01' AS DATE),
-      CAST('2025-09-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+    (CAST('2025-07-01' AS DATE), CAST('2025-09-30' AS DATE), 92, CAST('2025-06-01' AS DATE), CAST('2025-09-01' AS DATE))) AS periods(period_start, period_end, period_days, base_month, end_month)
 ), surveys AS (
   /* surveys: nps */
   SELECT
     periods.period_start,
-    SUM(
-      CASE
-        WHEN survey_responses.survey_type = 'nps'
-        THEN CASE
-          WHEN survey_responses.score >= 9
-          THEN 1
-          WHEN survey_responses.score <= 6
-          THEN -1
-          ELSE 0
-        END
-      END
-    ) AS nps__numerator,
+    SUM(CASE WHEN survey_responses.survey_type = 'nps' THEN CASE WHEN survey_responses.score >= 9 THEN 1 WHEN survey_responses.score <= 6 THEN -1 ELSE 0 END END) AS nps__numerator,
     COUNT(CASE WHEN survey_responses.survey_type = 'nps' THEN 1 END) AS nps__denominator
   FROM survey_responses
   JOIN periods
@@ -43,11 +24,8 @@ WITH periods AS (
 ), grid AS (
   SELECT
     periods.period_start,
-    periods.period_end,
-    periods.compare_start
+    periods.period_end
   FROM periods
-  WHERE
-    periods.reported
 ), results AS (
   SELECT
     grid.period_start,

@@ -9,25 +9,12 @@ WITH periods AS (
   SELECT
     *
   FROM (VALUES
-    (
-      CAST('2025-07-01' AS DATE),
-      CAST('2025-09-30' AS DATE),
-      92,
-      CAST('2025-06-01' AS DATE),
-      CAST('2025-09-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+    (CAST('2025-07-01' AS DATE), CAST('2025-09-30' AS DATE), 92, CAST('2025-06-01' AS DATE), CAST('2025-09-01' AS DATE))) AS periods(period_start, period_end, period_days, base_month, end_month)
 ), surveys AS (
   /* surveys: nps_promoters_pct */
   SELECT
     periods.period_start,
-    COUNT(
-      CASE
-        WHEN survey_responses.survey_type = 'nps' AND survey_responses.score >= 9
-        THEN 1
-      END
-    ) AS nps_promoters_pct__numerator,
+    COUNT(CASE WHEN survey_responses.survey_type = 'nps' AND survey_responses.score >= 9 THEN 1 END) AS nps_promoters_pct__numerator,
     COUNT(CASE WHEN survey_responses.survey_type = 'nps' THEN 1 END) AS nps_promoters_pct__denominator
   FROM survey_responses
   JOIN periods
@@ -37,11 +24,8 @@ WITH periods AS (
 ), grid AS (
   SELECT
     periods.period_start,
-    periods.period_end,
-    periods.compare_start
+    periods.period_end
   FROM periods
-  WHERE
-    periods.reported
 ), results AS (
   SELECT
     grid.period_start,

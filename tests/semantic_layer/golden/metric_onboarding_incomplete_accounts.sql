@@ -9,25 +9,12 @@ WITH periods AS (
   SELECT
     *
   FROM (VALUES
-    (
-      CAST('2025-07-01' AS DATE),
-      CAST('2025-09-30' AS DATE),
-      92,
-      CAST('2025-06-01' AS DATE),
-      CAST('2025-09-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+    (CAST('2025-07-01' AS DATE), CAST('2025-09-30' AS DATE), 92, CAST('2025-06-01' AS DATE), CAST('2025-09-01' AS DATE))) AS periods(period_start, period_end, period_days, base_month, end_month)
 ), onboarding_cohort AS (
   /* onboarding_cohort: onboarding_incomplete_accounts */
   SELECT
     periods.period_start,
-    COUNT(
-      DISTINCT CASE
-        WHEN onboarding_milestones.completed_on IS NULL
-        THEN onboarding_milestones.account_id
-      END
-    ) AS onboarding_incomplete_accounts
+    COUNT(DISTINCT CASE WHEN onboarding_milestones.completed_on IS NULL THEN onboarding_milestones.account_id END) AS onboarding_incomplete_accounts
   FROM onboarding_milestones
   LEFT JOIN accounts
     ON accounts.account_id = onboarding_milestones.account_id
@@ -38,11 +25,8 @@ WITH periods AS (
 ), grid AS (
   SELECT
     periods.period_start,
-    periods.period_end,
-    periods.compare_start
+    periods.period_end
   FROM periods
-  WHERE
-    periods.reported
 ), results AS (
   SELECT
     grid.period_start,

@@ -10,15 +10,7 @@ WITH periods AS (
   SELECT
     *
   FROM (VALUES
-    (
-      CAST('2025-07-01' AS DATE),
-      CAST('2025-09-30' AS DATE),
-      92,
-      CAST('2025-06-01' AS DATE),
-      CAST('2025-09-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+    (CAST('2025-07-01' AS DATE), CAST('2025-09-30' AS DATE), 92, CAST('2025-06-01' AS DATE), CAST('2025-09-01' AS DATE))) AS periods(period_start, period_end, period_days, base_month, end_month)
 ), tickets_open AS (
   /* tickets_open: open_tickets */
   SELECT
@@ -28,19 +20,15 @@ WITH periods AS (
   JOIN periods
     ON CAST(tickets.opened_at AS DATE) <= periods.period_end
     AND (
-      CAST(tickets.resolved_at AS DATE) IS NULL
-      OR CAST(tickets.resolved_at AS DATE) > periods.period_end
+      CAST(tickets.resolved_at AS DATE) IS NULL OR CAST(tickets.resolved_at AS DATE) > periods.period_end
     )
   GROUP BY
     periods.period_start
 ), grid AS (
   SELECT
     periods.period_start,
-    periods.period_end,
-    periods.compare_start
+    periods.period_end
   FROM periods
-  WHERE
-    periods.reported
 ), results AS (
   SELECT
     grid.period_start,

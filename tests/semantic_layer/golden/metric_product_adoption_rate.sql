@@ -9,22 +9,12 @@ WITH periods AS (
   SELECT
     *
   FROM (VALUES
-    (
-      CAST('2025-07-01' AS DATE),
-      CAST('2025-09-30' AS DATE),
-      92,
-      CAST('2025-06-01' AS DATE),
-      CAST('2025-09-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+    (CAST('2025-07-01' AS DATE), CAST('2025-09-30' AS DATE), 92, CAST('2025-06-01' AS DATE), CAST('2025-09-01' AS DATE))) AS periods(period_start, period_end, period_days, base_month, end_month)
 ), feature_use AS (
   /* feature_use: key_feature_accounts */
   SELECT
     periods.period_start,
-    COUNT(
-      DISTINCT CASE WHEN features.is_key_feature THEN feature_usage_daily.account_id END
-    ) AS key_feature_accounts
+    COUNT(DISTINCT CASE WHEN features.is_key_feature THEN feature_usage_daily.account_id END) AS key_feature_accounts
   FROM feature_usage_daily
   LEFT JOIN features
     ON features.feature = feature_usage_daily.feature
@@ -45,11 +35,8 @@ WITH periods AS (
 ), grid AS (
   SELECT
     periods.period_start,
-    periods.period_end,
-    periods.compare_start
+    periods.period_end
   FROM periods
-  WHERE
-    periods.reported
 ), results AS (
   SELECT
     grid.period_start,

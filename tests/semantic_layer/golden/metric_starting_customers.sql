@@ -10,38 +10,17 @@ WITH periods AS (
   SELECT
     *
   FROM (VALUES
-    (
-      CAST('2025-07-01' AS DATE),
-      CAST('2025-09-30' AS DATE),
-      92,
-      CAST('2025-06-01' AS DATE),
-      CAST('2025-09-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+    (CAST('2025-07-01' AS DATE), CAST('2025-09-30' AS DATE), 92, CAST('2025-06-01' AS DATE), CAST('2025-09-01' AS DATE))) AS periods(period_start, period_end, period_days, base_month, end_month)
 ), mrr_movements_by_account AS (
   /* mrr_movements_by_account: each account_id's mrr in the base month and in the end month */
   SELECT
     periods.period_start,
     account_mrr_monthly.account_id AS account_id,
-    SUM(
-      CASE
-        WHEN account_mrr_monthly.month = periods.base_month
-        THEN account_mrr_monthly.mrr
-        ELSE 0
-      END
-    ) AS base_mrr,
-    SUM(
-      CASE
-        WHEN account_mrr_monthly.month = periods.end_month
-        THEN account_mrr_monthly.mrr
-        ELSE 0
-      END
-    ) AS end_mrr
+    SUM(CASE WHEN account_mrr_monthly.month = periods.base_month THEN account_mrr_monthly.mrr ELSE 0 END) AS base_mrr,
+    SUM(CASE WHEN account_mrr_monthly.month = periods.end_month THEN account_mrr_monthly.mrr ELSE 0 END) AS end_mrr
   FROM periods
   JOIN account_mrr_monthly
-    ON account_mrr_monthly.month = periods.base_month
-    OR account_mrr_monthly.month = periods.end_month
+    ON account_mrr_monthly.month = periods.base_month OR account_mrr_monthly.month = periods.end_month
   GROUP BY
     periods.period_start,
     account_mrr_monthly.account_id
@@ -56,11 +35,8 @@ WITH periods AS (
 ), grid AS (
   SELECT
     periods.period_start,
-    periods.period_end,
-    periods.compare_start
+    periods.period_end
   FROM periods
-  WHERE
-    periods.reported
 ), results AS (
   SELECT
     grid.period_start,

@@ -9,31 +9,14 @@ WITH periods AS (
   SELECT
     *
   FROM (VALUES
-    (
-      CAST('2025-07-01' AS DATE),
-      CAST('2025-09-30' AS DATE),
-      92,
-      CAST('2025-06-01' AS DATE),
-      CAST('2025-09-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+    (CAST('2025-07-01' AS DATE), CAST('2025-09-30' AS DATE), 92, CAST('2025-06-01' AS DATE), CAST('2025-09-01' AS DATE))) AS periods(period_start, period_end, period_days, base_month, end_month)
 ), first_value_reached AS (
   /* first_value_reached: ttv_median_days */
   SELECT
     periods.period_start,
-    QUANTILE_CONT(
-      CASE
-        WHEN onboarding_milestones.milestone = 'first_value'
-        THEN DATE_DIFF('DAY', accounts.contract_start, onboarding_milestones.completed_on)
-      END,
-      0.5
-    
+    QUANTILE_CONT(CASE WHEN onboarding_milestones.milestone = 'first_value' THEN DATE_DIFF('DAY', accounts.contract_start, onboarding_milestones.completed_on) END, 0.5
     ORDER BY
-      CASE
-        WHEN onboarding_milestones.milestone = 'first_value'
-        THEN DATE_DIFF('DAY', accounts.contract_start, onboarding_milestones.completed_on)
-      END) AS ttv_median_days
+      CASE WHEN onboarding_milestones.milestone = 'first_value' THEN DATE_DIFF('DAY', accounts.contract_start, onboarding_milestones.completed_on) END) AS ttv_median_days
   FROM onboarding_milestones
   LEFT JOIN accounts
     ON accounts.account_id = onboarding_milestones.account_id
@@ -44,11 +27,8 @@ WITH periods AS (
 ), grid AS (
   SELECT
     periods.period_start,
-    periods.period_end,
-    periods.compare_start
+    periods.period_end
   FROM periods
-  WHERE
-    periods.reported
 ), results AS (
   SELECT
     grid.period_start,

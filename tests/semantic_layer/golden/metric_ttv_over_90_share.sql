@@ -9,26 +9,12 @@ WITH periods AS (
   SELECT
     *
   FROM (VALUES
-    (
-      CAST('2025-07-01' AS DATE),
-      CAST('2025-09-30' AS DATE),
-      92,
-      CAST('2025-06-01' AS DATE),
-      CAST('2025-09-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+    (CAST('2025-07-01' AS DATE), CAST('2025-09-30' AS DATE), 92, CAST('2025-06-01' AS DATE), CAST('2025-09-01' AS DATE))) AS periods(period_start, period_end, period_days, base_month, end_month)
 ), first_value_reached AS (
   /* first_value_reached: ttv_over_90_share */
   SELECT
     periods.period_start,
-    COUNT(
-      CASE
-        WHEN onboarding_milestones.milestone = 'first_value'
-        AND DATE_DIFF('DAY', accounts.contract_start, onboarding_milestones.completed_on) > 90
-        THEN 1
-      END
-    ) AS ttv_over_90_share__numerator,
+    COUNT(CASE WHEN onboarding_milestones.milestone = 'first_value' AND DATE_DIFF('DAY', accounts.contract_start, onboarding_milestones.completed_on) > 90 THEN 1 END) AS ttv_over_90_share__numerator,
     COUNT(CASE WHEN onboarding_milestones.milestone = 'first_value' THEN 1 END) AS ttv_over_90_share__denominator
   FROM onboarding_milestones
   LEFT JOIN accounts
@@ -40,11 +26,8 @@ WITH periods AS (
 ), grid AS (
   SELECT
     periods.period_start,
-    periods.period_end,
-    periods.compare_start
+    periods.period_end
   FROM periods
-  WHERE
-    periods.reported
 ), results AS (
   SELECT
     grid.period_start,

@@ -17,11 +17,9 @@ WITH periods AS (
       92,
       CAST('2025-06-01' AS DATE),
       CAST('2025-09-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE),
       CAST('2025-09-24' AS DATE),
       CAST('2025-09-01' AS DATE)
-    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start, trailing_7_start, trailing_30_start)
+    )) AS periods(period_start, period_end, period_days, base_month, end_month, trailing_7_start, trailing_30_start)
 ), weekly_activity AS (
   /* weekly_activity: wau */
   SELECT
@@ -45,11 +43,8 @@ WITH periods AS (
 ), grid AS (
   SELECT
     periods.period_start,
-    periods.period_end,
-    periods.compare_start
+    periods.period_end
   FROM periods
-  WHERE
-    periods.reported
 ), results AS (
   SELECT
     grid.period_start,

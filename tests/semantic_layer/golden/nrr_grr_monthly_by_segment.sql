@@ -11,137 +11,28 @@ WITH periods AS (
   SELECT
     *
   FROM (VALUES
-    (
-      CAST('2025-01-01' AS DATE),
-      CAST('2025-01-31' AS DATE),
-      31,
-      CAST('2024-12-01' AS DATE),
-      CAST('2025-01-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    ),
-    (
-      CAST('2025-02-01' AS DATE),
-      CAST('2025-02-28' AS DATE),
-      28,
-      CAST('2025-01-01' AS DATE),
-      CAST('2025-02-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    ),
-    (
-      CAST('2025-03-01' AS DATE),
-      CAST('2025-03-31' AS DATE),
-      31,
-      CAST('2025-02-01' AS DATE),
-      CAST('2025-03-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    ),
-    (
-      CAST('2025-04-01' AS DATE),
-      CAST('2025-04-30' AS DATE),
-      30,
-      CAST('2025-03-01' AS DATE),
-      CAST('2025-04-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    ),
-    (
-      CAST('2025-05-01' AS DATE),
-      CAST('2025-05-31' AS DATE),
-      31,
-      CAST('2025-04-01' AS DATE),
-      CAST('2025-05-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    ),
-    (
-      CAST('2025-06-01' AS DATE),
-      CAST('2025-06-30' AS DATE),
-      30,
-      CAST('2025-05-01' AS DATE),
-      CAST('2025-06-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    ),
-    (
-      CAST('2025-07-01' AS DATE),
-      CAST('2025-07-31' AS DATE),
-      31,
-      CAST('2025-06-01' AS DATE),
-      CAST('2025-07-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    ),
-    (
-      CAST('2025-08-01' AS DATE),
-      CAST('2025-08-31' AS DATE),
-      31,
-      CAST('2025-07-01' AS DATE),
-      CAST('2025-08-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    ),
-    (
-      CAST('2025-09-01' AS DATE),
-      CAST('2025-09-30' AS DATE),
-      30,
-      CAST('2025-08-01' AS DATE),
-      CAST('2025-09-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    ),
-    (
-      CAST('2025-10-01' AS DATE),
-      CAST('2025-10-31' AS DATE),
-      31,
-      CAST('2025-09-01' AS DATE),
-      CAST('2025-10-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    ),
-    (
-      CAST('2025-11-01' AS DATE),
-      CAST('2025-11-30' AS DATE),
-      30,
-      CAST('2025-10-01' AS DATE),
-      CAST('2025-11-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    ),
-    (
-      CAST('2025-12-01' AS DATE),
-      CAST('2025-12-31' AS DATE),
-      31,
-      CAST('2025-11-01' AS DATE),
-      CAST('2025-12-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+    (CAST('2025-01-01' AS DATE), CAST('2025-01-31' AS DATE), 31, CAST('2024-12-01' AS DATE), CAST('2025-01-01' AS DATE)),
+    (CAST('2025-02-01' AS DATE), CAST('2025-02-28' AS DATE), 28, CAST('2025-01-01' AS DATE), CAST('2025-02-01' AS DATE)),
+    (CAST('2025-03-01' AS DATE), CAST('2025-03-31' AS DATE), 31, CAST('2025-02-01' AS DATE), CAST('2025-03-01' AS DATE)),
+    (CAST('2025-04-01' AS DATE), CAST('2025-04-30' AS DATE), 30, CAST('2025-03-01' AS DATE), CAST('2025-04-01' AS DATE)),
+    (CAST('2025-05-01' AS DATE), CAST('2025-05-31' AS DATE), 31, CAST('2025-04-01' AS DATE), CAST('2025-05-01' AS DATE)),
+    (CAST('2025-06-01' AS DATE), CAST('2025-06-30' AS DATE), 30, CAST('2025-05-01' AS DATE), CAST('2025-06-01' AS DATE)),
+    (CAST('2025-07-01' AS DATE), CAST('2025-07-31' AS DATE), 31, CAST('2025-06-01' AS DATE), CAST('2025-07-01' AS DATE)),
+    (CAST('2025-08-01' AS DATE), CAST('2025-08-31' AS DATE), 31, CAST('2025-07-01' AS DATE), CAST('2025-08-01' AS DATE)),
+    (CAST('2025-09-01' AS DATE), CAST('2025-09-30' AS DATE), 30, CAST('2025-08-01' AS DATE), CAST('2025-09-01' AS DATE)),
+    (CAST('2025-10-01' AS DATE), CAST('2025-10-31' AS DATE), 31, CAST('2025-09-01' AS DATE), CAST('2025-10-01' AS DATE)),
+    (CAST('2025-11-01' AS DATE), CAST('2025-11-30' AS DATE), 30, CAST('2025-10-01' AS DATE), CAST('2025-11-01' AS DATE)),
+    (CAST('2025-12-01' AS DATE), CAST('2025-12-31' AS DATE), 31, CAST('2025-11-01' AS DATE), CAST('2025-12-01' AS DATE))) AS periods(period_start, period_end, period_days, base_month, end_month)
 ), mrr_movements_by_account AS (
   /* mrr_movements_by_account: each account_id's mrr in the base month and in the end month */
   SELECT
     periods.period_start,
     account_mrr_monthly.account_id AS account_id,
-    SUM(
-      CASE
-        WHEN account_mrr_monthly.month = periods.base_month
-        THEN account_mrr_monthly.mrr
-        ELSE 0
-      END
-    ) AS base_mrr,
-    SUM(
-      CASE
-        WHEN account_mrr_monthly.month = periods.end_month
-        THEN account_mrr_monthly.mrr
-        ELSE 0
-      END
-    ) AS end_mrr
+    SUM(CASE WHEN account_mrr_monthly.month = periods.base_month THEN account_mrr_monthly.mrr ELSE 0 END) AS base_mrr,
+    SUM(CASE WHEN account_mrr_monthly.month = periods.end_month THEN account_mrr_monthly.mrr ELSE 0 END) AS end_mrr
   FROM periods
   JOIN account_mrr_monthly
-    ON account_mrr_monthly.month = periods.base_month
-    OR account_mrr_monthly.month = periods.end_month
+    ON account_mrr_monthly.month = periods.base_month OR account_mrr_monthly.month = periods.end_month
   GROUP BY
     periods.period_start,
     account_mrr_monthly.account_id
@@ -150,34 +41,15 @@ WITH periods AS (
   SELECT
     mrr_movements_by_account.period_start,
     accounts.segment AS segment,
+    SUM(CASE WHEN mrr_movements_by_account.base_mrr > 0 THEN mrr_movements_by_account.end_mrr END) AS nrr__numerator,
+    SUM(CASE WHEN mrr_movements_by_account.base_mrr > 0 THEN mrr_movements_by_account.base_mrr END) AS nrr__denominator,
     SUM(
       CASE
         WHEN mrr_movements_by_account.base_mrr > 0
-        THEN mrr_movements_by_account.end_mrr
-      END
-    ) AS nrr__numerator,
-    SUM(
-      CASE
-        WHEN mrr_movements_by_account.base_mrr > 0
-        THEN mrr_movements_by_account.base_mrr
-      END
-    ) AS nrr__denominator,
-    SUM(
-      CASE
-        WHEN mrr_movements_by_account.base_mrr > 0
-        THEN CASE
-          WHEN mrr_movements_by_account.end_mrr < mrr_movements_by_account.base_mrr
-          THEN mrr_movements_by_account.end_mrr
-          ELSE mrr_movements_by_account.base_mrr
-        END
+        THEN CASE WHEN mrr_movements_by_account.end_mrr < mrr_movements_by_account.base_mrr THEN mrr_movements_by_account.end_mrr ELSE mrr_movements_by_account.base_mrr END
       END
     ) AS grr__numerator,
-    SUM(
-      CASE
-        WHEN mrr_movements_by_account.base_mrr > 0
-        THEN mrr_movements_by_account.base_mrr
-      END
-    ) AS grr__denominator
+    SUM(CASE WHEN mrr_movements_by_account.base_mrr > 0 THEN mrr_movements_by_account.base_mrr END) AS grr__denominator
   FROM mrr_movements_by_account
   LEFT JOIN accounts
     ON accounts.account_id = mrr_movements_by_account.account_id
@@ -188,7 +60,6 @@ WITH periods AS (
   SELECT
     periods.period_start,
     periods.period_end,
-    periods.compare_start,
     dimension_values.segment
   FROM periods
   CROSS JOIN (
@@ -204,8 +75,6 @@ WITH periods AS (
       mrr_movements.segment
     FROM mrr_movements
   ) AS dimension_values
-  WHERE
-    periods.reported
 ), results AS (
   SELECT
     grid.period_start,
@@ -215,8 +84,7 @@ WITH periods AS (
     mrr_movements.grr__numerator * 100.0 / NULLIF(mrr_movements.grr__denominator, 0) AS grr
   FROM grid
   LEFT JOIN mrr_movements
-    ON mrr_movements.period_start = grid.period_start
-    AND mrr_movements.segment IS NOT DISTINCT FROM grid.segment
+    ON mrr_movements.period_start = grid.period_start AND mrr_movements.segment IS NOT DISTINCT FROM grid.segment
 )
 SELECT
   results.period_start,

@@ -16,24 +16,8 @@ WITH periods AS (
   SELECT
     *
   FROM (VALUES
-    (
-      CAST('2026-09-01' AS DATE),
-      CAST('2026-09-30' AS DATE),
-      30,
-      CAST('2026-08-01' AS DATE),
-      CAST('2026-09-01' AS DATE),
-      FALSE,
-      CAST(NULL AS DATE)
-    ),
-    (
-      CAST('2026-10-01' AS DATE),
-      CAST('2026-10-31' AS DATE),
-      31,
-      CAST('2026-09-01' AS DATE),
-      CAST('2026-10-01' AS DATE),
-      TRUE,
-      CAST('2026-09-01' AS DATE)
-    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+    (CAST('2026-09-01' AS DATE), CAST('2026-09-30' AS DATE), 30, CAST('2026-08-01' AS DATE), CAST('2026-09-01' AS DATE), FALSE, CAST(NULL AS DATE)),
+    (CAST('2026-10-01' AS DATE), CAST('2026-10-31' AS DATE), 31, CAST('2026-09-01' AS DATE), CAST('2026-10-01' AS DATE), TRUE, CAST('2026-09-01' AS DATE))) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
 ), upcoming_renewals AS (
   /* upcoming_renewals: days_to_renewal */
   SELECT
@@ -74,8 +58,7 @@ WITH periods AS (
   JOIN periods
     ON CAST(tickets.opened_at AS DATE) <= periods.period_end
     AND (
-      CAST(tickets.resolved_at AS DATE) IS NULL
-      OR CAST(tickets.resolved_at AS DATE) > periods.period_end
+      CAST(tickets.resolved_at AS DATE) IS NULL OR CAST(tickets.resolved_at AS DATE) > periods.period_end
     )
   GROUP BY
     periods.period_start,
@@ -123,23 +106,17 @@ WITH periods AS (
     COALESCE(tickets_open__previous.open_tickets, 0) AS open_tickets__previous
   FROM grid
   LEFT JOIN upcoming_renewals
-    ON upcoming_renewals.period_start = grid.period_start
-    AND upcoming_renewals.account_name IS NOT DISTINCT FROM grid.account_name
+    ON upcoming_renewals.period_start = grid.period_start AND upcoming_renewals.account_name IS NOT DISTINCT FROM grid.account_name
   LEFT JOIN health_weeks
-    ON health_weeks.period_start = grid.period_start
-    AND health_weeks.account_name IS NOT DISTINCT FROM grid.account_name
+    ON health_weeks.period_start = grid.period_start AND health_weeks.account_name IS NOT DISTINCT FROM grid.account_name
   LEFT JOIN tickets_open
-    ON tickets_open.period_start = grid.period_start
-    AND tickets_open.account_name IS NOT DISTINCT FROM grid.account_name
+    ON tickets_open.period_start = grid.period_start AND tickets_open.account_name IS NOT DISTINCT FROM grid.account_name
   LEFT JOIN upcoming_renewals AS upcoming_renewals__previous
-    ON upcoming_renewals__previous.period_start = grid.compare_start
-    AND upcoming_renewals__previous.account_name IS NOT DISTINCT FROM grid.account_name
+    ON upcoming_renewals__previous.period_start = grid.compare_start AND upcoming_renewals__previous.account_name IS NOT DISTINCT FROM grid.account_name
   LEFT JOIN health_weeks AS health_weeks__previous
-    ON health_weeks__previous.period_start = grid.compare_start
-    AND health_weeks__previous.account_name IS NOT DISTINCT FROM grid.account_name
+    ON health_weeks__previous.period_start = grid.compare_start AND health_weeks__previous.account_name IS NOT DISTINCT FROM grid.account_name
   LEFT JOIN tickets_open AS tickets_open__previous
-    ON tickets_open__previous.period_start = grid.compare_start
-    AND tickets_open__previous.account_name IS NOT DISTINCT FROM grid.account_name
+    ON tickets_open__previous.period_start = grid.compare_start AND tickets_open__previous.account_name IS NOT DISTINCT FROM grid.account_name
 )
 SELECT
   results.period_start,

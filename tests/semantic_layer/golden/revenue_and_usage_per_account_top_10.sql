@@ -16,39 +16,17 @@ WITH periods AS (
   SELECT
     *
   FROM (VALUES
-    (
-      CAST('2026-10-01' AS DATE),
-      CAST('2026-10-31' AS DATE),
-      31,
-      CAST('2026-09-01' AS DATE),
-      CAST('2026-10-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE),
-      CAST('2026-10-02' AS DATE)
-    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start, trailing_30_start)
+    (CAST('2026-10-01' AS DATE), CAST('2026-10-31' AS DATE), 31, CAST('2026-09-01' AS DATE), CAST('2026-10-01' AS DATE), CAST('2026-10-02' AS DATE))) AS periods(period_start, period_end, period_days, base_month, end_month, trailing_30_start)
 ), mrr_movements_by_account AS (
   /* mrr_movements_by_account: each account_id's mrr in the base month and in the end month */
   SELECT
     periods.period_start,
     account_mrr_monthly.account_id AS account_id,
-    SUM(
-      CASE
-        WHEN account_mrr_monthly.month = periods.base_month
-        THEN account_mrr_monthly.mrr
-        ELSE 0
-      END
-    ) AS base_mrr,
-    SUM(
-      CASE
-        WHEN account_mrr_monthly.month = periods.end_month
-        THEN account_mrr_monthly.mrr
-        ELSE 0
-      END
-    ) AS end_mrr
+    SUM(CASE WHEN account_mrr_monthly.month = periods.base_month THEN account_mrr_monthly.mrr ELSE 0 END) AS base_mrr,
+    SUM(CASE WHEN account_mrr_monthly.month = periods.end_month THEN account_mrr_monthly.mrr ELSE 0 END) AS end_mrr
   FROM periods
   JOIN account_mrr_monthly
-    ON account_mrr_monthly.month = periods.base_month
-    OR account_mrr_monthly.month = periods.end_month
+    ON account_mrr_monthly.month = periods.base_month OR account_mrr_monthly.month = periods.end_month
   GROUP BY
     periods.period_start,
     account_mrr_monthly.account_id
@@ -86,8 +64,7 @@ WITH periods AS (
     SUM(accounts.seats_purchased) AS seats_purchased
   FROM accounts
   JOIN periods
-    ON accounts.contract_start <= periods.period_end
-    AND (
+    ON accounts.contract_start <= periods.period_end AND (
       accounts.churned_on IS NULL OR accounts.churned_on > periods.period_end
     )
   GROUP BY
@@ -111,7 +88,6 @@ WITH periods AS (
   SELECT
     periods.period_start,
     periods.period_end,
-    periods.compare_start,
     dimension_values.account_name
   FROM periods
   CROSS JOIN (
@@ -139,8 +115,6 @@ WITH periods AS (
       health_weeks.account_name
     FROM health_weeks
   ) AS dimension_values
-  WHERE
-    periods.reported
 ), results AS (
   SELECT
     grid.period_start,
@@ -153,17 +127,13 @@ WITH periods AS (
     health_weeks.health_score AS health_score
   FROM grid
   LEFT JOIN mrr_movements
-    ON mrr_movements.period_start = grid.period_start
-    AND mrr_movements.account_name IS NOT DISTINCT FROM grid.account_name
+    ON mrr_movements.period_start = grid.period_start AND mrr_movements.account_name IS NOT DISTINCT FROM grid.account_name
   LEFT JOIN monthly_activity
-    ON monthly_activity.period_start = grid.period_start
-    AND monthly_activity.account_name IS NOT DISTINCT FROM grid.account_name
+    ON monthly_activity.period_start = grid.period_start AND monthly_activity.account_name IS NOT DISTINCT FROM grid.account_name
   LEFT JOIN contracted_accounts
-    ON contracted_accounts.period_start = grid.period_start
-    AND contracted_accounts.account_name IS NOT DISTINCT FROM grid.account_name
+    ON contracted_accounts.period_start = grid.period_start AND contracted_accounts.account_name IS NOT DISTINCT FROM grid.account_name
   LEFT JOIN health_weeks
-    ON health_weeks.period_start = grid.period_start
-    AND health_weeks.account_name IS NOT DISTINCT FROM grid.account_name
+    ON health_weeks.period_start = grid.period_start AND health_weeks.account_name IS NOT DISTINCT FROM grid.account_name
 )
 SELECT
   results.period_start,

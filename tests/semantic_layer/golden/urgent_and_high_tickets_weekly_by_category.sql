@@ -13,51 +13,18 @@ WITH periods AS (
   SELECT
     *
   FROM (VALUES
-    (
-      CAST('2026-10-05' AS DATE),
-      CAST('2026-10-11' AS DATE),
-      7,
-      CAST('2026-09-01' AS DATE),
-      CAST('2026-10-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    ),
-    (
-      CAST('2026-10-12' AS DATE),
-      CAST('2026-10-18' AS DATE),
-      7,
-      CAST('2026-09-01' AS DATE),
-      CAST('2026-10-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    ),
-    (
-      CAST('2026-10-19' AS DATE),
-      CAST('2026-10-25' AS DATE),
-      7,
-      CAST('2026-09-01' AS DATE),
-      CAST('2026-10-01' AS DATE),
-      TRUE,
-      CAST(NULL AS DATE)
-    )) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+    (CAST('2026-10-05' AS DATE), CAST('2026-10-11' AS DATE), 7, CAST('2026-09-01' AS DATE), CAST('2026-10-01' AS DATE)),
+    (CAST('2026-10-12' AS DATE), CAST('2026-10-18' AS DATE), 7, CAST('2026-09-01' AS DATE), CAST('2026-10-01' AS DATE)),
+    (CAST('2026-10-19' AS DATE), CAST('2026-10-25' AS DATE), 7, CAST('2026-09-01' AS DATE), CAST('2026-10-01' AS DATE))) AS periods(period_start, period_end, period_days, base_month, end_month)
 ), tickets_opened AS (
   /* tickets_opened: ticket_volume, first_response_hours_median */
   SELECT
     periods.period_start,
     tickets.category AS ticket_category,
     COUNT(*) AS ticket_volume,
-    QUANTILE_CONT(
-      CASE
-        WHEN NOT tickets.first_response_at IS NULL
-        THEN DATE_DIFF('SECOND', tickets.opened_at, tickets.first_response_at) / 3600.0
-      END,
-      0.5
-    
+    QUANTILE_CONT(CASE WHEN NOT tickets.first_response_at IS NULL THEN DATE_DIFF('SECOND', tickets.opened_at, tickets.first_response_at) / 3600.0 END, 0.5
     ORDER BY
-      CASE
-        WHEN NOT tickets.first_response_at IS NULL
-        THEN DATE_DIFF('SECOND', tickets.opened_at, tickets.first_response_at) / 3600.0
-      END) AS first_response_hours_median
+      CASE WHEN NOT tickets.first_response_at IS NULL THEN DATE_DIFF('SECOND', tickets.opened_at, tickets.first_response_at) / 3600.0 END) AS first_response_hours_median
   FROM tickets
   JOIN periods
     ON CAST(tickets.opened_at AS DATE) BETWEEN periods.period_start AND periods.period_end
@@ -70,7 +37,6 @@ WITH periods AS (
   SELECT
     periods.period_start,
     periods.period_end,
-    periods.compare_start,
     dimension_values.ticket_category
   FROM periods
   CROSS JOIN (
@@ -88,8 +54,6 @@ WITH periods AS (
       tickets_opened.ticket_category
     FROM tickets_opened
   ) AS dimension_values
-  WHERE
-    periods.reported
 ), results AS (
   SELECT
     grid.period_start,
@@ -99,8 +63,7 @@ WITH periods AS (
     tickets_opened.first_response_hours_median AS first_response_hours_median
   FROM grid
   LEFT JOIN tickets_opened
-    ON tickets_opened.period_start = grid.period_start
-    AND tickets_opened.ticket_category IS NOT DISTINCT FROM grid.ticket_category
+    ON tickets_opened.period_start = grid.period_start AND tickets_opened.ticket_category IS NOT DISTINCT FROM grid.ticket_category
 )
 SELECT
   results.period_start,
