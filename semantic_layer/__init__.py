@@ -7,6 +7,7 @@ The pipeline, one module per step:
     periods.py       calendar arithmetic against an explicit as_of date (no wall clock)
     plan.py          a query resolved against the catalogue, refused early with a clear error
     compile.py       the plan as one sqlglot tree: periods → sources → grid → results
+    aggregate.py     the per-source CTEs: rows placed in periods, joined to dimensions, aggregated
     explain.py       the plain-English account of what was computed
     describe.py      the catalogue as text (`cs-assistant metrics`)
 

@@ -4,7 +4,7 @@ The statement is a chain of CTEs:
   periods   one row per period (computed here, in Python): its first and last day, base
             and end month, and the period it is compared with;
   <source>  one per metric source, aggregating that source's rows per period and
-            dimension values (a comment names its metrics);
+            dimension values (a comment names its metrics; built in aggregate.py);
   grid      the rows of the answer: every reported period × every value of the requested
             dimensions, so that an empty period is a row, not a gap;
   results   the grid joined to each source; ratios are divided here, from sums at the
@@ -19,15 +19,15 @@ from datetime import date
 
 from sqlglot import exp
 
-from data.contract import tables
+from semantic_layer.aggregate import COMPARISONS, col, dimension_table, dimension_value, filter_condition, joins_to, source_ctes
 from semantic_layer.catalog import Catalog, default_catalog
 from semantic_layer.explain import explain
-from semantic_layer.fragments import bind, column_refs, parse_fragment
+from semantic_layer.fragments import parse_fragment
 from semantic_layer.joins import join_path
-from semantic_layer.model import Aggregation, Dimension, Empty, Measure, Metric, Source, TimeMode
+from semantic_layer.model import Dimension, Empty, Metric, TimeMode
 from semantic_layer.periods import SPINE
 from semantic_layer.plan import PERIOD_COLUMNS, Plan, plan_query
-from semantic_layer.query import FilterOp, MetricColumn, SemanticQuery
+from semantic_layer.query import MetricColumn, SemanticQuery
 
 GRID = "grid"
 RESULTS = "results"
@@ -58,17 +58,13 @@ def compile_query(query: SemanticQuery, catalog: Catalog | None = None) -> Compi
     plan = plan_query(query, catalog)
     ctes: list[tuple[str, exp.Select]] = [(SPINE, _spine(plan))]
     for source in plan.sources.values():
-        ctes += _source_ctes(plan, source)
+        ctes += source_ctes(plan, source)
     ctes.append((GRID, _grid(plan)))
     ctes.append((RESULTS, _results(plan, catalog)))
     final, columns = _final(plan)
     for name, select in ctes:
         final = final.with_(name, as_=select)
     return CompiledQuery(plan, final, columns, explain(plan, catalog))
-
-
-def _col(name: str, table: str | None = None) -> exp.Column:
-    return exp.column(name, table=table)
 
 
 def _date(day: date | None) -> exp.Expression:
@@ -99,45 +95,6 @@ def _spine(plan: Plan) -> exp.Select:
     return select
 
 
-def _joins(root_table: str, root_alias: str, needed: list[str]) -> list[tuple[str, exp.Expression]]:
-    """LEFT JOINs (table, condition) that reach every `needed` table from the root, many-to-one only."""
-    joined, joins = {root_table}, []
-    for table in needed:
-        for fk in join_path(root_table, table) or ():
-            if fk.ref_table in joined:
-                continue
-            left = root_alias if fk.table == root_table else fk.table
-            joins.append((fk.ref_table, exp.EQ(this=_col(fk.ref_column, fk.ref_table), expression=_col(fk.column, left))))
-            joined.add(fk.ref_table)
-    return joins
-
-
-def _dimension_expr(dimension: Dimension, table: str, alias: str) -> exp.Expression:
-    """The dimension's value on rows of `table` (aliased `alias`): its own column there, or joined."""
-    if table in dimension.alternates:
-        return bind(dimension.alternates[table], alias)
-    return bind(dimension.column, dimension.table)
-
-
-def _dimension_table(dimension: Dimension, table: str) -> str | None:
-    """The table a row of `table` must join to get the dimension (None if it has it itself)."""
-    return None if table in dimension.alternates or table == dimension.table else dimension.table
-
-
-_COMPARISONS = {FilterOp.eq: exp.EQ, FilterOp.ne: exp.NEQ, FilterOp.lt: exp.LT, FilterOp.le: exp.LTE,
-                FilterOp.gt: exp.GT, FilterOp.ge: exp.GTE}
-
-
-def _filter_condition(plan: Plan, index: int, value: exp.Expression) -> exp.Expression:
-    f = plan.query.filters[index]
-    literals = [exp.convert(v) for v in f.values]
-    if f.op is FilterOp.in_:
-        return value.isin(*literals)
-    if f.op is FilterOp.not_in:
-        return exp.not_(value.isin(*literals))
-    return _COMPARISONS[f.op](this=value, expression=literals[0])
-
-
 def _dimension_groups(plan: Plan) -> list[tuple[str, list[Dimension]]]:
     """Requested dimensions grouped by a table from which each group's members are all reachable."""
     groups: list[tuple[str, list[Dimension]]] = []
@@ -158,16 +115,16 @@ def _catalogue_values(plan: Plan) -> exp.Select:
     """Every combination of the requested dimensions' values as their own tables hold them."""
     select = None
     for root, members in _dimension_groups(plan):
-        values = exp.select(*[_dimension_expr(d, root, root).as_(d.name) for d in members]).distinct().from_(root)
+        values = exp.select(*[dimension_value(d, root, root).as_(d.name) for d in members]).distinct().from_(root)
         filters = [i for i, d in enumerate(plan.filter_dimensions) if join_path(root, d.table) is not None]
-        needed = [_dimension_table(d, root) for d in members] + [_dimension_table(plan.filter_dimensions[i], root) for i in filters]
-        for table, on in _joins(root, root, [t for t in needed if t]):
+        needed = [dimension_table(d, root) for d in members] + [dimension_table(plan.filter_dimensions[i], root) for i in filters]
+        for table, on in joins_to(root, root, [t for t in needed if t]):
             values = values.join(table, on=on, join_type="left")
         for i in filters:
-            values = values.where(_filter_condition(plan, i, _dimension_expr(plan.filter_dimensions[i], root, root)))
+            values = values.where(filter_condition(plan, i, dimension_value(plan.filter_dimensions[i], root, root)))
         subquery = values.subquery(f"{root}_values")
         select = exp.select().from_(subquery) if select is None else select.join(subquery, join_type="cross")
-        select = select.select(*[_col(d.name, f"{root}_values") for d in members])
+        select = select.select(*[col(d.name, f"{root}_values") for d in members])
     return select
 
 
@@ -178,121 +135,14 @@ def _grid(plan: Plan) -> exp.Select:
     without a CSM (NULL) or an account that only appears in the comparison period.
     """
     compare = ["compare_start"] if plan.query.compare else []
-    select = exp.select(*[_col(c, SPINE) for c in (*PERIOD_COLUMNS, *compare)]).from_(SPINE)
+    select = exp.select(*[col(c, SPINE) for c in (*PERIOD_COLUMNS, *compare)]).from_(SPINE)
     if plan.dimensions:
         values = _catalogue_values(plan)
         for source in plan.sources:
-            values = exp.union(values, exp.select(*[_col(d.name, source) for d in plan.dimensions]).from_(source), distinct=True)
+            values = exp.union(values, exp.select(*[col(d.name, source) for d in plan.dimensions]).from_(source), distinct=True)
         select = select.join(values.subquery("dimension_values"), join_type="cross")
-        select = select.select(*[_col(d.name, "dimension_values") for d in plan.dimensions])
-    return select.where(_col("reported", SPINE)) if compare else select
-
-
-def _measure_sql(measure: Measure, where: str | None, alias: str, aliases: dict[str, str]) -> exp.Expression:
-    conditions = [bind(text, alias, aliases) for text in (where, measure.filter) if text]
-    value = bind(measure.expr, alias, aliases) if measure.expr else None
-    if conditions:
-        value = exp.case().when(exp.and_(*conditions), value or exp.Literal.number(1))
-    if measure.agg is Aggregation.count:
-        return exp.Count(this=value or exp.Star())
-    if measure.agg is Aggregation.count_distinct:
-        return exp.Count(this=exp.Distinct(expressions=[value]))
-    if measure.agg is Aggregation.median:
-        return exp.WithinGroup(this=exp.PercentileCont(this=exp.Literal.number(0.5)),
-                               expression=exp.Order(expressions=[exp.Ordered(this=value, nulls_first=False)]))
-    function = {Aggregation.sum: exp.Sum, Aggregation.avg: exp.Avg, Aggregation.max: exp.Max, Aggregation.min: exp.Min}
-    return function[measure.agg](this=value)
-
-
-def _measures(metric: Metric) -> list[tuple[str, Measure]]:
-    if metric.ratio:
-        return [(f"{metric.name}__numerator", metric.ratio.numerator), (f"{metric.name}__denominator", metric.ratio.denominator)]
-    return [(metric.name, metric.measure)]
-
-
-def _as_date(text: str, source: Source, alias: str) -> exp.Expression:
-    """The time fragment as a DATE (timestamps are cut to their day) on the source's aliases."""
-    tree = bind(text, alias, {source.table: alias})
-    refs = column_refs(text)
-    if len(refs) == 1 and isinstance(tree, exp.Column):
-        table, column = refs[0]
-        if tables()[table or source.table].column(column).type.startswith("TIMESTAMP"):
-            return exp.cast(tree, exp.DataType.build("DATE"))
-    return tree
-
-
-def _time_condition(source: Source, alias: str) -> exp.Expression:
-    time = _as_date(source.time, source, alias)
-    start, end = _col("period_start", SPINE), _col("period_end", SPINE)
-    if source.mode is TimeMode.trailing_days:
-        start = _col(f"trailing_{source.days}_start", SPINE)
-    if source.mode is TimeMode.open_at_end:
-        closed = _as_date(source.end_time, source, alias)
-        still_open = exp.or_(exp.Is(this=closed.copy(), expression=exp.Null()), exp.GT(this=closed, expression=end.copy()))
-        return exp.and_(exp.LTE(this=time, expression=end), exp.paren(still_open))
-    if source.mode is TimeMode.after_end:
-        return exp.GT(this=time, expression=end)
-    return exp.Between(this=time, low=start, high=end)
-
-
-def _movement_cte(source: Source, name: str) -> exp.Select:
-    """Per period and key: the value in the base month and in the end month (0 when absent)."""
-    table = source.table
-    month, value = bind(source.time, table), bind(source.value, table)
-
-    def value_in(spine_column: str) -> exp.Expression:
-        case = exp.case().when(exp.EQ(this=month.copy(), expression=_col(spine_column, SPINE)), value.copy())
-        return exp.Sum(this=case.else_(exp.Literal.number(0)))
-
-    in_base_or_end = exp.or_(*[exp.EQ(this=month.copy(), expression=_col(c, SPINE)) for c in ("base_month", "end_month")])
-    select = (
-        exp.select(_col("period_start", SPINE), bind(source.key, table).as_(source.key),
-                   value_in("base_month").as_(f"base_{source.value}"), value_in("end_month").as_(f"end_{source.value}"))
-        .from_(SPINE)
-        .join(table, on=in_base_or_end)
-        .group_by(_col("period_start", SPINE), bind(source.key, table))
-    )
-    select.add_comments([f" {name}: each {source.key}'s {source.value} in the base month and in the end month "])
-    return select
-
-
-def _other_tables(texts: list[str | None], source: Source) -> list[str]:
-    """Tables other than the source's own (and the spine) that the fragments use."""
-    return [t for text in texts if text for t, _ in column_refs(text) if t not in (None, SPINE, source.table)]
-
-
-def _source_ctes(plan: Plan, source: Source) -> list[tuple[str, exp.Select]]:
-    metrics = plan.metrics_of(source.name)
-    ctes = []
-    needed = [_dimension_table(d, source.table) for d in (*plan.dimensions, *plan.filter_dimensions)]
-    for metric in metrics:
-        needed += _other_tables([metric.where, *[t for _, m in _measures(metric) for t in (m.expr, m.filter)]], source)
-    if source.mode is TimeMode.movement:
-        alias = f"{source.name}_by_{source.key.removesuffix('_id')}"
-        ctes.append((alias, _movement_cte(source, alias)))
-        period = _col("period_start", alias)
-    else:
-        alias = source.table
-        period = _col("period_start", SPINE)
-        needed += _other_tables([source.time, source.end_time], source)
-    select = exp.select(period.copy()).from_(alias)
-    for table, on in _joins(source.table, alias, [t for t in dict.fromkeys(needed) if t]):
-        select = select.join(table, on=on, join_type="left")
-    if source.mode is not TimeMode.movement:
-        # joined last, so that a time column of a joined table (accounts.contract_start) is in scope
-        select = select.join(SPINE, on=_time_condition(source, alias))
-    aliases = {source.table: alias}
-    dimensions = [_dimension_expr(d, source.table, alias).as_(d.name) for d in plan.dimensions]
-    filter_values = [_dimension_expr(d, source.table, alias) for d in plan.filter_dimensions]
-    select = select.select(*dimensions)
-    for metric in metrics:
-        select = select.select(*[_measure_sql(m, metric.where, alias, aliases).as_(name) for name, m in _measures(metric)])
-    for i, value in enumerate(filter_values):
-        select = select.where(_filter_condition(plan, i, value))
-    select = select.group_by(period, *[d.this.copy() for d in dimensions])
-    select.add_comments([f" {source.name}: {', '.join(m.name for m in metrics)} "])
-    ctes.append((source.name, select))
-    return ctes
+        select = select.select(*[col(d.name, "dimension_values") for d in plan.dimensions])
+    return select.where(col("reported", SPINE)) if compare else select
 
 
 def _nullif_denominators(tree: exp.Expression) -> exp.Expression:
@@ -312,11 +162,11 @@ def metric_value(metric: Metric, catalog: Catalog, suffix: str = "") -> exp.Expr
         value = tree
     elif metric.ratio is not None:
         table = metric.source + suffix
-        numerator = exp.Mul(this=_col(f"{metric.name}__numerator", table), expression=exp.Literal.number(float(metric.scale)))
-        denominator = exp.Nullif(this=_col(f"{metric.name}__denominator", table), expression=exp.Literal.number(0))
+        numerator = exp.Mul(this=col(f"{metric.name}__numerator", table), expression=exp.Literal.number(float(metric.scale)))
+        denominator = exp.Nullif(this=col(f"{metric.name}__denominator", table), expression=exp.Literal.number(0))
         value = exp.Div(this=numerator, expression=denominator)
     else:
-        value = _col(metric.name, metric.source + suffix)
+        value = col(metric.name, metric.source + suffix)
     if metric.derived is not None and metric.scale != 1:
         value = exp.Mul(this=exp.paren(value), expression=exp.Literal.number(metric.scale))
     if metric.empty is Empty.zero:
@@ -325,14 +175,14 @@ def metric_value(metric: Metric, catalog: Catalog, suffix: str = "") -> exp.Expr
 
 
 def _results(plan: Plan, catalog: Catalog) -> exp.Select:
-    select = exp.select(*[_col(c, GRID) for c in PERIOD_COLUMNS], *[_col(d.name, GRID) for d in plan.dimensions]).from_(GRID)
+    select = exp.select(*[col(c, GRID) for c in PERIOD_COLUMNS], *[col(d.name, GRID) for d in plan.dimensions]).from_(GRID)
     suffixes = [""] + ([PREVIOUS] if plan.query.compare else [])
     for suffix in suffixes:
         period = "period_start" if not suffix else "compare_start"
         for source in plan.sources:
             alias = source + suffix
-            on = [exp.EQ(this=_col("period_start", alias), expression=_col(period, GRID))]
-            on += [exp.NullSafeEQ(this=_col(d.name, alias), expression=_col(d.name, GRID)) for d in plan.dimensions]
+            on = [exp.EQ(this=col("period_start", alias), expression=col(period, GRID))]
+            on += [exp.NullSafeEQ(this=col(d.name, alias), expression=col(d.name, GRID)) for d in plan.dimensions]
             table = exp.to_table(source).as_(alias) if suffix else source
             select = select.join(table, on=exp.and_(*on), join_type="left")
         select = select.select(*[metric_value(m, catalog, suffix).as_(m.name + suffix) for m in plan.metrics])
@@ -340,7 +190,7 @@ def _results(plan: Plan, catalog: Catalog) -> exp.Select:
 
 
 def _metric_column(metric: str, column: MetricColumn) -> exp.Expression:
-    current, previous = _col(metric, RESULTS), _col(metric + PREVIOUS, RESULTS)
+    current, previous = col(metric, RESULTS), col(metric + PREVIOUS, RESULTS)
     if column is MetricColumn.value:
         return current
     if column is MetricColumn.previous:
@@ -363,13 +213,13 @@ def _final(plan: Plan) -> tuple[exp.Select, tuple[str, ...]]:
     keys = [*PERIOD_COLUMNS, *[d.name for d in plan.dimensions]]
     metric_columns = [MetricColumn.value] + (list(MetricColumn)[1:] if query.compare else [])
     outputs = [(m.name, c) for m in plan.metrics for c in metric_columns]
-    select = exp.select(*[_col(k, RESULTS) for k in keys]).from_(RESULTS)
+    select = exp.select(*[col(k, RESULTS) for k in keys]).from_(RESULTS)
     select = select.select(*[_metric_column(m, c).as_(output_column(m, c)) for m, c in outputs])
     for f in query.metric_filters:
-        select = select.where(_COMPARISONS[f.op](this=_metric_column(f.metric, f.column), expression=exp.convert(f.value)))
-    order = [exp.Ordered(this=_metric_column(o.field, o.column) if o.field not in keys else _col(o.field, RESULTS),
+        select = select.where(COMPARISONS[f.op](this=_metric_column(f.metric, f.column), expression=exp.convert(f.value)))
+    order = [exp.Ordered(this=_metric_column(o.field, o.column) if o.field not in keys else col(o.field, RESULTS),
                          desc=o.descending, nulls_first=False) for o in query.order_by]
-    order += [exp.Ordered(this=_col(k, RESULTS), nulls_first=False) for k in keys]
+    order += [exp.Ordered(this=col(k, RESULTS), nulls_first=False) for k in keys]
     select = select.order_by(*order)
     if query.limit:
         select = select.limit(query.limit)

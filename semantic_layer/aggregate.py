@@ -1,0 +1,168 @@
+"""One CTE per metric source: its rows placed in periods, joined to dimensions, aggregated.
+
+Each metric contributes its measures (one column, or a numerator and a denominator for a
+ratio) as conditional aggregates, so metrics with different row filters share one scan.
+Joins go only from a table to the tables it references (many-to-one): never fan-out.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from data.contract import tables
+from semantic_layer.fragments import bind, column_refs
+from semantic_layer.joins import join_path
+from semantic_layer.model import Aggregation, Dimension, Measure, Metric, Source, TimeMode
+from semantic_layer.periods import SPINE
+from semantic_layer.plan import Plan
+from semantic_layer.query import FilterOp
+
+
+def col(name: str, table: str | None = None) -> exp.Column:
+    return exp.column(name, table=table)
+
+
+def joins_to(root_table: str, root_alias: str, needed: list[str]) -> list[tuple[str, exp.Expression]]:
+    """LEFT JOINs (table, condition) that reach every `needed` table from the root, many-to-one only."""
+    joined, joins = {root_table}, []
+    for table in needed:
+        for fk in join_path(root_table, table) or ():
+            if fk.ref_table in joined:
+                continue
+            left = root_alias if fk.table == root_table else fk.table
+            joins.append((fk.ref_table, exp.EQ(this=col(fk.ref_column, fk.ref_table), expression=col(fk.column, left))))
+            joined.add(fk.ref_table)
+    return joins
+
+
+def dimension_value(dimension: Dimension, table: str, alias: str) -> exp.Expression:
+    """The dimension's value on rows of `table` (aliased `alias`): its own column there, or joined."""
+    if table in dimension.alternates:
+        return bind(dimension.alternates[table], alias)
+    return bind(dimension.column, dimension.table)
+
+
+def dimension_table(dimension: Dimension, table: str) -> str | None:
+    """The table a row of `table` must join to get the dimension (None if it has it itself)."""
+    return None if table in dimension.alternates or table == dimension.table else dimension.table
+
+
+COMPARISONS = {FilterOp.eq: exp.EQ, FilterOp.ne: exp.NEQ, FilterOp.lt: exp.LT, FilterOp.le: exp.LTE,
+                FilterOp.gt: exp.GT, FilterOp.ge: exp.GTE}
+
+
+def filter_condition(plan: Plan, index: int, value: exp.Expression) -> exp.Expression:
+    f = plan.query.filters[index]
+    literals = [exp.convert(v) for v in f.values]
+    if f.op is FilterOp.in_:
+        return value.isin(*literals)
+    if f.op is FilterOp.not_in:
+        return exp.not_(value.isin(*literals))
+    return COMPARISONS[f.op](this=value, expression=literals[0])
+
+
+def _measure_sql(measure: Measure, where: str | None, alias: str, aliases: dict[str, str]) -> exp.Expression:
+    conditions = [bind(text, alias, aliases) for text in (where, measure.filter) if text]
+    value = bind(measure.expr, alias, aliases) if measure.expr else None
+    if conditions:
+        value = exp.case().when(exp.and_(*conditions), value or exp.Literal.number(1))
+    if measure.agg is Aggregation.count:
+        return exp.Count(this=value or exp.Star())
+    if measure.agg is Aggregation.count_distinct:
+        return exp.Count(this=exp.Distinct(expressions=[value]))
+    if measure.agg is Aggregation.median:
+        return exp.WithinGroup(this=exp.PercentileCont(this=exp.Literal.number(0.5)),
+                               expression=exp.Order(expressions=[exp.Ordered(this=value, nulls_first=False)]))
+    function = {Aggregation.sum: exp.Sum, Aggregation.avg: exp.Avg, Aggregation.max: exp.Max, Aggregation.min: exp.Min}
+    return function[measure.agg](this=value)
+
+
+def _measures(metric: Metric) -> list[tuple[str, Measure]]:
+    if metric.ratio:
+        return [(f"{metric.name}__numerator", metric.ratio.numerator), (f"{metric.name}__denominator", metric.ratio.denominator)]
+    return [(metric.name, metric.measure)]
+
+
+def _as_date(text: str, source: Source, alias: str) -> exp.Expression:
+    """The time fragment as a DATE (timestamps are cut to their day) on the source's aliases."""
+    tree = bind(text, alias, {source.table: alias})
+    refs = column_refs(text)
+    if len(refs) == 1 and isinstance(tree, exp.Column):
+        table, column = refs[0]
+        if tables()[table or source.table].column(column).type.startswith("TIMESTAMP"):
+            return exp.cast(tree, exp.DataType.build("DATE"))
+    return tree
+
+
+def _time_condition(source: Source, alias: str) -> exp.Expression:
+    time = _as_date(source.time, source, alias)
+    start, end = col("period_start", SPINE), col("period_end", SPINE)
+    if source.mode is TimeMode.trailing_days:
+        start = col(f"trailing_{source.days}_start", SPINE)
+    if source.mode is TimeMode.open_at_end:
+        closed = _as_date(source.end_time, source, alias)
+        still_open = exp.or_(exp.Is(this=closed.copy(), expression=exp.Null()), exp.GT(this=closed, expression=end.copy()))
+        return exp.and_(exp.LTE(this=time, expression=end), exp.paren(still_open))
+    if source.mode is TimeMode.after_end:
+        return exp.GT(this=time, expression=end)
+    return exp.Between(this=time, low=start, high=end)
+
+
+def _movement_cte(source: Source, name: str) -> exp.Select:
+    """Per period and key: the value in the base month and in the end month (0 when absent)."""
+    table = source.table
+    month, value = bind(source.time, table), bind(source.value, table)
+
+    def value_in(spine_column: str) -> exp.Expression:
+        case = exp.case().when(exp.EQ(this=month.copy(), expression=col(spine_column, SPINE)), value.copy())
+        return exp.Sum(this=case.else_(exp.Literal.number(0)))
+
+    in_base_or_end = exp.or_(*[exp.EQ(this=month.copy(), expression=col(c, SPINE)) for c in ("base_month", "end_month")])
+    select = (
+        exp.select(col("period_start", SPINE), bind(source.key, table).as_(source.key),
+                   value_in("base_month").as_(f"base_{source.value}"), value_in("end_month").as_(f"end_{source.value}"))
+        .from_(SPINE)
+        .join(table, on=in_base_or_end)
+        .group_by(col("period_start", SPINE), bind(source.key, table))
+    )
+    select.add_comments([f" {name}: each {source.key}'s {source.value} in the base month and in the end month "])
+    return select
+
+
+def _other_tables(texts: list[str | None], source: Source) -> list[str]:
+    """Tables other than the source's own (and the spine) that the fragments use."""
+    return [t for text in texts if text for t, _ in column_refs(text) if t not in (None, SPINE, source.table)]
+
+
+def source_ctes(plan: Plan, source: Source) -> list[tuple[str, exp.Select]]:
+    metrics = plan.metrics_of(source.name)
+    ctes = []
+    needed = [dimension_table(d, source.table) for d in (*plan.dimensions, *plan.filter_dimensions)]
+    for metric in metrics:
+        needed += _other_tables([metric.where, *[t for _, m in _measures(metric) for t in (m.expr, m.filter)]], source)
+    if source.mode is TimeMode.movement:
+        alias = f"{source.name}_by_{source.key.removesuffix('_id')}"
+        ctes.append((alias, _movement_cte(source, alias)))
+        period = col("period_start", alias)
+    else:
+        alias = source.table
+        period = col("period_start", SPINE)
+        needed += _other_tables([source.time, source.end_time], source)
+    select = exp.select(period.copy()).from_(alias)
+    for table, on in joins_to(source.table, alias, [t for t in dict.fromkeys(needed) if t]):
+        select = select.join(table, on=on, join_type="left")
+    if source.mode is not TimeMode.movement:
+        # joined last, so that a time column of a joined table (accounts.contract_start) is in scope
+        select = select.join(SPINE, on=_time_condition(source, alias))
+    aliases = {source.table: alias}
+    dimensions = [dimension_value(d, source.table, alias).as_(d.name) for d in plan.dimensions]
+    filter_values = [dimension_value(d, source.table, alias) for d in plan.filter_dimensions]
+    select = select.select(*dimensions)
+    for metric in metrics:
+        select = select.select(*[_measure_sql(m, metric.where, alias, aliases).as_(name) for name, m in _measures(metric)])
+    for i, value in enumerate(filter_values):
+        select = select.where(filter_condition(plan, i, value))
+    select = select.group_by(period, *[d.this.copy() for d in dimensions])
+    select.add_comments([f" {source.name}: {', '.join(m.name for m in metrics)} "])
+    ctes.append((source.name, select))
+    return ctes
