@@ -197,3 +197,12 @@ def test_qbrs_and_executive_engagement_in_q3(wh):
 def test_filter_by_a_dimension_reached_through_accounts(wh):
     row = one(wh, "ticket_volume", filters=[DimensionFilter(dimension="csm_name", values=["Dana Lee"])])
     assert row["ticket_volume"] == 2
+
+
+def test_metrics_from_different_sources_do_not_multiply_each_other(wh):
+    # a chasm trap would repeat B1's 1,000 of MRR once per ticket (2) and per health week (2)
+    rows = run(wh, SemanticQuery(metrics=["mrr", "ticket_volume", "health_score"], time_range=SEPTEMBER, dimensions=["segment"]))
+    assert {r["segment"]: (float(r["mrr"]), r["ticket_volume"], r["health_score"]) for r in rows} == {
+        "Enterprise": (1000, 2, 87.5),  # B1: MRR 1,000; T1, T2; weeks 90 and 85
+        "SMB": (500, 1, 50.0),  # B2: MRR 500; T3; weeks 55 and 45 (B3 paid nothing in September)
+    }
