@@ -14,8 +14,8 @@ from semantic_layer.fragments import bind, column_refs
 from semantic_layer.joins import join_path
 from semantic_layer.model import Aggregation, Dimension, Measure, Metric, Source, TimeMode
 from semantic_layer.periods import SPINE
-from semantic_layer.plan import Plan
-from semantic_layer.query import FilterOp
+from semantic_layer.plan import Plan, Scan
+from semantic_layer.query import DimensionFilter, FilterOp
 
 
 def col(name: str, table: str | None = None) -> exp.Column:
@@ -51,8 +51,8 @@ COMPARISONS = {FilterOp.eq: exp.EQ, FilterOp.ne: exp.NEQ, FilterOp.lt: exp.LT, F
                 FilterOp.gt: exp.GT, FilterOp.ge: exp.GTE}
 
 
-def filter_condition(plan: Plan, index: int, value: exp.Expression) -> exp.Expression:
-    f = plan.query.filters[index]
+def filter_condition(f: DimensionFilter, value: exp.Expression) -> exp.Expression:
+    """`value` compared as the filter says."""
     literals = [exp.convert(v) for v in f.values]
     if f.op is FilterOp.in_:
         return value.isin(*literals)
@@ -134,14 +134,15 @@ def _other_tables(texts: list[str | None], source: Source) -> list[str]:
     return [t for text in texts if text for t, _ in column_refs(text) if t not in (None, SPINE, source.table)]
 
 
-def source_ctes(plan: Plan, source: Source) -> list[tuple[str, exp.Select]]:
-    metrics = plan.metrics_of(source.name)
+def source_ctes(plan: Plan, scan: Scan) -> list[tuple[str, exp.Select]]:
+    """The scan's CTE (and, for a movement source, the per-key CTE it reads), named and in order."""
+    source, metrics = scan.source, scan.metrics
     ctes = []
-    needed = [dimension_table(d, source.table) for d in (*plan.dimensions, *plan.filter_dimensions)]
+    needed = [dimension_table(d, source.table) for d in (*plan.dimensions, *[d for _, d in scan.filters])]
     for metric in metrics:
         needed += _other_tables([metric.where, *[t for _, m in _measures(metric) for t in (m.expr, m.filter)]], source)
     if source.mode is TimeMode.movement:
-        alias = f"{source.name}_by_{source.key.removesuffix('_id')}"
+        alias = f"{scan.name}_by_{source.key.removesuffix('_id')}"
         ctes.append((alias, _movement_cte(source, alias)))
         period = col("period_start", alias)
     else:
@@ -156,13 +157,12 @@ def source_ctes(plan: Plan, source: Source) -> list[tuple[str, exp.Select]]:
         select = select.join(SPINE, on=_time_condition(source, alias))
     aliases = {source.table: alias}
     dimensions = [dimension_value(d, source.table, alias).as_(d.name) for d in plan.dimensions]
-    filter_values = [dimension_value(d, source.table, alias) for d in plan.filter_dimensions]
     select = select.select(*dimensions)
     for metric in metrics:
         select = select.select(*[_measure_sql(m, metric.where, alias, aliases).as_(name) for name, m in _measures(metric)])
-    for i, value in enumerate(filter_values):
-        select = select.where(filter_condition(plan, i, value))
+    for f, dimension in scan.filters:
+        select = select.where(filter_condition(f, dimension_value(dimension, source.table, alias)))
     select = select.group_by(period, *[d.this.copy() for d in dimensions])
-    select.add_comments([f" {source.name}: {', '.join(m.name for m in metrics)} "])
-    ctes.append((source.name, select))
+    select.add_comments([f" {scan.name}: {', '.join(m.name for m in metrics)} "])
+    ctes.append((scan.name, select))
     return ctes

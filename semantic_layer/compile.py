@@ -26,7 +26,7 @@ from semantic_layer.fragments import parse_fragment
 from semantic_layer.joins import join_path
 from semantic_layer.model import Dimension, Empty, Metric, TimeMode
 from semantic_layer.periods import SPINE
-from semantic_layer.plan import PERIOD_COLUMNS, Plan, plan_query
+from semantic_layer.plan import PERIOD_COLUMNS, Plan, plan_query, scan_name
 from semantic_layer.query import MetricColumn, SemanticQuery
 
 GRID = "grid"
@@ -57,8 +57,8 @@ def compile_query(query: SemanticQuery, catalog: Catalog | None = None) -> Compi
     catalog = catalog or default_catalog()
     plan = plan_query(query, catalog)
     ctes: list[tuple[str, exp.Select]] = [(SPINE, _spine(plan))]
-    for source in plan.sources.values():
-        ctes += source_ctes(plan, source)
+    for scan in plan.scans:
+        ctes += source_ctes(plan, scan)
     ctes.append((GRID, _grid(plan)))
     ctes.append((RESULTS, _results(plan, catalog)))
     final, columns = _final(plan)
@@ -116,12 +116,12 @@ def _catalogue_values(plan: Plan) -> exp.Select:
     select = None
     for root, members in _dimension_groups(plan):
         values = exp.select(*[dimension_value(d, root, root).as_(d.name) for d in members]).distinct().from_(root)
-        filters = [i for i, d in enumerate(plan.filter_dimensions) if join_path(root, d.table) is not None]
-        needed = [dimension_table(d, root) for d in members] + [dimension_table(plan.filter_dimensions[i], root) for i in filters]
+        filters = [(f, d) for f, d in plan.filters if join_path(root, d.table) is not None]
+        needed = [dimension_table(d, root) for d in (*members, *[d for _, d in filters])]
         for table, on in joins_to(root, root, [t for t in needed if t]):
             values = values.join(table, on=on, join_type="left")
-        for i in filters:
-            values = values.where(filter_condition(plan, i, dimension_value(plan.filter_dimensions[i], root, root)))
+        for f, d in filters:
+            values = values.where(filter_condition(f, dimension_value(d, root, root)))
         subquery = values.subquery(f"{root}_values")
         select = exp.select().from_(subquery) if select is None else select.join(subquery, join_type="cross")
         select = select.select(*[col(d.name, f"{root}_values") for d in members])
@@ -138,8 +138,8 @@ def _grid(plan: Plan) -> exp.Select:
     select = exp.select(*[col(c, SPINE) for c in (*PERIOD_COLUMNS, *compare)]).from_(SPINE)
     if plan.dimensions:
         values = _catalogue_values(plan)
-        for source in plan.sources:
-            values = exp.union(values, exp.select(*[col(d.name, source) for d in plan.dimensions]).from_(source), distinct=True)
+        for scan in plan.scans:
+            values = exp.union(values, exp.select(*[col(d.name, scan.name) for d in plan.dimensions]).from_(scan.name), distinct=True)
         select = select.join(values.subquery("dimension_values"), join_type="cross")
         select = select.select(*[col(d.name, "dimension_values") for d in plan.dimensions])
     return select.where(col("reported", SPINE)) if compare else select
@@ -152,21 +152,21 @@ def _nullif_denominators(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
-def metric_value(metric: Metric, catalog: Catalog, suffix: str = "") -> exp.Expression:
-    """The SQL for `metric`'s value at the grid's grain, over its source CTEs (aliased with `suffix`)."""
+def metric_value(metric: Metric, catalog: Catalog, scope: str = "", suffix: str = "") -> exp.Expression:
+    """The SQL for `metric`'s value at the grid's grain, over its scans in `scope` (aliased with `suffix`)."""
     if metric.derived is not None:
         tree = _nullif_denominators(parse_fragment(metric.derived))
         for column in list(tree.find_all(exp.Column)):
-            part = metric_value(catalog.metric(column.name), catalog, suffix)
+            part = metric_value(catalog.metric(column.name), catalog, scope, suffix)
             column.replace(exp.paren(part) if isinstance(part, exp.Binary) else part)
         value = tree
     elif metric.ratio is not None:
-        table = metric.source + suffix
+        table = scan_name(metric.source, scope) + suffix
         numerator = exp.Mul(this=col(f"{metric.name}__numerator", table), expression=exp.Literal.number(float(metric.scale)))
         denominator = exp.Nullif(this=col(f"{metric.name}__denominator", table), expression=exp.Literal.number(0))
         value = exp.Div(this=numerator, expression=denominator)
     else:
-        value = col(metric.name, metric.source + suffix)
+        value = col(metric.name, scan_name(metric.source, scope) + suffix)
     if metric.derived is not None and metric.scale != 1:
         value = exp.Mul(this=exp.paren(value), expression=exp.Literal.number(metric.scale))
     if metric.empty is Empty.zero:
@@ -179,13 +179,13 @@ def _results(plan: Plan, catalog: Catalog) -> exp.Select:
     suffixes = [""] + ([PREVIOUS] if plan.query.compare else [])
     for suffix in suffixes:
         period = "period_start" if not suffix else "compare_start"
-        for source in plan.sources:
-            alias = source + suffix
+        for scan in plan.scans:
+            alias = scan.name + suffix
             on = [exp.EQ(this=col("period_start", alias), expression=col(period, GRID))]
             on += [exp.NullSafeEQ(this=col(d.name, alias), expression=col(d.name, GRID)) for d in plan.dimensions]
-            table = exp.to_table(source).as_(alias) if suffix else source
+            table = exp.to_table(scan.name).as_(alias) if suffix else scan.name
             select = select.join(table, on=exp.and_(*on), join_type="left")
-        select = select.select(*[metric_value(m, catalog, suffix).as_(m.name + suffix) for m in plan.metrics])
+        select = select.select(*[metric_value(o.metric, catalog, o.scope, suffix).as_(o.name + suffix) for o in plan.outputs])
     return select
 
 
@@ -212,7 +212,7 @@ def _final(plan: Plan) -> tuple[exp.Select, tuple[str, ...]]:
     query = plan.query
     keys = [*PERIOD_COLUMNS, *[d.name for d in plan.dimensions]]
     metric_columns = [MetricColumn.value] + (list(MetricColumn)[1:] if query.compare else [])
-    outputs = [(m.name, c) for m in plan.metrics for c in metric_columns]
+    outputs = [(o.name, c) for o in plan.outputs for c in metric_columns]
     select = exp.select(*[col(k, RESULTS) for k in keys]).from_(RESULTS)
     select = select.select(*[_metric_column(m, c).as_(output_column(m, c)) for m, c in outputs])
     for f in query.metric_filters:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from semantic_layer.catalog import Catalog
 from semantic_layer.model import TimeGrain, TimeMode
 from semantic_layer.periods import month_label
-from semantic_layer.plan import Plan
+from semantic_layer.plan import Filter, Plan
 from semantic_layer.query import Comparison, MetricColumn
 
 _COMPARISON_WORDS = {
@@ -50,21 +50,28 @@ def _period_lines(plan: Plan) -> list[str]:
     return lines
 
 
+def _filters_text(filters: tuple[Filter, ...]) -> str:
+    return "; ".join(f"{d.label} {f.op.value} {', '.join(str(v) for v in f.values)}" for f, d in filters)
+
+
+def _only_where(filters: tuple[Filter, ...]) -> str:
+    return f", only where {_filters_text(filters)}" if filters else ""
+
+
 def explain(plan: Plan, catalog: Catalog) -> str:
     """What was computed: each definition, the period and its base/end months, filters, grain and order."""
     query = plan.query
-    lines = [f"{m.label} ({m.name}): {m.formula}" for m in plan.metrics]
+    lines = [f"{o.metric.label} ({o.name}){_only_where(o.filters)}: {o.metric.formula}" for o in plan.outputs]
+    labels = {o.name: f"{o.metric.label} ({o.name})" if o.scope else o.metric.label for o in plan.outputs}
     lines += _period_lines(plan)
-    if query.filters:
-        parts = [f"{catalog.dimension(f.dimension).label} {f.op.value} {', '.join(str(v) for v in f.values)}"
-                 for f in query.filters]
-        lines.append(f"Filters: {'; '.join(parts)}.")
+    if plan.filters:
+        lines.append(f"Filters: {_filters_text(plan.filters)}.")
     per = [query.grain.value] if query.grain else []
     per += [d.label.lower() for d in plan.dimensions]
     lines.append(f"One row per {' and '.join(per)}." if per else "One row for the whole period.")
     for f in query.metric_filters:
         column = "" if f.column is MetricColumn.value else f" ({f.column.value.replace('_', ' ')})"
-        lines.append(f"Only rows where {catalog.metric(f.metric).label}{column} {f.op.value} {f.value:g}.")
+        lines.append(f"Only rows where {labels[f.metric]}{column} {f.op.value} {f.value:g}.")
     if query.order_by:
         keys = [f"{o.field}{'' if o.column is MetricColumn.value else ' ' + o.column.value}"
                 f"{' descending' if o.descending else ''}" for o in query.order_by]

@@ -12,10 +12,12 @@ from semantic_layer.catalog import Catalog
 from semantic_layer.errors import QueryError
 from semantic_layer.model import Dimension, Metric, Source
 from semantic_layer.periods import Period, is_whole, previous_period, same_period_last_year, split
-from semantic_layer.query import Comparison, MetricColumn, SemanticQuery
+from semantic_layer.query import Comparison, DimensionFilter, MetricColumn, MetricRef, SemanticQuery
 from semantic_layer.validate import derived_refs
 
 PERIOD_COLUMNS = ("period_start", "period_end")
+
+Filter = tuple[DimensionFilter, Dimension]
 
 
 @dataclass(frozen=True)
@@ -28,17 +30,42 @@ class PeriodRow:
 
 
 @dataclass(frozen=True)
+class Output:
+    """One asked metric: its output column, its definition, and its own filters (scope '' when none)."""
+
+    name: str
+    metric: Metric
+    scope: str
+    filters: tuple[Filter, ...]
+
+
+@dataclass(frozen=True)
+class Scan:
+    """One source CTE: the base metrics computed from one source under one set of filters."""
+
+    name: str
+    source: Source
+    metrics: tuple[Metric, ...]
+    filters: tuple[Filter, ...]  # the query's, then the scope's own
+
+
+def scan_name(source: str, scope: str) -> str:
+    """The CTE name of a source's scan: the source's name, suffixed by a filtered metric's alias."""
+    return f"{source}__{scope}" if scope else source
+
+
+@dataclass(frozen=True)
 class Plan:
     query: SemanticQuery
-    metrics: tuple[Metric, ...]  # as asked, canonical
-    base_metrics: dict[str, Metric]  # measure and ratio metrics the asked ones need, by name
-    sources: dict[str, Source]  # sources of the base metrics, in first-use order
+    outputs: tuple[Output, ...]
+    scans: tuple[Scan, ...]
     dimensions: tuple[Dimension, ...]
-    filter_dimensions: tuple[Dimension, ...]  # one per query.filters entry
+    filters: tuple[Filter, ...]  # query-wide
     spine: tuple[PeriodRow, ...]
 
-    def metrics_of(self, source: str) -> list[Metric]:
-        return [m for m in self.base_metrics.values() if m.source == source]
+    @property
+    def sources(self) -> dict[str, Source]:
+        return {scan.source.name: scan.source for scan in self.scans}
 
     @property
     def reported(self) -> list[PeriodRow]:
@@ -52,7 +79,7 @@ def _base_metrics(catalog: Catalog, metric: Metric, into: dict[str, Metric]) -> 
         _base_metrics(catalog, catalog.metric(ref), into)
 
 
-def _check_sliceable(metrics: tuple[Metric, ...], dimensions: tuple[Dimension, ...], verb: str) -> None:
+def _check_sliceable(metrics: list[Metric], dimensions: list[Dimension], verb: str) -> None:
     for metric in metrics:
         for dimension in dimensions:
             if dimension.name not in metric.dimensions:
@@ -82,7 +109,7 @@ def _check_whole_months(sources: dict[str, Source], spine: tuple[PeriodRow, ...]
             )
 
 
-def _check_period_grain(metrics: tuple[Metric, ...], spine: tuple[PeriodRow, ...]) -> None:
+def _check_period_grain(metrics: list[Metric], spine: tuple[PeriodRow, ...]) -> None:
     """Metrics defined per one month (or quarter...) refuse longer or shorter periods."""
     for metric in metrics:
         if metric.per is None:
@@ -93,12 +120,15 @@ def _check_period_grain(metrics: tuple[Metric, ...], spine: tuple[PeriodRow, ...
                                  f"{row.period.label()} is not one {metric.per.value}: use grain {metric.per.value}")
 
 
-def _check_outputs(query: SemanticQuery, metrics: tuple[Metric, ...], dimensions: tuple[Dimension, ...]) -> None:
-    names = {m.name for m in metrics}
+def _check_outputs(query: SemanticQuery, outputs: tuple[Output, ...], dimensions: tuple[Dimension, ...]) -> None:
+    names = [o.name for o in outputs]
+    clashes = sorted({n for n in names if names.count(n) > 1} | (set(names) & {d.name for d in dimensions}))
+    if clashes:
+        raise QueryError(f"output name {clashes[0]!r} is used twice; give the filtered metric another alias")
     for f in query.metric_filters:
         if f.metric not in names:
             raise QueryError(f"metric filter on {f.metric!r}, which the query does not ask for; add it to metrics")
-    fields = names | {d.name for d in dimensions} | set(PERIOD_COLUMNS)
+    fields = set(names) | {d.name for d in dimensions} | set(PERIOD_COLUMNS)
     for o in query.order_by:
         if o.field not in fields:
             raise QueryError(f"cannot order by {o.field!r}; choose one of {', '.join(sorted(fields))}")
@@ -107,21 +137,47 @@ def _check_outputs(query: SemanticQuery, metrics: tuple[Metric, ...], dimensions
         raise QueryError("previous values and changes need a comparison; set compare to previous_period or same_period_last_year")
 
 
+def _outputs(query: SemanticQuery, catalog: Catalog) -> tuple[Output, ...]:
+    outputs: list[Output] = []
+    for item in query.metrics:
+        if isinstance(item, MetricRef):
+            filters = tuple((f, catalog.dimension(f.dimension)) for f in item.filters)
+            outputs.append(Output(item.alias, catalog.metric(item.name), item.alias, filters))
+            continue
+        metric = catalog.metric(item)
+        if metric.name not in [o.name for o in outputs if not o.scope]:  # asked twice, e.g. by name and synonym
+            outputs.append(Output(metric.name, metric, "", ()))
+    return tuple(outputs)
+
+
+def _scans(outputs: tuple[Output, ...], filters: tuple[Filter, ...], catalog: Catalog) -> tuple[Scan, ...]:
+    grouped: dict[tuple[str, str], dict[str, Metric]] = {}
+    scope_filters = {o.scope: o.filters for o in outputs}
+    for output in outputs:
+        base: dict[str, Metric] = {}
+        _base_metrics(catalog, output.metric, base)
+        for metric in base.values():
+            grouped.setdefault((metric.source, output.scope), {}).setdefault(metric.name, metric)
+    return tuple(
+        Scan(scan_name(source, scope), catalog.source(source), tuple(metrics.values()), filters + scope_filters[scope])
+        for (source, scope), metrics in grouped.items()
+    )
+
+
 def plan_query(query: SemanticQuery, catalog: Catalog) -> Plan:
     """The query resolved against `catalog`; QueryError (or UnknownNameError) when it cannot be."""
-    metrics = tuple({m.name: m for m in (catalog.metric(n) for n in query.metrics)}.values())
+    outputs = _outputs(query, catalog)
     dimensions = tuple(catalog.dimension(n) for n in query.dimensions)
-    filter_dimensions = tuple(catalog.dimension(f.dimension) for f in query.filters)
+    filters = tuple((f, catalog.dimension(f.dimension)) for f in query.filters)
     if len({d.name for d in dimensions}) != len(dimensions):
         raise QueryError("a dimension is listed twice")
-    _check_sliceable(metrics, dimensions, "sliced by")
-    base: dict[str, Metric] = {}
-    for metric in metrics:
-        _base_metrics(catalog, metric, base)
-    _check_sliceable(tuple(base.values()), filter_dimensions, "filtered by")
-    _check_outputs(query, metrics, dimensions)
-    sources = {m.source: catalog.source(m.source) for m in base.values()}
+    _check_sliceable([o.metric for o in outputs], list(dimensions), "sliced by")
+    scans = _scans(outputs, filters, catalog)
+    for scan in scans:
+        _check_sliceable(list(scan.metrics), [d for _, d in scan.filters], "filtered by")
+    _check_outputs(query, outputs, dimensions)
     spine = _spine(query)
-    _check_whole_months(sources, spine)
-    _check_period_grain(metrics, spine)
-    return Plan(query, metrics, base, sources, dimensions, filter_dimensions, spine)
+    plan = Plan(query, outputs, scans, dimensions, filters, spine)
+    _check_whole_months(plan.sources, spine)
+    _check_period_grain([o.metric for o in outputs], spine)
+    return plan

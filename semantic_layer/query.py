@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from semantic_layer.model import TimeGrain
+from semantic_layer.model import NAME_PATTERN, TimeGrain
 from semantic_layer.periods import Period
 
 
@@ -61,7 +61,7 @@ class DimensionFilter(_Query):
 class MetricFilter(_Query):
     """Keep result rows whose metric (or its change) satisfies `op` against `value`."""
 
-    metric: str
+    metric: str = Field(description="the metric's output name: its name, or a MetricRef's alias")
     op: FilterOp
     value: float
     column: MetricColumn = MetricColumn.value
@@ -71,6 +71,18 @@ class MetricFilter(_Query):
         if self.op in (FilterOp.in_, FilterOp.not_in):
             raise ValueError("a metric filter compares with one number; use <, <=, >, >=, = or !=")
         return self
+
+
+class MetricRef(_Query):
+    """A metric asked with filters of its own, under its own output name.
+
+    E.g. open tickets of priority urgent, next to MAU of all users: `MetricRef(name="open_tickets",
+    filters=[DimensionFilter(dimension="ticket_priority", values=["urgent"])], alias="urgent_open_tickets")`.
+    """
+
+    name: str
+    filters: tuple[DimensionFilter, ...] = Field(min_length=1)
+    alias: str = Field(pattern=NAME_PATTERN)
 
 
 class OrderBy(_Query):
@@ -84,7 +96,7 @@ class OrderBy(_Query):
 class SemanticQuery(_Query):
     """Metrics over a time range, optionally per period (grain) and per dimension values."""
 
-    metrics: tuple[str, ...] = Field(min_length=1)
+    metrics: tuple[str | MetricRef, ...] = Field(min_length=1, description="names, or MetricRefs for filtered metrics")
     time_range: Period
     grain: TimeGrain | None = Field(None, description="one row per period of this grain; None = the whole range")
     dimensions: tuple[str, ...] = ()

@@ -15,6 +15,7 @@ from semantic_layer.query import (
     DimensionFilter,
     MetricColumn,
     MetricFilter,
+    MetricRef,
     OrderBy,
     SemanticQuery,
 )
@@ -55,6 +56,16 @@ SHAPES: dict[str, SemanticQuery] = {
         dimensions=["account_name"], compare=Comparison.previous_period,
         metric_filters=[MetricFilter(metric="days_to_renewal", op="<=", value=90)],
         order_by=[OrderBy(field="days_to_renewal")],
+    ),
+    "tickets_next_to_urgent_tickets_and_relationship_nps_by_segment": SemanticQuery(
+        metrics=[
+            "ticket_volume",
+            MetricRef(name="ticket_volume", alias="urgent_tickets",
+                      filters=[DimensionFilter(dimension="ticket_priority", values=["urgent"])]),
+            MetricRef(name="nps", alias="relationship_nps",
+                      filters=[DimensionFilter(dimension="survey_touchpoint", values=["relationship"])]),
+        ],
+        time_range=Period.months("2026-10"), dimensions=["segment"], compare=Comparison.previous_period,
     ),
     "revenue_and_usage_per_account_top_10": SemanticQuery(
         metrics=["mrr", "seat_utilization", "health_score"], time_range=Period.months("2026-10"), dimensions=["account_name"],

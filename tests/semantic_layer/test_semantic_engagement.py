@@ -14,7 +14,7 @@ import pytest
 from conftest import run
 
 from semantic_layer.periods import Period
-from semantic_layer.query import DimensionFilter, SemanticQuery
+from semantic_layer.query import DimensionFilter, MetricFilter, MetricRef, SemanticQuery
 
 SEPTEMBER, Q3 = Period.months("2026-09"), Period.months("2026-07", "2026-09")
 
@@ -206,3 +206,20 @@ def test_metrics_from_different_sources_do_not_multiply_each_other(wh):
         "Enterprise": (1000, 2, 87.5),  # B1: MRR 1,000; T1, T2; weeks 90 and 85
         "SMB": (500, 1, 50.0),  # B2: MRR 500; T3; weeks 55 and 45 (B3 paid nothing in September)
     }
+
+
+def test_a_metric_asked_with_its_own_filter_sits_next_to_the_unfiltered_one(wh):
+    urgent = MetricRef(name="ticket_volume", alias="urgent_tickets",
+                       filters=[DimensionFilter(dimension="ticket_priority", values=["urgent"])])
+    rows = run(wh, SemanticQuery(metrics=["ticket_volume", urgent], time_range=SEPTEMBER, dimensions=["segment"],
+                                 metric_filters=[MetricFilter(metric="urgent_tickets", op=">", value=0)]))
+    # Enterprise: T1 (urgent), T2 (high); SMB: T3 (urgent)
+    assert {r["segment"]: (r["ticket_volume"], r["urgent_tickets"]) for r in rows} == {"Enterprise": (2, 1), "SMB": (1, 1)}
+
+
+def test_a_filtered_ratio_metric(wh):
+    relationship = MetricRef(name="nps", alias="relationship_nps",
+                             filters=[DimensionFilter(dimension="survey_touchpoint", values=["relationship"])])
+    row = one(wh, "nps", relationship)
+    assert row["nps"] == pytest.approx(40)  # all five answers
+    assert row["relationship_nps"] == pytest.approx(25)  # 10, 9, 7, 2: (2 − 1) ÷ 4

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from semantic_layer.compile import compile_query
 from semantic_layer.errors import QueryError, UnknownNameError
 from semantic_layer.periods import Period
-from semantic_layer.query import DimensionFilter, MetricColumn, MetricFilter, OrderBy, SemanticQuery
+from semantic_layer.query import DimensionFilter, MetricColumn, MetricFilter, MetricRef, OrderBy, SemanticQuery
 
 Q3 = Period.months("2025-07", "2025-09")
 
@@ -61,6 +61,15 @@ def test_metric_filter_and_order_must_name_outputs():
     assert "does not ask for" in refused(metrics=["mau"], time_range=Q3,
                                          metric_filters=[MetricFilter(metric="wau", op=">", value=1)])
     assert "cannot order by 'health'" in refused(metrics=["mau"], time_range=Q3, order_by=[OrderBy(field="health")])
+
+
+def test_a_filtered_metric_needs_its_own_name_and_a_dimension_it_can_be_filtered_by():
+    urgent = DimensionFilter(dimension="ticket_priority", values=["urgent"])
+    clash = refused(metrics=["ticket_volume", MetricRef(name="ticket_volume", alias="ticket_volume", filters=[urgent])],
+                    time_range=Q3)
+    assert clash == "output name 'ticket_volume' is used twice; give the filtered metric another alias"
+    wrong = refused(metrics=[MetricRef(name="mau", alias="urgent_mau", filters=[urgent])], time_range=Q3)
+    assert wrong.startswith("mau cannot be filtered by ticket_priority")
 
 
 def test_malformed_queries_fail_validation():
