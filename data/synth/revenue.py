@@ -67,7 +67,7 @@ def mrr_table(world: World) -> pa.Table:
 def renewals_table(world: World) -> pa.Table:
     """One row per contract term ending: every past anniversary, and the next one ahead."""
     rng = rng_for(world.seed, "renewals")
-    rows = np.array([(i, m, churned) for i, m, churned, _, _ in world.renewals], dtype=np.int64).reshape(-1, 3)
+    rows = np.array(world.renewals, dtype=np.int64).reshape(-1, 3)
     account, month, churned = rows[:, 0], rows[:, 1], rows[:, 2].astype(bool)
     years = (month - world.start_month[account]) // 12
     term_end = cal.add_months(world.contract_start[account], 12 * years) - 1

@@ -14,7 +14,7 @@ applied here and in the modules that draw rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -69,7 +69,7 @@ class Stories:
     falling_enterprise: np.ndarray  # account indices, story (c)
     expansion_ready: np.ndarray  # account indices, story (d)
     dropping_csm: int  # CSM index, story (e)
-    dropping_book: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    dropping_book: np.ndarray  # that CSM's live accounts
 
 
 @dataclass
@@ -99,18 +99,13 @@ class World:
     users: np.ndarray
     mrr: np.ndarray
     churned_on: np.ndarray  # datetime64[D], NaT if active
-    renewals: dict = field(default_factory=dict)
+    renewals: list[tuple[int, int, bool]]  # (account, anniversary month, churned there)
     stories: Stories | None = None
-    # day-level multiplier on activity for the stories, shape (n, len(DAYS)) built lazily
-    activity_boost: dict = field(default_factory=dict)
 
     @property
     def seats_now(self) -> np.ndarray:
-        last = self.seats[:, -1]
-        # churned accounts keep the seats of their last paying month
-        paid = np.where(self.alive, self.seats, 0)
-        last_paid = np.max(np.where(self.alive, np.arange(cal.N_MONTHS), -1), axis=1)
-        return np.where(last > 0, last, paid[np.arange(self.n), np.maximum(last_paid, 0)]).astype(np.int64)
+        """Seats bought at as-of; for a churned account, the seats it had when it left."""
+        return self.seats[:, -1].astype(np.int64)
 
 
 def _choice_by_row(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:
@@ -267,7 +262,7 @@ def _simulate(rng, n, segment, start_month, contract_start, ttv, base_e, base_f,
     norm_ttv = MEDIAN_TTV_DAYS[segment]
     # Anniversary churn odds by segment (annual logo churn about 20% SMB, 10% MM, 5% Ent).
     churn_base = np.array([-2.2, -2.9, -3.7])[segment]
-    renewal_rows: list[tuple] = []
+    renewal_rows: list[tuple[int, int, bool]] = []
     for m in range(months):
         starting = (start_month == m) & ~ever_churned
         e[starting], fl[starting], f[starting] = 0.35, 0.5, base_f[starting] + 0.1
@@ -301,7 +296,6 @@ def _simulate(rng, n, segment, start_month, contract_start, ttv, base_e, base_f,
         mid_day = cal.month_start(m) + (rng.random(n) * cal.days_in_month(m)).astype(np.int64)
         churned_on = np.where(churning, np.where(churn_at_renewal, anniversary_day, mid_day), churned_on)
         renewing = anniversary & ~churn_at_renewal
-        previous_mrr_seats = s.copy()
 
         # Seat changes: at renewal, expand when the seats are full and usage is strong, shrink
         # when half empty; mid-term upsells for accounts bursting out of their seats.
@@ -318,8 +312,7 @@ def _simulate(rng, n, segment, start_month, contract_start, ttv, base_e, base_f,
         fl = np.clip(fl * s / new_s, 0.25, 1.12)
         s = new_s
 
-        for i in np.flatnonzero(anniversary):
-            renewal_rows.append((i, m, bool(churn_at_renewal[i]), previous_mrr_seats[i], s[i]))
+        renewal_rows += [(i, m, bool(churn_at_renewal[i])) for i in np.flatnonzero(anniversary)]
         active &= ~churning
         ever_churned |= churning
         alive[:, m] = active
