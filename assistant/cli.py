@@ -51,7 +51,7 @@ def _cmd_data_check(args: argparse.Namespace) -> int:
     from data.check import check_warehouse
 
     path = resolve_warehouse(args.path or args.warehouse)
-    problems = check_warehouse(path)
+    problems = check_warehouse(path, progress=True)
     for problem in problems:
         print(problem.line())
     if problems:
@@ -173,6 +173,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        return 0
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,6 +20,7 @@ from functools import cached_property
 from pathlib import Path
 
 import duckdb
+from tqdm import tqdm
 
 from data import contract
 
@@ -438,17 +440,18 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def check_connection(con: duckdb.DuckDBPyConnection) -> list[Problem]:
-    """Every contract problem in an open warehouse, rule by rule."""
+def check_connection(con: duckdb.DuckDBPyConnection, progress: bool = False) -> list[Problem]:
+    """Every contract problem in an open warehouse, rule by rule (a progress bar on a terminal if asked)."""
     wh = Warehouse(con)
-    return [problem for rule in RULES for problem in rule(wh)]
+    rules = tqdm(RULES, desc="Checking warehouse", unit="rule", leave=False, file=sys.stderr, disable=None if progress else True)
+    return [problem for rule in rules for problem in rule(wh)]
 
 
-def check_warehouse(path: str | os.PathLike) -> list[Problem]:
+def check_warehouse(path: str | os.PathLike, progress: bool = False) -> list[Problem]:
     """Every contract problem in the DuckDB file at `path`; an unreadable file is one problem."""
     try:
         con = open_read_only(path)
     except WarehouseUnreadable as error:
         return [Problem(str(path), str(error).removeprefix(f"{path} "))]
     with con:
-        return check_connection(con)
+        return check_connection(con, progress)
