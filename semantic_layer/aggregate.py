@@ -14,7 +14,7 @@ from semantic_layer.fragments import bind, column_refs
 from semantic_layer.joins import join_path
 from semantic_layer.model import Aggregation, Dimension, Measure, Metric, Source, TimeMode
 from semantic_layer.periods import SPINE
-from semantic_layer.plan import Plan, Scan
+from semantic_layer.plan import Scan
 from semantic_layer.query import DimensionFilter, FilterOp
 
 
@@ -134,11 +134,11 @@ def _other_tables(texts: list[str | None], source: Source) -> list[str]:
     return [t for text in texts if text for t, _ in column_refs(text) if t not in (None, SPINE, source.table)]
 
 
-def source_ctes(plan: Plan, scan: Scan) -> list[tuple[str, exp.Select]]:
+def source_ctes(scan: Scan) -> list[tuple[str, exp.Select]]:
     """The scan's CTE (and, for a movement source, the per-key CTE it reads), named and in order."""
     source, metrics = scan.source, scan.metrics
     ctes = []
-    needed = [dimension_table(d, source.table) for d in (*plan.dimensions, *[d for _, d in scan.filters])]
+    needed = [dimension_table(d, source.table) for d in (*scan.dimensions, *[d for _, d in scan.filters])]
     for metric in metrics:
         needed += _other_tables([metric.where, *[t for _, m in _measures(metric) for t in (m.expr, m.filter)]], source)
     if source.mode is TimeMode.movement:
@@ -156,7 +156,7 @@ def source_ctes(plan: Plan, scan: Scan) -> list[tuple[str, exp.Select]]:
         # joined last, so that a time column of a joined table (accounts.contract_start) is in scope
         select = select.join(SPINE, on=_time_condition(source, alias))
     aliases = {source.table: alias}
-    dimensions = [dimension_value(d, source.table, alias).as_(d.name) for d in plan.dimensions]
+    dimensions = [dimension_value(d, source.table, alias).as_(d.name) for d in scan.dimensions]
     select = select.select(*dimensions)
     for metric in metrics:
         select = select.select(*[_measure_sql(m, metric.where, alias, aliases).as_(name) for name, m in _measures(metric)])

@@ -19,6 +19,7 @@ from datetime import date
 
 from sqlglot import exp
 
+from data.contract import tables
 from semantic_layer.aggregate import COMPARISONS, col, dimension_table, dimension_value, filter_condition, joins_to, source_ctes
 from semantic_layer.catalog import Catalog, default_catalog
 from semantic_layer.explain import explain
@@ -58,9 +59,9 @@ def compile_query(query: SemanticQuery, catalog: Catalog | None = None) -> Compi
     plan = plan_query(query, catalog)
     ctes: list[tuple[str, exp.Select]] = [(SPINE, _spine(plan))]
     for scan in plan.scans:
-        ctes += source_ctes(plan, scan)
+        ctes += source_ctes(scan)
     ctes.append((GRID, _grid(plan)))
-    ctes.append((RESULTS, _results(plan, catalog)))
+    ctes.append((RESULTS, _results(plan)))
     final, columns = _final(plan)
     for name, select in ctes:
         final = final.with_(name, as_=select)
@@ -95,19 +96,28 @@ def _spine(plan: Plan) -> exp.Select:
     return select
 
 
+def _identifies_rows(dimension: Dimension) -> bool:
+    """Whether the dimension's column is a key of its table (account_name: one account per name)."""
+    table = tables()[dimension.table]
+    return dimension.column in (table.primary_key, *table.unique)
+
+
 def _dimension_groups(plan: Plan) -> list[tuple[str, list[Dimension]]]:
-    """Requested dimensions grouped by a table from which each group's members are all reachable."""
+    """Requested dimensions in groups whose value combinations are listed together.
+
+    An entity's attributes go with the entity (account_name with its segment and CSM: only
+    the real pairs); independent dimensions (segment and feature) each form a group, and
+    the groups are crossed so that combinations without data still get a row.
+    """
     groups: list[tuple[str, list[Dimension]]] = []
-    for d in plan.dimensions:
-        for i, (root, members) in enumerate(groups):
-            if join_path(root, d.table) is not None:
-                members.append(d)
-                break
-            if all(join_path(d.table, m.table) is not None for m in members):
-                groups[i] = (d.table, [*members, d])
-                break
-        else:
-            groups.append((d.table, [d]))
+    grouped: set[str] = set()
+    for entity in [d for d in plan.dimensions if _identifies_rows(d)]:
+        if entity.name in grouped:
+            continue
+        members = [d for d in plan.dimensions if d.name not in grouped and join_path(entity.table, d.table) is not None]
+        groups.append((entity.table, members))
+        grouped |= {d.name for d in members}
+    groups += [(d.table, [d]) for d in plan.dimensions if d.name not in grouped]
     return groups
 
 
@@ -138,7 +148,7 @@ def _grid(plan: Plan) -> exp.Select:
     select = exp.select(*[col(c, SPINE) for c in (*PERIOD_COLUMNS, *compare)]).from_(SPINE)
     if plan.dimensions:
         values = _catalogue_values(plan)
-        for scan in plan.scans:
+        for scan in [s for s in plan.scans if s.dimensions == plan.dimensions]:
             values = exp.union(values, exp.select(*[col(d.name, scan.name) for d in plan.dimensions]).from_(scan.name), distinct=True)
         select = select.join(values.subquery("dimension_values"), join_type="cross")
         select = select.select(*[col(d.name, "dimension_values") for d in plan.dimensions])
@@ -152,21 +162,25 @@ def _nullif_denominators(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
-def metric_value(metric: Metric, catalog: Catalog, scope: str = "", suffix: str = "") -> exp.Expression:
+def metric_value(plan: Plan, metric: Metric, scope: str = "", suffix: str = "",
+                 dimensions: tuple[str, ...] | None = None) -> exp.Expression:
     """The SQL for `metric`'s value at the grid's grain, over its scans in `scope` (aliased with `suffix`)."""
+    dimensions = tuple(d.name for d in plan.dimensions) if dimensions is None else dimensions
     if metric.derived is not None:
         tree = _nullif_denominators(parse_fragment(metric.derived))
         for column in list(tree.find_all(exp.Column)):
-            part = metric_value(catalog.metric(column.name), catalog, scope, suffix)
-            column.replace(exp.paren(part) if isinstance(part, exp.Binary) else part)
+            part = plan.catalog.metric(column.name)
+            own = tuple(d for d in dimensions if d in part.dimensions) if part.name in metric.broadcast else dimensions
+            value = metric_value(plan, part, scope, suffix, own)
+            column.replace(exp.paren(value) if isinstance(value, exp.Binary) else value)
         value = tree
     elif metric.ratio is not None:
-        table = scan_name(metric.source, scope) + suffix
+        table = plan.scan_of(metric, scope, dimensions) + suffix
         numerator = exp.Mul(this=col(f"{metric.name}__numerator", table), expression=exp.Literal.number(float(metric.scale)))
         denominator = exp.Nullif(this=col(f"{metric.name}__denominator", table), expression=exp.Literal.number(0))
-        value = exp.Div(this=numerator, expression=denominator)
+        value = exp.Div(typed=False, this=numerator, expression=denominator)
     else:
-        value = col(metric.name, scan_name(metric.source, scope) + suffix)
+        value = col(metric.name, plan.scan_of(metric, scope, dimensions) + suffix)
     if metric.derived is not None and metric.scale != 1:
         value = exp.Mul(this=exp.paren(value), expression=exp.Literal.number(metric.scale))
     if metric.empty is Empty.zero:
@@ -174,7 +188,7 @@ def metric_value(metric: Metric, catalog: Catalog, scope: str = "", suffix: str 
     return value
 
 
-def _results(plan: Plan, catalog: Catalog) -> exp.Select:
+def _results(plan: Plan) -> exp.Select:
     select = exp.select(*[col(c, GRID) for c in PERIOD_COLUMNS], *[col(d.name, GRID) for d in plan.dimensions]).from_(GRID)
     suffixes = [""] + ([PREVIOUS] if plan.query.compare else [])
     for suffix in suffixes:
@@ -182,10 +196,10 @@ def _results(plan: Plan, catalog: Catalog) -> exp.Select:
         for scan in plan.scans:
             alias = scan.name + suffix
             on = [exp.EQ(this=col("period_start", alias), expression=col(period, GRID))]
-            on += [exp.NullSafeEQ(this=col(d.name, alias), expression=col(d.name, GRID)) for d in plan.dimensions]
+            on += [exp.NullSafeEQ(this=col(d.name, alias), expression=col(d.name, GRID)) for d in scan.dimensions]
             table = exp.to_table(scan.name).as_(alias) if suffix else scan.name
             select = select.join(table, on=exp.and_(*on), join_type="left")
-        select = select.select(*[metric_value(o.metric, catalog, o.scope, suffix).as_(o.name + suffix) for o in plan.outputs])
+        select = select.select(*[metric_value(plan, o.metric, o.scope, suffix).as_(o.name + suffix) for o in plan.outputs])
     return select
 
 
@@ -199,7 +213,7 @@ def _metric_column(metric: str, column: MetricColumn) -> exp.Expression:
     if column is MetricColumn.change:
         return change
     absolute = exp.Abs(this=previous.copy())
-    return exp.Div(this=exp.Mul(this=exp.paren(change), expression=exp.Literal.number(100.0)),
+    return exp.Div(typed=False, this=exp.Mul(this=exp.paren(change), expression=exp.Literal.number(100.0)),
                    expression=exp.Nullif(this=absolute, expression=exp.Literal.number(0)))
 
 

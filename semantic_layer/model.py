@@ -206,6 +206,9 @@ class Metric(Frozen):
     measure: Measure | None = None
     ratio: Ratio | None = None
     derived: str | None = Field(None, description="expression over other metrics' names")
+    broadcast: tuple[str, ...] = Field(
+        (), description="derived parts computed without the dimensions they cannot be sliced by, their value "
+        "repeated across those dimensions (the all-accounts denominator of per-feature adoption)")
     scale: float = 1.0
     empty: Empty = Empty.null
 
@@ -216,6 +219,8 @@ class Metric(Frozen):
             raise ValueError(f"give exactly one of measure, ratio, derived (got {', '.join(kinds) or 'none'})")
         if self.derived is None and self.source is None:
             raise ValueError(f"a {kinds[0]} metric needs a source")
+        if self.broadcast and self.derived is None:
+            raise ValueError("only a derived metric has parts to broadcast")
         if self.derived is not None and (self.source is not None or self.where is not None):
             raise ValueError("a derived metric takes no source or where; its parts have them")
         return self

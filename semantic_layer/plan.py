@@ -41,27 +41,37 @@ class Output:
 
 @dataclass(frozen=True)
 class Scan:
-    """One source CTE: the base metrics computed from one source under one set of filters."""
+    """One source CTE: the base metrics computed from one source under one set of filters, per dimensions."""
 
     name: str
     source: Source
     metrics: tuple[Metric, ...]
     filters: tuple[Filter, ...]  # the query's, then the scope's own
+    dimensions: tuple[Dimension, ...]  # the query's, or fewer for a broadcast part
 
 
-def scan_name(source: str, scope: str) -> str:
-    """The CTE name of a source's scan: the source's name, suffixed by a filtered metric's alias."""
-    return f"{source}__{scope}" if scope else source
+def scan_name(source: str, scope: str, dimensions: tuple[str, ...] | None = None) -> str:
+    """A scan's CTE name: the source's, then a filtered metric's alias, then the dimensions when not all of them."""
+    name = f"{source}__{scope}" if scope else source
+    if dimensions is None:
+        return name
+    return f"{name}__by_{'_'.join(dimensions)}" if dimensions else f"{name}__overall"
 
 
 @dataclass(frozen=True)
 class Plan:
     query: SemanticQuery
+    catalog: Catalog
     outputs: tuple[Output, ...]
     scans: tuple[Scan, ...]
     dimensions: tuple[Dimension, ...]
     filters: tuple[Filter, ...]  # query-wide
     spine: tuple[PeriodRow, ...]
+
+    def scan_of(self, metric: Metric, scope: str, dimensions: tuple[str, ...]) -> str:
+        """The CTE name holding a base metric computed in `scope` per `dimensions`."""
+        whole = dimensions == tuple(d.name for d in self.dimensions)
+        return scan_name(metric.source, scope, None if whole else dimensions)
 
     @property
     def sources(self) -> dict[str, Source]:
@@ -72,11 +82,19 @@ class Plan:
         return [row for row in self.spine if row.reported]
 
 
-def _base_metrics(catalog: Catalog, metric: Metric, into: dict[str, Metric]) -> None:
+def parts(metric: Metric, dimensions: tuple[str, ...], catalog: Catalog) -> list[tuple[Metric, tuple[str, ...]]]:
+    """The base metrics behind `metric`, each with the dimensions it is computed per.
+
+    A broadcast part keeps only the dimensions it can be sliced by; the others keep all.
+    """
     if metric.derived is None:
-        into.setdefault(metric.name, metric)
+        return [(metric, dimensions)]
+    found = []
     for ref in derived_refs(metric):
-        _base_metrics(catalog, catalog.metric(ref), into)
+        part = catalog.metric(ref)
+        own = tuple(d for d in dimensions if d in part.dimensions) if ref in metric.broadcast else dimensions
+        found += parts(part, own, catalog)
+    return found
 
 
 def _check_sliceable(metrics: list[Metric], dimensions: list[Dimension], verb: str) -> None:
@@ -150,17 +168,18 @@ def _outputs(query: SemanticQuery, catalog: Catalog) -> tuple[Output, ...]:
     return tuple(outputs)
 
 
-def _scans(outputs: tuple[Output, ...], filters: tuple[Filter, ...], catalog: Catalog) -> tuple[Scan, ...]:
-    grouped: dict[tuple[str, str], dict[str, Metric]] = {}
+def _scans(outputs: tuple[Output, ...], filters: tuple[Filter, ...], dimensions: tuple[Dimension, ...],
+           catalog: Catalog) -> tuple[Scan, ...]:
+    grouped: dict[tuple[str, str, tuple[str, ...]], dict[str, Metric]] = {}
     scope_filters = {o.scope: o.filters for o in outputs}
+    names = tuple(d.name for d in dimensions)
     for output in outputs:
-        base: dict[str, Metric] = {}
-        _base_metrics(catalog, output.metric, base)
-        for metric in base.values():
-            grouped.setdefault((metric.source, output.scope), {}).setdefault(metric.name, metric)
+        for metric, own in parts(output.metric, names, catalog):
+            grouped.setdefault((metric.source, output.scope, own), {}).setdefault(metric.name, metric)
     return tuple(
-        Scan(scan_name(source, scope), catalog.source(source), tuple(metrics.values()), filters + scope_filters[scope])
-        for (source, scope), metrics in grouped.items()
+        Scan(scan_name(source, scope, None if own == names else own), catalog.source(source), tuple(metrics.values()),
+             filters + scope_filters[scope], tuple(d for d in dimensions if d.name in own))
+        for (source, scope, own), metrics in grouped.items()
     )
 
 
@@ -172,12 +191,12 @@ def plan_query(query: SemanticQuery, catalog: Catalog) -> Plan:
     if len({d.name for d in dimensions}) != len(dimensions):
         raise QueryError("a dimension is listed twice")
     _check_sliceable([o.metric for o in outputs], list(dimensions), "sliced by")
-    scans = _scans(outputs, filters, catalog)
+    scans = _scans(outputs, filters, dimensions, catalog)
     for scan in scans:
         _check_sliceable(list(scan.metrics), [d for _, d in scan.filters], "filtered by")
     _check_outputs(query, outputs, dimensions)
     spine = _spine(query)
-    plan = Plan(query, outputs, scans, dimensions, filters, spine)
+    plan = Plan(query, catalog, outputs, scans, dimensions, filters, spine)
     _check_whole_months(plan.sources, spine)
     _check_period_grain([o.metric for o in outputs], spine)
     return plan

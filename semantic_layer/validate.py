@@ -133,6 +133,9 @@ def unknown_references(catalog: Catalog) -> list[Issue]:
         for ref in derived_refs(m):
             if ref not in catalog.metrics:
                 issues.append(_issue(catalog, "metrics", m.name, "derived", f"unknown metric {ref!r}"))
+        for part in m.broadcast:
+            if part not in derived_refs(m):
+                issues.append(_issue(catalog, "metrics", m.name, "broadcast", f"{part!r} is not a part of {m.derived!r}"))
     return issues
 
 
@@ -175,7 +178,8 @@ def unsliceable_dimensions(catalog: Catalog) -> list[Issue]:
             if source is not None and not can_slice(source, dimension):
                 issues.append(_issue(catalog, "metrics", m.name, "dimensions",
                                      f"cannot be sliced by {name!r}: {dimension.table} is not reachable from {source.table}"))
-            missing = [r for r in derived_refs(m) if r in catalog.metrics and name not in catalog.metrics[r].dimensions]
+            missing = [r for r in derived_refs(m) if r in catalog.metrics and r not in m.broadcast
+                       and name not in catalog.metrics[r].dimensions]
             if missing:
                 issues.append(_issue(catalog, "metrics", m.name, "dimensions",
                                      f"cannot be sliced by {name!r}: its part(s) {', '.join(missing)} cannot"))

@@ -131,6 +131,16 @@ def test_rejects_a_derived_metric_sliced_by_a_dimension_its_parts_lack(tmp_path)
     assert "metric 'spend_per_ticket', field 'dimensions': cannot be sliced by 'segment': its part(s) cs_spend cannot" in issue
 
 
+def test_a_broadcast_part_may_lack_the_dimension_but_must_be_a_part(tmp_path):
+    spend = spend_metric("")
+    per_ticket = metric(name="spend_per_ticket", label="Spend per ticket", synonyms="cost per ticket",
+                        dimensions="segment", body="derived: cs_spend / ticket_volume\n    broadcast: [cs_spend]")
+    assert load_catalog(write_catalog(tmp_path, metric(), spend, per_ticket)).metric("spend_per_ticket")
+    wrong = per_ticket.replace("broadcast: [cs_spend]", "broadcast: [open_tickets]")
+    issues = issues_of(write_catalog(tmp_path, metric(), spend, wrong))
+    assert any("field 'broadcast': 'open_tickets' is not a part of 'cs_spend / ticket_volume'" in i for i in issues)
+
+
 def test_rejects_a_duplicate_synonym(tmp_path):
     other = metric(name="open_tickets", label="Open tickets", synonyms="backlog, Tickets")
     (issue,) = issues_of(write_catalog(tmp_path, metric(), other))

@@ -27,3 +27,9 @@ def test_unknown_dialect_is_refused_with_the_choices():
     compiled = compile_query(CASES["metric_nrr"])
     with pytest.raises(ValueError, match="choose one of duckdb, snowflake"):
         compiled.sql("oracle")
+
+
+def test_count_over_count_is_not_integer_division_on_engines_that_truncate():
+    compiled = compile_query(CASES["metric_product_adoption_rate"])
+    for dialect, cast in (("postgres", "AS DOUBLE PRECISION) / NULLIF("), ("trino", "AS DOUBLE) / NULLIF(")):
+        assert cast in compiled.sql(dialect), dialect  # 1 ÷ 2 accounts must be 50%, not 0

@@ -37,7 +37,7 @@ INSERT INTO user_activity_daily SELECT 'U3', 'B2', d::DATE, 1, 10, 5 FROM range(
 INSERT INTO features VALUES ('dashboards', TRUE, 'Dashboards'), ('export', FALSE, 'CSV export');
 INSERT INTO feature_usage_daily VALUES
   ('B1', 'U1', DATE '2026-09-02', 'dashboards', 3), ('B1', 'U2', DATE '2026-09-03', 'dashboards', 1),
-  ('B2', 'U3', DATE '2026-09-26', 'export', 2);
+  ('B2', 'U3', DATE '2026-09-26', 'export', 2), ('B1', 'U1', DATE '2026-09-04', 'export', 1);
 INSERT INTO tickets VALUES
   ('T1', 'B1', 'U1', TIMESTAMP '2026-09-01 08:00', TIMESTAMP '2026-09-01 10:00', TIMESTAMP '2026-09-02 08:00', 'email', 'bug', 'urgent', 1, 'resolved'),
   ('T2', 'B1', 'U2', TIMESTAMP '2026-09-03 08:00', TIMESTAMP '2026-09-03 12:00', TIMESTAMP '2026-10-05 08:00', 'chat', 'bug', 'high', 3, 'resolved'),
@@ -223,3 +223,13 @@ def test_a_filtered_ratio_metric(wh):
     row = one(wh, "nps", relationship)
     assert row["nps"] == pytest.approx(40)  # all five answers
     assert row["relationship_nps"] == pytest.approx(25)  # 10, 9, 7, 2: (2 − 1) ÷ 4
+
+
+def test_per_feature_adoption_divides_by_all_active_accounts(wh):
+    # active accounts in September: B1, B2. Dashboards: B1; export: B1 and B2
+    assert by(wh, "feature_adoption_rate", "feature") == pytest.approx({"dashboards": 50.0, "export": 100.0})
+    rows = run(wh, SemanticQuery(metrics=["feature_adoption_rate"], time_range=SEPTEMBER, dimensions=["segment", "feature"]))
+    assert {(r["segment"], r["feature"]): r["feature_adoption_rate"] for r in rows} == pytest.approx({
+        ("Enterprise", "dashboards"): 100.0, ("Enterprise", "export"): 100.0,  # B1 of B1
+        ("SMB", "dashboards"): 0.0, ("SMB", "export"): 100.0,  # B2 of B2
+    })
