@@ -233,3 +233,14 @@ def test_per_feature_adoption_divides_by_all_active_accounts(wh):
         ("Enterprise", "dashboards"): 100.0, ("Enterprise", "export"): 100.0,  # B1 of B1
         ("SMB", "dashboards"): 0.0, ("SMB", "export"): 100.0,  # B2 of B2
     })
+
+
+def test_grid_keeps_real_account_csm_pairs_and_crosses_independent_dimensions(wh):
+    rows = run(wh, SemanticQuery(metrics=["ticket_volume"], time_range=SEPTEMBER, dimensions=["csm_name", "account_name"]))
+    assert {(r["account_name"], r["csm_name"]): r["ticket_volume"] for r in rows} == {
+        ("Bluebird", "Dana Lee"): 2, ("Cobalt", None): 1, ("Driftwood", "Dana Lee"): 0,  # no Bluebird–None pair
+    }
+    rows = run(wh, SemanticQuery(metrics=["ticket_volume"], time_range=SEPTEMBER, dimensions=["segment", "ticket_category"]))
+    counts = {(r["segment"], r["ticket_category"]): r["ticket_volume"] for r in rows}
+    assert len(counts) == 2 * 3  # every segment × every category, with zeros where nothing was opened
+    assert (counts[("Enterprise", "bug")], counts[("SMB", "how-to")], counts[("SMB", "bug")]) == (2, 1, 0)
