@@ -39,7 +39,7 @@ def dimension_value(dimension: Dimension, table: str, alias: str) -> exp.Express
     """The dimension's value on rows of `table` (aliased `alias`): its own column there, or joined."""
     if table in dimension.alternates:
         return bind(dimension.alternates[table], alias)
-    return bind(dimension.column, dimension.table)
+    return bind(dimension.column, alias if table == dimension.table else dimension.table)
 
 
 def dimension_table(dimension: Dimension, table: str) -> str | None:
@@ -135,14 +135,14 @@ def _other_tables(texts: list[str | None], source: Source) -> list[str]:
 
 
 def source_ctes(scan: Scan) -> list[tuple[str, exp.Select]]:
-    """The scan's CTE (and, for a movement source, the per-key CTE it reads), named and in order."""
+    """The scan's CTE (and first, for a movement source, the per-key CTE it reads), named."""
     source, metrics = scan.source, scan.metrics
     ctes = []
     needed = [dimension_table(d, source.table) for d in (*scan.dimensions, *[d for _, d in scan.filters])]
     for metric in metrics:
         needed += _other_tables([metric.where, *[t for _, m in _measures(metric) for t in (m.expr, m.filter)]], source)
     if source.mode is TimeMode.movement:
-        alias = f"{scan.name}_by_{source.key.removesuffix('_id')}"
+        alias = f"{source.name}_by_{source.key.removesuffix('_id')}"  # shared by the source's scans
         ctes.append((alias, _movement_cte(source, alias)))
         period = col("period_start", alias)
     else:

@@ -57,13 +57,14 @@ def compile_query(query: SemanticQuery, catalog: Catalog | None = None) -> Compi
     """Compile `query` against `catalog` (the project catalogue by default)."""
     catalog = catalog or default_catalog()
     plan = plan_query(query, catalog)
-    ctes: list[tuple[str, exp.Select]] = [(SPINE, _spine(plan))]
+    ctes: dict[str, exp.Select] = {SPINE: _spine(plan)}
     for scan in plan.scans:
-        ctes += source_ctes(scan)
-    ctes.append((GRID, _grid(plan)))
-    ctes.append((RESULTS, _results(plan)))
+        for name, select in source_ctes(scan):
+            ctes.setdefault(name, select)  # scans of one movement source share its per-key CTE
+    ctes[GRID] = _grid(plan)
+    ctes[RESULTS] = _results(plan)
     final, columns = _final(plan)
-    for name, select in ctes:
+    for name, select in ctes.items():
         final = final.with_(name, as_=select)
     return CompiledQuery(plan, final, columns, explain(plan, catalog))
 
