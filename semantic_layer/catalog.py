@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from semantic_layer.errors import CatalogError, Issue, UnknownNameError
 from semantic_layer.model import Dimension, Metric, Source, TimeDimension
-from semantic_layer.validate import validate
+from semantic_layer.validate import normal_term, validate
 
 CATALOG_DIR = Path(__file__).with_name("catalog")
 
@@ -65,9 +65,9 @@ class Catalog:
     def _lookup(self, kind: str, entries: dict, name: str):
         if name in entries:
             return entries[name]
-        wanted = name.casefold()
+        wanted = normal_term(name)
         for entry in entries.values():
-            if wanted in (s.casefold() for s in getattr(entry, "synonyms", ())):
+            if wanted in (normal_term(s) for s in (entry.name, *getattr(entry, "synonyms", ()))):
                 return entry
         known = {s: e.name for e in entries.values() for s in getattr(e, "synonyms", ())} | {n: n for n in entries}
         raise UnknownNameError(kind, name, known)

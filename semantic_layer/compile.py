@@ -66,7 +66,7 @@ def compile_query(query: SemanticQuery, catalog: Catalog | None = None) -> Compi
     final, columns = _final(plan)
     for name, select in ctes.items():
         final = final.with_(name, as_=select)
-    return CompiledQuery(plan, final, columns, explain(plan, catalog))
+    return CompiledQuery(plan, final, columns, explain(plan))
 
 
 def _date(day: date | None) -> exp.Expression:

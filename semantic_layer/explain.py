@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from semantic_layer.catalog import Catalog
 from semantic_layer.model import TimeGrain, TimeMode
 from semantic_layer.periods import month_label
 from semantic_layer.plan import Filter, Plan
@@ -58,7 +57,7 @@ def _only_where(filters: tuple[Filter, ...]) -> str:
     return f", only where {_filters_text(filters)}" if filters else ""
 
 
-def explain(plan: Plan, catalog: Catalog) -> str:
+def explain(plan: Plan) -> str:
     """What was computed: each definition, the period and its base/end months, filters, grain and order."""
     query = plan.query
     lines = [f"{o.metric.label} ({o.name}){_only_where(o.filters)}: {o.metric.formula}" for o in plan.outputs]

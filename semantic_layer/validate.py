@@ -186,7 +186,8 @@ def unsliceable_dimensions(catalog: Catalog) -> list[Issue]:
     return issues
 
 
-def _normal(term: str) -> str:
+def normal_term(term: str) -> str:
+    """A name or synonym as compared: case, spaces, '_' and '-' do not matter."""
     return re.sub(r"[\s_-]+", " ", term.casefold()).strip()
 
 
@@ -196,7 +197,7 @@ def duplicate_synonyms(catalog: Catalog) -> list[Issue]:
     for section in ("metrics", "dimensions"):
         owners: dict[str, str] = {}
         for entry in [*getattr(catalog, section).values(), *(catalog.time_dimensions.values() if section == "dimensions" else ())]:
-            for term in dict.fromkeys(_normal(t) for t in (entry.name, *entry.synonyms)):
+            for term in dict.fromkeys(normal_term(t) for t in (entry.name, *entry.synonyms)):
                 if term in owners and owners[term] != entry.name:
                     issues.append(_issue(catalog, section, entry.name, "synonyms",
                                          f"{term!r} already means {owners[term]!r}"))

@@ -79,6 +79,7 @@ def test_a_valid_small_catalogue_loads(tmp_path):
     catalog = load_catalog(write_catalog(tmp_path, metric()))
     assert catalog.metric("tickets").name == "ticket_volume"  # by synonym
     assert catalog.dimension("Category").name == "ticket_category"
+    assert catalog.metric("Ticket-Volume").name == catalog.metric("TICKETS").name == "ticket_volume"  # case, '-', '_' ignored
 
 
 def test_the_project_catalogue_covers_the_domain_metrics():
