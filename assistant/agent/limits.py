@@ -1,0 +1,110 @@
+"""Per-question limits on the agent loop: tool calls, tokens and wall time, and one retry.
+
+`Budget` is LangChain agent middleware around every model call and tool call of one
+question. It stops the loop with `LimitReached` when a cap is hit, gives each model call
+only the time left, and retries a model call once when the failure is worth it: a rate
+limit, a server error, a timeout or a dropped connection (`model.is_transient`), or a
+reply whose tool arguments are not valid JSON (the model is shown the parse error).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from langchain.agents.middleware import AgentMiddleware, ModelRequest, ModelResponse
+from langchain_core.messages import AIMessage, ToolMessage
+
+from assistant.agent.model import is_transient
+
+
+@dataclass(frozen=True)
+class AgentLimits:
+    """Caps for one question."""
+
+    max_question_chars: int = 2_000  # longer questions never reach the model
+    max_tool_calls: int = 8
+    max_tokens: int = 40_000  # prompt + completion, summed over the question's model calls
+    max_seconds: float = 90.0
+    call_timeout_s: float = 30.0  # one model call
+    retry_delay_s: float = 1.0
+    preview_rows: int = 10  # rows of a result shown to the model
+
+
+class LimitReached(Exception):
+    """A per-question cap was hit; the message says which, in words for the user."""
+
+
+class Budget(AgentMiddleware):
+    """Counts one question's tool calls, tokens and time, and retries a model call once where sensible."""
+
+    def __init__(self, limits: AgentLimits, clock: Callable[[], float] = time.monotonic):
+        super().__init__()
+        self.limits, self.clock = limits, clock
+        self.started = clock()
+        self.tool_calls = 0
+        self.tokens = 0
+        self.model_calls = 0
+        self.retries: list[str] = []  # why each retry happened, for the analyst
+        self._lock = threading.Lock()  # the tool node runs parallel calls in threads
+
+    def seconds_left(self) -> float:
+        """Wall time left for this question; LimitReached when none is."""
+        left = self.limits.max_seconds - (self.clock() - self.started)
+        if left <= 0:
+            raise LimitReached(f"I stopped: the question used its {self.limits.max_seconds:g}-second time limit.")
+        return left
+
+    def wrap_model_call(self, request: ModelRequest, handler: Callable[[ModelRequest], ModelResponse]) -> ModelResponse:
+        for attempt in (1, 2):
+            timeout = min(self.limits.call_timeout_s, self.seconds_left())
+            timed = request.override(model_settings={**request.model_settings, "timeout": timeout})
+            try:
+                response = handler(timed)
+            except Exception as error:
+                if attempt == 2 or not is_transient(error):
+                    raise
+                self.retries.append(f"model call retried after {type(error).__name__}")
+                time.sleep(min(self.limits.retry_delay_s, self.seconds_left()))
+                continue
+            reply = self._count(response)
+            if attempt == 1 and reply.invalid_tool_calls and not reply.tool_calls:
+                self.retries.append("model call retried after malformed tool arguments")
+                request = request.override(messages=[*request.messages, reply, *_parse_errors(reply)])
+                continue
+            return response
+        return response
+
+    def _count(self, response: ModelResponse) -> AIMessage:
+        reply = next(m for m in reversed(response.result) if isinstance(m, AIMessage))
+        with self._lock:
+            self.model_calls += 1
+            self.tokens += (reply.usage_metadata or {}).get("total_tokens", 0)
+        if self.tokens > self.limits.max_tokens:
+            raise LimitReached(f"I stopped: the question used more than its {self.limits.max_tokens:,}-token limit.")
+        return reply
+
+    def wrap_tool_call(self, request, handler):
+        self.seconds_left()
+        with self._lock:
+            self.tool_calls += 1
+            over = self.tool_calls > self.limits.max_tool_calls
+        if over:
+            raise LimitReached(f"I stopped: the question needed more than {self.limits.max_tool_calls} tool calls.")
+        return handler(request)
+
+
+def _parse_errors(reply: AIMessage) -> list[ToolMessage]:
+    """A tool-result error for each malformed call, so the model sees what to fix."""
+    return [
+        ToolMessage(content=f"Your arguments for {call.get('name')} were not valid JSON ({_first_line(call.get('error'))}). "
+                    "Send the call again with valid JSON arguments.",
+                    tool_call_id=call["id"], name=call.get("name") or "unknown", status="error")
+        for call in reply.invalid_tool_calls if call.get("id")
+    ]
+
+
+def _first_line(text: str | None) -> str:
+    return next((line for line in (text or "").splitlines() if line.strip()), "unparsable")
