@@ -9,12 +9,12 @@ PIP := $(PY) -m pip --disable-pip-version-check --quiet
 WAREHOUSE := data/warehouse.duckdb
 SEED := 42
 
-.PHONY: run test install install-dev warehouse clean
+.PHONY: run test install install-dev warehouse browser clean
 
 run: install warehouse
 	$(CLI) chat --warehouse $(WAREHOUSE)
 
-test: install-dev warehouse
+test: install-dev warehouse browser
 	$(PY) -m pytest -q
 
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -27,6 +27,11 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	$(PIP) install -c constraints.txt -e ".[dev]" 2>&1 | grep -v "is ignored" || true
 	$(PY) -c "import pytest, hypothesis"
 	touch $@
+
+# The browser tests drive Debian's Chromium through Playwright, never a downloaded browser build.
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
+	  || { echo "The browser tests need Debian's chromium: run 'apt-get install chromium' as root."; exit 1; }
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
