@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import duckdb
 import pytest
 
@@ -26,3 +28,16 @@ def demo_con(demo_warehouse_path):
     con = duckdb.connect(str(demo_warehouse_path), read_only=True)
     yield con
     con.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def demo_warehouse_unchanged():
+    """Nothing in the suite may write to the demo warehouse: its checksum is the same at the end."""
+    path = resolve_warehouse()
+    before = _sha256(path)
+    yield
+    assert _sha256(path) == before, f"{path} changed during the test session"
+
+
+def _sha256(path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
