@@ -38,6 +38,12 @@ class Answer:
     warnings: list[str] = field(default_factory=list)
     detail: str = ""  # technical detail for an analyst
     timings_ms: dict[str, float] = field(default_factory=dict)
+    chart: dict[str, Any] | None = None  # {"kind": "line"|"bar", "x", "y": [...], "series"}; None for one number
+    options: list[str] = field(default_factory=list)  # clarifying choices, each a full question
+    query: dict[str, Any] | None = None  # the SemanticQuery as JSON
+    confidence: float | None = None
+    unused_words: list[str] = field(default_factory=list)
+    route_reason: str = ""
 
     @property
     def ok(self) -> bool:
@@ -54,6 +60,7 @@ class Answer:
     def to_text(self, max_rows: int = 50) -> str:
         """A readable plain-text rendering: message, warnings, then a table of rows."""
         lines = [self.message, *(f"note: {w}" for w in self.warnings)]
+        lines += [f"  - {option}" for option in self.options]
         if self.columns:
             lines += ["", format_table(self.columns, self.rows[:max_rows])]
             if len(self.rows) > max_rows:

@@ -89,6 +89,28 @@ def _cmd_sql(args: argparse.Namespace) -> int:
     return 0 if answer.ok else 1
 
 
+def _cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.service import Assistant, WarehouseError
+    from assistant.viewer import Viewer
+
+    try:
+        viewer = Viewer.csm(args.as_csm) if args.as_csm is not None else Viewer.leader()
+    except ValueError as error:
+        raise CliError(f"{error}; pass --as-csm with a CSM id such as the csm_id column of csms") from None
+    try:
+        with Assistant(resolve_warehouse(args.warehouse), dialect=args.dialect) as assistant:
+            answer = assistant.ask(args.question, viewer)
+    except WarehouseError as error:
+        raise CliError(str(error)) from None
+    if args.json:
+        print(answer.to_json())
+    else:
+        print(answer.to_text())
+        if answer.sql and answer.ok:
+            print(f"\nSQL ({args.dialect}):\n{answer.sql}")
+    return 0 if answer.status in ("answered", "clarify") else 1
+
+
 def _cmd_metrics(args: argparse.Namespace) -> int:
     from semantic_layer.catalog import default_catalog
     from semantic_layer.describe import catalogue_listing, metric_card
@@ -149,6 +171,16 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--as-csm", metavar="ID", help="run as this CSM, seeing only their book of accounts")
     _warehouse_flag(sql)
     sql.set_defaults(func=_cmd_sql)
+
+    from semantic_layer.compile import DIALECTS
+
+    ask = commands.add_parser("ask", help="ask one plain-English question and print the answer")
+    ask.add_argument("question", metavar="QUESTION", help='e.g. "NRR by segment last quarter"')
+    ask.add_argument("--json", action="store_true", help="print the answer as one JSON object")
+    ask.add_argument("--as-csm", metavar="ID", help="ask as this CSM, seeing only their book of accounts")
+    ask.add_argument("--dialect", default="duckdb", choices=DIALECTS, help="SQL dialect to show (default: duckdb)")
+    _warehouse_flag(ask)
+    ask.set_defaults(func=_cmd_ask)
 
     metrics = commands.add_parser("metrics", help="list the metric catalogue, or show one metric in full")
     metrics.add_argument("name", nargs="?", metavar="NAME",

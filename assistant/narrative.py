@@ -1,0 +1,133 @@
+"""The one-paragraph narrative of an answer: the number with its benchmark band, what was counted, and for whom.
+
+Pure: a compiled plan's metrics, the result rows and the viewer in, text out. Bands come
+from the catalogue ("NRR 104.3% — healthy (100–110%); best-in-class ≥ 120%"); an account
+list says why each account is there (the values of the filters that put it there).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from assistant.viewer import Viewer
+from semantic_layer.compile import output_column
+from semantic_layer.model import Band, Metric, Unit
+from semantic_layer.plan import Plan
+from semantic_layer.query import MetricColumn
+
+LIST_REASONS = 3  # accounts whose reasons are spelled out in the paragraph
+
+
+def format_value(value: Any, unit: Unit) -> str:
+    """A metric value as a reader expects it: 104.3%, $12,400, 23 days, 0.42."""
+    if value is None:
+        return "no value"
+    number = float(value)
+    if unit is Unit.percent:
+        return f"{number:,.1f}%"
+    if unit is Unit.currency:
+        return f"${number:,.0f}" if abs(number) >= 100 else f"${number:,.2f}"
+    if unit is Unit.ratio:
+        return f"{number:.2f}"
+    if unit is Unit.count:
+        return f"{number:,.0f}" if number == int(number) else f"{number:,.1f}"
+    suffix = {Unit.days: " days", Unit.hours: " h", Unit.minutes: " min"}.get(unit, "")
+    return f"{number:,.1f}{suffix}"
+
+
+def _bound(value: float, unit: Unit) -> str:
+    text = f"{value:g}"
+    return f"{text}%" if unit is Unit.percent else text
+
+
+def band_text(band: Band, unit: Unit) -> str:
+    """'healthy (100–110%)', 'best (≥ 95%)', 'red flag (< 85%)'."""
+    if band.lower is not None and band.upper is not None:
+        span = f"{band.lower:g}–{_bound(band.upper, unit)}"
+    elif band.lower is not None:
+        span = f"{'≥' if band.include_lower else '>'} {_bound(band.lower, unit)}"
+    else:
+        span = f"{'≤' if band.include_upper else '<'} {_bound(band.upper, unit)}"
+    return f"{band.label} ({span})"
+
+
+def benchmark_sentence(metric: Metric, value: Any) -> str:
+    """The band `value` falls in and the typical benchmark, or '' when the catalogue gives none."""
+    if value is None or not (metric.benchmarks or metric.benchmark_note):
+        return ""
+    band = metric.band_for(float(value))
+    parts = [f"— {band_text(band, metric.unit)}"] if band else ["— outside the published bands"] if metric.benchmarks else []
+    if metric.benchmark_note:
+        parts.append(f"typical benchmark: {metric.benchmark_note}")
+    return " " + "; ".join(parts)
+
+
+def _scope(viewer: Viewer) -> str:
+    return "your book of accounts (row-level security keeps it to the accounts you own)" \
+        if not viewer.sees_all_accounts else "all accounts"
+
+
+def narrative(plan: Plan, columns: Sequence[str], rows: Sequence[Sequence[Any]], viewer: Viewer) -> str:
+    """The answer in one paragraph."""
+    query = plan.query
+    period = plan.reported[0].period.label() if len(plan.reported) == 1 else \
+        f"{plan.reported[0].period.label()} to {plan.reported[-1].period.label()}"
+    where = "; ".join(f"{d.label} {f.op.value} {', '.join(map(str, f.values))}" for f, d in plan.filters)
+    context = f"{period}, {_scope(viewer)}" + (f", where {where}" if where else "")
+    if not rows:
+        return f"No rows match ({context})."
+    index = {c: i for i, c in enumerate(columns)}
+    if len(rows) == 1 and not plan.dimensions:
+        return _single(plan, rows[0], index, context)
+    count = f"{len(rows):,} row{'s' if len(rows) != 1 else ''}"
+    if plan.dimensions:
+        head = ", ".join(d.label.lower() for d in plan.dimensions)
+        text = f"{count} by {head} ({context})."
+    else:
+        text = f"{count}, one per {query.grain.value} ({context})."
+    return " ".join([text, *_first_rows(plan, rows, index)])
+
+
+def _single(plan: Plan, row: Sequence[Any], index: dict[str, int], context: str) -> str:
+    sentences = []
+    for output in plan.outputs:
+        value = row[index[output.name]]
+        sentence = f"{output.metric.label} {format_value(value, output.metric.unit)}"
+        sentence += benchmark_sentence(output.metric, value)
+        previous = index.get(output_column(output.name, MetricColumn.previous))
+        if previous is not None and row[previous] is not None:
+            sentence += f" (was {format_value(row[previous], output.metric.unit)} in the period before)"
+        sentences.append(sentence)
+    return ". ".join(sentences) + f". {context[0].upper()}{context[1:]}."
+
+
+def _first_rows(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[str, int]) -> list[str]:
+    """The first rows spelled out with their values: why each account (or group) is in the list."""
+    lines = []
+    for row in rows[:LIST_REASONS]:
+        name = ", ".join(str(row[index[d.name]]) for d in plan.dimensions) or str(row[index["period_start"]])
+        values = []
+        for output in plan.outputs:
+            value = format_value(row[index[output.name]], output.metric.unit)
+            change = index.get(output_column(output.name, MetricColumn.change))
+            if change is not None and row[change] is not None:
+                value += f" ({float(row[change]):+,.1f})"
+            values.append(f"{output.metric.label} {value}")
+        lines.append(f"{name}: {', '.join(values)}.")
+    if plan.query.metric_filters:
+        lines.append("Each row is listed because it meets " + "; ".join(
+            f"{f.metric}{'' if f.column is MetricColumn.value else ' ' + f.column.value.replace('_', ' ')} "
+            f"{f.op.value} {f.value:g}" for f in plan.query.metric_filters) + ".")
+    return lines
+
+
+def chart_suggestion(plan: Plan) -> dict[str, Any] | None:
+    """A line over time for a trend, bars for a breakdown, nothing for a single number."""
+    metrics = [o.name for o in plan.outputs]
+    first = plan.dimensions[0].name if plan.dimensions else None
+    if len(plan.reported) > 1:
+        return {"kind": "line", "x": "period_start", "y": metrics, "series": first}
+    if first is not None:
+        return {"kind": "bar", "x": first, "y": metrics, "series": plan.dimensions[1].name if len(plan.dimensions) > 1 else None}
+    return None

@@ -1,0 +1,210 @@
+"""The assistant: one question in, one Answer out, for any interface (CLI, chat, evals, agent tools).
+
+`Assistant` owns one hardened Runner for a warehouse and what is learned from it once
+(as_of_date, the values of indexed dimensions, the planner's lexicon). A question goes to
+the rule planner; a confident plan is compiled, guarded, restricted to the viewer and run;
+otherwise the agent (when configured) answers, or an honest clarify/unanswerable Answer
+names what was not understood and the closest questions that can be answered.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import date
+from typing import TYPE_CHECKING
+
+from assistant.answer import Answer, Status
+from assistant.conversation import Conversation
+from assistant.narrative import chart_suggestion, narrative
+from assistant.planner import Clarify, Plan, PlannerContext, Unanswerable, build_lexicon, plan_question
+from assistant.runner import Runner, RunnerSettings
+from assistant.viewer import Viewer
+from assistant.warnings import broken_invariants, partial_period_warnings, sample_query, small_sample_warnings
+from data.paths import resolve_warehouse
+from semantic_layer.catalog import Catalog, default_catalog
+from semantic_layer.compile import compile_query
+from semantic_layer.entities import indexed_dimensions, values_query
+from semantic_layer.errors import SemanticLayerError
+from semantic_layer.query import SemanticQuery
+
+if TYPE_CHECKING:
+    from assistant.agent.agent import Agent
+
+RULES, LLM, NONE = "rules", "llm", "none"
+_ANALYST = Viewer.analyst()
+
+
+def _ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 2)
+
+
+class WarehouseError(Exception):
+    """The warehouse cannot be used (no as_of_date, unreadable); one line for the user."""
+
+
+class Assistant:
+    """Answers questions over one warehouse; share it across sessions, give each session its own Conversation."""
+
+    def __init__(self, warehouse: str | os.PathLike | None = None, *, catalog: Catalog | None = None,
+                 settings: RunnerSettings | None = None, agent: Agent | None = None, dialect: str = "duckdb"):
+        self.catalog = catalog or default_catalog()
+        self.runner = Runner(resolve_warehouse(warehouse), settings)
+        self.agent = agent
+        self.dialect = dialect
+        try:
+            self.as_of = self._as_of()
+            self.entity_values = self._entity_values()
+        except WarehouseError:
+            self.runner.close()
+            raise
+        self.context = PlannerContext(self.catalog, build_lexicon(self.catalog, self.entity_values), self.as_of)
+
+    def __enter__(self) -> Assistant:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the runner's connection."""
+        self.runner.close()
+
+    def _as_of(self) -> date:
+        answer = self.runner.run("SELECT value FROM warehouse_meta WHERE key = 'as_of_date'", _ANALYST)
+        if not answer.ok or not answer.rows:
+            raise WarehouseError(f"the warehouse has no as_of_date in warehouse_meta ({answer.message})")
+        try:
+            return date.fromisoformat(str(answer.rows[0][0]))
+        except ValueError:
+            raise WarehouseError(f"warehouse_meta.as_of_date {answer.rows[0][0]!r} is not a YYYY-MM-DD date") from None
+
+    def _entity_values(self) -> dict[str, list[str]]:
+        """The values of every indexed dimension, read once: what the planner recognises as names."""
+        values = {}
+        for dimension in indexed_dimensions(self.catalog):
+            answer = self.runner.run_expression(values_query(dimension), _ANALYST, f"values of {dimension.name}")
+            if answer.ok:
+                values[dimension.name] = [str(row[0]) for row in answer.rows]
+        return values
+
+    def ask(self, question: str, viewer: Viewer | None = None, conversation: Conversation | None = None) -> Answer:
+        """Answer one plain-English question; appends the turn to `conversation` when given."""
+        viewer = viewer or Viewer.leader()
+        start = time.perf_counter()
+        outcome = plan_question(question, self.context, viewer, conversation.last_query() if conversation else None)
+        planning = _ms(start)
+        query = None
+        if isinstance(outcome, Plan) and outcome.confident:
+            answer = self.run_semantic_query(outcome.query, viewer, question=question)
+            answer.planner = RULES
+            answer.route_reason = outcome.reason or "rules understood the question"
+            answer.warnings = [*outcome.notes, *answer.warnings]
+            query = outcome.query if answer.ok else None
+        elif self.agent is not None:
+            answer = self.agent.answer(question, viewer, conversation, self)
+            answer.planner = answer.planner or LLM
+            answer.route_reason = f"rules were not confident ({_why_not(outcome)}); the agent answered"
+        else:
+            answer = _fallback(question, outcome)
+        answer.confidence = outcome.confidence
+        answer.unused_words = list(outcome.unused_words)
+        answer.timings_ms = {"plan": planning, **answer.timings_ms, "total": _ms(start)}
+        if conversation is not None:
+            conversation.add(question, answer.status, query or _query_of(answer))
+        return answer
+
+    def run_semantic_query(self, query: SemanticQuery, viewer: Viewer | None = None, *, question: str = "") -> Answer:
+        """Compile, guard, restrict to `viewer` and run a semantic query; narrate and check the result."""
+        viewer = viewer or Viewer.leader()
+        start = time.perf_counter()
+        try:
+            compiled = compile_query(query, self.catalog)
+        except (SemanticLayerError, ValueError) as error:
+            return Answer(question, Status.UNANSWERABLE, f"The query cannot be built: {error}",
+                          query=query.model_dump(mode="json"), planner=NONE, timings_ms={"compile": _ms(start)})
+        compiling = _ms(start)
+        tree = compiled.tree
+        if tree.args.get("limit") is None:  # governed queries are bounded by the runner's cap, said only if it cuts
+            tree = tree.copy().limit(self.runner.settings.row_limit)
+        answer = self.runner.run_expression(tree, viewer, question)
+        answer.timings_ms = {"compile": compiling, **answer.timings_ms}
+        answer.query = query.model_dump(mode="json", exclude_defaults=True)
+        answer.interpretation = compiled.explanation
+        answer.metrics = [_definition(o.metric) for o in compiled.plan.outputs]
+        answer.sql = compiled.sql(self.dialect)
+        if not answer.ok:
+            return answer
+        plan = compiled.plan
+        problems = broken_invariants(plan, answer.columns, answer.rows)
+        if problems:
+            answer.status = Status.ERROR
+            answer.message = ("This result breaks the metric definitions, so it is a bug, not an answer: "
+                              + "; ".join(problems) + ". Please report it with the SQL below.")
+            return answer
+        answer.message = narrative(plan, answer.columns, answer.rows, viewer)
+        answer.chart = chart_suggestion(plan) if answer.rows else None
+        answer.warnings = [*answer.warnings, *partial_period_warnings(plan, self.as_of),
+                           *self._sample_warnings(compiled, viewer)]
+        return answer
+
+    def _sample_warnings(self, compiled, viewer: Viewer) -> list[str]:
+        sampled = sample_query(compiled.plan, compiled.tree)
+        if sampled is None:
+            return []
+        select, names = sampled
+        result = self.runner.run_expression(select, viewer, "sample sizes")
+        if not result.ok or not result.rows:
+            return []
+        return small_sample_warnings(compiled.plan, names, result.rows[0])
+
+    def run_sql(self, sql: str, viewer: Viewer | None = None, *, question: str = "") -> Answer:
+        """Freehand SQL through the same guard, row-level security and runner."""
+        answer = self.runner.run(sql, viewer or Viewer.leader(), question or sql)
+        answer.planner = answer.planner or NONE
+        answer.warnings = ["Freehand SQL: this is outside the governed metric definitions; check it before you trust "
+                           "it.", *answer.warnings]
+        return answer
+
+
+def _definition(metric) -> dict:
+    return {"name": metric.name, "label": metric.label, "formula": metric.formula, "unit": metric.unit.value,
+            "benchmark": metric.benchmark_note}
+
+
+def _why_not(outcome) -> str:
+    if isinstance(outcome, Plan):
+        return f"confidence {outcome.confidence:.2f}; {outcome.reason}"
+    return outcome.reason or type(outcome).__name__.lower()
+
+
+def _fallback(question: str, outcome) -> Answer:
+    """Without an agent: the clarifying question, or what was not understood with the nearest answerable questions."""
+    if isinstance(outcome, Clarify):
+        return Answer(question, Status.CLARIFY, outcome.message, options=list(outcome.options), planner=NONE,
+                      route_reason=f"rules found more than one reading: {outcome.reason}")
+    if isinstance(outcome, Unanswerable):
+        return Answer(question, Status.UNANSWERABLE, outcome.message, options=list(outcome.suggestions), planner=NONE,
+                      route_reason=f"rules could not plan it: {outcome.reason}")
+    unused = ", ".join(f"“{w}”" for w in outcome.unused_words)
+    return Answer(question, Status.CLARIFY,
+                  f"I am not sure I understood {unused}; did you mean this?", options=[_as_question(outcome)],
+                  planner=NONE, query=outcome.query.model_dump(mode="json", exclude_defaults=True),
+                  route_reason=f"rules were not confident ({_why_not(outcome)}) and no agent is configured")
+
+
+def _as_question(plan: Plan) -> str:
+    """The plan read back as a question the user can click."""
+    from semantic_layer.compile import compile_query as compile_
+
+    explanation = compile_(plan.query).explanation.splitlines()
+    return explanation[0].split(":")[0] + " — " + " ".join(explanation[1:3])
+
+
+def _query_of(answer: Answer) -> SemanticQuery | None:
+    if answer.query is None:
+        return None
+    try:
+        return SemanticQuery.model_validate(answer.query)
+    except ValueError:
+        return None

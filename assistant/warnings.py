@@ -1,0 +1,103 @@
+"""Warnings an answer must carry: small samples, partial periods, and broken invariants.
+
+Pure functions over a compiled plan and its result rows. A small sample is read from the
+ratio's own denominator (responses, tickets, accounts), with one extra query the service
+runs (`sample_query`); a broken invariant (GRR above 100%, DAU above MAU, a share outside
+0–100%) means a bug in a definition or in the data, and the answer says so instead of
+presenting the number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlglot import exp
+
+from semantic_layer.model import Aggregation, Metric
+from semantic_layer.plan import Plan
+
+SMALL_SAMPLE = 30
+"""Fewer responses, tickets or accounts than this behind a rate make it unreliable (NPS, CSAT: 30 responses)."""
+
+# Domain invariants (../shared/domain.md): a metric's value never exceeds a bound or another metric.
+UPPER_BOUNDS = {"grr": 100.0, "customer_retention_rate": 100.0}
+NOT_ABOVE = (("dau", "wau"), ("dau", "mau"), ("wau", "mau"), ("grr", "nrr"))
+
+
+def counted_denominator(metric: Metric) -> bool:
+    """Whether the metric is a rate over counted things (responses, tickets, accounts), so its sample can be small."""
+    return metric.ratio is not None and metric.ratio.denominator.agg in (Aggregation.count, Aggregation.count_distinct)
+
+
+def is_share(metric: Metric) -> bool:
+    """A share of a whole: the numerator counts a filtered part of what the denominator counts."""
+    ratio = metric.ratio
+    return (ratio is not None and ratio.numerator.agg is ratio.denominator.agg and ratio.numerator.expr == ratio.denominator.expr
+            and ratio.numerator.filter is not None and ratio.denominator.filter is None)
+
+
+def sample_query(plan: Plan, tree: exp.Select) -> tuple[exp.Select, list[str]] | None:
+    """A query for the smallest denominator of each counted rate in `tree`, with those metrics' output names."""
+    dimensions = tuple(d.name for d in plan.dimensions)
+    columns, names = [], []
+    for output in plan.outputs:
+        if not counted_denominator(output.metric):
+            continue
+        scan = plan.scan_of(output.metric, output.scope, dimensions)
+        smallest = exp.select(exp.func("MIN", exp.column(f"{output.metric.name}__denominator"))).from_(scan)
+        columns.append(exp.Subquery(this=smallest).as_(output.name))
+        names.append(output.name)
+    if not columns:
+        return None
+    select = exp.select(*columns)
+    select.set("with_", tree.args["with_"].copy())
+    return select, names
+
+
+def small_sample_warnings(plan: Plan, names: Sequence[str], smallest: Sequence[Any]) -> list[str]:
+    """One warning per counted rate whose smallest group has fewer than SMALL_SAMPLE behind it."""
+    labels = {o.name: o.metric.label for o in plan.outputs}
+    out = []
+    for name, count in zip(names, smallest):
+        if count is not None and float(count) < SMALL_SAMPLE:
+            where = " in at least one row" if plan.dimensions or len(plan.reported) > 1 else ""
+            out.append(f"Small sample: {labels[name]} rests on only {int(count)} responses or records{where} "
+                       f"(fewer than {SMALL_SAMPLE}); treat it as a signal, not a measurement.")
+    return out
+
+
+def partial_period_warnings(plan: Plan, as_of: date) -> list[str]:
+    """The reported periods that are not complete at as_of (the current month or quarter)."""
+    out = []
+    for row in plan.reported:
+        period = row.period
+        if period.end > as_of:
+            out.append(f"Partial period: {period.label()} is not complete; the data runs to {as_of.isoformat()}.")
+    return out
+
+
+def _values(columns: Sequence[str], rows: Sequence[Sequence[Any]], name: str) -> list[float | None]:
+    if name not in columns:
+        return []
+    i = list(columns).index(name)
+    return [None if r[i] is None else float(r[i]) for r in rows]
+
+
+def broken_invariants(plan: Plan, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
+    """Every value the definitions make impossible: each one is a bug, never an answer."""
+    problems = []
+    outputs = {o.name: o.metric for o in plan.outputs}
+    for name, metric in outputs.items():
+        values = [v for v in _values(columns, rows, name) if v is not None]
+        upper = UPPER_BOUNDS.get(metric.name, metric.scale if is_share(metric) else None)
+        if upper is not None and any(v > upper + 1e-9 for v in values):
+            problems.append(f"{metric.label} came out above {upper:g} ({max(values):.1f}), which its definition rules out")
+        if (upper is not None or is_share(metric)) and any(v < -1e-9 for v in values):
+            problems.append(f"{metric.label} came out negative ({min(values):.1f}), which its definition rules out")
+    for low, high in NOT_ABOVE:
+        lows, highs = _values(columns, rows, low), _values(columns, rows, high)
+        if any(a is not None and b is not None and a > b + 1e-9 for a, b in zip(lows, highs)):
+            problems.append(f"{outputs[low].label} came out above {outputs[high].label}, which cannot happen")
+    return problems
