@@ -4,18 +4,12 @@ reaches a model only through the fake server it starts."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from agent.fake_openai import FakeOpenAI
 from assistant.agent import AgentLimits, agent_from_env
-from assistant.answer import Answer, Status
-from assistant.runner import Runner
-from semantic_layer.catalog import default_catalog
-from semantic_layer.compile import compile_query
-from semantic_layer.errors import SemanticLayerError
-from fixtures.tiny_warehouse import AS_OF_DATE, build_tiny_warehouse
+from assistant.service import Assistant
+from fixtures.tiny_warehouse import build_tiny_warehouse
 
 
 @pytest.fixture(autouse=True)
@@ -31,35 +25,11 @@ def tiny_path(tmp_path_factory):
     return path
 
 
-class RunnerAssistant:
-    """Until the service lands: run_semantic_query and run_sql over the runner directly."""
-
-    def __init__(self, path):
-        self.runner = Runner(path)
-        self.catalog = default_catalog()
-        self.as_of = dt.date.fromisoformat(AS_OF_DATE)
-
-    def run_semantic_query(self, query, viewer=None, *, question=""):
-        try:
-            compiled = compile_query(query, self.catalog)
-        except SemanticLayerError as error:
-            return Answer(question, Status.UNANSWERABLE, str(error))
-        answer = self.runner.run_expression(compiled.tree, viewer, question)
-        answer.interpretation = compiled.explanation
-        answer.query = query.model_dump(mode="json")
-        return answer
-
-    def run_sql(self, sql, viewer=None, *, question=""):
-        answer = self.runner.run(sql, viewer, question)
-        answer.warnings.append("This answer used SQL outside the governed metric definitions.")
-        return answer
-
-
 @pytest.fixture(scope="session")
 def assistant(tiny_path):
-    backend = RunnerAssistant(tiny_path)
-    yield backend
-    backend.runner.close()
+    """The service over the tiny warehouse, without an agent of its own (tests hand theirs in)."""
+    with Assistant(tiny_path) as service:
+        yield service
 
 
 @pytest.fixture
