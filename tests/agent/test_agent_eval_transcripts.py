@@ -1,0 +1,81 @@
+"""Scripted transcripts for eval cases pass the evaluation harness with the agent answering.
+
+The fake server plays each transcript of eval_transcripts.yaml on the demo warehouse; the
+agent answers every turn (the rule planner is bypassed), and the harness (evals/run.py)
+compares the answer's rows with the case's independent expected SQL. The scripted model
+closes each turn by restating the last tool result's message, and no number in it may be
+flagged as ungrounded.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from agent.fake_openai import FakeOpenAI, Reply, call
+from assistant.agent import AgentLimits, agent_from_env
+from assistant.service import Assistant
+from evals.cases import load_cases
+from evals.run import run_case
+from semantic_layer.query import SemanticQuery
+
+TRANSCRIPTS = yaml.safe_load((Path(__file__).parent / "eval_transcripts.yaml").read_text())
+CASES = {case.id: case for case in load_cases()}
+END_OF_TURN = "answer"
+
+
+def restate_last_result(request: dict):
+    """The scripted model's closing text: the message of the last tool result it was sent."""
+    last = [m for m in request["messages"] if m["role"] == "tool"][-1]
+    return Reply(json.loads(last["content"])["message"])
+
+
+def script(steps: list) -> list:
+    played = []
+    for step in steps:
+        if step == END_OF_TURN:
+            played.append(restate_last_result)
+        else:
+            [(tool, arguments)] = step.items()
+            played.append(call(tool, arguments))
+    return played
+
+
+class AgentOnly:
+    """An asker for the harness that sends every turn to the agent, recording turns like the service does."""
+
+    def __init__(self, agent, service):
+        self.agent, self.service = agent, service
+
+    def ask(self, question, viewer=None, conversation=None):
+        answer = self.agent.answer(question, viewer, conversation, self.service)
+        if conversation is not None:
+            query = SemanticQuery.model_validate(answer.query) if answer.query else None
+            conversation.add(question, answer.status, query)
+        return answer
+
+
+@pytest.fixture(scope="module")
+def demo_service(demo_warehouse_path):
+    with Assistant(demo_warehouse_path) as service:
+        yield service
+
+
+def test_at_least_25_transcripts_each_for_a_known_case():
+    names = [t["case"] for t in TRANSCRIPTS]
+    assert len(set(names)) == len(names) >= 25
+    assert [n for n in names if n not in CASES] == []
+
+
+@pytest.mark.parametrize("transcript", TRANSCRIPTS, ids=[t["case"] for t in TRANSCRIPTS])
+def test_the_transcript_passes_the_harness(transcript, demo_service):
+    case = CASES[transcript["case"]]
+    with FakeOpenAI(script(transcript["steps"])) as fake:
+        asker = AgentOnly(agent_from_env(fake.env(), AgentLimits(retry_delay_s=0)), demo_service)
+        result = run_case(case, asker, demo_service.runner.con)
+    assert result.passed, result.reason
+    assert result.answer.planner == "llm" and fake.remaining == 0
+    assert not [w for w in result.answer.warnings if "no query it ran returned" in w]
