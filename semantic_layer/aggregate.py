@@ -12,7 +12,7 @@ from sqlglot import exp
 from data.contract import tables
 from semantic_layer.fragments import bind, column_refs
 from semantic_layer.joins import join_path
-from semantic_layer.model import Aggregation, Dimension, Measure, Metric, Source, TimeMode
+from semantic_layer.model import Aggregation, Dimension, Measure, Metric, Signal, Source, TimeMode
 from semantic_layer.periods import SPINE
 from semantic_layer.plan import Scan
 from semantic_layer.query import DimensionFilter, FilterOp
@@ -61,8 +61,9 @@ def filter_condition(f: DimensionFilter, value: exp.Expression) -> exp.Expressio
     return COMPARISONS[f.op](this=value, expression=literals[0])
 
 
-def _measure_sql(measure: Measure, where: str | None, alias: str, aliases: dict[str, str]) -> exp.Expression:
-    conditions = [bind(text, alias, aliases) for text in (where, measure.filter) if text]
+def _measure_sql(measure: Measure, where: str | None, alias: str, aliases: dict[str, str],
+                 extra: exp.Expression | None = None) -> exp.Expression:
+    conditions = [bind(text, alias, aliases) for text in (where, measure.filter) if text] + ([extra] if extra else [])
     value = bind(measure.expr, alias, aliases) if measure.expr else None
     if conditions:
         value = exp.case().when(exp.and_(*conditions), value or exp.Literal.number(1))
@@ -99,7 +100,7 @@ def _time_condition(source: Source, alias: str) -> exp.Expression:
     start, end = col("period_start", SPINE), col("period_end", SPINE)
     if source.mode is TimeMode.trailing_days:
         start = col(f"trailing_{source.days}_start", SPINE)
-    if source.mode is TimeMode.open_at_end:
+    if source.mode in (TimeMode.open_at_end, TimeMode.rollup):
         closed = _as_date(source.end_time, source, alias)
         still_open = exp.or_(exp.Is(this=closed.copy(), expression=exp.Null()), exp.GT(this=closed, expression=end.copy()))
         return exp.and_(exp.LTE(this=time, expression=end), exp.paren(still_open))
@@ -108,7 +109,7 @@ def _time_condition(source: Source, alias: str) -> exp.Expression:
     return exp.Between(this=time, low=start, high=end)
 
 
-def _movement_cte(source: Source, name: str) -> exp.Select:
+def _movement_ctes(source: Source, name: str) -> list[tuple[str, exp.Select]]:
     """Per period and key: the value in the base month and in the end month (0 when absent)."""
     table = source.table
     month, value = bind(source.time, table), bind(source.value, table)
@@ -126,7 +127,59 @@ def _movement_cte(source: Source, name: str) -> exp.Select:
         .group_by(col("period_start", SPINE), bind(source.key, table))
     )
     select.add_comments([f" {name}: each {source.key}'s {source.value} in the base month and in the end month "])
-    return select
+    return [(name, select)]
+
+
+def _signal_ctes(source: Source, signal: Signal) -> list[tuple[str, exp.Select]]:
+    """A signal's per-key values per period (first, with `per`, its values per key and `per`)."""
+    table, name = signal.table, f"{source.name}__{signal.name}"
+    placed = Source(name=signal.name, description=signal.description, table=table, time=signal.time, days=signal.days,
+                    mode=TimeMode.trailing_days if signal.days else TimeMode.within)
+    keys = [source.key, *([signal.per] if signal.per else [])]
+    first = (exp.select(col("period_start", SPINE), *[col(k, table) for k in keys])
+             .from_(table).join(SPINE, on=_time_condition(placed, table))
+             .group_by(col("period_start", SPINE), *[col(k, table) for k in keys]))
+    if not signal.per:
+        first = first.select(*[_measure_sql(m, None, table, {}).as_(c) for c, m in signal.columns.items()])
+        first.add_comments([f" {name}: {signal.description.lower()}, per {source.key} "])
+        return [(name, first)]
+    inner = f"{name}__per_{signal.per.removesuffix('_id')}"
+    first = first.select(*[_measure_sql(m, None, table, {}).as_(c) for c, m in signal.inner.items()])
+    first.add_comments([f" {inner}: per {source.key} and {signal.per}, {', '.join(signal.inner)} "])
+    second = (exp.select(col("period_start", inner), col(source.key, inner))
+              .select(*[_measure_sql(m, None, inner, {}).as_(c) for c, m in signal.columns.items()])
+              .from_(inner).group_by(col("period_start", inner), col(source.key, inner)))
+    second.add_comments([f" {name}: {signal.description.lower()}, per {source.key} "])
+    return [(inner, first), (name, second)]
+
+
+def _rollup_ctes(source: Source, name: str) -> list[tuple[str, exp.Select]]:
+    """The signals' CTEs, then one row per key open at the period's end: its table's columns and its signals."""
+    ctes = [c for signal in source.signals for c in _signal_ctes(source, signal)]
+    table = source.table
+    select = (exp.select(col("period_start", SPINE), *[col(c, table) for c in tables()[table].column_names])
+              .from_(table).join(SPINE, on=_time_condition(source, table)))
+    for signal in source.signals:
+        signal_cte = f"{source.name}__{signal.name}"
+        on = exp.and_(exp.EQ(this=col("period_start", signal_cte), expression=col("period_start", SPINE)),
+                      exp.EQ(this=col(source.key, signal_cte), expression=col(source.key, table)))
+        select = select.join(signal_cte, on=on, join_type="left").select(*[col(c, signal_cte) for c in signal.columns])
+    select.add_comments([f" {name}: {source.description.lower()} "])
+    return [*ctes, (name, select)]
+
+
+def threshold_condition(metric: Metric, dimension: Dimension, source: Source, alias: str) -> exp.Expression:
+    """True for rows meeting the threshold of their dimension value (`otherwise` for values not listed)."""
+    value = dimension_value(dimension, source.table, alias)
+    aliases = {source.table: alias}
+    thresholds = metric.thresholds
+    cases = [exp.and_(exp.EQ(this=value.copy(), expression=exp.convert(v)), exp.paren(bind(c, alias, aliases)))
+             for v, c in thresholds.values.items()]
+    if thresholds.otherwise:
+        unlisted = exp.or_(exp.Is(this=value.copy(), expression=exp.Null()),
+                           exp.not_(value.copy().isin(*[exp.convert(v) for v in thresholds.values])))
+        cases.append(exp.and_(exp.paren(unlisted), exp.paren(bind(thresholds.otherwise, alias, aliases))))
+    return exp.paren(exp.or_(*[exp.paren(c) for c in cases]))
 
 
 def _other_tables(texts: list[str | None], source: Source) -> list[str]:
@@ -138,12 +191,14 @@ def source_ctes(scan: Scan) -> list[tuple[str, exp.Select]]:
     """The scan's CTE (and first, for a movement source, the per-key CTE it reads), named."""
     source, metrics = scan.source, scan.metrics
     ctes = []
-    needed = [dimension_table(d, source.table) for d in (*scan.dimensions, *[d for _, d in scan.filters])]
+    thresholds = scan.threshold_dimensions
+    needed = [dimension_table(d, source.table) for d in (*scan.dimensions, *[d for _, d in scan.filters], *thresholds.values())]
     for metric in metrics:
         needed += _other_tables([metric.where, *[t for _, m in _measures(metric) for t in (m.expr, m.filter)]], source)
-    if source.mode is TimeMode.movement:
+    keyed = source.mode in (TimeMode.movement, TimeMode.rollup)
+    if keyed:
         alias = f"{source.name}_by_{source.key.removesuffix('_id')}"  # shared by the source's scans
-        ctes.append((alias, _movement_cte(source, alias)))
+        ctes += _movement_ctes(source, alias) if source.mode is TimeMode.movement else _rollup_ctes(source, alias)
         period = col("period_start", alias)
     else:
         alias = source.table
@@ -152,14 +207,16 @@ def source_ctes(scan: Scan) -> list[tuple[str, exp.Select]]:
     select = exp.select(period.copy()).from_(alias)
     for table, on in joins_to(source.table, alias, [t for t in dict.fromkeys(needed) if t]):
         select = select.join(table, on=on, join_type="left")
-    if source.mode is not TimeMode.movement:
+    if not keyed:
         # joined last, so that a time column of a joined table (accounts.contract_start) is in scope
         select = select.join(SPINE, on=_time_condition(source, alias))
     aliases = {source.table: alias}
     dimensions = [dimension_value(d, source.table, alias).as_(d.name) for d in scan.dimensions]
     select = select.select(*dimensions)
     for metric in metrics:
-        select = select.select(*[_measure_sql(m, metric.where, alias, aliases).as_(name) for name, m in _measures(metric)])
+        counted = threshold_condition(metric, thresholds[metric.name], source, alias) if metric.thresholds else None
+        select = select.select(*[_measure_sql(m, metric.where, alias, aliases, counted if i == 0 else None).as_(name)
+                                 for i, (name, m) in enumerate(_measures(metric))])
     for f, dimension in scan.filters:
         select = select.where(filter_condition(f, dimension_value(dimension, source.table, alias)))
     select = select.group_by(period, *[d.this.copy() for d in dimensions])

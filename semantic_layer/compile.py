@@ -75,7 +75,9 @@ def _date(day: date | None) -> exp.Expression:
 
 
 def _trailing_days(plan: Plan) -> list[int]:
-    return sorted({s.days for s in plan.sources.values() if s.mode is TimeMode.trailing_days})
+    """The window lengths the spine must offer: trailing sources' and rollup signals'."""
+    windows = {s.days for s in plan.sources.values() if s.mode is TimeMode.trailing_days}
+    return sorted(windows | {g.days for s in plan.sources.values() for g in s.signals if g.days})
 
 
 def _spine(plan: Plan) -> exp.Select:

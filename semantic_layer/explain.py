@@ -39,8 +39,10 @@ def _period_lines(plan: Plan) -> list[str]:
     for source in plan.sources.values():
         if source.mode is TimeMode.trailing_days:
             lines.append(f"{source.description} (the last {source.days} days of each period).")
-        elif source.mode is TimeMode.open_at_end:
+        elif source.mode in (TimeMode.open_at_end, TimeMode.rollup):
             lines.append(f"{source.description} (as at the last day of each period).")
+            lines += [f"{s.description} ({f'the last {s.days} days' if s.days else 'the whole'} of each period)."
+                      for s in source.signals]
         elif source.mode is TimeMode.after_end:
             lines.append(f"{source.description} (after the last day of each period).")
     if plan.query.compare:

@@ -63,6 +63,7 @@ class TimeMode(StrEnum):
     open_at_end = "open_at_end"  # started on or before the period's last day and not ended by then
     after_end = "after_end"  # the time column falls after the period's last day (what is coming up)
     movement = "movement"  # one row per key: its value in the base month and in the end month
+    rollup = "rollup"  # one row per key open at the period's end (like open_at_end), with per-key signals
 
 
 class Empty(StrEnum):
@@ -89,6 +90,7 @@ class Source(Frozen):
     key: str | None = Field(None, description="movement: the entity whose value moves, e.g. account_id")
     value: str | None = Field(None, description="movement: the value column, e.g. mrr")
     whole_months: bool = Field(False, description="periods must be whole calendar months")
+    signals: tuple[Signal, ...] = Field((), description="rollup: per-key values from other tables, as extra columns")
 
     @model_validator(mode="after")
     def _mode_fields(self) -> Source:
@@ -96,10 +98,15 @@ class Source(Frozen):
             TimeMode.open_at_end: ("end_time",),
             TimeMode.trailing_days: ("days",),
             TimeMode.movement: ("key", "value"),
+            TimeMode.rollup: ("end_time", "key"),
         }.get(self.mode, ())
         missing = [f for f in needed if getattr(self, f) is None]
         if missing:
             raise ValueError(f"mode {self.mode.value} needs {', '.join(missing)}")
+        if self.mode is TimeMode.rollup and not self.signals:
+            raise ValueError("mode rollup needs signals")
+        if self.signals and self.mode is not TimeMode.rollup:
+            raise ValueError("only a rollup source has signals")
         return self
 
     @property
@@ -173,6 +180,41 @@ class Measure(Frozen):
         return self
 
 
+class Signal(Frozen):
+    """Per-key values of a rollup source, aggregated from one table's rows placed in the period.
+
+    With `per`, rows are first aggregated per key and `per` (e.g. per user: `inner` values such as
+    the user's active days), and `columns` aggregate those rows; otherwise `columns` aggregate the
+    table's rows directly. A key without rows gets NULL.
+    """
+
+    name: str = Field(pattern=NAME_PATTERN)
+    description: str
+    table: str
+    time: str = Field(description="column that places a row in time")
+    days: int | None = Field(None, ge=1, description="only the last `days` days of the period; None = the whole period")
+    per: str | None = None
+    inner: dict[str, Measure] = Field(default_factory=dict)
+    columns: dict[str, Measure] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _inner_needs_per(self) -> Signal:
+        if bool(self.inner) != (self.per is not None):
+            raise ValueError("give per and inner together (values per key and `per` first), or neither")
+        return self
+
+
+class Thresholds(Frozen):
+    """A condition that depends on a dimension's value: each value its own, `otherwise` for the rest.
+
+    E.g. a usage threshold per segment: SMB `active_days >= 3`, Enterprise `power_users >= 5`.
+    """
+
+    dimension: str
+    values: dict[str, str] = Field(min_length=1)
+    otherwise: str | None = Field(None, description="for values not listed; None = they never meet it")
+
+
 class Ratio(Frozen):
     numerator: Measure
     denominator: Measure
@@ -209,6 +251,8 @@ class Metric(Frozen):
     broadcast: tuple[str, ...] = Field(
         (), description="derived parts computed without the dimensions they cannot be sliced by, their value "
         "repeated across those dimensions (the all-accounts denominator of per-feature adoption)")
+    thresholds: Thresholds | None = Field(
+        None, description="rows counted only when they meet the threshold of their dimension value (the numerator of a ratio)")
     scale: float = 1.0
     empty: Empty = Empty.null
 
@@ -221,10 +265,13 @@ class Metric(Frozen):
             raise ValueError(f"a {kinds[0]} metric needs a source")
         if self.broadcast and self.derived is None:
             raise ValueError("only a derived metric has parts to broadcast")
-        if self.derived is not None and (self.source is not None or self.where is not None):
-            raise ValueError("a derived metric takes no source or where; its parts have them")
+        if self.derived is not None and (self.source is not None or self.where is not None or self.thresholds):
+            raise ValueError("a derived metric takes no source, where or thresholds; its parts have them")
         return self
 
     def band_for(self, value: float) -> Band | None:
         """The first benchmark band holding `value`, or None."""
         return next((b for b in self.benchmarks if b.contains(value)), None)
+
+
+Source.model_rebuild()

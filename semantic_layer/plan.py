@@ -6,7 +6,7 @@ reported as a QueryError that names the problem and what would be valid.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from semantic_layer.catalog import Catalog
 from semantic_layer.errors import QueryError
@@ -48,6 +48,7 @@ class Scan:
     metrics: tuple[Metric, ...]
     filters: tuple[Filter, ...]  # the query's, then the scope's own
     dimensions: tuple[Dimension, ...]  # the query's, or fewer for a broadcast part
+    threshold_dimensions: dict[str, Dimension] = field(default_factory=dict)  # metric → the dimension of its thresholds
 
 
 def scan_name(source: str, scope: str, dimensions: tuple[str, ...] | None = None) -> str:
@@ -178,7 +179,8 @@ def _scans(outputs: tuple[Output, ...], filters: tuple[Filter, ...], dimensions:
             grouped.setdefault((metric.source, output.scope, own), {}).setdefault(metric.name, metric)
     return tuple(
         Scan(scan_name(source, scope, None if own == names else own), catalog.source(source), tuple(metrics.values()),
-             filters + scope_filters[scope], tuple(d for d in dimensions if d.name in own))
+             filters + scope_filters[scope], tuple(d for d in dimensions if d.name in own),
+             {m.name: catalog.dimension(m.thresholds.dimension) for m in metrics.values() if m.thresholds})
         for (source, scope, own), metrics in grouped.items()
     )
 

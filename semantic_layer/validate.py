@@ -14,7 +14,7 @@ from data.contract import tables
 from semantic_layer.errors import Issue
 from semantic_layer.fragments import FragmentError, column_refs, parse_fragment
 from semantic_layer.joins import reachable
-from semantic_layer.model import Dimension, Metric, Source
+from semantic_layer.model import Dimension, Measure, Metric, Signal, Source, TimeMode
 from semantic_layer.periods import SPINE, SPINE_COLUMNS
 
 if TYPE_CHECKING:
@@ -29,8 +29,15 @@ def _issue(catalog: Catalog, section: str, name: str, field: str, message: str) 
 
 
 def source_columns(source: Source) -> tuple[str, ...]:
-    """The columns a source's rows offer to metric expressions."""
+    """The columns a source's rows offer to metric expressions (a rollup's: its table's and its signals')."""
+    if source.mode is TimeMode.rollup:
+        return tables()[source.table].column_names + tuple(c for s in source.signals for c in s.columns)
     return source.columns or tables()[source.table].column_names
+
+
+def signal_row_columns(signal: Signal, key: str) -> tuple[str, ...]:
+    """The columns a signal's `columns` aggregate over: the table's, or per key and `per` the inner values."""
+    return (key, signal.per, *signal.inner) if signal.per else tables()[signal.table].column_names
 
 
 def _column_problems(text: str, home: str, own_columns: tuple[str, ...]) -> Iterator[str]:
@@ -56,27 +63,50 @@ def _column_problems(text: str, home: str, own_columns: tuple[str, ...]) -> Iter
             yield f"unknown column {table}.{column} in {text!r}"
 
 
+def _measure_fragments(prefix: str, measure: Measure) -> Iterator[tuple[str, str]]:
+    for attr in ("expr", "filter"):
+        if getattr(measure, attr):
+            yield f"{prefix}.{attr}", getattr(measure, attr)
+
+
 def _metric_fragments(metric: Metric) -> Iterator[tuple[str, str]]:
     if metric.where:
         yield "where", metric.where
+    if metric.thresholds:
+        for value, condition in metric.thresholds.values.items():
+            yield f"thresholds.values.{value}", condition
+        if metric.thresholds.otherwise:
+            yield "thresholds.otherwise", metric.thresholds.otherwise
     parts = {"measure": metric.measure}
     if metric.ratio:
         parts = {"ratio.numerator": metric.ratio.numerator, "ratio.denominator": metric.ratio.denominator}
     for prefix, measure in parts.items():
-        if measure is None:
-            continue
-        for attr in ("expr", "filter"):
-            if getattr(measure, attr):
-                yield f"{prefix}.{attr}", getattr(measure, attr)
+        if measure is not None:
+            yield from _measure_fragments(prefix, measure)
+
+
+def _signal_fragments(signal: Signal, key: str) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+    """(field, fragment, the columns it may use) for every fragment of a rollup's signal."""
+    own = tables()[signal.table].column_names
+    field = f"signals.{signal.name}"
+    yield f"{field}.time", signal.time, own
+    yield f"{field}.key", key, own
+    if signal.per:
+        yield f"{field}.per", signal.per, own
+    for name, measure in signal.inner.items():
+        yield from ((f, text, own) for f, text in _measure_fragments(f"{field}.inner.{name}", measure))
+    for name, measure in signal.columns.items():
+        yield from ((f, text, signal_row_columns(signal, key)) for f, text in _measure_fragments(f"{field}.columns.{name}", measure))
 
 
 def unknown_tables(catalog: Catalog) -> list[Issue]:
     """Sources and dimensions must name contract tables."""
     contract = tables()
     issues = [
-        _issue(catalog, "sources", s.name, "table", f"unknown table {s.table!r}")
+        _issue(catalog, "sources", s.name, field, f"unknown table {table!r}")
         for s in catalog.sources.values()
-        if s.table not in contract
+        for field, table in (("table", s.table), *((f"signals.{g.name}.table", g.table) for g in s.signals))
+        if table not in contract
     ]
     for d in catalog.dimensions.values():
         for table in (d.table, *d.alternates):
@@ -106,6 +136,11 @@ def unknown_columns(catalog: Catalog) -> list[Issue]:
             if text:
                 own = contract[s.table].column_names
                 issues += [_issue(catalog, "sources", s.name, field, p) for p in _column_problems(text, s.table, own)]
+        for signal in s.signals:
+            if signal.table not in contract:
+                continue
+            for field, text, own in _signal_fragments(signal, s.key):
+                issues += [_issue(catalog, "sources", s.name, field, p) for p in _column_problems(text, signal.table, own)]
     for d in catalog.dimensions.values():
         for table, text in ((d.table, d.column), *d.alternates.items()):
             if table in contract:
@@ -130,6 +165,9 @@ def unknown_references(catalog: Catalog) -> list[Issue]:
         for d in m.dimensions:
             if d not in catalog.dimensions:
                 issues.append(_issue(catalog, "metrics", m.name, "dimensions", f"unknown dimension {d!r}"))
+        if m.thresholds and m.thresholds.dimension not in catalog.dimensions:
+            issues.append(_issue(catalog, "metrics", m.name, "thresholds.dimension",
+                                 f"unknown dimension {m.thresholds.dimension!r}"))
         for ref in derived_refs(m):
             if ref not in catalog.metrics:
                 issues.append(_issue(catalog, "metrics", m.name, "derived", f"unknown metric {ref!r}"))
@@ -171,6 +209,10 @@ def unsliceable_dimensions(catalog: Catalog) -> list[Issue]:
     issues = []
     for m in catalog.metrics.values():
         source = catalog.sources.get(m.source or "")
+        threshold = catalog.dimensions.get(m.thresholds.dimension) if m.thresholds else None
+        if source is not None and threshold is not None and not can_slice(source, threshold):
+            issues.append(_issue(catalog, "metrics", m.name, "thresholds.dimension",
+                                 f"{threshold.name!r} cannot be read from {source.table} rows"))
         for name in m.dimensions:
             dimension = catalog.dimensions.get(name)
             if dimension is None:

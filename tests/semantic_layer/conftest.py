@@ -10,6 +10,11 @@ from semantic_layer.compile import compile_query
 from semantic_layer.query import SemanticQuery
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "metric_values(*names): the test checks these metrics' values against hand-computed answers")
+
+
 def _empty_warehouse():
     connection = duckdb.connect()
     connection.execute(ddl())

@@ -55,7 +55,8 @@ INSERT INTO survey_responses VALUES
 INSERT INTO health_scores_weekly VALUES
   ('B1', DATE '2026-08-31', 10, 10, 10, 10, 10, 10),
   ('B1', DATE '2026-09-07', 90, 95, 80, 90, 100, 80), ('B1', DATE '2026-09-14', 85, 90, 75, 85, 95, 75),
-  ('B2', DATE '2026-09-07', 55, 50, 60, 60, 50, 60), ('B2', DATE '2026-09-14', 45, 40, 50, 50, 40, 50);
+  ('B2', DATE '2026-09-07', 55, 50, 60, 60, 50, 60), ('B2', DATE '2026-09-14', 45, 40, 50, 50, 40, 50),
+  ('B1', DATE '2026-09-28', 88, 90, 80, 90, 100, 80), ('B2', DATE '2026-09-28', 40, 30, 50, 40, 50, 50);
 INSERT INTO onboarding_milestones VALUES
   ('B1', 'kickoff', DATE '2026-06-05', DATE '2026-06-05'), ('B1', 'first_value', DATE '2026-07-01', DATE '2026-07-11'),
   ('B2', 'kickoff', DATE '2026-07-20', DATE '2026-07-20'), ('B2', 'first_value', DATE '2026-08-15', DATE '2026-08-04'),
@@ -90,6 +91,7 @@ def by(con, metric: str, dimension: str, period: Period = SEPTEMBER) -> dict:
     return {r[dimension]: r[metric] for r in rows}
 
 
+@pytest.mark.metric_values("ticket_volume", "open_tickets", "open_urgent_tickets")
 def test_ticket_counts_in_september(wh):
     row = one(wh, "ticket_volume", "open_tickets", "open_urgent_tickets")
     assert row["ticket_volume"] == 3  # T1, T2, T3 opened in September; T4 in July
@@ -112,6 +114,7 @@ def test_ticket_volume_by_csm_and_category_does_not_fan_out(wh):
     assert by(wh, "ticket_volume", "ticket_category") == {"bug": 2, "how-to": 1, "billing": 0}
 
 
+@pytest.mark.metric_values("fcr", "first_response_hours_median", "first_response_hours_mean", "resolution_hours_median")
 def test_fcr_and_response_times(wh):
     row = one(wh, "fcr", "first_response_hours_median", "first_response_hours_mean", "resolution_hours_median")
     assert row["fcr"] == pytest.approx(50)  # resolved in September: T1 (1 contact), T4 (2)
@@ -120,6 +123,7 @@ def test_fcr_and_response_times(wh):
     assert row["resolution_hours_median"] == pytest.approx((24 + 62 * 24) / 2)  # T1 24 h, T4 62 days
 
 
+@pytest.mark.metric_values("nps", "nps_promoters_pct", "nps_detractors_pct", "ces")
 def test_nps_and_ces(wh):
     row = one(wh, "nps", "nps_promoters_pct", "nps_detractors_pct", "ces")
     assert row["nps"] == pytest.approx(40)  # 10, 9, 9 promoters; 7 passive; 2 detractor → (3 − 1) ÷ 5
@@ -133,15 +137,42 @@ def test_nps_by_touchpoint(wh):
     assert by(wh, "nps", "survey_touchpoint") == {"relationship": pytest.approx(25.0), "onboarding": pytest.approx(100.0), "support": None}
 
 
-def test_health_in_september(wh):
-    row = one(wh, "health_score", "usage_score", "green_health_share", "yellow_health_share", "red_health_share", "at_risk_accounts")
-    assert row["health_score"] == pytest.approx((90 + 85 + 55 + 45) / 4)  # the 31 August week belongs to August
-    assert row["usage_score"] == pytest.approx((95 + 90 + 50 + 40) / 4)
-    assert (row["green_health_share"], row["yellow_health_share"], row["red_health_share"]) == pytest.approx((50, 25, 25))
-    assert row["at_risk_accounts"] == 1  # B2 (55 and 45)
-    assert by(wh, "health_score", "segment") == pytest.approx({"Enterprise": 87.5, "SMB": 50.0})
+@pytest.mark.metric_values("health_score", "usage_score", "support_score", "engagement_score", "payment_score",
+                           "executive_score", "health_score_avg", "at_risk_accounts")
+def test_health_in_september_is_the_latest_week_averaged_over_accounts(wh):
+    row = one(wh, "health_score", "usage_score", "support_score", "engagement_score", "payment_score", "executive_score",
+              "health_score_avg", "at_risk_accounts")
+    # September ends on Wednesday the 30th: its last 7 days (24–30) hold the week of Monday 28 September
+    assert row["health_score"] == pytest.approx((88 + 40) / 2)
+    assert row["usage_score"] == pytest.approx((90 + 30) / 2)
+    assert row["support_score"] == pytest.approx((80 + 50) / 2)
+    assert row["engagement_score"] == pytest.approx((90 + 40) / 2)
+    assert row["payment_score"] == pytest.approx((100 + 50) / 2)
+    assert row["executive_score"] == pytest.approx((80 + 50) / 2)
+    # the components, weighted 0.4/0.2/0.2/0.1/0.1, give back the health score: 24 + 13 + 13 + 7.5 + 6.5 = 64
+    weighted = 0.4 * 60 + 0.2 * 65 + 0.2 * 65 + 0.1 * 75 + 0.1 * 65
+    assert row["health_score"] == pytest.approx(weighted)
+    # every account-week starting in September (the 31 August week belongs to August): 90, 85, 88, 55, 45, 40
+    assert row["health_score_avg"] == pytest.approx((90 + 85 + 88 + 55 + 45 + 40) / 6)
+    assert row["at_risk_accounts"] == 1  # B2 had weeks below 60 in September
+    assert by(wh, "health_score", "segment") == pytest.approx({"Enterprise": 88.0, "SMB": 40.0})
 
 
+@pytest.mark.metric_values("green_health_share", "yellow_health_share", "red_health_share",
+                           "green_health_accounts", "yellow_health_accounts", "red_health_accounts")
+def test_health_bands_count_accounts_by_their_latest_week(wh):
+    row = one(wh, "green_health_share", "yellow_health_share", "red_health_share",
+              "green_health_accounts", "yellow_health_accounts", "red_health_accounts")
+    # latest weeks: B1 88 (green), B2 40 (red); B2's earlier 55 (yellow) does not count
+    assert (row["green_health_share"], row["yellow_health_share"], row["red_health_share"]) == pytest.approx((50, 0, 50))
+    assert (row["green_health_accounts"], row["yellow_health_accounts"], row["red_health_accounts"]) == (1, 0, 1)
+    rows = run(wh, SemanticQuery(metrics=["health_score", "red_health_accounts"], time_range=Period.months("2026-08", "2026-09"),
+                                 grain="month"))
+    # August ends on Monday the 31st, so its latest week is B1's 31 August week (10); B2 has no August score
+    assert [(r["health_score"], r["red_health_accounts"]) for r in rows] == [(10.0, 1), (64.0, 1)]
+
+
+@pytest.mark.metric_values("dau", "wau", "mau", "dau_mau", "wau_mau", "avg_session_minutes")
 def test_active_users_and_stickiness(wh):
     row = one(wh, "dau", "wau", "mau", "dau_mau", "wau_mau", "avg_session_minutes")
     assert row["dau"] == pytest.approx(46 / 30)  # user-days 30 + 10 + 6 over 30 days
@@ -152,6 +183,31 @@ def test_active_users_and_stickiness(wh):
     assert row["avg_session_minutes"] == pytest.approx((900 + 200 + 60) / (60 + 10 + 6))
 
 
+@pytest.mark.metric_values("key_feature_accounts", "feature_accounts")
+def test_feature_use_counts_accounts_once(wh):
+    row = one(wh, "key_feature_accounts", "feature_accounts")
+    assert (row["key_feature_accounts"], row["feature_accounts"]) == (1, 2)  # B1 (dashboards twice); B1 and B2
+    assert by(wh, "feature_accounts", "feature") == {"dashboards": 1, "export": 2}
+
+
+@pytest.mark.metric_values("ttv_median_days", "ttv_over_30_share", "ttv_over_60_share", "ttv_over_90_share",
+                           "first_value_accounts")
+def test_time_to_value_distribution_of_a_hundred_accounts(con):
+    # account i starts on 1 January 2026 and reaches first value i days later (i = 1 … 100, up to 11 April)
+    con.execute("""
+        INSERT INTO accounts SELECT 'V' || i, 'Venture ' || i, 'SMB', 'Software', 'EMEA', 'Growth', 'pooled', NULL,
+               'inbound', DATE '2026-01-01', NULL, 5 FROM range(1, 101) AS r(i);
+        INSERT INTO onboarding_milestones SELECT 'V' || i, 'first_value', DATE '2026-02-01',
+               DATE '2026-01-01' + CAST(i AS INTEGER) FROM range(1, 101) AS r(i);
+    """)
+    row = one(con, "ttv_median_days", "ttv_over_30_share", "ttv_over_60_share", "ttv_over_90_share", "first_value_accounts",
+              period=Period.months("2026-01", "2026-06"))
+    assert row["first_value_accounts"] == 100
+    assert row["ttv_median_days"] == pytest.approx(50.5)  # between the 50th and 51st of 1 … 100
+    assert (row["ttv_over_30_share"], row["ttv_over_60_share"], row["ttv_over_90_share"]) == pytest.approx((70, 40, 10))
+
+
+@pytest.mark.metric_values("seats_purchased", "seat_utilization", "active_accounts", "product_adoption_rate")
 def test_seat_utilization_and_adoption(wh):
     row = one(wh, "seats_purchased", "seat_utilization", "active_accounts", "product_adoption_rate")
     assert row["seats_purchased"] == 12  # B1 10 + B2 2; B3 churned on 15 September
@@ -161,14 +217,20 @@ def test_seat_utilization_and_adoption(wh):
     assert by(wh, "seat_utilization", "segment") == pytest.approx({"Enterprise": 20.0, "SMB": 50.0})  # 2 of 10; 1 of 2
 
 
+@pytest.mark.metric_values("ttv_median_days", "ttv_over_30_share", "ttv_over_60_share", "onboarding_completion_rate",
+                           "first_value_accounts", "onboarding_accounts", "onboarding_incomplete_accounts")
 def test_time_to_value_and_onboarding_in_q3(wh):
-    row = one(wh, "ttv_median_days", "ttv_over_30_share", "ttv_over_60_share", "onboarding_completion_rate", period=Q3)
+    row = one(wh, "ttv_median_days", "ttv_over_30_share", "ttv_over_60_share", "onboarding_completion_rate",
+              "first_value_accounts", "onboarding_accounts", "onboarding_incomplete_accounts", period=Q3)
+    assert row["first_value_accounts"] == 3  # B1 on 11 July, B2 on 4 August, B3 on 31 August
+    assert (row["onboarding_accounts"], row["onboarding_incomplete_accounts"]) == (2, 1)  # B2, B3 started in Q3; B2 open
     assert row["ttv_median_days"] == pytest.approx(30)  # B1 40, B2 20, B3 30 days
     assert row["ttv_over_30_share"] == pytest.approx(100 / 3)
     assert row["ttv_over_60_share"] == pytest.approx(0)
     assert row["onboarding_completion_rate"] == pytest.approx(50)  # cohort B2 (training open), B3 (done)
 
 
+@pytest.mark.metric_values("renewal_rate", "arr_renewal_rate", "arr_up_for_renewal", "renewals_due")
 def test_renewals_in_q3(wh):
     row = one(wh, "renewal_rate", "arr_renewal_rate", "arr_up_for_renewal", "renewals_due", period=Q3)
     assert row["renewal_rate"] == pytest.approx(50)  # R1 renewed, R2 churned, R3 pending (not decided)
@@ -177,17 +239,22 @@ def test_renewals_in_q3(wh):
     assert row["renewals_due"] == 3
 
 
+@pytest.mark.metric_values("days_to_renewal")
 def test_days_to_renewal_per_account_after_september(wh):
     # B1's next term ends 31 July 2027: 304 days after 30 September 2026; B3's ends on 30 September itself
     assert by(wh, "days_to_renewal", "account_name") == {"Bluebird": 304, "Cobalt": None, "Driftwood": None}
 
 
+@pytest.mark.metric_values("cac", "crc", "sales_marketing_spend", "cs_spend")
 def test_acquisition_and_retention_cost_in_q3(wh):
-    row = one(wh, "cac", "crc", period=Q3)
+    row = one(wh, "cac", "crc", "sales_marketing_spend", "cs_spend", period=Q3)
+    assert float(row["sales_marketing_spend"]) == 3000  # sales 1,000 in July + marketing 2,000 in August
+    assert float(row["cs_spend"]) == 500  # September
     assert row["cac"] == pytest.approx(3000)  # (1,000 + 2,000) ÷ 1 new customer (B2; B3 gone by September)
     assert row["crc"] == pytest.approx(250)  # 500 ÷ 2 paying in September
 
 
+@pytest.mark.metric_values("qbr_count", "meetings_held", "executive_engagement_rate")
 def test_qbrs_and_executive_engagement_in_q3(wh):
     row = one(wh, "qbr_count", "meetings_held", "executive_engagement_rate", period=Q3)
     assert (row["qbr_count"], row["meetings_held"]) == (2, 3)
@@ -203,8 +270,8 @@ def test_metrics_from_different_sources_do_not_multiply_each_other(wh):
     # a chasm trap would repeat B1's 1,000 of MRR once per ticket (2) and per health week (2)
     rows = run(wh, SemanticQuery(metrics=["mrr", "ticket_volume", "health_score"], time_range=SEPTEMBER, dimensions=["segment"]))
     assert {r["segment"]: (float(r["mrr"]), r["ticket_volume"], r["health_score"]) for r in rows} == {
-        "Enterprise": (1000, 2, 87.5),  # B1: MRR 1,000; T1, T2; weeks 90 and 85
-        "SMB": (500, 1, 50.0),  # B2: MRR 500; T3; weeks 55 and 45 (B3 paid nothing in September)
+        "Enterprise": (1000, 2, 88.0),  # B1: MRR 1,000; T1, T2; latest week 88
+        "SMB": (500, 1, 40.0),  # B2: MRR 500; T3; latest week 40 (B3 paid nothing in September)
     }
 
 
@@ -225,6 +292,7 @@ def test_a_filtered_ratio_metric(wh):
     assert row["relationship_nps"] == pytest.approx(25)  # 10, 9, 7, 2: (2 − 1) ÷ 4
 
 
+@pytest.mark.metric_values("feature_adoption_rate")
 def test_per_feature_adoption_divides_by_all_active_accounts(wh):
     # active accounts in September: B1, B2. Dashboards: B1; export: B1 and B2
     assert by(wh, "feature_adoption_rate", "feature") == pytest.approx({"dashboards": 50.0, "export": 100.0})

@@ -57,6 +57,7 @@ def one(con, *metrics: str, period: Period = Q3, **options) -> dict:
     return rows[0]
 
 
+@pytest.mark.metric_values("mrr", "arr", "starting_mrr", "new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr", "net_new_mrr")
 def test_q3_movements_follow_base_and_end_month(wh):
     row = one(wh, "mrr", "arr", "starting_mrr", "new_mrr", "expansion_mrr", "contraction_mrr", "churned_mrr", "net_new_mrr")
     assert row["period_start"] == date(2025, 7, 1) and row["period_end"] == date(2025, 9, 30)
@@ -68,6 +69,7 @@ def test_q3_movements_follow_base_and_end_month(wh):
     assert float(row["net_new_mrr"]) == 0  # 80 + 20 − 50 − 50
 
 
+@pytest.mark.metric_values("nrr", "grr", "logo_churn_rate", "revenue_churn_rate", "customer_retention_rate")
 def test_q3_retention_rates(wh):
     row = one(wh, "nrr", "grr", "logo_churn_rate", "revenue_churn_rate", "customer_retention_rate")
     assert row["nrr"] == pytest.approx(300 / 380 * 100)  # (380 + 20 − 50 − 50) ÷ 380
@@ -77,16 +79,19 @@ def test_q3_retention_rates(wh):
     assert row["customer_retention_rate"] == pytest.approx(75.0)  # (4 at end − 1 new A4) ÷ 4
 
 
+@pytest.mark.metric_values("starting_customers", "lost_customers", "new_customers", "paying_customers")
 def test_q3_customer_counts(wh):
     row = one(wh, "starting_customers", "lost_customers", "new_customers", "paying_customers")
     assert (row["starting_customers"], row["lost_customers"], row["new_customers"], row["paying_customers"]) == (4, 1, 1, 4)
 
 
+@pytest.mark.metric_values("arpu")
 def test_arpu_over_the_quarter(wh):
     # paying account-months Jul–Sep: 420 over 5, 410 over 5, 380 over 4 → 1,210 ÷ 14
     assert one(wh, "arpu")["arpu"] == pytest.approx(1210 / 14)
 
 
+@pytest.mark.metric_values("clv")
 def test_clv_is_monthly_arpu_over_monthly_churn(wh):
     rows = run(wh, SemanticQuery(metrics=["clv", "arpu", "logo_churn_rate"], time_range=Q3, grain="month"))
     assert [r["clv"] for r in rows] == [None, pytest.approx(410 / 5 / 0.2), pytest.approx(380 / 4 / 0.2)]  # July: no churn

@@ -52,6 +52,7 @@ def test_1000_customers_at_750_arpu_is_750k_mrr(thousand_customers):
     assert value(thousand_customers, "arpu", AUGUST) == pytest.approx(750)
 
 
+@pytest.mark.metric_values("net_expansion_mrr")
 def test_25k_upsell_minus_10k_downgrade_is_15k_net_expansion(thousand_customers):
     assert float(value(thousand_customers, "expansion_mrr", SEPTEMBER)) == 25_000
     assert float(value(thousand_customers, "contraction_mrr", SEPTEMBER)) == 10_000
@@ -86,6 +87,7 @@ def test_78_of_100_tickets_resolved_on_first_contact_is_78_percent_fcr(con):
     assert value(con, "fcr", SEPTEMBER) == pytest.approx(78)
 
 
+@pytest.mark.metric_values("csat")
 def test_40_satisfied_of_50_is_80_percent_csat(con):
     add_accounts(con, 1)
     con.execute("""
@@ -97,6 +99,7 @@ def test_40_satisfied_of_50_is_80_percent_csat(con):
     assert value(con, "csat", SEPTEMBER) == pytest.approx(80)
 
 
+@pytest.mark.metric_values("trials_started", "trial_conversion_rate")
 def test_20_paid_of_100_trials_is_20_percent_conversion(con):
     con.execute("""
         INSERT INTO trials

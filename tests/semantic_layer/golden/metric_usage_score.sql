@@ -1,23 +1,24 @@
 -- case: metric_usage_score
 -- query: {"metrics":["usage_score"],"time_range":{"start":"2025-07-01","end":"2025-09-30"}}
 -- explanation:
---   Usage score (usage_score): mean of weekly usage_score
+--   Usage score (usage_score): mean over accounts of the latest weekly usage_score in P
 --   Period: Q3 2025 (2025-07-01 to 2025-09-30).
+--   Each account's latest weekly health score, the week starting in the period's last 7 days (the last 7 days of each period).
 --   One row for the whole period.
 WITH periods AS (
   /* one row per period; base month = the month before the period, end month = its last month */
   SELECT
     *
   FROM (VALUES
-    (CAST('2025-07-01' AS DATE), CAST('2025-09-30' AS DATE), 92, CAST('2025-06-01' AS DATE), CAST('2025-09-01' AS DATE))) AS periods(period_start, period_end, period_days, base_month, end_month)
-), health_weeks AS (
-  /* health_weeks: usage_score */
+    (CAST('2025-07-01' AS DATE), CAST('2025-09-30' AS DATE), 92, CAST('2025-06-01' AS DATE), CAST('2025-09-01' AS DATE), CAST('2025-09-24' AS DATE))) AS periods(period_start, period_end, period_days, base_month, end_month, trailing_7_start)
+), latest_health_week AS (
+  /* latest_health_week: usage_score */
   SELECT
     periods.period_start,
     AVG(health_scores_weekly.usage_score) AS usage_score
   FROM health_scores_weekly
   JOIN periods
-    ON health_scores_weekly.week_start BETWEEN periods.period_start AND periods.period_end
+    ON health_scores_weekly.week_start BETWEEN periods.trailing_7_start AND periods.period_end
   GROUP BY
     periods.period_start
 ), grid AS (
@@ -29,10 +30,10 @@ WITH periods AS (
   SELECT
     grid.period_start,
     grid.period_end,
-    health_weeks.usage_score AS usage_score
+    latest_health_week.usage_score AS usage_score
   FROM grid
-  LEFT JOIN health_weeks
-    ON health_weeks.period_start = grid.period_start
+  LEFT JOIN latest_health_week
+    ON latest_health_week.period_start = grid.period_start
 )
 SELECT
   results.period_start,

@@ -2,10 +2,11 @@
 -- query: {"metrics":["days_to_renewal","health_score","open_tickets"],"time_range":{"start":"2026-10-01","end":"2026-10-31"},"dimensions":["account_name"],"metric_filters":[{"metric":"days_to_renewal","op":"<=","value":90.0}],"compare":"previous_period","order_by":[{"field":"days_to_renewal"}]}
 -- explanation:
 --   Days to renewal (days_to_renewal): days from the end of P to the earliest term_end after it
---   Health score (health_score): mean of weekly health_score = 0.4 usage + 0.2 support + 0.2 engagement + 0.1 payment + 0.1 executive
+--   Health score (health_score): mean over accounts of the latest weekly health_score in P (the week starting in P's last 7 days); health_score = 0.4 usage + 0.2 support + 0.2 engagement + 0.1 payment + 0.1 executive
 --   Open tickets (open_tickets): count of tickets opened by the end of P and not resolved by then
 --   Period: October 2026 (2026-10-01 to 2026-10-31).
 --   Contract terms ending after the period (after the last day of each period).
+--   Each account's latest weekly health score, the week starting in the period's last 7 days (the last 7 days of each period).
 --   Support tickets still open (as at the last day of each period).
 --   Compared with the previous period of the same length (September 2026 for October 2026).
 --   One row per account.
@@ -16,8 +17,26 @@ WITH periods AS (
   SELECT
     *
   FROM (VALUES
-    (CAST('2026-09-01' AS DATE), CAST('2026-09-30' AS DATE), 30, CAST('2026-08-01' AS DATE), CAST('2026-09-01' AS DATE), FALSE, CAST(NULL AS DATE)),
-    (CAST('2026-10-01' AS DATE), CAST('2026-10-31' AS DATE), 31, CAST('2026-09-01' AS DATE), CAST('2026-10-01' AS DATE), TRUE, CAST('2026-09-01' AS DATE))) AS periods(period_start, period_end, period_days, base_month, end_month, reported, compare_start)
+    (
+      CAST('2026-09-01' AS DATE),
+      CAST('2026-09-30' AS DATE),
+      30,
+      CAST('2026-08-01' AS DATE),
+      CAST('2026-09-01' AS DATE),
+      CAST('2026-09-24' AS DATE),
+      FALSE,
+      CAST(NULL AS DATE)
+    ),
+    (
+      CAST('2026-10-01' AS DATE),
+      CAST('2026-10-31' AS DATE),
+      31,
+      CAST('2026-09-01' AS DATE),
+      CAST('2026-10-01' AS DATE),
+      CAST('2026-10-25' AS DATE),
+      TRUE,
+      CAST('2026-09-01' AS DATE)
+    )) AS periods(period_start, period_end, period_days, base_month, end_month, trailing_7_start, reported, compare_start)
 ), upcoming_renewals AS (
   /* upcoming_renewals: days_to_renewal */
   SELECT
@@ -32,8 +51,8 @@ WITH periods AS (
   GROUP BY
     periods.period_start,
     accounts.name
-), health_weeks AS (
-  /* health_weeks: health_score */
+), latest_health_week AS (
+  /* latest_health_week: health_score */
   SELECT
     periods.period_start,
     accounts.name AS account_name,
@@ -42,7 +61,7 @@ WITH periods AS (
   LEFT JOIN accounts
     ON accounts.account_id = health_scores_weekly.account_id
   JOIN periods
-    ON health_scores_weekly.week_start BETWEEN periods.period_start AND periods.period_end
+    ON health_scores_weekly.week_start BETWEEN periods.trailing_7_start AND periods.period_end
   GROUP BY
     periods.period_start,
     accounts.name
@@ -84,8 +103,8 @@ WITH periods AS (
     FROM upcoming_renewals
     UNION
     SELECT
-      health_weeks.account_name
-    FROM health_weeks
+      latest_health_week.account_name
+    FROM latest_health_week
     UNION
     SELECT
       tickets_open.account_name
@@ -99,22 +118,22 @@ WITH periods AS (
     grid.period_end,
     grid.account_name,
     upcoming_renewals.days_to_renewal AS days_to_renewal,
-    health_weeks.health_score AS health_score,
+    latest_health_week.health_score AS health_score,
     COALESCE(tickets_open.open_tickets, 0) AS open_tickets,
     upcoming_renewals__previous.days_to_renewal AS days_to_renewal__previous,
-    health_weeks__previous.health_score AS health_score__previous,
+    latest_health_week__previous.health_score AS health_score__previous,
     COALESCE(tickets_open__previous.open_tickets, 0) AS open_tickets__previous
   FROM grid
   LEFT JOIN upcoming_renewals
     ON upcoming_renewals.period_start = grid.period_start AND upcoming_renewals.account_name IS NOT DISTINCT FROM grid.account_name
-  LEFT JOIN health_weeks
-    ON health_weeks.period_start = grid.period_start AND health_weeks.account_name IS NOT DISTINCT FROM grid.account_name
+  LEFT JOIN latest_health_week
+    ON latest_health_week.period_start = grid.period_start AND latest_health_week.account_name IS NOT DISTINCT FROM grid.account_name
   LEFT JOIN tickets_open
     ON tickets_open.period_start = grid.period_start AND tickets_open.account_name IS NOT DISTINCT FROM grid.account_name
   LEFT JOIN upcoming_renewals AS upcoming_renewals__previous
     ON upcoming_renewals__previous.period_start = grid.compare_start AND upcoming_renewals__previous.account_name IS NOT DISTINCT FROM grid.account_name
-  LEFT JOIN health_weeks AS health_weeks__previous
-    ON health_weeks__previous.period_start = grid.compare_start AND health_weeks__previous.account_name IS NOT DISTINCT FROM grid.account_name
+  LEFT JOIN latest_health_week AS latest_health_week__previous
+    ON latest_health_week__previous.period_start = grid.compare_start AND latest_health_week__previous.account_name IS NOT DISTINCT FROM grid.account_name
   LEFT JOIN tickets_open AS tickets_open__previous
     ON tickets_open__previous.period_start = grid.compare_start AND tickets_open__previous.account_name IS NOT DISTINCT FROM grid.account_name
 )

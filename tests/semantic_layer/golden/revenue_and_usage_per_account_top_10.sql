@@ -3,11 +3,12 @@
 -- explanation:
 --   MRR (mrr): sum of MRR in the end month
 --   Seat utilization (seat_utilization): MAU ÷ seats purchased × 100
---   Health score (health_score): mean of weekly health_score = 0.4 usage + 0.2 support + 0.2 engagement + 0.1 payment + 0.1 executive
+--   Health score (health_score): mean over accounts of the latest weekly health_score in P (the week starting in P's last 7 days); health_score = 0.4 usage + 0.2 support + 0.2 engagement + 0.1 payment + 0.1 executive
 --   Period: October 2026 (2026-10-01 to 2026-10-31).
 --   Revenue movements compare the base month September 2026 with the end month October 2026; starting customers had MRR in the base month.
 --   User activity in the last 30 days (the last 30 days of each period).
 --   Accounts under contract on the period's last day (as at the last day of each period).
+--   Each account's latest weekly health score, the week starting in the period's last 7 days (the last 7 days of each period).
 --   One row per account.
 --   Ordered by mrr descending.
 --   At most 10 rows.
@@ -16,7 +17,15 @@ WITH periods AS (
   SELECT
     *
   FROM (VALUES
-    (CAST('2026-10-01' AS DATE), CAST('2026-10-31' AS DATE), 31, CAST('2026-09-01' AS DATE), CAST('2026-10-01' AS DATE), CAST('2026-10-02' AS DATE))) AS periods(period_start, period_end, period_days, base_month, end_month, trailing_30_start)
+    (
+      CAST('2026-10-01' AS DATE),
+      CAST('2026-10-31' AS DATE),
+      31,
+      CAST('2026-09-01' AS DATE),
+      CAST('2026-10-01' AS DATE),
+      CAST('2026-10-25' AS DATE),
+      CAST('2026-10-02' AS DATE)
+    )) AS periods(period_start, period_end, period_days, base_month, end_month, trailing_7_start, trailing_30_start)
 ), mrr_movements_by_account AS (
   /* mrr_movements_by_account: each account_id's mrr in the base month and in the end month */
   SELECT
@@ -70,8 +79,8 @@ WITH periods AS (
   GROUP BY
     periods.period_start,
     accounts.name
-), health_weeks AS (
-  /* health_weeks: health_score */
+), latest_health_week AS (
+  /* latest_health_week: health_score */
   SELECT
     periods.period_start,
     accounts.name AS account_name,
@@ -80,7 +89,7 @@ WITH periods AS (
   LEFT JOIN accounts
     ON accounts.account_id = health_scores_weekly.account_id
   JOIN periods
-    ON health_scores_weekly.week_start BETWEEN periods.period_start AND periods.period_end
+    ON health_scores_weekly.week_start BETWEEN periods.trailing_7_start AND periods.period_end
   GROUP BY
     periods.period_start,
     accounts.name
@@ -112,8 +121,8 @@ WITH periods AS (
     FROM contracted_accounts
     UNION
     SELECT
-      health_weeks.account_name
-    FROM health_weeks
+      latest_health_week.account_name
+    FROM latest_health_week
   ) AS dimension_values
 ), results AS (
   SELECT
@@ -124,7 +133,7 @@ WITH periods AS (
     (
       COALESCE(monthly_activity.mau, 0) / NULLIF(COALESCE(contracted_accounts.seats_purchased, 0), 0)
     ) * 100.0 AS seat_utilization,
-    health_weeks.health_score AS health_score
+    latest_health_week.health_score AS health_score
   FROM grid
   LEFT JOIN mrr_movements
     ON mrr_movements.period_start = grid.period_start AND mrr_movements.account_name IS NOT DISTINCT FROM grid.account_name
@@ -132,8 +141,8 @@ WITH periods AS (
     ON monthly_activity.period_start = grid.period_start AND monthly_activity.account_name IS NOT DISTINCT FROM grid.account_name
   LEFT JOIN contracted_accounts
     ON contracted_accounts.period_start = grid.period_start AND contracted_accounts.account_name IS NOT DISTINCT FROM grid.account_name
-  LEFT JOIN health_weeks
-    ON health_weeks.period_start = grid.period_start AND health_weeks.account_name IS NOT DISTINCT FROM grid.account_name
+  LEFT JOIN latest_health_week
+    ON latest_health_week.period_start = grid.period_start AND latest_health_week.account_name IS NOT DISTINCT FROM grid.account_name
 )
 SELECT
   results.period_start,
