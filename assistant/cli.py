@@ -62,16 +62,19 @@ def _cmd_data_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_chat(args: argparse.Namespace) -> int:
-    # Placeholder until the chat app lands: show what the assistant will answer over.
-    from data.check import WarehouseUnreadable
-    from data.summary import warehouse_summary
+    from assistant.app.app import launch, open_context
+    from assistant.app.users import UsersFileError
+    from assistant.service import WarehouseError
 
     try:
-        summary = warehouse_summary(resolve_warehouse(args.warehouse))
-    except WarehouseUnreadable as error:
+        context = open_context(args.warehouse, args.users)
+    except (UsersFileError, WarehouseError) as error:
+        raise CliError(str(error)) from None
+    except FileNotFoundError as error:
         raise CliError(f"{error}; build the demo with `make run` or load your data with `cs-assistant data load`") from None
-    print(summary)
-    print("The chat app is not built yet; this is the warehouse it will answer questions about.")
+    mode = "sign-in from " + args.users if args.users else "no users file: everyone is one leader"
+    print(f"Chat app on http://{args.host}:{args.port} ({mode}); Ctrl+C stops it.")
+    launch(context, host=args.host, port=args.port, share=args.share)
     return 0
 
 
@@ -131,6 +134,65 @@ def _cmd_metrics(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from assistant.runner import RunnerSettings, connect_hardened
+    from assistant.service import Assistant
+    from evals.cases import CaseError, load_cases, select_cases
+    from evals.report import markdown_report, summarize, terminal_report
+    from evals.run import AgentRouted, run_cases
+
+    try:
+        cases = select_cases(load_cases(), args.category, args.case)
+    except CaseError as error:
+        raise CliError("; ".join(issue.line() for issue in error.issues)) from None
+    settings = RunnerSettings()
+    path = resolve_warehouse(args.warehouse)
+    agent = _agent_or_fail() if args.planner == "llm" else None
+    with Assistant(path, settings=settings, agent=agent) as assistant:
+        expected_con = connect_hardened(path, settings)  # the assistant's config: DuckDB refuses two in one process
+        try:
+            asker = AgentRouted(assistant) if args.planner == "llm" else assistant
+            results = run_cases(cases, asker, expected_con)
+        finally:
+            expected_con.close()
+    summary = summarize(results, planner=args.planner)
+    print(terminal_report(summary, show_misses=args.misses))
+    report = Path(args.report)
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(markdown_report(summary), encoding="utf-8")
+    print(f"\nMarkdown report with every miss: {report}")
+    return 1 if summary.harness_errors else 0
+
+
+def _agent_or_fail():
+    from assistant.agent import agent_from_env
+
+    agent = agent_from_env()
+    if agent is None:
+        raise CliError("--planner llm needs a model: set OPENAI_API_KEY (and OPENAI_BASE_URL, OPENAI_MODEL)")
+    return agent
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from assistant.service import Assistant
+    from evals.bench import BenchContext, BenchSettings, bench_json, bench_table, run_benches
+    from evals.cases import CaseError, load_cases, select_cases
+
+    try:
+        cases = select_cases(load_cases(), args.category)
+        settings = BenchSettings(repeats=args.repeats, warmup=args.warmup)
+    except CaseError as error:
+        raise CliError("; ".join(issue.line() for issue in error.issues)) from None
+    except ValueError as error:
+        raise CliError(f"{error} (--repeats, --warmup)") from None
+    with Assistant(resolve_warehouse(args.warehouse)) as assistant:
+        measurements = run_benches(BenchContext(assistant, cases, settings), args.bench)
+    print(bench_json(measurements, settings) if args.json else bench_table(measurements, settings))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cs-assistant",
@@ -187,9 +249,36 @@ def build_parser() -> argparse.ArgumentParser:
                          help="a metric name or synonym, e.g. nrr or \"net revenue retention\"")
     metrics.set_defaults(func=_cmd_metrics)
 
-    chat = commands.add_parser("chat", help="start the chat app")
+    chat = commands.add_parser("chat", help="start the chat app (offline, on 127.0.0.1:7860 by default)")
+    chat.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
+    chat.add_argument("--port", type=int, default=7860, help="port to listen on (default: 7860)")
+    chat.add_argument("--users", metavar="FILE",
+                      help="TOML users file for sign-in (e.g. data/demo_users.toml); without it, one leader viewer")
+    chat.add_argument("--share", action="store_true", help="ask Gradio for a public share link (off by default)")
     _warehouse_flag(chat)
     chat.set_defaults(func=_cmd_chat)
+
+    evaluate = commands.add_parser("eval", help="measure the planner's execution accuracy on the eval questions")
+    evaluate.add_argument("--planner", choices=["rules", "llm"], default="rules",
+                          help="rules (default): the assistant as configured; llm: every question to the LLM agent")
+    evaluate.add_argument("--category", metavar="C", help="only cases in this category (a family, shape, rls, follow-up...)")
+    evaluate.add_argument("--case", metavar="ID", help="only the case with this id")
+    evaluate.add_argument("--report", metavar="PATH", default="evals/report.md",
+                          help="where to write the Markdown report (default: evals/report.md)")
+    evaluate.add_argument("--no-misses", dest="misses", action="store_false",
+                          help="print only the accuracy table (the report still lists every miss)")
+    _warehouse_flag(evaluate)
+    evaluate.set_defaults(func=_cmd_eval)
+
+    bench = commands.add_parser("bench", help="time planning and whole answers over the eval questions")
+    bench.add_argument("--bench", action="append", choices=["planning", "answer"], metavar="NAME",
+                       help="run only this benchmark (repeatable): planning, answer (default: all)")
+    bench.add_argument("--repeats", type=int, default=3, help="timed runs per question (default: 3)")
+    bench.add_argument("--warmup", type=int, default=1, help="untimed runs per question first (default: 1)")
+    bench.add_argument("--category", metavar="C", help="only questions in this category")
+    bench.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    _warehouse_flag(bench)
+    bench.set_defaults(func=_cmd_bench)
     return parser
 
 

@@ -1,0 +1,93 @@
+"""The real app in headless Chromium: a CSM signs in, asks, reads the table and the computation,
+downloads the CSV, asks a follow-up, and never sees another CSM's accounts.
+
+Drives Debian's /usr/bin/chromium through Playwright (no downloaded browser build); any page
+error fails the test. Screenshots of each state go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from app.served import ARTIFACTS, PASSWORDS, book
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+QUESTION = "Which accounts have a health score below 60?"
+FOLLOW_UP = "break that down by plan"
+WAIT_MS = 20_000
+
+
+@pytest.fixture(scope="module")
+def page(app):
+    _, url = app
+    ARTIFACTS.mkdir(exist_ok=True)
+    errors: list[str] = []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        tab = browser.new_page(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        tab.set_default_timeout(WAIT_MS)
+        tab.goto(url)
+        yield tab
+        browser.close()
+    assert not errors, f"page errors: {errors}"
+
+
+def ask(page, question: str) -> None:
+    answers = page.locator("#chat .message-row").count()
+    page.locator("#question textarea").fill(question)
+    page.locator("#question textarea").press("Enter")
+    page.wait_for_function(f"document.querySelectorAll('#chat .message-row').length > {answers + 1}")
+    page.locator("#chat .message-row").nth(answers + 1).scroll_into_view_if_needed()
+    page.locator("#result-table").wait_for()
+
+
+def table_text(page) -> str:
+    return page.locator("#result-table").inner_text()
+
+
+def test_a_csm_signs_in_asks_and_sees_only_their_book(app, page):
+    context, _ = app
+    mine, theirs = book(context, "C005"), book(context, "C006")
+    page.screenshot(path=ARTIFACTS / "01-sign-in.png")
+    page.get_by_label("username").fill("leila")
+    page.get_by_label("password").fill(PASSWORDS["leila"])
+    page.get_by_role("button", name="Login").click()
+    page.get_by_text("Signed in as").wait_for()
+    page.screenshot(path=ARTIFACTS / "02-home.png")
+
+    ask(page, QUESTION)
+    page.screenshot(path=ARTIFACTS / "03-answer.png", full_page=True)
+    page.get_by_text("Why on the list").first.wait_for()
+    page.screenshot(path=ARTIFACTS / "03-answer.png", full_page=True)
+    shown = table_text(page)
+    assert any(name in shown for name in mine)
+
+    page.locator("#chat").get_by_text("How this was computed").last.click()
+    page.locator("#chat code", has_text="WITH periods").last.wait_for()
+    page.screenshot(path=ARTIFACTS / "04-how-computed.png", full_page=True)
+
+    with page.expect_download() as download:
+        page.locator("#download-csv").click()
+    rows = list(csv.reader(io.StringIO(download.value.path().read_text())))
+    assert rows[0][:3] == ["period_start", "period_end", "account_name"]
+    assert {r[2] for r in rows[1:]} <= mine and len(rows) > 1
+
+    page.locator("#sql-panel").click()
+    page.locator("#dialect input").click()
+    page.get_by_role("option", name="snowflake").click()
+    page.locator("#sql").get_by_text("C005").first.wait_for()
+    page.screenshot(path=ARTIFACTS / "05-sql-snowflake.png", full_page=True)
+
+    ask(page, FOLLOW_UP)
+    page.get_by_text("Plan", exact=True).first.wait_for()
+    page.screenshot(path=ARTIFACTS / "06-follow-up.png", full_page=True)
+    text = page.locator("body").inner_text()
+    assert not [name for name in theirs if name in text]
