@@ -1,0 +1,76 @@
+"""Summaries and reports: accuracy per category, nearest-rank percentiles, every miss shown with evidence."""
+
+from __future__ import annotations
+
+from assistant.answer import Answer, Status
+from assistant.viewer import Viewer
+from evals.cases import Case, ExpectedStatus, Shape
+from evals.report import markdown_report, percentile, summarize, terminal_report
+from evals.run import CaseResult, Table
+
+
+def case(id, family="revenue", shape=Shape.single, **fields):
+    return Case(id=id, question=f"question {id}", family=family, shape=shape, file="f.yaml", sql="SELECT 1", **fields)
+
+
+def result(c, passed, latency=10.0, answer=None, expected=None, reason="", harness_error=""):
+    return CaseResult(c, passed, reason or ("rows match" if passed else "wrong"), answer, expected, latency, harness_error)
+
+
+def test_percentile_is_nearest_rank():
+    values = list(range(1, 101))  # 1..100
+    assert percentile(values, 50) == 50
+    assert percentile(values, 95) == 95
+    assert percentile([7.0], 95) == 7.0
+    assert percentile([3, 1, 2], 50) == 2
+    assert percentile([], 50) is None
+
+
+def test_accuracy_overall_and_per_category_families_first():
+    results = [
+        result(case("a"), True, 10),
+        result(case("b", shape=Shape.trend), False, 30),
+        result(case("c", family="health", viewer=Viewer.csm("C005")), True, 20),
+        result(case("d", family="health", conversation=("x",)), True, 40),
+    ]
+    summary = summarize(results)
+    assert (summary.overall.cases, summary.overall.passed, summary.overall.accuracy) == (4, 3, 75.0)
+    table = {t.label: (t.cases, t.passed) for t in summary.categories}
+    assert table == {"health": (2, 2), "revenue": (2, 1), "single": (3, 3), "trend": (1, 0),
+                     "follow-up": (1, 1), "rls": (1, 1)}
+    assert [t.label for t in summary.categories] == ["health", "revenue", "single", "trend", "follow-up", "rls"]
+    assert (summary.p50_ms, summary.p95_ms) == (20, 40)
+    assert [r.case.id for r in summary.misses] == ["b"]
+
+
+def test_harness_errors_are_kept_apart_from_misses():
+    summary = summarize([result(case("a"), False, None, harness_error="no such column"), result(case("b"), True)])
+    assert summary.misses == () and [r.case.id for r in summary.harness_errors] == ["a"]
+    assert "HARNESS ERROR f.yaml: a: no such column" in terminal_report(summary)
+
+
+def test_a_miss_shows_what_the_planner_did_and_both_tables():
+    answer = Answer("q", Status.ANSWERED, "MRR 21,000.", interpretation="MRR in October 2026",
+                    columns=["period_start", "mrr"], rows=[["2026-10-01", 21000.0]], planner="rules",
+                    query={"metrics": ["mrr"]}, route_reason="rules understood the question")
+    expected = Table(("mrr",), tuple((float(v),) for v in range(22200, 22207)))
+    miss = result(case("m", conversation=("earlier",)), False, answer=answer, expected=expected,
+                  reason="expected 7 row(s), the answer has 1")
+    text = terminal_report(summarize([miss]))
+    for fragment in ("✗ m", "why: expected 7 row(s), the answer has 1", "after: earlier",
+                     "status: answered (rules; rules understood the question)", "interpretation: MRR in October 2026",
+                     'query: {"metrics": ["mrr"]}', "expected (7 rows):", "answer (1 rows):", "… 2 more row(s)"):
+        assert fragment in text, fragment
+    markdown = markdown_report(summarize([miss]))
+    assert "### `m` (f.yaml)" in markdown and "- **why**: expected 7 row(s), the answer has 1" in markdown
+    assert "| overall | 1 | 0 | 0.0% |" in markdown
+
+
+def test_status_misses_and_a_clean_run_render():
+    miss = result(Case(id="s", question="churn?", family="none", shape=Shape.ambiguous, file="f.yaml",
+                       status=ExpectedStatus.clarify), False,
+                  answer=Answer("churn?", Status.UNANSWERABLE, "I could not match churn"),
+                  reason="expected status clarify, the answer's status is unanswerable")
+    assert "message: I could not match churn" in terminal_report(summarize([miss]))
+    clean = markdown_report(summarize([result(case("a"), True)], planner="llm"))
+    assert clean.startswith("# Evaluation report: llm planner") and "## Misses (0)\n\nNone." in clean

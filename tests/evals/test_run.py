@@ -1,0 +1,128 @@
+"""The runner: conversations replayed, viewers passed, expected SQL on a hardened cursor, misses judged.
+
+The assistant here is a scripted fake, so these tests pin the harness, not any planner; the
+expected queries run on the tiny hand-written warehouse (MRR in October 2026 is
+21,000 + 450 + 750 = 22,200 over three paying accounts).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from assistant.answer import Answer, Status
+from assistant.runner import connect_hardened
+from assistant.viewer import Viewer
+from evals.cases import Case, ExpectedStatus, Shape
+from evals.run import expected_table, run_case, run_cases
+from fixtures.tiny_warehouse import build_tiny_warehouse
+
+OCTOBER_MRR = "SELECT SUM(mrr) FROM account_mrr_monthly WHERE month = DATE '2026-10-01'"
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    path = tmp_path_factory.mktemp("tiny") / "tiny.duckdb"
+    build_tiny_warehouse(path)
+    connection = connect_hardened(path)
+    yield connection
+    connection.close()
+
+
+class ScriptedAssistant:
+    """Answers from a script keyed by question, recording every ask (question, viewer, turns so far)."""
+
+    def __init__(self, script):
+        self.script = script
+        self.asked = []
+
+    def ask(self, question, viewer=None, conversation=None):
+        self.asked.append((question, viewer, len(conversation.turns) if conversation else None))
+        answer = self.script[question]
+        if isinstance(answer, Exception):
+            raise answer
+        if conversation is not None:
+            conversation.add(question, answer.status, None)
+        return answer
+
+
+def answered(columns, rows):
+    return Answer("q", Status.ANSWERED, "ok", columns=columns, rows=rows)
+
+
+def case(**fields):
+    defaults = dict(id="c", question="mrr in october", family="revenue", shape=Shape.single, file="t.yaml")
+    return Case(**(defaults | fields))
+
+
+def test_expected_sql_runs_on_the_hardened_connection(con):
+    table = expected_table(con, OCTOBER_MRR)
+    assert len(table.rows) == 1 and float(table.rows[0][0]) == 22200.0
+
+
+def test_a_matching_answer_passes_and_is_timed(con):
+    bot = ScriptedAssistant({"mrr in october": answered(
+        ["period_start", "period_end", "mrr"], [[dt.date(2026, 10, 1), dt.date(2026, 10, 31), 22200.0]])})
+    result = run_case(case(sql=OCTOBER_MRR), bot, con)
+    assert result.passed, result.reason
+    assert result.latency_ms is not None and result.latency_ms >= 0
+
+
+def test_a_wrong_number_is_a_miss_that_says_so(con):
+    bot = ScriptedAssistant({"mrr in october": answered(["mrr"], [[22100.0]])})
+    result = run_case(case(sql=OCTOBER_MRR), bot, con)
+    assert not result.passed
+    assert result.reason.startswith("no answer column holds the values")
+
+
+def test_a_clarify_answer_to_an_answerable_case_is_a_miss(con):
+    bot = ScriptedAssistant({"mrr in october": Answer("q", Status.CLARIFY, "Which one?")})
+    result = run_case(case(sql=OCTOBER_MRR), bot, con)
+    assert not result.passed and "status is clarify" in result.reason
+
+
+def test_status_cases_pass_on_the_expected_status(con):
+    bot = ScriptedAssistant({"churn?": Answer("churn?", Status.CLARIFY, "Logo or revenue churn?")})
+    churn = case(question="churn?", shape=Shape.ambiguous, status=ExpectedStatus.clarify)
+    assert run_case(churn, bot, con).passed
+    assert not run_case(case(question="churn?", shape=Shape.unanswerable, status=ExpectedStatus.unanswerable),
+                        bot, con).passed
+
+
+def test_the_conversation_is_replayed_first_with_the_cases_viewer(con):
+    bot = ScriptedAssistant({"mrr in october": answered(["mrr"], [[1.0]]),
+                             "by plan": answered(["mrr"], [[22200.0]])})
+    viewer = Viewer.csm("C01")
+    result = run_case(case(question="by plan", conversation=("mrr in october",), viewer=viewer, sql=OCTOBER_MRR),
+                      bot, con)
+    assert result.passed
+    assert bot.asked == [("mrr in october", viewer, 0), ("by plan", viewer, 1)]
+
+
+def test_every_case_gets_a_fresh_conversation(con):
+    bot = ScriptedAssistant({"mrr in october": answered(["mrr"], [[22200.0]])})
+    run_cases([case(id="a", sql=OCTOBER_MRR), case(id="b", sql=OCTOBER_MRR)], bot, con)
+    assert [turns for _, _, turns in bot.asked] == [0, 0]
+
+
+def test_a_broken_expected_query_is_a_harness_error_not_a_miss(con):
+    bot = ScriptedAssistant({})
+    result = run_case(case(sql="SELECT nope FROM accounts"), bot, con)
+    assert not result.passed and "nope" in result.harness_error
+    assert bot.asked == []
+
+
+def test_an_assistant_that_raises_is_a_measured_miss(con):
+    bot = ScriptedAssistant({"mrr in october": RuntimeError("boom")})
+    result = run_case(case(sql=OCTOBER_MRR), bot, con)
+    assert not result.passed and not result.harness_error
+    assert result.reason == "the assistant raised RuntimeError: boom"
+
+
+def test_progress_sees_each_result_in_order(con):
+    bot = ScriptedAssistant({"mrr in october": answered(["mrr"], [[22200.0]])})
+    seen = []
+    run_cases([case(id="a", sql=OCTOBER_MRR), case(id="b", sql="SELECT 1 WHERE false")], bot, con,
+              progress=lambda r: seen.append((r.case.id, r.passed)))
+    assert seen == [("a", True), ("b", False)]
