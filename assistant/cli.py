@@ -62,16 +62,19 @@ def _cmd_data_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_chat(args: argparse.Namespace) -> int:
-    # Placeholder until the chat app lands: show what the assistant will answer over.
-    from data.check import WarehouseUnreadable
-    from data.summary import warehouse_summary
+    from assistant.app.app import launch, open_context
+    from assistant.app.users import UsersFileError
+    from assistant.service import WarehouseError
 
     try:
-        summary = warehouse_summary(resolve_warehouse(args.warehouse))
-    except WarehouseUnreadable as error:
+        context = open_context(args.warehouse, args.users)
+    except (UsersFileError, WarehouseError) as error:
+        raise CliError(str(error)) from None
+    except FileNotFoundError as error:
         raise CliError(f"{error}; build the demo with `make run` or load your data with `cs-assistant data load`") from None
-    print(summary)
-    print("The chat app is not built yet; this is the warehouse it will answer questions about.")
+    mode = "sign-in from " + args.users if args.users else "no users file: everyone is one leader"
+    print(f"Chat app on http://{args.host}:{args.port} ({mode}); Ctrl+C stops it.")
+    launch(context, host=args.host, port=args.port, share=args.share)
     return 0
 
 
@@ -246,7 +249,12 @@ def build_parser() -> argparse.ArgumentParser:
                          help="a metric name or synonym, e.g. nrr or \"net revenue retention\"")
     metrics.set_defaults(func=_cmd_metrics)
 
-    chat = commands.add_parser("chat", help="start the chat app")
+    chat = commands.add_parser("chat", help="start the chat app (offline, on 127.0.0.1:7860 by default)")
+    chat.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
+    chat.add_argument("--port", type=int, default=7860, help="port to listen on (default: 7860)")
+    chat.add_argument("--users", metavar="FILE",
+                      help="TOML users file for sign-in (e.g. data/demo_users.toml); without it, one leader viewer")
+    chat.add_argument("--share", action="store_true", help="ask Gradio for a public share link (off by default)")
     _warehouse_flag(chat)
     chat.set_defaults(func=_cmd_chat)
 
