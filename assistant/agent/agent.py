@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING
 import openai
 from langchain.agents import create_agent
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from assistant.agent.grounding import grounding_warning, ungrounded
 from assistant.agent.limits import AgentLimits, Budget, LimitReached
 from assistant.agent.model import ModelSettings, chat_model, model_error_message
-from assistant.agent.prompt import estimate_tokens, prompt_tokens, system_prompt
+from assistant.agent.prompt import estimate_tokens, system_prompt
 from assistant.agent.retrieval import CatalogIndex
 from assistant.agent.tools import QUERY_TOOLS, Toolbox, ToolRun
 from assistant.answer import Answer, Status
@@ -68,10 +69,9 @@ class Agent:
         tools = toolbox.tools()
         system = system_prompt(assistant.as_of, viewer)
         messages = [*history(conversation), HumanMessage(question)]
-        schemas = [convert_to_openai_tool(t) for t in tools]
-        estimate = prompt_tokens(system, schemas, [m.content for m in messages])
-        log.info("agent prompt for %r: ~%d tokens (system and tool schemas ~%d)", question[:80], estimate,
-                 prompt_tokens(system, schemas))
+        fixed = fixed_prompt_tokens(system, tools)
+        estimate = fixed + sum(estimate_tokens(m.content) for m in messages)
+        log.info("agent prompt for %r: ~%d tokens (system and tool schemas ~%d)", question[:80], estimate, fixed)
         graph = create_agent(self.model, tools, system_prompt=system, middleware=[budget])
         failure: str | None = None
         final = ""
@@ -127,7 +127,8 @@ def compose(question: str, final: str, runs: list[ToolRun], failure: str | None,
     queries = [r for r in runs if r.tool in QUERY_TOOLS]
     main = next((r.answer for r in reversed(queries) if r.answered), None)
     if failure is not None or not final:
-        message = failure or "The language model's reply could not be used (its tool call was malformed twice)."
+        message = failure or ("The language model gave no usable answer: an empty reply, or tool arguments "
+                              "that were malformed twice.")
         return Answer(question, Status.ERROR, message, planner=PLANNER)
     if main is None:
         return Answer(question, Status.UNANSWERABLE, final, planner=PLANNER)
@@ -148,8 +149,6 @@ def agent_from_env(env: Mapping[str, str] | None = None, limits: AgentLimits | N
     return Agent(settings, limits) if settings is not None else None
 
 
-def estimate_fixed_prompt(agent: Agent, assistant: Assistant, viewer: Viewer | None = None) -> int:
-    """Estimated tokens of what every question sends: the system prompt plus the tool schemas."""
-    toolbox = Toolbox(assistant, viewer or Viewer.leader(), "", agent.index(assistant.catalog))
-    system = system_prompt(assistant.as_of, viewer or Viewer.leader())
-    return estimate_tokens(system) + estimate_tokens([convert_to_openai_tool(t) for t in toolbox.tools()])
+def fixed_prompt_tokens(system: str, tools: list[BaseTool]) -> int:
+    """Estimated tokens of what every model call of a question carries: the system prompt and tool schemas."""
+    return estimate_tokens(system) + estimate_tokens([convert_to_openai_tool(t) for t in tools])

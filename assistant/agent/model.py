@@ -63,20 +63,22 @@ def is_transient(error: BaseException) -> bool:
     return isinstance(error, (openai.RateLimitError, openai.InternalServerError, openai.APIConnectionError))
 
 
+# Most specific first: a timeout is also a connection error.
+_ERROR_MESSAGES: tuple[tuple[type[openai.OpenAIError], str], ...] = (
+    (openai.APITimeoutError, "The language model did not answer in time, even after one retry."),
+    (openai.RateLimitError, "The language model is rate-limiting requests right now; try again in a minute."),
+    (openai.InternalServerError, "The language model's server failed, even after one retry."),
+    (openai.APIConnectionError, "The language model's server could not be reached."),
+    (openai.AuthenticationError, "The language model refused the API key; check OPENAI_API_KEY."),
+    (openai.NotFoundError, "The language model endpoint or model was not found; check OPENAI_BASE_URL and OPENAI_MODEL."),
+)
+
+
 def model_error_message(error: BaseException) -> str:
     """One sentence for the user about a failed model call."""
-    if isinstance(error, openai.APITimeoutError):
-        return "The language model did not answer in time, even after one retry."
-    if isinstance(error, openai.RateLimitError):
-        return "The language model is rate-limiting requests right now; try again in a minute."
-    if isinstance(error, openai.InternalServerError):
-        return "The language model's server failed, even after one retry."
-    if isinstance(error, openai.APIConnectionError):
-        return "The language model's server could not be reached."
-    if isinstance(error, openai.AuthenticationError):
-        return "The language model refused the API key; check OPENAI_API_KEY."
-    if isinstance(error, openai.NotFoundError):
-        return "The language model endpoint or model was not found; check OPENAI_BASE_URL and OPENAI_MODEL."
+    for kind, message in _ERROR_MESSAGES:
+        if isinstance(error, kind):
+            return message
     if isinstance(error, openai.APIStatusError):
         return f"The language model rejected the request (HTTP {error.status_code})."
     return "The language model's reply could not be used."

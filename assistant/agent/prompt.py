@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -56,8 +55,3 @@ def estimate_tokens(content: Any) -> int:
     """Tokens of text (or of a JSON-able value, serialized), at four characters per token."""
     text = content if isinstance(content, str) else json.dumps(content, default=str)
     return math.ceil(len(text) / CHARS_PER_TOKEN)
-
-
-def prompt_tokens(system: str, tool_schemas: Iterable[dict], messages: Iterable[Any] = ()) -> int:
-    """Estimated tokens of one model call's prompt: system prompt, tool schemas and messages."""
-    return estimate_tokens(system) + estimate_tokens(list(tool_schemas)) + sum(estimate_tokens(m) for m in messages)

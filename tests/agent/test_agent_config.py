@@ -9,9 +9,11 @@ import pytest
 
 from agent.fake_openai import Reply
 from assistant.agent import Agent, agent_from_env
-from assistant.agent.agent import estimate_fixed_prompt
+from assistant.agent.agent import fixed_prompt_tokens
 from assistant.agent.model import DEFAULT_MODEL, ModelSettings
-from assistant.agent.prompt import estimate_tokens
+from assistant.agent.prompt import estimate_tokens, system_prompt
+from assistant.agent.retrieval import CatalogIndex
+from assistant.agent.tools import Toolbox
 from assistant.viewer import Viewer
 
 PROMPT_BUDGET = 3_000  # tokens: system prompt plus tool schemas, sent with every model call
@@ -50,8 +52,8 @@ def test_agent_from_env_reads_the_process_environment(monkeypatch):
 
 @pytest.mark.parametrize("viewer", [Viewer.leader(), Viewer.csm("C01")])
 def test_system_prompt_and_tool_schemas_stay_under_the_token_budget(assistant, viewer):
-    agent = agent_from_env({"OPENAI_API_KEY": "sk-test"})
-    assert estimate_fixed_prompt(agent, assistant, viewer) < PROMPT_BUDGET
+    tools = Toolbox(assistant, viewer, "", CatalogIndex(assistant.catalog)).tools()
+    assert fixed_prompt_tokens(system_prompt(assistant.as_of, viewer), tools) < PROMPT_BUDGET
 
 
 def test_the_estimate_is_four_characters_per_token():

@@ -12,6 +12,7 @@ import json
 
 from agent.fake_openai import Reply, call
 from assistant.agent import AgentLimits
+from assistant.agent.model import ModelSettings
 from assistant.answer import Status
 from assistant.conversation import Conversation
 from assistant.viewer import Viewer
@@ -58,6 +59,7 @@ def test_the_model_sees_the_tool_schemas_and_the_as_of_date(ask):
     schema = next(t for t in request["tools"] if t["function"]["name"] == "run_semantic_query")
     assert set(schema["function"]["parameters"]["properties"]) == set(SemanticQuery.model_fields)
     assert "2026-10-31" in request["messages"][0]["content"]
+    assert request["max_completion_tokens"] == ModelSettings().max_completion_tokens  # a cap on each reply
 
 
 def test_an_answer_without_a_successful_query_is_unanswerable(ask):
