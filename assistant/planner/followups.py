@@ -12,6 +12,7 @@ from __future__ import annotations
 from assistant.planner.mentions import Words
 from assistant.planner.plan import Outcome, Plan, PlannerContext
 from assistant.planner.timewords import TimeWords
+from semantic_layer.catalog import Catalog
 from semantic_layer.model import Metric
 from semantic_layer.query import Comparison, DimensionFilter, SemanticQuery
 
@@ -32,13 +33,16 @@ def follow_up(text: str, words: Words, time: TimeWords, last: SemanticQuery, con
     short = len(words.tokens) <= 8
     if not (text.startswith(CONTINUE) or short):
         return None
-    values = [s for m in words.mentions for s in m.senses if s.kind == "value"]
-    dims = [s.name for m in words.mentions for s in m.senses if s.kind == "dimension"]
+    metric_dims = _allowed(last, context)
+    # One reading per mention: the first value (or dimension) the previous query's metrics accept.
+    values = [next(s for s in m.senses if s.kind == "value" and s.name in metric_dims) for m in words.mentions
+              if any(s.kind == "value" and s.name in metric_dims for s in m.senses)]
+    dims = [next(s.name for s in m.senses if s.kind == "dimension" and s.name in metric_dims) for m in words.mentions
+            if any(s.kind == "dimension" and s.name in metric_dims for s in m.senses)]
     if not (values or dims or time.period or time.grain or time.compare):
         return None
     query = last
     used = 0
-    metric_dims = _allowed(last, context)
     chosen_values: dict[str, list[str]] = {}
     for sense in values:
         if sense.name in metric_dims and sense.value not in chosen_values.get(sense.name, []):
@@ -75,9 +79,8 @@ def _allowed(query: SemanticQuery, context: PlannerContext) -> set[str]:
     return set.intersection(*sets) if sets else set()
 
 
-def drivers(metric: Metric, context: PlannerContext) -> list[str]:
+def drivers(metric: Metric, catalog: Catalog) -> list[str]:
     """The metrics that make up `metric`: its source's other plain measures (of its unit, when it is one itself)."""
-    catalog = context.catalog
     sources = {metric.source} if metric.source else {
         m.source for m in catalog.metrics.values() if m.name in (metric.derived or "") and m.source}
     parts = [m.name for m in catalog.metrics.values()
@@ -90,7 +93,7 @@ def _why(last: SemanticQuery, context: PlannerContext) -> Outcome:
     first = last.metrics[0]
     name = first if isinstance(first, str) else first.name
     metric = context.catalog.metrics[name]
-    parts = drivers(metric, context)
+    parts = drivers(metric, context.catalog)
     query = last.model_copy(update={
         "metrics": (name, *parts), "compare": last.compare or Comparison.previous_period, "metric_filters": (),
         "order_by": (), "limit": last.limit,

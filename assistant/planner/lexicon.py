@@ -24,11 +24,24 @@ what whats which who whom whose where when how why show me tell give list see ge
 would will should you your we our us i my mine it its this that these those there their them they
 any all some each every about as into onto than then so just only also really very much many lot lots
 hey hi hello thanks thank pls plz kindly want need know let lets like current currently right now today
-number count value values figure figures data stats stat metric metrics report look looking doing
+number count figure figures data stats stat metric metrics report look looking doing
 up down out over under per by vs versus across between among within overall total whole entire
-have has had having getting got our s am going go
+have has had having getting got our s am going go compared compare comparison against
 """.split())
 
+# Ways people shorten or inflect words; mapped before stemming, on both sides.
+ABBREVIATIONS = {
+    "qtr": "quarter", "qtrs": "quarters", "yr": "year", "yrs": "years", "mo": "month", "mos": "months", "mth": "month",
+    "wk": "week", "wks": "weeks", "nxt": "next", "prev": "previous", "acct": "account", "accts": "accounts",
+    "cust": "customer", "custs": "customers", "exec": "executive", "execs": "executives", "rev": "revenue",
+    "avg": "average", "num": "number", "pct": "percent", "mgr": "manager", "convo": "conversation",
+}
+LEMMAS = {
+    "used": "use", "using": "use", "uses": "use", "lose": "lost", "losing": "lost", "loses": "lost", "won": "win",
+    "winning": "win", "took": "take", "taking": "take", "takes": "take", "renews": "renew", "renewing": "renew",
+}
+
+_ABBREVIATION = re.compile(r"\b(?:" + "|".join(ABBREVIATIONS) + r")\b")
 _TOKEN = re.compile(r"[a-z0-9]+(?:[/&.][a-z0-9]+)*%?|[<>]=?|%")
 
 
@@ -38,6 +51,7 @@ def normalize(text: str) -> str:
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = re.sub(r"(\w)'s\b", r"\1", text)
     text = re.sub(r"(?<=[a-z])[-_](?=[a-z])", " ", text)
+    text = _ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(0)], text)
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -48,6 +62,7 @@ def tokens(text: str) -> list[str]:
 
 def stem(word: str) -> str:
     """A light English stem, applied to question and catalogue alike (so it only needs to be consistent)."""
+    word = LEMMAS.get(word, word)
     for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4 - len(keep) and not word.endswith("ss"):
             if suffix == "es" and not word.endswith(("shes", "ches", "xes", "sses")):
@@ -59,8 +74,10 @@ def stem(word: str) -> str:
 
 
 def key(phrase: str) -> tuple[str, ...]:
-    """A phrase as the tuple of stems it is looked up by."""
-    return tuple(stem(w) for w in tokens(normalize(phrase)))
+    """A phrase as the tuple of stems it is looked up by, without stop words (unless it is nothing else)."""
+    words = tokens(normalize(phrase))
+    content = [w for w in words if w not in STOPWORDS] or words
+    return tuple(stem(w) for w in content)
 
 
 @dataclass(frozen=True)

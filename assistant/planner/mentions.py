@@ -61,28 +61,34 @@ def blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def find_mentions(text: str, lexicon: Lexicon, grammar: frozenset[str] = frozenset()) -> Words:
-    """The mentions in normalized `text`; `grammar` words are never matched as typos."""
-    words = [t for t in tokens(text)] if "|" not in text else _tokens_with_breaks(text)
+    """The mentions in normalized `text` ('|' marks a removed time phrase); `grammar` words are never typos.
+
+    Terms are matched over the content words (stop words skipped on both sides), so "arr
+    that was up for renewal" meets the label "ARR up for renewal".
+    """
+    words = _tokens_with_breaks(text)
     stems = [stem(w) for w in words]
+    content = [i for i, w in enumerate(words) if w not in STOPWORDS or w == "|"]
     mentions: list[Mention] = []
     used: set[int] = set()
-    i = 0
-    while i < len(words):
-        for n in range(min(lexicon.longest, len(words) - i), 0, -1):
-            if "|" in words[i:i + n]:
+    k = 0
+    while k < len(content):
+        for n in range(min(lexicon.longest, len(content) - k), 0, -1):
+            positions = content[k:k + n]
+            if any(words[i] == "|" for i in positions):
                 continue
-            senses = lexicon.lookup(stems[i:i + n])
-            if senses and not (n == 1 and words[i] in STOPWORDS and not any(s.exact and s.kind != "value" for s in senses)):
-                mentions.append(Mention(i, i + n, " ".join(words[i:i + n]), tuple(senses)))
-                used.update(range(i, i + n))
-                i += n
+            senses = lexicon.lookup([stems[i] for i in positions])
+            if senses:
+                mentions.append(Mention(positions[0], positions[-1] + 1, " ".join(words[positions[0]:positions[-1] + 1]),
+                                        tuple(senses)))
+                used.update(positions)
+                k += n
                 break
         else:
-            i += 1
-    mentions += _typos(words, stems, used, lexicon, grammar)
+            k += 1
+    mentions = _typos(words, stems, mentions, used, lexicon, grammar)
     mentions.sort(key=lambda m: m.start)
-    clean = tuple(w for w in words)
-    return Words(clean, tuple(mentions), frozenset(used))
+    return Words(tuple(words), tuple(mentions), frozenset(used))
 
 
 def _tokens_with_breaks(text: str) -> list[str]:
@@ -93,27 +99,36 @@ def _tokens_with_breaks(text: str) -> list[str]:
     return out[:-1]
 
 
-def _typos(words: list[str], stems: list[str], used: set[int], lexicon: Lexicon, grammar: frozenset[str]) -> list[Mention]:
-    """Mentions for runs of unexplained content words that are a typo away from a term."""
-    found: list[Mention] = []
+def _typos(words: list[str], stems: list[str], mentions: list[Mention], used: set[int], lexicon: Lexicon,
+           grammar: frozenset[str]) -> list[Mention]:
+    """Mentions for runs of content words that are a typo away from a longer term.
+
+    A run may take in a one-word mention ("customer aquisition cost" is one typo'd term, not
+    the word customer and a typo), but it must hold at least one word nothing explained.
+    """
+    single = {m.start: m for m in mentions if m.end - m.start == 1}
 
     def free(i: int) -> bool:
         w = words[i]
-        return i not in used and w != "|" and w not in STOPWORDS and w not in grammar and not _is_number(w) \
-            and bool(re.search(r"[a-z]", w))
+        return (i not in used or i in single) and w != "|" and w not in STOPWORDS and w not in grammar \
+            and not _is_number(w) and bool(re.search(r"[a-z]", w))
 
+    content = [i for i, w in enumerate(words) if w not in STOPWORDS and w != "|"]
     for n in (3, 2, 1):
-        for i in range(len(words) - n + 1):
-            span = range(i, i + n)
-            if not all(free(j) for j in span):
+        for k in range(len(content) - n + 1):
+            span = content[k:k + n]
+            if not all(free(j) for j in span) or all(j in used for j in span):
                 continue
-            match = lexicon.closest(stems[i:i + n])
-            if match is None:
+            match = lexicon.closest([stems[j] for j in span])
+            if match is None or len(match[0]) < n:
                 continue
-            term, _ = match
-            found.append(Mention(i, i + n, " ".join(words[i:i + n]), tuple(lexicon.terms[term]), fuzzy=True))
+            mentions = [m for m in mentions if m.start not in span]
+            mentions.append(Mention(span[0], span[-1] + 1, " ".join(words[span[0]:span[-1] + 1]),
+                                    tuple(lexicon.terms[match[0]]), fuzzy=True))
             used.update(span)
-    return found
+            for j in span:
+                single.pop(j, None)
+    return mentions
 
 
 def question_text(question: str) -> str:

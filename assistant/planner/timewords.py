@@ -1,31 +1,43 @@
 """Time words → a period, a grain and a comparison, resolved against the warehouse's as_of date.
 
 A small range grammar ("last quarter", "Q3 2025", "past 90 days", "since March", "YoY",
-"by month", "next 90 days"), because date parsers understand single dates only. Pure:
-text and `as_of` in, `TimeWords` out; `spans` says which characters were used, so the
-planner can tell which words remain.
+"by month", "next 90 days", "October vs September"), because date parsers understand
+single dates only. Pure: text and `as_of` in, `TimeWords` out; `spans` says which
+characters were used, so the planner can tell which words remain.
+
+Two periods in one question are a comparison when the second is the period before the
+first (previous period) or the same period a year earlier; otherwise they bound a range.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from semantic_layer.model import TimeGrain
-from semantic_layer.periods import Period, add_months, grain_period, grain_start, month_end, trailing_days
+from semantic_layer.periods import (
+    Period, add_months, grain_period, grain_start, month_end, previous_period, same_period_last_year, trailing_days,
+)
 from semantic_layer.query import Comparison
 
-MONTHS = {name: i + 1 for i, name in enumerate(
-    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-     "december"))}
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december")
 _MONTH = ("(?:january|jan|february|feb|march|mar|april|apr|may|june|jun|july|jul|august|aug|september|sept|sep"
           "|october|oct|november|nov|december|dec)")
-_YEAR = r"((?:19|20)\d\d)"
-_UNIT_GRAINS = {"day": TimeGrain.day, "week": TimeGrain.week, "month": TimeGrain.month,
-                "quarter": TimeGrain.quarter, "year": TimeGrain.year}
+_YEAR = r"(?:19|20)\d\d"
+_UNITS = r"(?:days?|weeks?|months?|quarters?|years?)"
+_VS = r"(?:vs\.?|versus|compared (?:to|with)|against|than|from)"
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "thirty": 30, "sixty": 60, "ninety": 90}
+_COUNT = r"(?:\d+|" + "|".join(_NUMBER_WORDS) + r")"
+_UNIT_GRAINS = {g.value: g for g in TimeGrain}
 _ADVERB_GRAINS = {"daily": TimeGrain.day, "weekly": TimeGrain.week, "monthly": TimeGrain.month,
                   "quarterly": TimeGrain.quarter, "yearly": TimeGrain.year, "annually": TimeGrain.year}
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "quarter": 91, "year": 365}
+# A bare month word that is also an English word is a month only next to a year or a preposition.
+_AMBIGUOUS_MONTHS = frozenset({"may", "mar", "march", "jun", "dec", "jan"})
 
 
 @dataclass
@@ -38,24 +50,42 @@ class TimeWords:
     horizon_days: int | None = None  # "in the next 90 days": a window after as_of
     trend: bool = False  # "trend", "over time": one row per period
     partial: str | None = None  # the named period is not complete at as_of
+    compare_grain: TimeGrain | None = None  # "QoQ" with no period: the latest complete quarter
     spans: list[tuple[int, int]] = field(default_factory=list)
     phrases: list[str] = field(default_factory=list)
 
 
+def _unit(text: str) -> str:
+    return text.rstrip("s")
+
+
 def _month_number(word: str) -> int:
-    return next(number for name, number in MONTHS.items() if name.startswith(word[:3]))
+    return next(i + 1 for i, name in enumerate(MONTHS) if name.startswith(word[:3]))
 
 
 def _latest_month(month: int, as_of: date) -> date:
     """The first day of the most recent `month` that has started by as_of."""
-    year = as_of.year if month <= as_of.month else as_of.year - 1
-    return date(year, month, 1)
+    return date(as_of.year if month <= as_of.month else as_of.year - 1, month, 1)
 
 
-def _whole_months_to(start: date, as_of: date) -> Period:
+def _year(text: str) -> int:
+    value = int(text)
+    return value + 2000 if value < 100 else value
+
+
+def _count(text: str | None) -> int:
+    if text is None:
+        return 1
+    return int(text) if text.isdigit() else _NUMBER_WORDS[text]
+
+
+def _last_whole_month_end(as_of: date) -> date:
+    return as_of if as_of == month_end(as_of) else grain_start(as_of, TimeGrain.month) - timedelta(days=1)
+
+
+def _through_as_of(start: date, as_of: date) -> Period:
     """From `start` to as_of, ending on the last complete month when as_of is mid-month."""
-    end = as_of if as_of == month_end(as_of) else grain_start(as_of, TimeGrain.month) - timedelta(days=1)
-    return Period(start, max(end, month_end(start)) if end < start else end)
+    return Period(start, max(_last_whole_month_end(as_of), month_end(start)))
 
 
 def _quarter(number: int, year: int | None, as_of: date) -> Period:
@@ -65,83 +95,59 @@ def _quarter(number: int, year: int | None, as_of: date) -> Period:
     return Period(start, month_end(add_months(start, 2)))
 
 
-def _year(text: str) -> int:
-    value = int(text)
-    return value + 2000 if value < 100 else value
-
-
-def _current(grain: TimeGrain, as_of: date, words: TimeWords, name: str) -> Period:
-    """The grain period holding as_of, up to as_of; noted as partial when it is not over yet."""
-    whole = grain_period(grain, 0, as_of)
-    if whole.end > as_of:
-        words.partial = f"{name} is not complete: {whole.label()} counted up to {as_of.isoformat()}"
-        return Period(whole.start, as_of)
-    return whole
-
-
 def _trailing(count: int, unit: str, as_of: date) -> Period:
-    if unit == "day":
-        return trailing_days(count, as_of)
-    if unit == "week":
-        return trailing_days(count * 7, as_of)
+    """The last `count` days or weeks up to as_of; months, quarters and years as whole months."""
+    if unit in ("day", "week"):
+        return trailing_days(count * _UNIT_DAYS[unit], as_of)
     months = count * {"month": 1, "quarter": 3, "year": 12}[unit]
-    last = _whole_months_to(grain_start(as_of, TimeGrain.month), as_of).end
+    last = _last_whole_month_end(as_of)
     return Period(add_months(grain_start(last, TimeGrain.month), 1 - months), last)
 
 
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                 "ten": 10, "twelve": 12, "thirty": 30, "sixty": 60, "ninety": 90, "a": 1, "an": 1}
-_COUNT = r"(\d+|" + "|".join(_NUMBER_WORDS) + r")"
+def _latest_complete(grain: TimeGrain, as_of: date) -> Period:
+    current = grain_period(grain, 0, as_of)
+    return current if current.end <= as_of else grain_period(grain, -1, as_of)
 
 
-def _count(text: str | None) -> int:
-    if text is None:
-        return 1
-    return int(text) if text.isdigit() else _NUMBER_WORDS[text]
+def _abbreviated_unit(text: str) -> str | None:
+    """'mom' → month, 'quarter over quarter' → quarter: the grain a comparison word names."""
+    for unit, marks in (("month", ("mom", "m/m", "month")), ("quarter", ("qoq", "q/q", "quarter")),
+                        ("week", ("wow", "w/w", "week"))):
+        if text.startswith(marks):
+            return unit
+    return None
 
 
-def _rules(as_of: date):
-    """(pattern, action, kind) triples, most specific first; each action updates TimeWords from a match."""
+Action = Callable[[re.Match, TimeWords], Period | None]
 
-    def compare(kind: Comparison, grain: TimeGrain | None = None):
+
+def _rules(as_of: date) -> list[tuple[str, str, Action]]:
+    """(kind, pattern, action), most specific first. Period actions return the period; the others set fields."""
+
+    def current(grain: TimeGrain, w: TimeWords, name: str) -> Period:
+        whole = grain_period(grain, 0, as_of)
+        if whole.end > as_of:
+            w.partial = f"{name} is not complete: {whole.label()} counted up to {as_of.isoformat()}"
+            return Period(whole.start, as_of)
+        return whole
+
+    def compare(kind: Comparison) -> Action:
         def act(m: re.Match, w: TimeWords) -> None:
             w.compare = kind
-            if grain is not None and w.period is None:
-                w.period = grain_period(grain, 0, as_of) if grain_period(grain, 0, as_of).end <= as_of else \
-                    grain_period(grain, -1, as_of)
-        return act
-
-    def period(make):
-        def act(m: re.Match, w: TimeWords) -> None:
-            w.period = make(m, w)
+            unit = m.groupdict().get("u") or m.groupdict().get("u2") or _abbreviated_unit(m.group(0))
+            if unit and unit in _UNIT_GRAINS and unit != "year":
+                w.compare_grain = _UNIT_GRAINS[unit]
         return act
 
     def grain(m: re.Match, w: TimeWords) -> None:
-        word = m.group("g")
-        w.grain = _ADVERB_GRAINS.get(word) or _UNIT_GRAINS[word.rstrip("s")]
+        word = m.group("g") or m.group("g2") or m.group("g3")
+        w.grain = _ADVERB_GRAINS.get(word) or _UNIT_GRAINS[_unit(word)]
 
     def trend(m: re.Match, w: TimeWords) -> None:
         w.trend = True
 
     def horizon(m: re.Match, w: TimeWords) -> None:
-        unit = m.group("u").rstrip("s")
-        w.horizon_days = _count(m.group("n")) * {"day": 1, "week": 7, "month": 30, "quarter": 91, "year": 365}[unit]
-
-    def last_named(m: re.Match, w: TimeWords) -> Period:
-        unit = m.group("u")
-        return grain_period(_UNIT_GRAINS[unit], -1, as_of)
-
-    def this_named(m: re.Match, w: TimeWords) -> Period:
-        unit = m.group("u")
-        return _current(_UNIT_GRAINS[unit], as_of, w, f"this {unit}")
-
-    def to_date(m: re.Match, w: TimeWords) -> Period:
-        unit = {"y": "year", "q": "quarter", "m": "month"}[m.group("u")[0]]
-        return _current(_UNIT_GRAINS[unit], as_of, w, f"this {unit}")
-
-    def quarter(m: re.Match, w: TimeWords) -> Period:
-        year = m.group("y1") or m.group("y2")
-        return _quarter(int(m.group("q")), _year(year) if year else None, as_of)
+        w.horizon_days = _count(m.group("n")) * _UNIT_DAYS[_unit(m.group("u"))]
 
     def month(m: re.Match, w: TimeWords) -> Period:
         number = _month_number(m.group("m"))
@@ -153,102 +159,120 @@ def _rules(as_of: date):
             number = _month_number(m.group("m"))
             start = date(int(m.group("y")), number, 1) if m.group("y") else _latest_month(number, as_of)
         else:
-            start = date(int(m.group("y")), 1, 1)
-        return _whole_months_to(start, as_of)
+            start = date(int(m.group("yy")), 1, 1)
+        return _through_as_of(start, as_of)
 
     def month_range(m: re.Match, w: TimeWords) -> Period:
         first, last = _month_number(m.group("m1")), _month_number(m.group("m2"))
-        year = int(m.group("y")) if m.group("y") else _latest_month(last, as_of).year
-        start = date(year - (1 if first > last else 0), first, 1)
-        return Period(start, month_end(date(year, last, 1)))
+        end_year = int(m.group("y")) if m.group("y") else _latest_month(last, as_of).year
+        start_year = int(m.group("y1")) if m.group("y1") else end_year - (1 if first > last else 0)
+        return Period(date(start_year, first, 1), month_end(date(end_year, last, 1)))
 
-    def iso_month(m: re.Match, w: TimeWords) -> Period:
-        return Period.months(f"{m.group('y')}-{m.group('mm')}")
+    def quarter_range(m: re.Match, w: TimeWords) -> Period:
+        year = _year(m.group("y")) if m.group("y") else None
+        first = _quarter(int(m.group("q1")), _year(m.group("y1")) if m.group("y1") else year, as_of)
+        last = _quarter(int(m.group("q2")), year, as_of)
+        return Period(first.start, last.end)
+
+    def day(m: re.Match, w: TimeWords) -> Period:
+        number = _month_number(m.group("m"))
+        year = int(m.group("y")) if m.group("y") else _latest_month(number, as_of).year
+        when = date(year, number, int(m.group("d")))
+        return Period(when, when)
 
     def year(m: re.Match, w: TimeWords) -> Period:
         value = int(m.group("y"))
-        if value == as_of.year:
-            return _current(TimeGrain.year, as_of, w, str(value))
-        return Period(date(value, 1, 1), date(value, 12, 31))
-
-    def trailing(m: re.Match, w: TimeWords) -> Period:
-        return _trailing(_count(m.group("n")), m.group("u").rstrip("s"), as_of)
+        return current(TimeGrain.year, w, str(value)) if value == as_of.year else \
+            Period(date(value, 1, 1), date(value, 12, 31))
 
     return [
-        (r"\b(?:yoy|y/y|year[- ]over[- ]year|(?:vs\.?|versus|compared (?:to|with)|than|against) "
-         r"(?:the )?(?:same (?:period|time|month|quarter) )?(?:last year|a year (?:ago|earlier)|prior year|previous year)"
-         r"|same (?:period|time) last year)\b", compare(Comparison.same_period_last_year), "compare"),
-        (r"\b(?:mom|m/m|month[- ]over[- ]month|(?:vs\.?|versus|compared (?:to|with)|than|from) (?:the )?"
-         r"(?:last|previous|prior) month)\b", compare(Comparison.previous_period, TimeGrain.month), "compare"),
-        (r"\b(?:qoq|q/q|quarter[- ]over[- ]quarter|(?:vs\.?|versus|compared (?:to|with)|than|from) (?:the )?"
-         r"(?:last|previous|prior) quarter)\b", compare(Comparison.previous_period, TimeGrain.quarter), "compare"),
-        (r"\b(?:wow|w/w|week[- ]over[- ]week|(?:vs\.?|versus|compared (?:to|with)|than|from) (?:the )?"
-         r"(?:last|previous|prior) week)\b", compare(Comparison.previous_period, TimeGrain.week), "compare"),
-        (r"\b(?:in |within |over )?(?:the )?(?:next|coming|upcoming) (?:(?P<n>" + _COUNT[1:-1] + r") )?(?P<u>days?|weeks?|months?|quarters?|years?)\b",
-         horizon, "horizon"),
-        (r"\b(?:over |in |during |for )?(?:the )?(?:last|past|previous|trailing|prior) (?P<n>" + _COUNT[1:-1]
-         + r") (?P<u>days?|weeks?|months?|quarters?|years?)\b", period(trailing), "period"),
-        (r"\b(?:over |in |during |for )?(?:the )?(?:past|trailing) (?P<u>year|quarter|month|week)\b",
-         period(lambda m, w: _trailing(1, m.group("u"), as_of)), "period"),
-        (r"\b(?:in |during |for |over )?(?:the )?(?:last|previous|prior) (?P<u>day|week|month|quarter|year)\b",
-         period(last_named), "period"),
-        (r"\b(?:in |during |for |so far )?(?:this|the current|current) (?P<u>week|month|quarter|year)(?: so far)?\b",
-         period(this_named), "period"),
-        (r"\b(?P<u>ytd|qtd|mtd|year[- ]to[- ]date|quarter[- ]to[- ]date|month[- ]to[- ]date)\b", period(to_date), "period"),
-        (r"\b(?:in |during |for )?(?:the )?q(?P<q>[1-4])(?:[ ']*(?P<y1>(?:19|20)?\d\d))?\b"
-         r"|\b(?:in |during |for )?(?P<y2>(?:19|20)\d\d)[ -]?q(?P<q2>[1-4])\b",
-         period(lambda m, w: _quarter(int(m.group("q") or m.group("q2")),
-                                      _year(m.group("y1") or m.group("y2")) if (m.group("y1") or m.group("y2"))
-                                      else None, as_of)), "period"),
-        (r"\b(?:from |between )(?P<m1>" + _MONTH + r") (?:to|through|until|and|-) (?P<m2>"
-         + _MONTH + r")(?: " + _YEAR.replace("(", "(?P<y>", 1) + r")?\b", period(month_range), "period"),
-        (r"\b(?:since|from) (?:(?P<m>" + _MONTH + r")(?: (?P<y>(?:19|20)\d\d))?|(?P<yy>(?:19|20)\d\d))\b",
-         period(lambda m, w: since(m, w) if m.group("m") else _whole_months_to(date(int(m.group("yy")), 1, 1), as_of)), "period"),
-        (r"\b(?P<y>(?:19|20)\d\d)-(?P<mm>0[1-9]|1[0-2])\b", period(iso_month), "period"),
-        (r"\b(?:in |during |for )?(?P<m>" + _MONTH + r")(?: (?P<y>(?:19|20)\d\d))?\b", period(month), "period"),
-        (r"\b(?:in |during |for |fy ?)?(?P<y>(?:19|20)\d\d)\b", period(year), "period"),
-        (r"\b(?:by|per|each|every|over|for each|broken down by|month by) (?P<g>day|week|month|quarter|year)s?\b"
-         r"|\b(?P<g2>daily|weekly|monthly|quarterly|yearly|annually)\b",
-         lambda m, w: grain(_Group(m, "g2") if m.group("g2") else m, w), "grain"),
-        (r"\b(?:trend(?:s|ing|line)?|over time|time series|history|historically)\b", trend, "trend"),
+        ("compare", r"\b(?:yoy|y/y|year[- ]over[- ]year|" + _VS + r" (?:the )?(?:same (?:period|time|month|quarter) )?"
+         r"(?:last year|a year (?:ago|earlier|before)|prior year|previous year|the year before)"
+         r"|same (?:period|time) last year)\b", compare(Comparison.same_period_last_year)),
+        ("compare", r"\b(?:mom|m/m|qoq|q/q|wow|w/w|(?:month|quarter|week)[- ]over[- ](?:month|quarter|week)|"
+         + _VS + r" (?:the )?(?:(?:last|previous|prior|preceding) (?P<u>month|quarter|week|period)|"
+         r"(?P<u2>month|quarter|week|period) before))\b", compare(Comparison.previous_period)),
+        ("horizon", r"\b(?:in |within |over |during )?(?:the )?(?:next|coming|upcoming) (?:(?P<n>" + _COUNT
+         + r") )?(?P<u>" + _UNITS + r")\b", horizon),
+        ("period", r"\b(?:over |in |during |for )?(?:the )?(?:last|past|previous|trailing|prior) (?P<n>" + _COUNT
+         + r") (?P<u>" + _UNITS + r")\b", lambda m, w: _trailing(_count(m.group("n")), _unit(m.group("u")), as_of)),
+        ("period", r"\b(?:over |in |during |for )?(?:the )?(?:past|trailing) (?P<u>year|quarter|month|week)\b",
+         lambda m, w: _trailing(1, m.group("u"), as_of)),
+        ("period", r"\b(?:in |during |for |over )?(?:the )?(?:last|previous|prior) (?P<u>day|week|month|quarter|year)\b",
+         lambda m, w: grain_period(_UNIT_GRAINS[m.group("u")], -1, as_of)),
+        ("period", r"\b(?:in |during |for |so far )?(?:this|the current|current) (?P<u>week|month|quarter|year)"
+         r"(?: so far)?\b", lambda m, w: current(_UNIT_GRAINS[m.group("u")], w, f"this {m.group('u')}")),
+        ("period", r"\b(?P<u>ytd|qtd|mtd|year to date|quarter to date|month to date)\b",
+         lambda m, w: current({"y": TimeGrain.year, "q": TimeGrain.quarter, "m": TimeGrain.month}[m.group("u")[0]], w,
+                              "this " + {"y": "year", "q": "quarter", "m": "month"}[m.group("u")[0]])),
+        ("period", r"\b(?:from |between )?q(?P<q1>[1-4])(?: (?P<y1>" + _YEAR + r"))? ?(?:to|through|until|-|and) ?"
+         r"q(?P<q2>[1-4])(?:[ ']*(?P<y>(?:19|20)?\d\d))?\b", quarter_range),
+        ("period", r"\b(?:in |during |for )?(?:the )?q(?P<q>[1-4])(?:[ ']*(?P<y>(?:19|20)?\d\d))?\b"
+         r"|\b(?:in |during |for )?(?P<y2>" + _YEAR + r")[ -]?q(?P<q2>[1-4])\b",
+         lambda m, w: _quarter(int(m.group("q") or m.group("q2")),
+                               _year(m.group("y") or m.group("y2")) if (m.group("y") or m.group("y2")) else None, as_of)),
+        ("period", r"\b(?:from |between )?(?P<m1>" + _MONTH + r")(?: (?P<y1>" + _YEAR + r"))? (?:to|through|until|-|and) "
+         r"(?P<m2>" + _MONTH + r")(?: (?P<y>" + _YEAR + r"))?\b", month_range),
+        ("period", r"\b(?:since|from) (?:(?P<m>" + _MONTH + r")(?: (?P<y>" + _YEAR + r"))?|(?P<yy>" + _YEAR + r"))\b", since),
+        ("period", r"\b(?:as of|on|at) (?P<m>" + _MONTH + r") (?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:,? (?P<y>" + _YEAR + r"))?\b",
+         day),
+        ("period", r"\b(?P<y>" + _YEAR + r")-(?P<mm>0[1-9]|1[0-2])\b",
+         lambda m, w: Period.months(f"{m.group('y')}-{m.group('mm')}")),
+        ("period", r"\b(?:in |during |for )?(?P<m>" + _MONTH + r")(?: (?P<y>" + _YEAR + r"))?\b", month),
+        ("period", r"\b(?:in |during |for |fy ?)?(?P<y>" + _YEAR + r")\b", year),
+        ("grain", r"\b(?:by|per|each|every|over|for each|broken down by) (?:the )?(?P<g>day|week|month|quarter|year)s?\b"
+         r"|\b(?P<g2>daily|weekly|monthly|quarterly|yearly|annually)\b"
+         r"|\b(?P<g3>day|week|month|quarter|year) (?:by|over|after) (?:day|week|month|quarter|year)\b", grain),
+        ("trend", r"\b(?:trend(?:s|ing|line)?|over time|time series|history|historically)\b", trend),
     ]
 
 
-class _Group:
-    """A match whose group 'g' reads another group (for the adverb spelling of a grain)."""
-
-    def __init__(self, match: re.Match, name: str):
-        self._match, self._name = match, name
-
-    def group(self, key: str):
-        return self._match.group(self._name if key == "g" else key)
-
-
-# A bare month word is only a month where it cannot be an English word ("may", "march on").
-_AMBIGUOUS_MONTH = re.compile(r"\b(?:may|mar|march|jun|dec|sat|sun)\b")
-
-
 def parse_time(text: str, as_of: date) -> TimeWords:
-    """The time words of lower-cased `text`, resolved against `as_of`."""
+    """The time words of normalized `text`, resolved against `as_of`."""
     words = TimeWords()
     taken = [False] * len(text)
-    for pattern, action, kind in _rules(as_of):
+    periods: list[tuple[int, Period]] = []
+    for kind, pattern, action in _rules(as_of):
         for match in re.finditer(pattern, text):
             start, end = match.span()
             if any(taken[start:end]) or _bare_ambiguous_month(match):
                 continue
-            if kind == "period" and words.period is not None:
-                continue  # the first, most specific, period phrase wins
-            action(match, words)
+            result = action(match, words)
+            if kind == "period":
+                periods.append((start, result))
             taken[start:end] = [True] * (end - start)
             words.spans.append((start, end))
             words.phrases.append(match.group(0).strip())
+    _settle_periods(words, [p for _, p in sorted(periods, key=lambda x: x[0])], as_of)
     return words
+
+
+def _settle_periods(words: TimeWords, periods: list[Period], as_of: date) -> None:
+    """One period is the range; a second one is a comparison or the other end of a range."""
+    if not periods:
+        if words.compare and words.compare_grain is not None:
+            words.period = _latest_complete(words.compare_grain, as_of)
+        return
+    first = periods[0]
+    words.period = first
+    if len(periods) == 1:
+        return
+    second = periods[1]
+    if second == previous_period(first):
+        words.compare = Comparison.previous_period
+    elif second == same_period_last_year(first):
+        words.compare = Comparison.same_period_last_year
+    elif first == previous_period(second):
+        words.period, words.compare = second, Comparison.previous_period
+    elif first == same_period_last_year(second):
+        words.period, words.compare = second, Comparison.same_period_last_year
+    else:
+        words.period = Period(min(first.start, second.start), max(first.end, second.end))
 
 
 def _bare_ambiguous_month(match: re.Match) -> bool:
     groups = match.groupdict()
-    if "m" not in groups or groups.get("m") is None or groups.get("y") or "mm" in groups:
+    if groups.get("m") is None or groups.get("y") or groups.get("d"):
         return False
     text = match.group(0).strip()
-    return bool(_AMBIGUOUS_MONTH.fullmatch(text)) and not text.startswith(("in ", "during ", "for ", "since ", "from "))
+    return text in _AMBIGUOUS_MONTHS

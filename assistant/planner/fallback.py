@@ -1,0 +1,63 @@
+"""No metric understood: a clarifying question when the words were all known, an honest refusal otherwise.
+
+Either way the answer offers the closest answerable questions, built from the catalogue:
+metrics sharing a word with the question ("retention" → NRR, GRR, customer retention
+rate), else the nearest names by spelling, else the catalogue's headline metrics (those
+with published benchmark bands).
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.planner.draft import GRAMMAR, Draft
+from assistant.planner.lexicon import STOPWORDS, key
+from assistant.planner.mentions import Words
+from assistant.planner.plan import Clarify, Outcome, PlannerContext, Unanswerable
+from semantic_layer.catalog import Catalog
+from semantic_layer.errors import suggest
+
+MAX_OPTIONS = 4
+_LETTERS = re.compile(r"[a-z]")
+
+
+def nothing_understood(question: str, words: Words, draft: Draft, context: PlannerContext) -> Outcome:
+    """The outcome for a question in which no metric was found."""
+    catalog = context.catalog
+    unknown = words.unused(draft.used)
+    content = [w for w in words.tokens if w not in STOPWORDS and _LETTERS.search(w) and w not in GRAMMAR]
+    shared = shared_word_metrics(content, catalog)
+    if shared and len(shared) > 1 and not unknown:
+        labels = " or ".join(catalog.metrics[n].label for n in shared)
+        return Clarify(f"Did you mean {labels}?", _options(shared, catalog), 0.3, (), "several metrics share those words")
+    if not unknown:
+        headline = shared or [m.name for m in catalog.metrics.values() if m.benchmarks][:MAX_OPTIONS]
+        return Clarify("Which metric would you like? For example:", _options(headline, catalog), 0.2, (),
+                       "no metric named")
+    if not words.mentions and not set(words.tokens) & STOPWORDS and len(unknown) > 1:
+        return Unanswerable("I can only read questions in English, about the customer metrics in the catalogue; try "
+                            "e.g. “What is our NRR last quarter?”", _options(_headline(catalog), catalog),
+                            tuple(unknown), "no English words")
+    known = {s: m.name for m in catalog.metrics.values() for s in (m.label, *m.synonyms)} | {n: n for n in catalog.metrics}
+    near = shared or list(dict.fromkeys(n for w in unknown for n in suggest(w, known)))[:MAX_OPTIONS]
+    hint = f" Did you mean {' or '.join(catalog.metrics[n].label for n in near)}?" if near else ""
+    return Unanswerable(f"I could not match “{' '.join(unknown)}” to a metric in the catalogue, so I cannot answer "
+                        f"that from this data.{hint}", _options(near or _headline(catalog), catalog), tuple(unknown),
+                        "no metric")
+
+
+def shared_word_metrics(content: list[str], catalog: Catalog) -> list[str]:
+    """Metrics whose label (first) or synonyms contain one of the content words ('retention' → NRR, GRR …)."""
+    stems = {key(w)[0] for w in content if key(w)}
+    by_label = [m.name for m in catalog.metrics.values() if stems & set(key(m.label))]
+    by_synonym = [m.name for m in catalog.metrics.values()
+                  if m.name not in by_label and any(stems & set(key(s)) for s in m.synonyms)]
+    return (by_label + by_synonym)[:MAX_OPTIONS]
+
+
+def _headline(catalog: Catalog) -> list[str]:
+    return [m.name for m in catalog.metrics.values() if m.benchmarks][:MAX_OPTIONS]
+
+
+def _options(names: list[str], catalog: Catalog) -> tuple[str, ...]:
+    return tuple(f"What is our {catalog.metrics[n].label}?" for n in names)

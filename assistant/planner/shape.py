@@ -1,0 +1,234 @@
+"""The shape of the answer: thresholds, lists of accounts, what is coming up, movement, order and limit.
+
+Each function reads the question's words and edits the Draft; none names a metric: they
+reason from the catalogue's units, sources and directions.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.planner.draft import (
+    ASCENDING, BEST, CHANGE, COUNTING, DESCENDING, DOWN, HAVING, LESS, LISTING_WORDS, MORE, PARTS, POSSESSIVE, SHARE,
+    UP, WORST, Draft, account_dimension,
+)
+from assistant.planner.lexicon import key
+from assistant.planner.timewords import TimeWords
+from semantic_layer.model import Direction, TimeMode, Unit
+from semantic_layer.query import Comparison, FilterOp, MetricColumn, MetricFilter, OrderBy
+
+_NUMBER = re.compile(r"^(\d+(?:\.\d+)?)(%?)$")
+_THRESHOLD_WORDS = LESS | MORE | DOWN | UP | frozenset({"than", "at", "least", "most", "or", "equal", "to", "points",
+                                                         "%", "percent", "pct", "by", "of"})
+
+
+def counts_accounts(draft: Draft, name: str) -> bool:
+    """A count of accounts (at-risk accounts): per account it is 1 or 0."""
+    metric = draft.catalog.metrics[name]
+    return metric.unit is Unit.count and "account" in key(metric.label)
+
+
+def share_of(draft: Draft) -> None:
+    """'what % of renewals did we win': a count asked as a share becomes the percent metric of its source."""
+    tokens = set(draft.words.tokens)
+    if not SHARE & tokens:
+        return
+    catalog = draft.catalog
+    for i, name in enumerate(draft.metrics):
+        metric = catalog.metrics[name]
+        if metric.unit is Unit.percent or metric.source is None:
+            continue
+        rates = [m for m in catalog.metrics.values() if m.unit is Unit.percent and m.source == metric.source]
+        if rates:
+            draft.metrics[i] = rates[0].name
+            draft.metric_mentions[rates[0].name] = draft.metric_mentions.pop(name)
+            draft.mark(SHARE)
+            return
+
+
+def components(draft: Draft, drivers) -> None:
+    """'health components', 'NRR drivers': the metric next to the parts it is made of."""
+    if not PARTS & set(draft.words.tokens) or not draft.metrics:
+        return
+    parts = drivers(draft.catalog.metrics[draft.metrics[0]], draft.catalog)
+    for part in parts:
+        draft.add_metric(part)
+    part_words = {w for p in parts for w in key(draft.catalog.metrics[p].label)}
+    draft.used.update(i for i, t in enumerate(draft.words.tokens) if key(t) and key(t)[0] in part_words)
+    draft.mark(PARTS)
+
+
+def thresholds(draft: Draft) -> None:
+    """'health below 60', 'more than 3 open tickets', 'dropped by more than 10 points'."""
+    tokens = draft.words.tokens
+    for i, token in enumerate(tokens):
+        number = _NUMBER.match(token)
+        if not number or i in draft.used:
+            continue
+        window = tokens[max(0, i - 4):i]
+        op = _comparison(window)
+        metric = _nearest_metric(draft, i)
+        if op is None or metric is None:
+            continue
+        value = float(number[1])
+        percent = bool(number[2]) or (i + 1 < len(tokens) and tokens[i + 1] in ("%", "percent", "pct"))
+        column = MetricColumn.value
+        moving = (DOWN | UP) & set(window)
+        if moving:
+            unit = draft.catalog.metrics[metric].unit
+            column = MetricColumn.change_pct if percent and unit is not Unit.percent else MetricColumn.change
+            if DOWN & moving:
+                op, value = {FilterOp.gt: FilterOp.lt, FilterOp.ge: FilterOp.le}.get(op, op), -value
+            draft.compare = Comparison.previous_period
+        draft.metric_filters.append(MetricFilter(metric=metric, op=op, value=value, column=column))
+        draft.mark(_THRESHOLD_WORDS, range(i - 4, i + 2))
+        draft.used.add(i)
+
+
+def _comparison(window: list[str]) -> FilterOp | None:
+    text = " ".join(window)
+    if re.search(r"(at least|>=|or more|no less than)", text):
+        return FilterOp.ge
+    if re.search(r"(at most|<=|or less|no more than)", text):
+        return FilterOp.le
+    signs = [w for w in window if w in LESS | MORE]
+    if not signs:
+        return None
+    return FilterOp.lt if signs[-1] in LESS else FilterOp.gt
+
+
+def _nearest_metric(draft: Draft, position: int) -> str | None:
+    """The metric mentioned closest before a number (or right after it: 'more than 3 open tickets')."""
+    best, distance = None, None
+    for name, mention in draft.metric_mentions.items():
+        gap = position - mention.end if mention.end <= position else (mention.start - position) * 1.5
+        if gap >= 0 and (distance is None or gap < distance):
+            best, distance = name, gap
+    return best
+
+
+def listing(draft: Draft) -> None:
+    """Lists of accounts: thresholds and 'which … at risk' ask per account; counts of accounts there mean 'is one'."""
+    account = account_dimension(draft.catalog)
+    if account is None:
+        return
+    tokens = set(draft.words.tokens)
+    asks_list = bool(LISTING_WORDS & tokens) and not COUNTING & tokens
+    if account not in draft.dimensions and not draft.dimensions:
+        per_account = any(f.column is MetricColumn.value for f in draft.metric_filters) or (
+            asks_list and any(counts_accounts(draft, m) for m in draft.metrics))
+        if per_account and draft.allowed(account):
+            draft.dimensions.append(account)
+    if account not in draft.dimensions:
+        return
+    filtered = {f.metric for f in draft.metric_filters}
+    for name in draft.metrics:
+        mention = draft.metric_mentions.get(name)
+        if name in filtered or mention is None:
+            continue
+        before = draft.before(mention, 2)
+        had = draft.catalog.metrics[name].unit is Unit.count and bool(HAVING & before) and not POSSESSIVE & before
+        if counts_accounts(draft, name) or had:
+            draft.metric_filters.append(MetricFilter(metric=name, op=FilterOp.gt, value=0))
+
+
+def horizon(time: TimeWords, draft: Draft) -> None:
+    """'renewing in the next 90 days': the days-until metric of what is coming up, at most that many days away."""
+    if time.horizon_days is None:
+        return
+    catalog = draft.catalog
+    upcoming = [m for m in catalog.metrics.values()
+                if m.unit is Unit.days and m.source and catalog.sources[m.source].mode is TimeMode.after_end]
+    if not upcoming:
+        draft.notes.append("nothing in the catalogue looks ahead in time")
+        draft.penalty += 0.3
+        return
+    metric = upcoming[0]
+    table = catalog.sources[metric.source].table
+    # The words that asked for it ("renewals", "renewing") named a count over the same table: it is replaced.
+    for name in list(draft.metrics):
+        other = catalog.metrics[name]
+        if other.source and catalog.sources[other.source].table == table and other.unit is Unit.count:
+            draft.metrics.remove(name)
+            draft.metric_mentions.pop(name, None)
+    draft.metrics.insert(0, metric.name)
+    draft.metric_filters.append(MetricFilter(metric=metric.name, op=FilterOp.le, value=time.horizon_days))
+    draft.order_by.append(OrderBy(field=metric.name))
+    account = account_dimension(catalog)
+    if account and not draft.dimensions:
+        draft.dimensions.append(account)
+
+
+def movement(time: TimeWords, draft: Draft) -> None:
+    """'declining adoption', 'health trend' in a list: compare with the previous period; 'declining' keeps falls."""
+    if time.compare:
+        draft.compare = time.compare
+    tokens = draft.words.tokens
+    for name, mention in draft.metric_mentions.items():
+        near = draft.before(mention, 2) | draft.after(mention, 2)
+        moving = (DOWN | UP) & near
+        if not moving or any(f.metric == name and f.column is not MetricColumn.value for f in draft.metric_filters):
+            continue
+        draft.compare = draft.compare or Comparison.previous_period
+        if draft.dimensions and not (DESCENDING | ASCENDING | BEST | WORST) & set(tokens):
+            falling = bool(DOWN & moving)
+            draft.metric_filters.append(MetricFilter(metric=name, op=FilterOp.lt if falling else FilterOp.gt,
+                                                     value=0, column=MetricColumn.change))
+        draft.mark(DOWN | UP, range(mention.start - 2, mention.end + 2))
+    if CHANGE & set(tokens):
+        draft.compare = draft.compare or Comparison.previous_period
+        draft.mark(CHANGE)
+
+
+def ordering(draft: Draft) -> None:
+    """Superlatives order the rows; 'top 5' and 'which segment has the lowest' limit them."""
+    tokens = draft.words.tokens
+    if not draft.metrics:
+        return
+    target, descending = draft.metrics[0], None
+    for i, token in enumerate(tokens):
+        if token not in DESCENDING | ASCENDING | BEST | WORST:
+            continue
+        following = [n for n, m in draft.metric_mentions.items() if 0 < m.start - i <= 3]
+        target = following[0] if following else target
+        direction = draft.catalog.metrics[target].direction
+        if token in DESCENDING or token in ASCENDING:
+            descending = token in DESCENDING
+        else:
+            descending = (token in BEST) != (direction is Direction.lower_is_better)
+        draft.used.add(i)
+        break
+    limit = _limit(draft)
+    column = MetricColumn.value
+    if draft.compare and (CHANGE | DOWN | UP) & set(tokens):
+        column = MetricColumn.change
+        if DOWN & set(tokens) and descending is not False:
+            descending = False
+        elif UP & set(tokens) and descending is None:
+            descending = True
+    if descending is None and limit is None:
+        return
+    account = account_dimension(draft.catalog)
+    if not draft.dimensions and account and draft.allowed(account):
+        draft.dimensions.append(account)
+    if descending is None:
+        descending = draft.catalog.metrics[target].direction is not Direction.lower_is_better
+    draft.order_by.insert(0, OrderBy(field=target, column=column, descending=descending))
+    if limit is None:
+        if draft.dimensions == [account]:
+            limit = 10
+        elif {"which", "what"} & set(tokens) and {"has", "is", "had", "was", "the"} & set(tokens):
+            limit = 1
+    draft.limit = limit
+
+
+def _limit(draft: Draft) -> int | None:
+    tokens = draft.words.tokens
+    for i, token in enumerate(tokens):
+        if token in ("top", "bottom", "first", "worst", "best") and i + 1 < len(tokens) and tokens[i + 1].isdigit():
+            draft.used.update({i, i + 1})
+            return int(tokens[i + 1])
+        if token.isdigit() and i + 1 < len(tokens) and tokens[i + 1] in WORST | BEST | DESCENDING | ASCENDING:
+            draft.used.update({i, i + 1})
+            return int(token)
+    return None
