@@ -58,6 +58,14 @@ def _computation(metric: Metric, catalog: Catalog) -> str:
     return text + (f"; × {_number(metric.scale)}" if metric.scale != 1 else "")
 
 
+def thresholds_text(metric: Metric) -> str:
+    """A metric's thresholds per dimension value: 'by segment: SMB active_days >= 3; ...; otherwise ...'."""
+    thresholds = metric.thresholds
+    parts = [f"{value} {condition}" for value, condition in thresholds.values.items()]
+    parts += [f"otherwise {thresholds.otherwise}"] if thresholds.otherwise else []
+    return f"by {thresholds.dimension}: {'; '.join(parts)}"
+
+
 def metric_card(metric: Metric, catalog: Catalog) -> str:
     """One metric in full: definition, unit, benchmark bands, dimensions and how it is computed."""
     direction = metric.direction.value.replace("_", " ")
@@ -77,6 +85,7 @@ def metric_card(metric: Metric, catalog: Catalog) -> str:
         f"dimensions:     {', '.join(metric.dimensions) or 'none (whole business only)'}",
         f"default window: {window.count} {window.grain.value}{'s' if window.count > 1 else ''}",
         f"computed as:    {_computation(metric, catalog)}",
+        *([f"thresholds:     {thresholds_text(metric)}"] if metric.thresholds else []),
         f"empty period:   {'0' if metric.empty.value == 'zero' else 'no value (NULL)'}",
     ]
     return "\n".join(lines)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from semantic_layer.model import TimeGrain, TimeMode
 from semantic_layer.periods import month_label
-from semantic_layer.plan import Filter, Plan
+from semantic_layer.describe import thresholds_text
+from semantic_layer.plan import Filter, Plan, parts
 from semantic_layer.query import Comparison, MetricColumn
 
 _COMPARISON_WORDS = {
@@ -64,6 +65,8 @@ def explain(plan: Plan) -> str:
     query = plan.query
     lines = [f"{o.metric.label} ({o.name}){_only_where(o.filters)}: {o.metric.formula}" for o in plan.outputs]
     labels = {o.name: f"{o.metric.label} ({o.name})" if o.scope else o.metric.label for o in plan.outputs}
+    with_thresholds = {m.name: m for o in plan.outputs for m, _ in parts(o.metric, (), plan.catalog) if m.thresholds}
+    lines += [f"{m.label} uses thresholds {thresholds_text(m)}." for m in with_thresholds.values()]
     lines += _period_lines(plan)
     if plan.filters:
         lines.append(f"Filters: {_filters_text(plan.filters)}.")

@@ -100,7 +100,7 @@ def test_usage_thresholds_are_catalogue_data():
 
 @pytest.fixture
 def expansion(con):
-    """Five accounts under contract; G1 and G4 have rising usage, seats (nearly) full and health above 85."""
+    """Six accounts under contract; G1, G4 and G6 have rising usage, seats (nearly) full and health above 85."""
     con.execute("INSERT INTO csms VALUES ('C1', 'Ada Park', 'a@x', 'Growth', 'EMEA', DATE '2024-01-01'), "
                 "('C2', 'Ben Okafor', 'b@x', 'Growth', 'EMEA', DATE '2024-01-01')")
     for account, seats, csm, now, before, score in [
@@ -109,6 +109,7 @@ def expansion(con):
         ("G3", 10, "C2", 8, 2, 95),  # 8 < 9 seats' 90%: not ready
         ("G4", 4, "C2", 5, 1, 86),  # above its 4 seats, health 86: ready
         ("G5", 4, "C2", 5, 1, 85),  # health not above 85: not ready
+        ("G6", 2, "C1", 2, 0, 90),  # no user in the 30 days before: usage rose from 0, ready
     ]:
         add_account(con, account, "Enterprise", seats=seats, csm=csm)
         active(con, account, 1, now, "2026-10-20")
@@ -121,9 +122,9 @@ def expansion(con):
 @pytest.mark.metric_values("expansion_ready_accounts", "expansion_ready_share")
 def test_expansion_readiness_counts_by_csm(expansion):
     (row,) = run(expansion, SemanticQuery(metrics=["expansion_ready_accounts", "expansion_ready_share"], time_range=OCTOBER))
-    assert (row["expansion_ready_accounts"], row["expansion_ready_share"]) == (2, pytest.approx(40.0))  # G1, G4 of 5
+    assert (row["expansion_ready_accounts"], row["expansion_ready_share"]) == (3, pytest.approx(50.0))  # G1, G4, G6 of 6
     rows = run(expansion, SemanticQuery(metrics=["expansion_ready_accounts"], time_range=OCTOBER, dimensions=["csm_name"]))
-    assert {r["csm_name"]: r["expansion_ready_accounts"] for r in rows} == {"Ada Park": 1, "Ben Okafor": 1}
+    assert {r["csm_name"]: r["expansion_ready_accounts"] for r in rows} == {"Ada Park": 2, "Ben Okafor": 1}
 
 
 @pytest.mark.metric_values("expansion_ready_accounts")
@@ -134,5 +135,6 @@ def test_expansion_readiness_flags_accounts_in_a_list_with_their_reasons(expansi
         order_by=[OrderBy(field="seat_utilization", descending=True)]))
     assert [(r["account_name"], r["seat_utilization"], r["health_score"]) for r in rows] == [
         ("G4 Corp", pytest.approx(125.0), 86.0),  # 5 users of 4 seats
+        ("G6 Corp", pytest.approx(100.0), 90.0),  # 2 of 2
         ("G1 Corp", pytest.approx(90.0), 90.0),  # 9 of 10
     ]

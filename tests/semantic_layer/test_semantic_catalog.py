@@ -200,3 +200,62 @@ def test_reports_every_problem_at_once(tmp_path):
     assert any("cannot be sliced by 'segment'" in i for i in issues)
     assert any("cycle: alpha -> alpha" in i for i in issues)
     assert any("field 'unit'" in i for i in issues)
+
+
+ROLLUP = """
+sources:
+  - name: account_week
+    description: Accounts under contract, with their activity
+    table: accounts
+    mode: rollup
+    time: contract_start
+    end_time: churned_on
+    key: account_id
+    signals:
+      - name: activity
+        description: Active days
+        table: user_activity_daily
+        time: activity_date
+        days: 7
+        columns:
+          active_days: {agg: count_distinct, expr: {activity_column}}
+"""
+
+
+def usage_metric(thresholds: str) -> str:
+    return metric(name="usage_accounts", label="Usage accounts", synonyms="regular users", dimensions="segment",
+                  body="source: account_week\n    measure: {agg: count}\n    thresholds: " + thresholds)
+
+
+def test_a_rollup_source_with_per_segment_thresholds_loads(tmp_path):
+    rollup = ROLLUP.replace("{activity_column}", "activity_date")
+    catalog = load_catalog(write_catalog(tmp_path, usage_metric("{dimension: segment, values: {SMB: active_days >= 3}}"),
+                                         extra_files={"rollup.yaml": rollup}))
+    assert catalog.metric("usage_accounts").thresholds.values == {"SMB": "active_days >= 3"}
+
+
+def test_rejects_unknown_columns_in_signals_and_thresholds_and_an_unknown_threshold_dimension(tmp_path):
+    rollup = ROLLUP.replace("{activity_column}", "activity_day")
+    bad = usage_metric("{dimension: segmnt, values: {SMB: active_weeks >= 3}}")
+    issues = issues_of(write_catalog(tmp_path, bad, extra_files={"rollup.yaml": rollup}))
+    assert any("source 'account_week', field 'signals.activity.columns.active_days.expr': unknown column 'activity_day'"
+               in i for i in issues), issues
+    assert any("field 'thresholds.values.SMB': unknown column 'active_weeks'" in i for i in issues), issues
+    assert any("field 'thresholds.dimension': unknown dimension 'segmnt'" in i for i in issues), issues
+
+
+def test_rejects_a_threshold_dimension_the_rows_cannot_reach(tmp_path):
+    rollup = ROLLUP.replace("{activity_column}", "activity_date")
+    bad = usage_metric("{dimension: ticket_category, values: {bug: active_days >= 3}}")
+    (issue,) = issues_of(write_catalog(tmp_path, bad, extra_files={"rollup.yaml": rollup}))
+    assert "field 'thresholds.dimension': 'ticket_category' cannot be read from accounts rows" in issue
+
+
+def test_rejects_a_rollup_without_signals_and_inner_values_without_per(tmp_path):
+    no_signals = ROLLUP[:ROLLUP.index("    signals:")]
+    issues = issues_of(write_catalog(tmp_path, metric(), extra_files={"rollup.yaml": no_signals}))
+    assert any("source 'account_week'" in i and "mode rollup needs signals" in i for i in issues), issues
+    inner = ROLLUP.replace("{activity_column}", "activity_date").replace(
+        "        days: 7\n", "        days: 7\n        inner: {user_days: {agg: count}}\n")
+    issues = issues_of(write_catalog(tmp_path, metric(), extra_files={"rollup.yaml": inner}))
+    assert any("give per and inner together" in i for i in issues), issues

@@ -29,3 +29,11 @@ def test_unknown_metric_is_one_line_with_a_suggestion(capsys):
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err == "cs-assistant: unknown metric 'nnr'; did you mean 'nrr'? (`cs-assistant metrics` lists every metric)\n"
+
+
+def test_a_metric_with_thresholds_shows_them_and_its_signals(capsys):
+    assert main(["metrics", "usage_threshold_accounts"]) == 0
+    out = capsys.readouterr().out
+    assert ("thresholds:     by segment: SMB active_days >= 3; Mid-Market power_users >= 3; Enterprise power_users >= 5; "
+            "otherwise active_days >= 3") in out
+    assert "rows from account_weekly_usage (accounts under contract on the period's last day" in out

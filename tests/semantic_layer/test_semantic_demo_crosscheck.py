@@ -73,3 +73,57 @@ def test_time_to_value_matches_hand_written_sql(demo_con, compiled):
     expected = demo_con.execute(TTV).fetchone()[0]
     assert expected is not None
     assert compiled["ttv_median_days"] == pytest.approx(expected, abs=0.01)
+
+
+OCTOBER_2026 = Period.months("2026-10")
+
+CURRENT_HEALTH = """
+SELECT a.segment, AVG(h.health_score)
+FROM health_scores_weekly h JOIN accounts a USING (account_id)
+WHERE h.week_start = date_trunc('week', DATE '2026-10-31')
+GROUP BY a.segment
+"""
+
+UNDER_CONTRACT = "contract_start <= DATE '2026-10-31' AND (churned_on IS NULL OR churned_on > DATE '2026-10-31')"
+
+USAGE_RATE = f"""
+WITH week AS (SELECT * FROM user_activity_daily WHERE activity_date BETWEEN DATE '2026-10-25' AND DATE '2026-10-31'),
+     days AS (SELECT account_id, COUNT(DISTINCT activity_date) AS n FROM week GROUP BY account_id),
+     per_user AS (SELECT account_id, user_id, COUNT(*) AS n FROM week GROUP BY account_id, user_id),
+     power AS (SELECT account_id, COUNT(*) AS n FROM per_user WHERE n >= 3 GROUP BY account_id)
+SELECT a.segment,
+       100.0 * AVG(CASE WHEN a.segment = 'SMB' THEN COALESCE(days.n, 0) >= 3
+                        WHEN a.segment = 'Mid-Market' THEN COALESCE(power.n, 0) >= 3
+                        WHEN a.segment = 'Enterprise' THEN COALESCE(power.n, 0) >= 5
+                        ELSE COALESCE(days.n, 0) >= 3 END::INT)
+FROM accounts a LEFT JOIN days USING (account_id) LEFT JOIN power USING (account_id)
+WHERE {UNDER_CONTRACT}
+GROUP BY a.segment
+"""
+
+EXPANSION_READY = f"""
+WITH recent AS (SELECT account_id, COUNT(DISTINCT user_id) AS n FROM user_activity_daily
+                WHERE activity_date BETWEEN DATE '2026-10-02' AND DATE '2026-10-31' GROUP BY account_id),
+     prior AS (SELECT account_id, COUNT(DISTINCT user_id) AS n FROM user_activity_daily
+               WHERE activity_date BETWEEN DATE '2026-09-02' AND DATE '2026-10-01' GROUP BY account_id),
+     latest AS (SELECT account_id, health_score FROM health_scores_weekly WHERE week_start = DATE '2026-10-26')
+SELECT a.segment, COUNT(*)
+FROM accounts a JOIN recent USING (account_id) LEFT JOIN prior USING (account_id) JOIN latest USING (account_id)
+WHERE {UNDER_CONTRACT} AND recent.n > COALESCE(prior.n, 0) AND recent.n >= 0.9 * a.seats_purchased
+  AND latest.health_score > 85
+GROUP BY a.segment
+"""
+
+
+def test_current_health_usage_rate_and_expansion_readiness_match_hand_written_sql(demo_con):
+    rows = run(demo_con, SemanticQuery(metrics=["health_score", "product_usage_rate", "expansion_ready_accounts"],
+                                       time_range=OCTOBER_2026, dimensions=["segment"]))
+    health = dict(demo_con.execute(CURRENT_HEALTH).fetchall())
+    usage = dict(demo_con.execute(USAGE_RATE).fetchall())
+    ready = dict(demo_con.execute(EXPANSION_READY).fetchall())
+    assert {r["segment"] for r in rows} == set(health) == set(usage)
+    for r in rows:
+        assert r["health_score"] == pytest.approx(health[r["segment"]], abs=0.01)
+        assert r["product_usage_rate"] == pytest.approx(usage[r["segment"]], abs=0.01)
+        assert r["expansion_ready_accounts"] == ready.get(r["segment"], 0)
+    assert sum(ready.values()) > 0 and 0 < min(usage.values()) < 100  # the data is not degenerate

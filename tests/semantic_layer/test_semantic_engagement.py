@@ -108,6 +108,19 @@ def test_ticket_trend_has_a_zero_for_a_month_without_tickets(wh):
     ]
 
 
+@pytest.mark.parametrize(("grain", "period", "expected"), [
+    ("day", Period(date(2026, 9, 1), date(2026, 9, 3)), [(date(2026, 9, 1), 1), (date(2026, 9, 2), 0), (date(2026, 9, 3), 1)]),
+    ("week", Period(date(2026, 8, 31), date(2026, 9, 13)), [(date(2026, 8, 31), 2), (date(2026, 9, 7), 1)]),  # T1 T2; T3
+    ("month", Period.months("2026-07", "2026-08"), [(date(2026, 7, 1), 1), (date(2026, 8, 1), 0)]),  # T4 in July
+    ("quarter", Period.months("2026-01", "2026-12"),
+     [(date(2026, 1, 1), 0), (date(2026, 4, 1), 0), (date(2026, 7, 1), 4), (date(2026, 10, 1), 0)]),
+    ("year", Period.months("2025-01", "2026-12"), [(date(2025, 1, 1), 0), (date(2026, 1, 1), 4)]),
+])
+def test_ticket_volume_at_every_time_grain_with_empty_periods_as_zero(wh, grain, period, expected):
+    rows = run(wh, SemanticQuery(metrics=["ticket_volume"], time_range=period, grain=grain))
+    assert [(r["period_start"], r["ticket_volume"]) for r in rows] == expected
+
+
 def test_ticket_volume_by_csm_and_category_does_not_fan_out(wh):
     # B1 has two users; joining tickets to accounts and CSMs must not multiply tickets
     assert by(wh, "ticket_volume", "csm_name") == {"Dana Lee": 2, None: 1}
