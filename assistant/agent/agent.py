@@ -83,6 +83,10 @@ class Agent:
         except openai.OpenAIError as error:
             failure = model_error_message(error)
             log.warning("agent model call failed: %s", error)
+        except Exception as error:  # noqa: BLE001 - whatever the model's calls provoke, the user gets an answer
+            failure = "The agent stopped on an internal error; the detail shows where, for an analyst."
+            log.exception("agent failed on %r", question[:80])
+            budget.notes.append(f"stopped by {type(error).__name__}: {error}")
         answer = compose(question, final, toolbox.runs, failure, sources=[question, *(m.content for m in messages)])
         answer.detail = self._steps(toolbox.runs, budget, estimate)
         answer.timings_ms = {**answer.timings_ms, "agent": round((time.perf_counter() - started) * 1000, 2)}
@@ -91,7 +95,7 @@ class Agent:
     def _steps(self, runs: list[ToolRun], budget: Budget, estimate: int) -> str:
         header = (f"Agent: {self.settings.describe()}; {budget.model_calls} model call(s), {budget.tokens:,} tokens "
                   f"reported, first prompt ~{estimate:,} tokens (estimated); {len(runs)} tool call(s).")
-        lines = [header, *budget.retries]
+        lines = [header, *budget.notes]
         for number, run in enumerate(runs, 1):
             lines.append(f"{number}. {run.tool} {json.dumps(run.arguments, ensure_ascii=False)}")
             if run.answer is not None:
@@ -131,13 +135,14 @@ def compose(question: str, final: str, runs: list[ToolRun], failure: str | None,
                               "that were malformed twice.")
         return Answer(question, Status.ERROR, message, planner=PLANNER)
     if main is None:
-        return Answer(question, Status.UNANSWERABLE, final, planner=PLANNER)
-    answer = Answer(
-        question, Status.ANSWERED, final, interpretation=main.interpretation, sql=main.sql,
-        columns=main.columns, rows=main.rows, metrics=main.metrics, planner=PLANNER,
-        warnings=list(dict.fromkeys(w for r in queries if r.answered for w in r.answer.warnings)),
-        timings_ms=dict(main.timings_ms), chart=main.chart, query=main.query,
-    )
+        answer = Answer(question, Status.UNANSWERABLE, final, planner=PLANNER)
+    else:
+        answer = Answer(
+            question, Status.ANSWERED, final, interpretation=main.interpretation, sql=main.sql,
+            columns=main.columns, rows=main.rows, metrics=main.metrics, planner=PLANNER,
+            warnings=list(dict.fromkeys(w for r in queries if r.answered for w in r.answer.warnings)),
+            timings_ms=dict(main.timings_ms), chart=main.chart, query=main.query,
+        )
     if warning := grounding_warning(ungrounded(final, [*sources, *(r.shown for r in runs)])):
         answer.warnings.append(warning)
     return answer

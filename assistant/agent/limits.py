@@ -47,7 +47,7 @@ class Budget(AgentMiddleware):
         self.tool_calls = 0
         self.tokens = 0
         self.model_calls = 0
-        self.retries: list[str] = []  # why each retry happened, for the analyst
+        self.notes: list[str] = []  # each retry and why, and what stopped the loop: for the analyst
         self._lock = threading.Lock()  # the tool node runs parallel calls in threads
 
     def seconds_left(self) -> float:
@@ -58,33 +58,33 @@ class Budget(AgentMiddleware):
         return left
 
     def wrap_model_call(self, request: ModelRequest, handler: Callable[[ModelRequest], ModelResponse]) -> ModelResponse:
-        for attempt in (1, 2):
-            timeout = min(self.limits.call_timeout_s, self.seconds_left())
-            timed = request.override(model_settings={**request.model_settings, "timeout": timeout})
-            try:
-                response = handler(timed)
-            except Exception as error:
-                if attempt == 2 or not is_transient(error):
-                    raise
-                self.retries.append(f"model call retried after {type(error).__name__}")
-                time.sleep(min(self.limits.retry_delay_s, self.seconds_left()))
-                continue
-            reply = self._count(response)
-            if attempt == 1 and reply.invalid_tool_calls and not reply.tool_calls:
-                self.retries.append("model call retried after malformed tool arguments")
-                request = request.override(messages=[*request.messages, reply, *_parse_errors(reply)])
-                continue
-            return response
+        try:
+            response = self._call(request, handler)
+        except Exception as error:
+            if not is_transient(error):
+                raise
+            self.notes.append(f"model call retried after {type(error).__name__}")
+            time.sleep(min(self.limits.retry_delay_s, self.seconds_left()))
+            response = self._call(request, handler)
+        reply = _reply(response)
+        if reply.invalid_tool_calls and not reply.tool_calls:
+            self.notes.append("model call retried after malformed tool arguments")
+            response = self._call(request.override(messages=[*request.messages, reply, *_parse_errors(reply)]), handler)
         return response
 
-    def _count(self, response: ModelResponse) -> AIMessage:
-        reply = next(m for m in reversed(response.result) if isinstance(m, AIMessage))
+    def _call(self, request: ModelRequest, handler: Callable[[ModelRequest], ModelResponse]) -> ModelResponse:
+        """One model call, given only the time left, its tokens counted against the cap."""
+        timeout = min(self.limits.call_timeout_s, self.seconds_left())
+        response = handler(request.override(model_settings={**request.model_settings, "timeout": timeout}))
+        self._count(_reply(response))
+        return response
+
+    def _count(self, reply: AIMessage) -> None:
         with self._lock:
             self.model_calls += 1
             self.tokens += (reply.usage_metadata or {}).get("total_tokens", 0)
         if self.tokens > self.limits.max_tokens:
             raise LimitReached(f"I stopped: the question used more than its {self.limits.max_tokens:,}-token limit.")
-        return reply
 
     def wrap_tool_call(self, request, handler):
         self.seconds_left()
@@ -94,6 +94,10 @@ class Budget(AgentMiddleware):
         if over:
             raise LimitReached(f"I stopped: the question needed more than {self.limits.max_tool_calls} tool calls.")
         return handler(request)
+
+
+def _reply(response: ModelResponse) -> AIMessage:
+    return next(m for m in reversed(response.result) if isinstance(m, AIMessage))
 
 
 def _parse_errors(reply: AIMessage) -> list[ToolMessage]:

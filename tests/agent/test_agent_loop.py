@@ -132,3 +132,30 @@ def test_a_tool_argument_the_schema_rejects_goes_back_to_the_model_to_fix(ask):
     answer, fake = ask(script, "MRR in October?")
     assert "cannot end" in fake.tool_results()[0]
     assert answer.status is Status.ANSWERED and [row[-1] for row in answer.rows] == [22200]
+
+
+def test_a_number_stated_without_any_query_is_flagged_too(ask):
+    answer, _ = ask([Reply("Your NRR is 112%, best in class.")], "How is NRR?")
+    assert answer.status is Status.UNANSWERABLE
+    [warning] = ungrounded_warnings(answer)
+    assert "112%" in warning
+
+
+class BrokenSql:
+    """The real assistant, except that freehand SQL fails with an error nobody planned for."""
+
+    def __init__(self, assistant):
+        self.catalog, self.as_of = assistant.catalog, assistant.as_of
+
+    def run_sql(self, sql, viewer=None, *, question=""):
+        raise RuntimeError("disk on fire")
+
+
+def test_an_unplanned_error_in_a_tool_becomes_an_honest_answer(assistant):
+    from agent.fake_openai import FakeOpenAI
+    from assistant.agent import agent_from_env
+
+    with FakeOpenAI([call("run_sql", {"sql": "SELECT 1"}), Reply("unused")]) as fake:
+        answer = agent_from_env(fake.env()).answer("anything", None, None, BrokenSql(assistant))
+    assert answer.status is Status.ERROR and "internal error" in answer.message
+    assert "RuntimeError: disk on fire" in answer.detail
