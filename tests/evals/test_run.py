@@ -15,7 +15,7 @@ from assistant.answer import Answer, Status
 from assistant.runner import connect_hardened
 from assistant.viewer import Viewer
 from evals.cases import Case, ExpectedStatus, Shape
-from evals.run import expected_table, run_case, run_cases
+from evals.run import AgentRouted, expected_table, run_case, run_cases
 from fixtures.tiny_warehouse import build_tiny_warehouse
 
 OCTOBER_MRR = "SELECT SUM(mrr) FROM account_mrr_monthly WHERE month = DATE '2026-10-01'"
@@ -126,3 +126,36 @@ def test_progress_sees_each_result_in_order(con):
     run_cases([case(id="a", sql=OCTOBER_MRR), case(id="b", sql="SELECT 1 WHERE false")], bot, con,
               progress=lambda r: seen.append((r.case.id, r.passed)))
     assert seen == [("a", True), ("b", False)]
+
+
+class ScriptedAgent:
+    def __init__(self, answer):
+        self.answer_to_give = answer
+        self.calls = []
+
+    def answer(self, question, viewer, conversation, assistant):
+        self.calls.append((question, viewer))
+        return self.answer_to_give
+
+
+class AssistantWithAgent:
+    def __init__(self, agent):
+        self.agent = agent
+
+    def ask(self, *args, **kwargs):
+        raise AssertionError("--planner llm must not go through the rule planner")
+
+
+def test_planner_llm_sends_every_question_to_the_agent_and_keeps_the_chat(con):
+    agent = ScriptedAgent(Answer("q", Status.ANSWERED, "ok", columns=["mrr"], rows=[[22200.0]],
+                                 query={"metrics": ["mrr"], "time_range": {"start": "2026-10-01", "end": "2026-10-31"}}))
+    routed = AgentRouted(AssistantWithAgent(agent))
+    result = run_case(case(question="by plan", conversation=("mrr in october",), sql=OCTOBER_MRR), routed, con)
+    assert result.passed
+    assert [q for q, _ in agent.calls] == ["mrr in october", "by plan"]
+    assert result.answer.planner == "llm" and "--planner llm" in result.answer.route_reason
+
+
+def test_planner_llm_without_an_agent_says_what_to_configure():
+    with pytest.raises(ValueError, match="OPENAI_API_KEY"):
+        AgentRouted(AssistantWithAgent(None))
