@@ -1,7 +1,7 @@
 """Scripted transcripts for eval cases pass the evaluation harness with the agent answering.
 
 The fake server plays each transcript of eval_transcripts.yaml on the demo warehouse; the
-agent answers every turn (the rule planner is bypassed), and the harness (evals/run.py)
+agent answers every turn (`AgentRouted`, as `cs-assistant eval --planner llm` does), and the harness (evals/run.py)
 compares the answer's rows with the case's independent expected SQL. The scripted model
 closes each turn by restating the last tool result's message, and no number in it may be
 flagged as ungrounded.
@@ -19,8 +19,7 @@ from agent.fake_openai import FakeOpenAI, Reply, call
 from assistant.agent import AgentLimits, agent_from_env
 from assistant.service import Assistant
 from evals.cases import load_cases
-from evals.run import run_case
-from semantic_layer.query import SemanticQuery
+from evals.run import AgentRouted, run_case
 
 TRANSCRIPTS = yaml.safe_load((Path(__file__).parent / "eval_transcripts.yaml").read_text())
 CASES = {case.id: case for case in load_cases()}
@@ -44,20 +43,6 @@ def script(steps: list) -> list:
     return played
 
 
-class AgentOnly:
-    """An asker for the harness that sends every turn to the agent, recording turns like the service does."""
-
-    def __init__(self, agent, service):
-        self.agent, self.service = agent, service
-
-    def ask(self, question, viewer=None, conversation=None):
-        answer = self.agent.answer(question, viewer, conversation, self.service)
-        if conversation is not None:
-            query = SemanticQuery.model_validate(answer.query) if answer.query else None
-            conversation.add(question, answer.status, query)
-        return answer
-
-
 @pytest.fixture(scope="module")
 def demo_service(demo_warehouse_path):
     with Assistant(demo_warehouse_path) as service:
@@ -71,11 +56,11 @@ def test_at_least_25_transcripts_each_for_a_known_case():
 
 
 @pytest.mark.parametrize("transcript", TRANSCRIPTS, ids=[t["case"] for t in TRANSCRIPTS])
-def test_the_transcript_passes_the_harness(transcript, demo_service):
+def test_the_transcript_passes_the_harness(transcript, demo_service, monkeypatch):
     case = CASES[transcript["case"]]
     with FakeOpenAI(script(transcript["steps"])) as fake:
-        asker = AgentOnly(agent_from_env(fake.env(), AgentLimits(retry_delay_s=0)), demo_service)
-        result = run_case(case, asker, demo_service.runner.con)
+        monkeypatch.setattr(demo_service, "agent", agent_from_env(fake.env(), AgentLimits(retry_delay_s=0)))
+        result = run_case(case, AgentRouted(demo_service), demo_service.runner.con)
     assert result.passed, result.reason
     assert result.answer.planner == "llm" and fake.remaining == 0
     assert not [w for w in result.answer.warnings if "no query it ran returned" in w]
