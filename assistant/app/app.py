@@ -190,7 +190,7 @@ def build_app(context: AppContext) -> gr.Blocks:
                                     "then the seven questions every CS team asks.")
                         examples = gr.Dataset(components=[gr.Textbox(visible=False)], samples=[[q] for q in
                                               home.SEVEN_QUESTIONS], elem_id="starters", label="Starters",
-                                              samples_per_page=12, type="values")
+                                              samples_per_page=12, type="values", layout="table")
                     with gr.Tab("Result", id="result"):
                         table = gr.Dataframe(elem_id="result-table", interactive=False, show_label=False,
                                              max_height=420, wrap=True, buttons=["fullscreen", "copy"],

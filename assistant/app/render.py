@@ -67,8 +67,8 @@ def _grouped(x: float, decimals: int) -> str:
 
 
 def _plain(x: float) -> str:
-    """An integer without decimals, anything else with at most two."""
-    return _grouped(x, 0) if float(x).is_integer() else _grouped(x, 1 if abs(x) >= 100 else 2)
+    """An integer without decimals; anything else with one decimal, or two below 1 (0.25)."""
+    return _grouped(x, 0) if float(x).is_integer() else _grouped(x, 1 if abs(x) >= 1 else 2)
 
 
 _UNIT_TEXT: dict[Unit, Callable[[float], str]] = {
