@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import socket
 
+import openai
 import pytest
 
-from agent.fake_openai import Reply
+from agent.fake_openai import FakeOpenAI, Reply
 from assistant.agent import Agent, agent_from_env
 from assistant.agent.agent import fixed_prompt_tokens
 from assistant.agent.model import DEFAULT_MODEL, ModelSettings
@@ -67,3 +68,9 @@ def test_prompt_size_is_logged_per_question(ask, caplog):
     [record] = [r for r in caplog.records if "prompt" in r.getMessage()]
     assert "How are we doing?" in record.getMessage() and "tokens" in record.getMessage()
     assert "first prompt ~" in answer.detail
+
+
+def test_the_fake_server_lists_its_model_to_the_real_client():
+    with FakeOpenAI([]) as fake:
+        client = openai.OpenAI(base_url=fake.base_url, api_key="sk-fake", max_retries=0)
+        assert [m.id for m in client.models.list()] == [fake.model]

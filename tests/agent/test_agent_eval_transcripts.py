@@ -1,10 +1,10 @@
 """Scripted transcripts for eval cases pass the evaluation harness with the agent answering.
 
 The fake server plays each transcript of eval_transcripts.yaml on the demo warehouse; the
-agent answers every turn (`AgentRouted`, as `cs-assistant eval --planner llm` does), and the harness (evals/run.py)
-compares the answer's rows with the case's independent expected SQL. The scripted model
-closes each turn by restating the last tool result's message, and no number in it may be
-flagged as ungrounded.
+agent answers every turn (`AgentRouted`, as `cs-assistant eval --planner llm` does), and
+the harness (evals/run.py) compares the answer's rows with the case's independent expected
+SQL. The scripted model closes each turn by restating the last tool result's message, and
+no number in it may be flagged as ungrounded.
 """
 
 from __future__ import annotations

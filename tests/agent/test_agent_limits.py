@@ -8,7 +8,7 @@ import time
 import pytest
 
 from agent.fake_openai import Calls, Fail, Reply, Stall, call
-from assistant.agent import AgentLimits
+from assistant.agent import AgentLimits, agent_from_env
 from assistant.answer import Status
 
 MRR_OCTOBER = {"metrics": ["mrr"], "time_range": {"start": "2026-10-01", "end": "2026-10-31"}}
@@ -81,8 +81,6 @@ def test_a_failure_a_retry_cannot_fix_is_not_retried(ask, failure, says):
 
 
 def test_a_server_that_cannot_be_reached_is_an_honest_answer(assistant):
-    from assistant.agent import agent_from_env
-
     agent = agent_from_env({"OPENAI_BASE_URL": "http://127.0.0.1:9/v1"}, AgentLimits(**FAST))
     answer = agent.answer("MRR?", None, None, assistant)
     assert answer.status is Status.ERROR and "could not be reached" in answer.message

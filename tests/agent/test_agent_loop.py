@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 
-from agent.fake_openai import Reply, call
-from assistant.agent import AgentLimits
+from agent.fake_openai import FakeOpenAI, Reply, call
+from assistant.agent import AgentLimits, agent_from_env
 from assistant.agent.model import ModelSettings
 from assistant.answer import Status
 from assistant.conversation import Conversation
@@ -152,9 +152,6 @@ class BrokenSql:
 
 
 def test_an_unplanned_error_in_a_tool_becomes_an_honest_answer(assistant):
-    from agent.fake_openai import FakeOpenAI
-    from assistant.agent import agent_from_env
-
     with FakeOpenAI([call("run_sql", {"sql": "SELECT 1"}), Reply("unused")]) as fake:
         answer = agent_from_env(fake.env()).answer("anything", None, None, BrokenSql(assistant))
     assert answer.status is Status.ERROR and "internal error" in answer.message
