@@ -141,6 +141,9 @@ def unknown_columns(catalog: Catalog) -> list[Issue]:
                 continue
             for field, text, own in _signal_fragments(signal, s.key):
                 issues += [_issue(catalog, "sources", s.name, field, p) for p in _column_problems(text, signal.table, own)]
+                if signal.per and ".columns." in field and any(table for table, _ in column_refs(text)):
+                    issues.append(_issue(catalog, "sources", s.name, field, f"{text!r} aggregates the rows per "
+                                         f"{s.key} and {signal.per}: use their columns ({', '.join(own)}) unqualified"))
     for d in catalog.dimensions.values():
         for table, text in ((d.table, d.column), *d.alternates.items()):
             if table in contract:

@@ -259,3 +259,12 @@ def test_rejects_a_rollup_without_signals_and_inner_values_without_per(tmp_path)
         "        days: 7\n", "        days: 7\n        inner: {user_days: {agg: count}}\n")
     issues = issues_of(write_catalog(tmp_path, metric(), extra_files={"rollup.yaml": inner}))
     assert any("give per and inner together" in i for i in issues), issues
+
+
+def test_rejects_a_table_column_in_values_aggregated_from_per_user_rows(tmp_path):
+    per_user = ROLLUP.replace("{activity_column}", "activity_date").replace(
+        "        days: 7\n", "        days: 7\n        per: user_id\n        inner: {user_days: {agg: count}}\n").replace(
+        "active_days: {agg: count_distinct, expr: activity_date}", "power_users: {agg: count, filter: periods.period_days > 3}")
+    issues = issues_of(write_catalog(tmp_path, metric(), extra_files={"rollup.yaml": per_user}))
+    assert any("field 'signals.activity.columns.power_users.filter': 'periods.period_days > 3' aggregates the rows per "
+               "account_id and user_id: use their columns (account_id, user_id, user_days) unqualified" in i for i in issues), issues
