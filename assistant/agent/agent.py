@@ -18,13 +18,11 @@ from typing import TYPE_CHECKING
 import openai
 from langchain.agents import create_agent
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
-from langchain_core.tools import BaseTool
-from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from assistant.agent.grounding import grounding_warning, ungrounded
 from assistant.agent.limits import AgentLimits, Budget, LimitReached
 from assistant.agent.model import ModelSettings, chat_model, model_error_message
-from assistant.agent.prompt import estimate_tokens, system_prompt
+from assistant.agent.prompt import estimate_tokens, fixed_prompt_tokens, system_prompt
 from assistant.agent.retrieval import CatalogIndex
 from assistant.agent.tools import QUERY_TOOLS, Toolbox, ToolRun
 from assistant.answer import Answer, Status
@@ -152,8 +150,3 @@ def agent_from_env(env: Mapping[str, str] | None = None, limits: AgentLimits | N
     """An Agent for the model the OPENAI_* variables name; None when none is configured."""
     settings = ModelSettings.from_env(env)
     return Agent(settings, limits) if settings is not None else None
-
-
-def fixed_prompt_tokens(system: str, tools: list[BaseTool]) -> int:
-    """Estimated tokens of what every model call of a question carries: the system prompt and tool schemas."""
-    return estimate_tokens(system) + estimate_tokens([convert_to_openai_tool(t) for t in tools])

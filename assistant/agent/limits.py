@@ -18,6 +18,7 @@ from langchain.agents.middleware import AgentMiddleware, ModelRequest, ModelResp
 from langchain_core.messages import AIMessage, ToolMessage
 
 from assistant.agent.model import is_transient
+from assistant.agent.prompt import estimate_tokens, fixed_prompt_tokens
 
 
 @dataclass(frozen=True)
@@ -76,13 +77,17 @@ class Budget(AgentMiddleware):
         """One model call, given only the time left, its tokens counted against the cap."""
         timeout = min(self.limits.call_timeout_s, self.seconds_left())
         response = handler(request.override(model_settings={**request.model_settings, "timeout": timeout}))
-        self._count(_reply(response))
+        self._count(request, _reply(response))
         return response
 
-    def _count(self, reply: AIMessage) -> None:
+    def _count(self, request: ModelRequest, reply: AIMessage) -> None:
+        used = (reply.usage_metadata or {}).get("total_tokens")
+        if used is None:  # a server that reports no usage is charged our estimate, so the cap still holds
+            used = (fixed_prompt_tokens(request.system_prompt, request.tools)
+                    + estimate_tokens([m.content for m in request.messages]) + estimate_tokens(reply.content))
         with self._lock:
             self.model_calls += 1
-            self.tokens += (reply.usage_metadata or {}).get("total_tokens", 0)
+            self.tokens += used
         if self.tokens > self.limits.max_tokens:
             raise LimitReached(f"I stopped: the question used more than its {self.limits.max_tokens:,}-token limit.")
 
@@ -103,8 +108,8 @@ def _reply(response: ModelResponse) -> AIMessage:
 def _parse_errors(reply: AIMessage) -> list[ToolMessage]:
     """A tool-result error for each malformed call, so the model sees what to fix."""
     return [
-        ToolMessage(content=f"Your arguments for {call.get('name')} were not valid JSON ({_first_line(call.get('error'))}). "
-                    "Send the call again with valid JSON arguments.",
+        ToolMessage(content=f"Your arguments for {call.get('name')} were not valid JSON "
+                            f"({_first_line(call.get('error'))}). Send the call again with valid JSON arguments.",
                     tool_call_id=call["id"], name=call.get("name") or "unknown", status="error")
         for call in reply.invalid_tool_calls if call.get("id")
     ]

@@ -70,7 +70,8 @@ _ERROR_MESSAGES: tuple[tuple[type[openai.OpenAIError], str], ...] = (
     (openai.InternalServerError, "The language model's server failed, even after one retry."),
     (openai.APIConnectionError, "The language model's server could not be reached."),
     (openai.AuthenticationError, "The language model refused the API key; check OPENAI_API_KEY."),
-    (openai.NotFoundError, "The language model endpoint or model was not found; check OPENAI_BASE_URL and OPENAI_MODEL."),
+    (openai.NotFoundError,
+     "The language model endpoint or model was not found; check OPENAI_BASE_URL and OPENAI_MODEL."),
 )
 
 

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
+
+from langchain_core.tools import BaseTool
+from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from assistant.viewer import Viewer
 from semantic_layer.model import TimeGrain
@@ -55,3 +59,8 @@ def estimate_tokens(content: Any) -> int:
     """Tokens of text (or of a JSON-able value, serialized), at four characters per token."""
     text = content if isinstance(content, str) else json.dumps(content, default=str)
     return math.ceil(len(text) / CHARS_PER_TOKEN)
+
+
+def fixed_prompt_tokens(system: str | None, tools: Sequence[BaseTool | dict]) -> int:
+    """Estimated tokens of what every model call of a question carries: the system prompt and tool schemas."""
+    return estimate_tokens(system or "") + estimate_tokens([convert_to_openai_tool(t) for t in tools])

@@ -19,12 +19,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 
+NO_USAGE = -1  # a step whose response carries no usage block, as some local servers send
+
+
 @dataclass(frozen=True)
 class Reply:
     """The assistant answers in text."""
 
     text: str
-    usage: int | None = None  # total tokens to report; estimated from the request when None
+    usage: int | None = None  # total tokens to report; estimated from the request when None; NO_USAGE: none
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,8 @@ class FakeOpenAI:
 
             def do_GET(self) -> None:
                 if self.path.rstrip("/").endswith("/models"):
-                    self._send(200, {"object": "list", "data": [{"id": fake.model, "object": "model", "owned_by": "fake"}]})
+                    models = [{"id": fake.model, "object": "model", "owned_by": "fake"}]
+                    self._send(200, {"object": "list", "data": models})
                 else:
                     self._send(404, _error("not found", 404))
 
@@ -167,11 +171,13 @@ def _completion(step: Reply | Calls, body: dict, model: str) -> dict:
             for i, (name, args) in enumerate(step.calls)
         ]}
         finish = "tool_calls"
-    prompt = len(json.dumps(body)) // 4
-    total = step.usage if step.usage is not None else prompt + 20
-    return {
+    completion = {
         "id": f"chatcmpl-{time.monotonic_ns()}", "object": "chat.completion", "created": 0, "model": model,
         "choices": [{"index": 0, "message": message, "finish_reason": finish}],
-        "usage": {"prompt_tokens": min(prompt, total), "completion_tokens": total - min(prompt, total),
-                  "total_tokens": total},
     }
+    if step.usage != NO_USAGE:
+        prompt = len(json.dumps(body)) // 4
+        total = step.usage if step.usage is not None else prompt + 20
+        completion["usage"] = {"prompt_tokens": min(prompt, total), "completion_tokens": total - min(prompt, total),
+                               "total_tokens": total}
+    return completion

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from agent.fake_openai import Calls, Fail, Reply, Stall, call
+from agent.fake_openai import NO_USAGE, Calls, Fail, Reply, Stall, call
 from assistant.agent import AgentLimits, agent_from_env
 from assistant.answer import Status
 
@@ -40,6 +40,15 @@ def test_the_token_cap_counts_what_the_server_reports(ask):
               Reply("unused")]
     answer, fake = ask(script, "MRR?", limits=AgentLimits(max_tokens=1_000, **FAST))
     assert answer.status is Status.ERROR and "1,000-token limit" in answer.message
+    assert len(fake.requests) == 2
+
+
+def test_a_server_that_reports_no_usage_is_charged_an_estimate(ask):
+    # Each request carries the system prompt and tool schemas (~1,700 tokens estimated): two calls pass 2,500.
+    silent = call("search_catalog", {"text": "mrr"}, usage=NO_USAGE)
+    script = [silent, silent, Reply("unused")]
+    answer, fake = ask(script, "MRR?", limits=AgentLimits(max_tokens=2_500, **FAST))
+    assert answer.status is Status.ERROR and "2,500-token limit" in answer.message
     assert len(fake.requests) == 2
 
 
