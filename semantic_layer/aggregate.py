@@ -168,7 +168,7 @@ def _rollup_ctes(source: Source, name: str) -> list[tuple[str, exp.Select]]:
     return [*ctes, (name, select)]
 
 
-def threshold_condition(metric: Metric, dimension: Dimension, source: Source, alias: str) -> exp.Expression:
+def _threshold_condition(metric: Metric, dimension: Dimension, source: Source, alias: str) -> exp.Expression:
     """True for rows meeting the threshold of their dimension value (`otherwise` for values not listed)."""
     value = dimension_value(dimension, source.table, alias)
     aliases = {source.table: alias}
@@ -188,7 +188,7 @@ def _other_tables(texts: list[str | None], source: Source) -> list[str]:
 
 
 def source_ctes(scan: Scan) -> list[tuple[str, exp.Select]]:
-    """The scan's CTE (and first, for a movement source, the per-key CTE it reads), named."""
+    """The scan's CTE (and first, for a movement or rollup source, the per-key CTEs it reads), named."""
     source, metrics = scan.source, scan.metrics
     ctes = []
     thresholds = scan.threshold_dimensions
@@ -214,7 +214,8 @@ def source_ctes(scan: Scan) -> list[tuple[str, exp.Select]]:
     dimensions = [dimension_value(d, source.table, alias).as_(d.name) for d in scan.dimensions]
     select = select.select(*dimensions)
     for metric in metrics:
-        counted = threshold_condition(metric, thresholds[metric.name], source, alias) if metric.thresholds else None
+        # a threshold limits what is counted: the measure, or a ratio's numerator (its first measure)
+        counted = _threshold_condition(metric, thresholds[metric.name], source, alias) if metric.thresholds else None
         select = select.select(*[_measure_sql(m, metric.where, alias, aliases, counted if i == 0 else None).as_(name)
                                  for i, (name, m) in enumerate(_measures(metric))])
     for f, dimension in scan.filters:

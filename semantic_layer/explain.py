@@ -66,7 +66,7 @@ def explain(plan: Plan) -> str:
     lines = [f"{o.metric.label} ({o.name}){_only_where(o.filters)}: {o.metric.formula}" for o in plan.outputs]
     labels = {o.name: f"{o.metric.label} ({o.name})" if o.scope else o.metric.label for o in plan.outputs}
     with_thresholds = {m.name: m for o in plan.outputs for m, _ in parts(o.metric, (), plan.catalog) if m.thresholds}
-    lines += [f"{m.label} uses thresholds {thresholds_text(m)}." for m in with_thresholds.values()]
+    lines += [f"Thresholds of {m.name}, {thresholds_text(m)}." for m in with_thresholds.values()]
     lines += _period_lines(plan)
     if plan.filters:
         lines.append(f"Filters: {_filters_text(plan.filters)}.")

@@ -67,6 +67,15 @@ SHAPES: dict[str, SemanticQuery] = {
         ],
         time_range=Period.months("2026-10"), dimensions=["segment"], compare=Comparison.previous_period,
     ),
+    "expansion_ready_accounts_with_their_signals": SemanticQuery(
+        metrics=["expansion_ready_accounts", "seat_utilization", "health_score"], time_range=Period.months("2026-10"),
+        dimensions=["account_name"], metric_filters=[MetricFilter(metric="expansion_ready_accounts", op=">", value=0)],
+        order_by=[OrderBy(field="seat_utilization", descending=True)],
+    ),
+    "usage_rate_weekly_by_segment": SemanticQuery(
+        metrics=["product_usage_rate"], time_range=Period(date(2026, 10, 5), date(2026, 10, 25)), grain="week",
+        dimensions=["segment"],
+    ),
     "revenue_and_usage_per_account_top_10": SemanticQuery(
         metrics=["mrr", "seat_utilization", "health_score"], time_range=Period.months("2026-10"), dimensions=["account_name"],
         order_by=[OrderBy(field="mrr", descending=True)], limit=10,

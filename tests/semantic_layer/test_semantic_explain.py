@@ -52,6 +52,6 @@ def test_windows_of_usage_and_open_tickets_are_stated():
 
 def test_thresholds_of_a_metric_or_of_a_part_are_stated():
     lines = explanation(metrics=["product_usage_rate"], time_range=Period.months("2026-10"))
-    assert ("Accounts meeting the usage threshold uses thresholds by segment: SMB active_days >= 3; "
+    assert ("Thresholds of usage_threshold_accounts, by segment: SMB active_days >= 3; "
             "Mid-Market power_users >= 3; Enterprise power_users >= 5; otherwise active_days >= 3.") in lines
     assert "Power users, each active on 3 or more of those days (the last 7 days of each period)." in lines

@@ -2,7 +2,7 @@
 -- query: {"metrics":["product_usage_rate"],"time_range":{"start":"2025-07-01","end":"2025-09-30"}}
 -- explanation:
 --   Product usage rate (product_usage_rate): accounts meeting their segment's weekly activity threshold ÷ accounts under contract × 100
---   Accounts meeting the usage threshold uses thresholds by segment: SMB active_days >= 3; Mid-Market power_users >= 3; Enterprise power_users >= 5; otherwise active_days >= 3.
+--   Thresholds of usage_threshold_accounts, by segment: SMB active_days >= 3; Mid-Market power_users >= 3; Enterprise power_users >= 5; otherwise active_days >= 3.
 --   Period: Q3 2025 (2025-07-01 to 2025-09-30).
 --   Accounts under contract on the period's last day, with their activity in its last 7 days (as at the last day of each period).
 --   Days with an active user, and active users (the last 7 days of each period).

@@ -2,7 +2,7 @@
 -- query: {"metrics":["usage_threshold_accounts"],"time_range":{"start":"2025-07-01","end":"2025-09-30"}}
 -- explanation:
 --   Accounts meeting the usage threshold (usage_threshold_accounts): count of accounts under contract at the end of P whose activity in P's last 7 days meets their segment's threshold (active days, or power users active on 3 or more of the 7 days)
---   Accounts meeting the usage threshold uses thresholds by segment: SMB active_days >= 3; Mid-Market power_users >= 3; Enterprise power_users >= 5; otherwise active_days >= 3.
+--   Thresholds of usage_threshold_accounts, by segment: SMB active_days >= 3; Mid-Market power_users >= 3; Enterprise power_users >= 5; otherwise active_days >= 3.
 --   Period: Q3 2025 (2025-07-01 to 2025-09-30).
 --   Accounts under contract on the period's last day, with their activity in its last 7 days (as at the last day of each period).
 --   Days with an active user, and active users (the last 7 days of each period).
