@@ -32,9 +32,11 @@ MINE = frozenset({"book", "portfolio", "accounts", "account", "customers", "cust
 HAVING = frozenset({"with", "have", "has", "having", "got"})
 POSSESSIVE = frozenset({"their", "its", "his", "her", "the"})
 COUNTING = frozenset({"many", "number", "count", "total"})
-LIST_FOLLOWERS = frozenset({"with", "that", "who", "whose", "where", "having", "renew", "renewing", "which", "whom"})
+LIST_FOLLOWERS = frozenset({"with", "whose", "where", "having", "renew", "renewing", "which", "whom"})
+AGGREGATE = frozenset({"average", "typical", "overall", "sum", "total", "aggregate", "combined", "blended"})
+VERDICT = frozenset({"healthy", "good", "bad", "ok", "okay", "fine", "worrying", "concerning", "normal"})
 GRAMMAR = (GROUP_WORDS | LISTING_WORDS | DESCENDING | ASCENDING | BEST | WORST | UP | DOWN | CHANGE | LESS | MORE
-           | SHARE | PARTS | MINE | COUNTING)
+           | SHARE | PARTS | MINE | COUNTING | VERDICT | AGGREGATE)
 
 
 @dataclass
@@ -64,6 +66,17 @@ class Draft:
         if mention is not None:
             self.metric_mentions.setdefault(name, mention)
             self.use(mention)
+
+    def absorb_vocabulary(self) -> None:
+        """Words of a chosen metric's own name, label or synonyms count as understood ("free trial conversion")."""
+        from assistant.planner.lexicon import key
+
+        vocabulary = set()
+        for name in self.metrics:
+            metric = self.catalog.metrics[name]
+            for phrase in (metric.name.replace("_", " "), metric.label, *metric.synonyms):
+                vocabulary.update(key(phrase))
+        self.used.update(i for i, t in enumerate(self.words.tokens) if key(t) and key(t)[0] in vocabulary)
 
     def allowed(self, dimension: str) -> bool:
         """Whether every chosen metric can be grouped or filtered by `dimension`."""

@@ -27,6 +27,8 @@ hey hi hello thanks thank pls plz kindly want need know let lets like current cu
 number count figure figures data stats stat metric metrics report look looking doing
 up down out over under per by vs versus across between among within overall total whole entire
 have has had having getting got our s am going go compared compare comparison against
+numbers kpi kpis performance things stuff overview summary dashboard hows whats wheres whos end moment
+run ran amount level levels
 """.split())
 
 # Ways people shorten or inflect words; mapped before stemming, on both sides.
@@ -41,6 +43,10 @@ LEMMAS = {
     "winning": "win", "took": "take", "taking": "take", "takes": "take", "renews": "renew", "renewing": "renew",
 }
 
+# "how long does it take to reach first value" asks for a "time to …" metric.
+_HOW_LONG = re.compile(r"\bhow long (?:(?:does|did|do) (?:it|they|we) take |(?:it|they) takes? |to take )?(?:to |until |till )?")
+# Kept inside catalogue terms so "per feature adoption" does not collapse into "feature adoption".
+_KEPT_IN_TERMS = frozenset({"by", "per", "each"})
 _ABBREVIATION = re.compile(r"\b(?:" + "|".join(ABBREVIATIONS) + r")\b")
 _TOKEN = re.compile(r"[a-z0-9]+(?:[/&.][a-z0-9]+)*%?|[<>]=?|%")
 
@@ -52,6 +58,7 @@ def normalize(text: str) -> str:
     text = re.sub(r"(\w)'s\b", r"\1", text)
     text = re.sub(r"(?<=[a-z])[-_](?=[a-z])", " ", text)
     text = _ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(0)], text)
+    text = _HOW_LONG.sub("time to ", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -76,7 +83,7 @@ def stem(word: str) -> str:
 def key(phrase: str) -> tuple[str, ...]:
     """A phrase as the tuple of stems it is looked up by, without stop words (unless it is nothing else)."""
     words = tokens(normalize(phrase))
-    content = [w for w in words if w not in STOPWORDS] or words
+    content = [w for w in words if w not in STOPWORDS or w in _KEPT_IN_TERMS] or words
     return tuple(stem(w) for w in content)
 
 
@@ -97,6 +104,7 @@ class Lexicon:
     terms: dict[tuple[str, ...], list[Sense]] = field(default_factory=dict)
     fuzzy: dict[str, tuple[str, ...]] = field(default_factory=dict)  # surface text → term
     longest: int = 1
+    _scattered: list | None = field(default=None, repr=False)
 
     def add(self, phrase: str, sense: Sense, fuzzy: bool = True) -> None:
         term = key(phrase)
@@ -108,6 +116,13 @@ class Lexicon:
         self.longest = max(self.longest, len(term))
         if fuzzy and len(" ".join(term)) >= 5:
             self.fuzzy.setdefault(" ".join(term), term)
+
+    def scattered_terms(self) -> list[tuple[tuple[str, ...], list[Sense]]]:
+        """Terms of two or more words that name exactly one metric, for matching words in any order."""
+        if self._scattered is None:
+            self._scattered = [(t, s) for t, s in self.terms.items()
+                               if len(t) >= 2 and len(set(t)) == len(t) and [x.kind for x in s] == ["metric"]]
+        return self._scattered
 
     def lookup(self, words: Sequence[str]) -> list[Sense]:
         return self.terms.get(tuple(words), [])

@@ -86,6 +86,7 @@ def find_mentions(text: str, lexicon: Lexicon, grammar: frozenset[str] = frozens
                 break
         else:
             k += 1
+    mentions = _scattered(words, stems, mentions, used, lexicon)
     mentions = _typos(words, stems, mentions, used, lexicon, grammar)
     mentions.sort(key=lambda m: m.start)
     return Words(tuple(words), tuple(mentions), frozenset(used))
@@ -97,6 +98,38 @@ def _tokens_with_breaks(text: str) -> list[str]:
         out += tokens(part)
         out.append("|")
     return out[:-1]
+
+
+def _scattered(words: list[str], stems: list[str], mentions: list[Mention], used: set[int],
+               lexicon: Lexicon) -> list[Mention]:
+    """A metric term whose words all appear, in any order, and explain more than the mentions there.
+
+    "how many customers did we lose" holds "lost customers" (lose → lost); "accounts using the
+    ai assistant feature" holds "accounts using the feature". The term replaces the shorter
+    mentions it covers, and must take in at least one word nothing else explained.
+    """
+    positions: dict[str, list[int]] = {}
+    for i, s in enumerate(stems):
+        if words[i] not in STOPWORDS and words[i] != "|":
+            positions.setdefault(s, []).append(i)
+    best: tuple[int, tuple[str, ...], list[int]] | None = None
+    for term, senses in lexicon.scattered_terms():
+        if not all(t in positions for t in term):
+            continue
+        span = sorted({positions[t][0] for t in term})
+        fresh = [i for i in span if i not in used]
+        if fresh and (best is None or len(span) > best[0]):
+            best = (len(span), term, span)
+    if best is None:
+        return mentions
+    _, term, span = best
+    covered = [m for m in mentions if any(m.start <= i < m.end for i in span)]
+    if any(m.end - m.start > len(span) for m in covered):
+        return mentions
+    kept = [m for m in mentions if m not in covered]
+    kept.append(Mention(span[0], span[-1] + 1, " ".join(words[i] for i in span), tuple(lexicon.terms[term])))
+    used.update(span)
+    return kept
 
 
 def _typos(words: list[str], stems: list[str], mentions: list[Mention], used: set[int], lexicon: Lexicon,

@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 
 from assistant.planner import shape
-from assistant.planner.draft import COUNTING, GRAMMAR, GROUP_WORDS, LIST_FOLLOWERS, LISTING_WORDS, MINE, Draft, account_dimension
+from assistant.planner.draft import AGGREGATE, COUNTING, GRAMMAR, VERDICT, GROUP_WORDS, LIST_FOLLOWERS, LISTING_WORDS, MINE, Draft, account_dimension
 from assistant.planner.fallback import nothing_understood
 from assistant.planner.followups import drivers, follow_up
-from assistant.planner.lexicon import key, normalize
+from assistant.planner.lexicon import STOPWORDS, key, normalize
 from assistant.planner.mentions import Mention, Words, blank_spans, find_mentions
 from assistant.planner.plan import Clarify, Outcome, Plan, PlannerContext, Unanswerable
 from assistant.planner.timewords import TimeWords, parse_time
@@ -27,7 +27,7 @@ from semantic_layer.model import Unit
 from semantic_layer.query import Comparison, DimensionFilter, FilterOp, SemanticQuery
 
 MAX_QUESTION = 1000
-UNUSED_WORD_COST = 0.2
+FUTURE = frozenset({"forecast", "forecasts", "predict", "predicted", "prediction", "projection", "projected", "will"})
 
 _LETTERS = re.compile(r"[a-z]")
 _NON_LATIN = re.compile(r"[^\x00-\x7f\u00c0-\u024f\u2018-\u201d\u2013\u2014\u2026\u00a0-\u00bf]")
@@ -72,7 +72,9 @@ def _mask_metric_adverbs(text: str, context: PlannerContext) -> str:
     """Hide 'daily active users', 'monthly actives' from the time grammar: they name metrics, not grains."""
     def mask(match: re.Match) -> str:
         words = match.group(0).split()
-        for n in (len(words), 2):
+        for n in range(len(words), 1, -1):
+            if words[n - 1] in STOPWORDS:
+                continue
             if any(s.kind == "metric" for s in context.lexicon.lookup(key(" ".join(words[:n])))):
                 phrase = " ".join(words[:n])
                 return "#" * len(phrase) + match.group(0)[len(phrase):]
@@ -83,30 +85,36 @@ def _mask_metric_adverbs(text: str, context: PlannerContext) -> str:
 
 def _plan(question: str, words: Words, time: TimeWords, context: PlannerContext, viewer: Viewer) -> Outcome:
     draft = Draft(context.catalog, words)
+    if FUTURE & set(words.tokens):
+        return Unanswerable(f"I can only report what happened up to {context.as_of.isoformat()}, the last day of data; "
+                            "forecasts and predictions are not in this warehouse.", reason="asks about the future")
     ambiguity = _choose_metrics(question, draft)
     if ambiguity is not None:
         return ambiguity
     _viewer_words(draft, viewer)
+    shape.horizon(time, draft)
     _groupings(draft)
     if not draft.metrics:
-        _counted_by_dimension(draft)
+        _counted_by_dimension(draft, draft.dimensions)
     if not draft.metrics:
         return nothing_understood(question, words, draft, context)
     shape.share_of(draft)
     shape.components(draft, drivers)
     _filters(draft)
     shape.thresholds(draft)
-    shape.horizon(time, draft)
     shape.listing(draft)
     shape.movement(time, draft)
     shape.ordering(draft)
+    draft.mark(VERDICT | AGGREGATE)
+    draft.absorb_vocabulary()
     try:
         query = _query(draft, time, context)
     except ValueError as error:
         return Unanswerable(f"I understood the question but could not build a query for it: {error}",
                             reason="invalid query")
     unused = words.unused(draft.used)
-    confidence = round(max(0.0, 1.0 - UNUSED_WORD_COST * len(unused) - draft.penalty), 2)
+    content = max(1, len(words.unused()))
+    confidence = round(max(0.0, 1.0 - 0.5 * len(unused) / content - 0.1 * len(unused) - draft.penalty), 2)
     notes = [*draft.notes, *([time.partial] if time.partial else [])]
     reason = "rules understood every word" if not unused else f"rules did not use: {', '.join(unused)}"
     return Plan(query, confidence, tuple(unused), tuple(notes), reason)
@@ -147,10 +155,28 @@ def _choose_metrics(question: str, draft: Draft) -> Clarify | None:
                 draft.use(mention)  # "conversion rate of trials": the word restates the topic
             continue  # "onboarding nps": a value next to another metric filters it
         if len(names) > 1:
+            names = _by_neighbours(draft, mention, names)
+        if len(names) > 1:
             return _clarify_metric(question, mention, names, draft)
         draft.add_metric(names[0], mention)
         _note_typo(draft, mention, names[0])
     return None
+
+
+def _by_neighbours(draft: Draft, mention: Mention, names: list[str]) -> list[str]:
+    """The readings whose own words appear elsewhere in the question ("key feature adoption" → key features)."""
+    others = {key(t)[0] for i, t in enumerate(draft.words.tokens)
+              if not mention.start <= i < mention.end and t not in STOPWORDS and key(t)}
+    scores = {}
+    for name in names:
+        metric = draft.catalog.metrics[name]
+        vocabulary = {w for phrase in (metric.label, metric.name.replace("_", " "), *metric.synonyms) for w in key(phrase)}
+        scores[name] = len(others & vocabulary)
+    best = max(scores.values())
+    winners = [n for n in names if scores[n] == best]
+    if len(winners) == 1 and best > 0:
+        draft.mark(frozenset(t for t in draft.words.tokens if key(t) and key(t)[0] in others))
+    return winners if best > 0 else names
 
 
 def _same_source(draft: Draft, names: list[str]) -> bool:
@@ -207,6 +233,9 @@ def _groupings(draft: Draft) -> None:
         if account in dims and not _lists_accounts(draft, mention):
             continue  # "enterprise accounts in EMEA": the accounts are named, not listed
         allowed = [d for d in dims if draft.allowed(d)]
+        if not allowed and "which" in draft.before(mention, 2) and account not in dims:
+            _count_instead(draft, dims)  # "which ticket themes drag health down": themes counted, health cannot be split
+            allowed = [d for d in dims if draft.allowed(d)]
         if not allowed:
             continue  # "retention cost per customer": part of the metric's own wording
         tables = draft.source_tables()
@@ -222,10 +251,24 @@ def _qualifies_value(words: Words, mention: Mention, dims: list[str]) -> bool:
     return bool(before) and any(s.kind == "value" and s.name in dims for s in before[0].senses)
 
 
-def _counted_by_dimension(draft: Draft) -> None:
+def _count_instead(draft: Draft, dims: list[str]) -> None:
+    labels = ", ".join(draft.catalog.metrics[m].label for m in draft.metrics)
+    before = list(draft.metrics)
+    draft.metrics.clear()
+    _counted_by_dimension(draft, dims)
+    if draft.metrics:
+        draft.notes.append(f"{labels} cannot be split by {draft.catalog.dimensions[dims[0]].label.lower()}; "
+                           f"counting {draft.catalog.metrics[draft.metrics[0]].label.lower()} instead")
+        for name in before:
+            draft.metric_mentions.pop(name, None)
+    else:
+        draft.metrics.extend(before)
+
+
+def _counted_by_dimension(draft: Draft, dims: list[str]) -> None:
     """'top ticket themes': no metric named, a category is; count the rows of its table."""
     account = account_dimension(draft.catalog)
-    for name in draft.dimensions:
+    for name in dims:
         if name == account:
             continue
         table = draft.catalog.dimensions[name].table
@@ -269,7 +312,7 @@ def _query(draft: Draft, time: TimeWords, context: PlannerContext) -> SemanticQu
         if account_dimension(catalog) in draft.dimensions:
             compare = compare or Comparison.previous_period  # a list's "trend": each account against before
         else:
-            grain = trend_grain(metrics)
+            grain = time.unit_grain or trend_grain(metrics)
     period = fit_to_sources(time.period or default_period(metrics, grain, context.as_of), metrics, catalog)
     grain = grain or per_grain(period, metrics)
     filters = [DimensionFilter(dimension=d, op=FilterOp.eq if len(v) == 1 else FilterOp.in_, values=tuple(v))

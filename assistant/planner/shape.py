@@ -17,6 +17,7 @@ from assistant.planner.timewords import TimeWords
 from semantic_layer.model import Direction, TimeMode, Unit
 from semantic_layer.query import Comparison, FilterOp, MetricColumn, MetricFilter, OrderBy
 
+_TIME_NOUNS = frozenset({"day", "week", "month", "quarter", "year", "time", "next", "until", "to"})
 _NUMBER = re.compile(r"^(\d+(?:\.\d+)?)(%?)$")
 _THRESHOLD_WORDS = LESS | MORE | DOWN | UP | frozenset({"than", "at", "least", "most", "or", "equal", "to", "points",
                                                          "%", "percent", "pct", "by", "of"})
@@ -145,6 +146,11 @@ def horizon(time: TimeWords, draft: Draft) -> None:
         return
     metric = upcoming[0]
     table = catalog.sources[metric.source].table
+    vocabulary = {w for phrase in (metric.label, *metric.synonyms, table) for w in key(phrase)} - _TIME_NOUNS
+    asked = {key(t)[0] for t in draft.words.tokens if key(t)}
+    same_table = any(catalog.sources[m.source].table == table for m in map(catalog.metrics.get, draft.metrics) if m.source)
+    if not (vocabulary & asked or same_table):
+        return  # "next year" about something that does not look ahead
     # The words that asked for it ("renewals", "renewing") named a count over the same table: it is replaced.
     for name in list(draft.metrics):
         other = catalog.metrics[name]
@@ -217,9 +223,18 @@ def ordering(draft: Draft) -> None:
     if limit is None:
         if draft.dimensions == [account]:
             limit = 10
-        elif {"which", "what"} & set(tokens) and {"has", "is", "had", "was", "the"} & set(tokens):
+        elif _asks_for_one(draft):
             limit = 1
     draft.limit = limit
+
+
+def _asks_for_one(draft: Draft) -> bool:
+    """'which segment has the lowest NRR', 'which CSM's book …': a singular dimension right after which/what."""
+    for mention in draft.words.mentions:
+        if mention.start > 0 and draft.words.tokens[mention.start - 1] in ("which", "what") \
+                and any(s.kind == "dimension" for s in mention.senses) and not mention.text.endswith("s"):
+            return True
+    return False
 
 
 def _limit(draft: Draft) -> int | None:

@@ -51,6 +51,7 @@ class TimeWords:
     trend: bool = False  # "trend", "over time": one row per period
     partial: str | None = None  # the named period is not complete at as_of
     compare_grain: TimeGrain | None = None  # "QoQ" with no period: the latest complete quarter
+    unit_grain: TimeGrain | None = None  # "the last 4 quarters": a trend over it goes by quarter
     spans: list[tuple[int, int]] = field(default_factory=list)
     phrases: list[str] = field(default_factory=list)
 
@@ -96,12 +97,15 @@ def _quarter(number: int, year: int | None, as_of: date) -> Period:
 
 
 def _trailing(count: int, unit: str, as_of: date) -> Period:
-    """The last `count` days or weeks up to as_of; months, quarters and years as whole months."""
+    """The last `count` days or weeks up to as_of; months, quarters and years as the latest complete ones."""
     if unit in ("day", "week"):
         return trailing_days(count * _UNIT_DAYS[unit], as_of)
-    months = count * {"month": 1, "quarter": 3, "year": 12}[unit]
-    last = _last_whole_month_end(as_of)
-    return Period(add_months(grain_start(last, TimeGrain.month), 1 - months), last)
+    grain = _UNIT_GRAINS[unit]
+    last = _latest_complete(grain, as_of)
+    first = last
+    for _ in range(count - 1):
+        first = grain_period(grain, -1, first.start)
+    return Period(first.start, last.end)
 
 
 def _latest_complete(grain: TimeGrain, as_of: date) -> Period:
@@ -149,6 +153,11 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
     def horizon(m: re.Match, w: TimeWords) -> None:
         w.horizon_days = _count(m.group("n")) * _UNIT_DAYS[_unit(m.group("u"))]
 
+    def trailing(m: re.Match, w: TimeWords) -> Period:
+        unit = _unit(m.group("u"))
+        w.unit_grain = _UNIT_GRAINS[unit] if unit in ("month", "quarter", "year") else None
+        return _trailing(_count(m.group("n")), unit, as_of)
+
     def month(m: re.Match, w: TimeWords) -> Period:
         number = _month_number(m.group("m"))
         start = date(_year(m.group("y")), number, 1) if m.group("y") else _latest_month(number, as_of)
@@ -195,9 +204,9 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
         ("horizon", r"\b(?:in |within |over |during )?(?:the )?(?:next|coming|upcoming) (?:(?P<n>" + _COUNT
          + r") )?(?P<u>" + _UNITS + r")\b", horizon),
         ("period", r"\b(?:over |in |during |for )?(?:the )?(?:last|past|previous|trailing|prior) (?P<n>" + _COUNT
-         + r") (?P<u>" + _UNITS + r")\b", lambda m, w: _trailing(_count(m.group("n")), _unit(m.group("u")), as_of)),
+         + r") (?P<u>" + _UNITS + r")\b", trailing),
         ("period", r"\b(?:over |in |during |for )?(?:the )?(?:past|trailing) (?P<u>year|quarter|month|week)\b",
-         lambda m, w: _trailing(1, m.group("u"), as_of)),
+         lambda m, w: _trailing(12, "month", as_of) if m.group("u") == "year" else _trailing(1, m.group("u"), as_of)),
         ("period", r"\b(?:in |during |for |over )?(?:the )?(?:last|previous|prior) (?P<u>day|week|month|quarter|year)\b",
          lambda m, w: grain_period(_UNIT_GRAINS[m.group("u")], -1, as_of)),
         ("period", r"\b(?:in |during |for |so far )?(?:this|the current|current) (?P<u>week|month|quarter|year)"
@@ -207,7 +216,7 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
                               "this " + {"y": "year", "q": "quarter", "m": "month"}[m.group("u")[0]])),
         ("period", r"\b(?:from |between )?q(?P<q1>[1-4])(?: (?P<y1>" + _YEAR + r"))? ?(?:to|through|until|-|and) ?"
          r"q(?P<q2>[1-4])(?:[ ']*(?P<y>(?:19|20)?\d\d))?\b", quarter_range),
-        ("period", r"\b(?:in |during |for )?(?:the )?q(?P<q>[1-4])(?:[ ']*(?P<y>(?:19|20)?\d\d))?\b"
+        ("period", r"\b(?:in |during |for )?(?:the )?q(?P<q>[1-4])(?:[ '-]*(?P<y>(?:19|20)?\d\d))?\b"
          r"|\b(?:in |during |for )?(?P<y2>" + _YEAR + r")[ -]?q(?P<q2>[1-4])\b",
          lambda m, w: _quarter(int(m.group("q") or m.group("q2")),
                                _year(m.group("y") or m.group("y2")) if (m.group("y") or m.group("y2")) else None, as_of)),
