@@ -91,7 +91,11 @@ def test_the_project_catalogue_covers_the_domain_metrics():
                  "ttv_over_30_share", "ttv_over_60_share", "ttv_over_90_share", "onboarding_completion_rate", "dau",
                  "wau", "mau", "dau_mau", "seat_utilization", "product_adoption_rate", "avg_session_minutes",
                  "health_score", "nps", "csat", "ces", "fcr", "first_response_hours_median", "resolution_hours_median",
-                 "ticket_volume", "open_tickets", "qbr_count", "executive_engagement_rate"):
+                 "ticket_volume", "open_tickets", "qbr_count", "executive_engagement_rate", "product_usage_rate",
+                 "expansion_ready_accounts", "first_response_hours_mean", "nps_promoters_pct", "nps_detractors_pct",
+                 "feature_adoption_rate", "usage_score", "support_score", "engagement_score", "payment_score",
+                 "executive_score", "green_health_accounts", "yellow_health_accounts", "red_health_accounts",
+                 "green_health_share", "yellow_health_share", "red_health_share", "wau_mau", "meetings_held"):
         assert name in catalog.metrics, name
     nrr = catalog.metric("nrr")
     assert (nrr.unit, nrr.band_for(104).label, nrr.band_for(125).label, nrr.band_for(97).name) == (
