@@ -33,13 +33,14 @@ def restate_last_result(request: dict):
 
 
 def script(steps: list) -> list:
+    """The fake server's script: `answer` restates the last result, `say` replies with its text, others are calls."""
     played = []
     for step in steps:
         if step == END_OF_TURN:
             played.append(restate_last_result)
-        else:
-            [(tool, arguments)] = step.items()
-            played.append(call(tool, arguments))
+            continue
+        [(name, argument)] = step.items()
+        played.append(Reply(argument) if name == "say" else call(name, argument))
     return played
 
 
