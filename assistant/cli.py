@@ -68,10 +68,8 @@ def _cmd_chat(args: argparse.Namespace) -> int:
 
     try:
         context = open_context(args.warehouse, args.users)
-    except (UsersFileError, WarehouseError) as error:
+    except (UsersFileError, WarehouseError, FileNotFoundError) as error:
         raise CliError(str(error)) from None
-    except FileNotFoundError as error:
-        raise CliError(f"{error}; build the demo with `make run` or load your data with `cs-assistant data load`") from None
     mode = "sign-in from " + args.users if args.users else "no users file: everyone is one leader"
     print(f"Chat app on http://{args.host}:{args.port} ({mode}); Ctrl+C stops it.")
     launch(context, host=args.host, port=args.port, share=args.share)

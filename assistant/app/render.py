@@ -330,14 +330,17 @@ def _answer_metrics(answer: Answer, catalog: Catalog) -> list[tuple[str, Metric]
 
 
 def benchmark_lines(answer: Answer, catalog: Catalog) -> list[str]:
-    """For a one-row answer, each metric's value with its band and the typical benchmark."""
-    if len(answer.rows) != 1:
+    """Each metric's typical benchmark; for a one-row answer also its value and the band it falls in."""
+    if not answer.rows:
         return []
-    cells = dict(zip(answer.columns, answer.rows[0]))
+    cells = dict(zip(answer.columns, answer.rows[0])) if len(answer.rows) == 1 else {}
     lines = []
     for output, metric in _answer_metrics(answer, catalog):
         benchmark = benchmark_text(metric)
-        if not benchmark or output not in cells:
+        if not benchmark or output not in answer.columns:
+            continue
+        if output not in cells:
+            lines.append(f"{metric.label} — typical benchmark: {benchmark}")
             continue
         band = benchmark_band(metric, cells[output])
         value = format_value(cells[output], metric.unit)

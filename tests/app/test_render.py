@@ -142,6 +142,14 @@ def test_a_headline_number_gets_its_benchmark_band_once():
     assert render.narrative_markdown(nrr_answer(said), CATALOG).count("typical benchmark") == 1
 
 
+def test_several_rows_get_the_typical_benchmark_of_each_metric():
+    query = {"metrics": ["nrr", "mrr"], "time_range": {"start": "2026-10-01", "end": "2026-10-31"}, "dimensions": ["segment"]}
+    a = answer(["period_start", "period_end", "segment", "nrr", "mrr"], [[*OCT, "SMB", 98.0, 1.0], [*OCT, "Enterprise", 112.0, 2.0]],
+               query, "By segment.")
+    assert render.benchmark_lines(a, CATALOG) == [f"{CATALOG.metric('nrr').label} — typical benchmark: "
+                                                  + CATALOG.metric("nrr").benchmark_note]
+
+
 def test_the_computation_shows_interpretation_definitions_and_fenced_sql():
     a = nrr_answer("x")
     a.interpretation, a.sql = "NRR over Q3 2026", "SELECT 1"
