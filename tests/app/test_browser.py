@@ -71,7 +71,10 @@ def test_a_csm_signs_in_asks_and_sees_only_their_book(app, page):
     assert any(name in shown for name in mine)
 
     page.locator("#chat").get_by_text("How this was computed").last.click()
-    page.locator("#chat code", has_text="WITH periods").last.wait_for()
+    sql_block = page.locator("#chat code", has_text="WITH periods").last
+    sql_block.wait_for()
+    sql_block.scroll_into_view_if_needed()
+    page.wait_for_timeout(600)  # the thought opens with an animation
     page.screenshot(path=ARTIFACTS / "04-how-computed.png", full_page=True)
 
     with page.expect_download() as download:
