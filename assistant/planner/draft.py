@@ -74,8 +74,10 @@ class Draft:
         vocabulary = set()
         for name in self.metrics:
             metric = self.catalog.metrics[name]
-            for phrase in (metric.name.replace("_", " "), metric.label, *metric.synonyms):
-                vocabulary.update(key(phrase))
+            source = self.catalog.sources.get(metric.source)
+            tables = (source.name, source.table) if source else ()
+            for phrase in (metric.name, metric.label, *metric.synonyms, *tables):
+                vocabulary.update(key(phrase.replace("_", " ")))
         self.used.update(i for i, t in enumerate(self.words.tokens) if key(t) and key(t)[0] in vocabulary)
 
     def allowed(self, dimension: str) -> bool:

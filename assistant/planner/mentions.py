@@ -86,8 +86,8 @@ def find_mentions(text: str, lexicon: Lexicon, grammar: frozenset[str] = frozens
                 break
         else:
             k += 1
-    mentions = _scattered(words, stems, mentions, used, lexicon)
     mentions = _typos(words, stems, mentions, used, lexicon, grammar)
+    mentions = _scattered(words, stems, mentions, used, lexicon)
     mentions.sort(key=lambda m: m.start)
     return Words(tuple(words), tuple(mentions), frozenset(used))
 
@@ -124,8 +124,8 @@ def _scattered(words: list[str], stems: list[str], mentions: list[Mention], used
         return mentions
     _, term, span = best
     covered = [m for m in mentions if any(m.start <= i < m.end for i in span)]
-    if any(m.end - m.start > len(span) for m in covered):
-        return mentions
+    if any(m.end - m.start > len(span) or [s.kind for s in m.senses] == ["metric"] for m in covered):
+        return mentions  # never undo a longer mention or a plain metric ("health components (usage …")
     kept = [m for m in mentions if m not in covered]
     kept.append(Mention(span[0], span[-1] + 1, " ".join(words[i] for i in span), tuple(lexicon.terms[term])))
     used.update(span)

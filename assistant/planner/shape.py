@@ -51,9 +51,12 @@ def components(draft: Draft, drivers) -> None:
     """'health components', 'NRR drivers': the metric next to the parts it is made of."""
     if not PARTS & set(draft.words.tokens) or not draft.metrics:
         return
-    parts = drivers(draft.catalog.metrics[draft.metrics[0]], draft.catalog)
-    for part in parts:
-        draft.add_metric(part)
+    at = next(i for i, t in enumerate(draft.words.tokens) if t in PARTS)
+    mentioned = [m for m in draft.metrics if m in draft.metric_mentions]
+    base = min(mentioned or draft.metrics,
+               key=lambda m: abs(draft.metric_mentions[m].end - at) if m in draft.metric_mentions else 99)
+    parts = drivers(draft.catalog.metrics[base], draft.catalog)
+    draft.metrics[:] = [base, *parts, *[m for m in draft.metrics if m != base and m not in parts]]
     part_words = {w for p in parts for w in key(draft.catalog.metrics[p].label)}
     draft.used.update(i for i, t in enumerate(draft.words.tokens) if key(t) and key(t)[0] in part_words)
     draft.mark(PARTS)
@@ -184,6 +187,7 @@ def movement(time: TimeWords, draft: Draft) -> None:
     if CHANGE & set(tokens):
         draft.compare = draft.compare or Comparison.previous_period
         draft.mark(CHANGE)
+    draft.mark(DOWN | UP)  # understood, even where they only colour the question
 
 
 def ordering(draft: Draft) -> None:

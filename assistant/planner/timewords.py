@@ -65,8 +65,9 @@ def _month_number(word: str) -> int:
 
 
 def _latest_month(month: int, as_of: date) -> date:
-    """The first day of the most recent `month` that has started by as_of."""
-    return date(as_of.year if month <= as_of.month else as_of.year - 1, month, 1)
+    """The first day of the most recent `month` that is complete at as_of (a bare "October")."""
+    this_year = date(as_of.year, month, 1)
+    return this_year if month_end(this_year) <= as_of else date(as_of.year - 1, month, 1)
 
 
 def _year(text: str) -> int:
@@ -90,8 +91,8 @@ def _through_as_of(start: date, as_of: date) -> Period:
 
 
 def _quarter(number: int, year: int | None, as_of: date) -> Period:
-    if year is None:
-        year = as_of.year if date(as_of.year, number * 3 - 2, 1) <= as_of else as_of.year - 1
+    if year is None:  # a bare "Q3": the most recent one that is complete at as_of
+        year = as_of.year if month_end(date(as_of.year, number * 3, 1)) <= as_of else as_of.year - 1
     start = date(year, number * 3 - 2, 1)
     return Period(start, month_end(add_months(start, 2)))
 

@@ -1,0 +1,95 @@
+"""The time grammar, as a table: phrase → period, grain, comparison, against as_of 2026-10-31
+(a month end) and 2026-11-15 (mid-month, so the current month and quarter are partial)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assistant.planner.lexicon import normalize
+from assistant.planner.timewords import parse_time
+from semantic_layer.model import TimeGrain
+from semantic_layer.query import Comparison
+
+OCT31 = date(2026, 10, 31)
+NOV15 = date(2026, 11, 15)
+PREV, YOY = Comparison.previous_period, Comparison.same_period_last_year
+
+# (text, as_of, (start, end) or None, grain, comparison)
+CASES = [
+    ("nrr last quarter", OCT31, ("2026-07-01", "2026-09-30"), None, None),
+    ("nrr last qtr", OCT31, ("2026-07-01", "2026-09-30"), None, None),
+    ("grr for the previous quarter", NOV15, ("2026-07-01", "2026-09-30"), None, None),
+    ("nps q3 2025", OCT31, ("2025-07-01", "2025-09-30"), None, None),
+    ("nps in Q3", OCT31, ("2026-07-01", "2026-09-30"), None, None),
+    ("nps in q4", OCT31, ("2025-10-01", "2025-12-31"), None, None),  # Q4 2026 is not complete yet
+    ("upsell mrr q3-2026", OCT31, ("2026-07-01", "2026-09-30"), None, None),
+    ("nrr 2025-q3", OCT31, ("2025-07-01", "2025-09-30"), None, None),
+    ("nrr in 2025", OCT31, ("2025-01-01", "2025-12-31"), None, None),
+    ("grr this year", OCT31, ("2026-01-01", "2026-10-31"), None, None),
+    ("ytd nrr", NOV15, ("2026-01-01", "2026-11-15"), None, None),
+    ("mau past 90 days", OCT31, ("2026-08-03", "2026-10-31"), None, None),
+    ("tickets in the last 7 days", NOV15, ("2026-11-09", "2026-11-15"), None, None),
+    ("csat last 6 months", OCT31, ("2026-05-01", "2026-10-31"), None, None),
+    ("csat last 6 months", NOV15, ("2026-05-01", "2026-10-31"), None, None),
+    ("nrr over the last 4 quarters", OCT31, ("2025-10-01", "2026-09-30"), None, None),
+    ("health since march", OCT31, ("2026-03-01", "2026-10-31"), None, None),
+    ("health since nov", OCT31, ("2025-11-01", "2026-10-31"), None, None),
+    ("mrr last month", OCT31, ("2026-09-01", "2026-09-30"), None, None),
+    ("mrr this month", NOV15, ("2026-11-01", "2026-11-15"), None, None),
+    ("tickets last week", OCT31, ("2026-10-19", "2026-10-25"), None, None),
+    ("nrr from jan to jun 2025", OCT31, ("2025-01-01", "2025-06-30"), None, None),
+    ("ttv jan 2025 to sep 2026", OCT31, ("2025-01-01", "2026-09-30"), None, None),
+    ("spend q1 to q3 2026", OCT31, ("2026-01-01", "2026-09-30"), None, None),
+    ("spend q1-q3 2026", OCT31, ("2026-01-01", "2026-09-30"), None, None),
+    ("wau as of oct 31", OCT31, ("2026-10-31", "2026-10-31"), None, None),
+    ("mrr in 2026-07", OCT31, ("2026-07-01", "2026-07-31"), None, None),
+    ("health by month", OCT31, None, TimeGrain.month, None),
+    ("tickets weekly", OCT31, None, TimeGrain.week, None),
+    ("ttv quarter by quarter in 2025", OCT31, ("2025-01-01", "2025-12-31"), TimeGrain.quarter, None),
+    ("nrr month over month", OCT31, ("2026-10-01", "2026-10-31"), None, PREV),
+    ("nrr mom", NOV15, ("2026-10-01", "2026-10-31"), None, PREV),
+    ("nrr qoq", OCT31, ("2026-07-01", "2026-09-30"), None, PREV),
+    ("nrr yoy", OCT31, None, None, YOY),
+    ("nrr vs last year", OCT31, None, None, YOY),
+    ("health october vs september", OCT31, ("2026-10-01", "2026-10-31"), None, PREV),
+    ("qbrs oct vs sep", OCT31, ("2026-10-01", "2026-10-31"), None, PREV),
+    ("health oct 2026 vs oct 2025", OCT31, ("2026-10-01", "2026-10-31"), None, YOY),
+    ("nps q3 2026 vs q3 2025", OCT31, ("2026-07-01", "2026-09-30"), None, YOY),
+    ("nrr last quarter vs the quarter before", OCT31, ("2026-07-01", "2026-09-30"), None, PREV),
+    ("tickets in october compared to september", OCT31, ("2026-10-01", "2026-10-31"), None, PREV),
+]
+
+
+@pytest.mark.parametrize(("text", "as_of", "period", "grain", "compare"), CASES, ids=[c[0] for c in CASES])
+def test_time_phrase(text, as_of, period, grain, compare):
+    words = parse_time(normalize(text), as_of)
+    got = None if words.period is None else (words.period.start.isoformat(), words.period.end.isoformat())
+    assert (got, words.grain, words.compare) == (period, grain, compare)
+
+
+@pytest.mark.parametrize(("text", "days"), [("renew in the next 90 days", 90), ("renewals in the coming month", 30),
+                                            ("up for renewal within the next 3 months", 90), ("renewing next quarter", 91)])
+def test_horizon_looks_past_as_of(text, days):
+    words = parse_time(normalize(text), OCT31)
+    assert (words.horizon_days, words.period) == (days, None)
+
+
+@pytest.mark.parametrize("text", ["what may happen", "declining marketing adoption", "a decent september? no, separate",
+                                  "how are we doing"])
+def test_words_that_only_look_like_dates(text):
+    words = parse_time(normalize(text), OCT31)
+    assert words.period is None or words.phrases == ["september"]
+    assert not any(p in ("may", "mar", "dec") for p in words.phrases)
+
+
+def test_a_partial_period_is_noted_and_clipped_to_as_of():
+    words = parse_time("nrr this quarter", NOV15)
+    assert (words.period.start, words.period.end) == (date(2026, 10, 1), NOV15)
+    assert "Q4 2026" in words.partial
+
+
+def test_trend_words_ask_for_a_series():
+    assert parse_time("nrr trend", OCT31).trend
+    assert parse_time("health over time", OCT31).trend
