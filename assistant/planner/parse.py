@@ -164,19 +164,30 @@ def _choose_metrics(question: str, draft: Draft) -> Clarify | None:
 
 
 def _by_neighbours(draft: Draft, mention: Mention, names: list[str]) -> list[str]:
-    """The readings whose own words appear elsewhere in the question ("key feature adoption" → key features)."""
-    others = {key(t)[0] for i, t in enumerate(draft.words.tokens)
+    """The readings whose own words appear elsewhere in the question ("revenue churn" → revenue churn rate).
+
+    A neighbouring word that decides the reading is part of it: a metric it named on its own
+    ("revenue" → MRR) is dropped.
+    """
+    others = {i: key(t)[0] for i, t in enumerate(draft.words.tokens)
               if not mention.start <= i < mention.end and t not in STOPWORDS and key(t)}
-    scores = {}
+    vocabularies = {}
     for name in names:
         metric = draft.catalog.metrics[name]
-        vocabulary = {w for phrase in (metric.label, metric.name.replace("_", " "), *metric.synonyms) for w in key(phrase)}
-        scores[name] = len(others & vocabulary)
+        vocabularies[name] = {w for phrase in (metric.label, metric.name.replace("_", " "), *metric.synonyms)
+                              for w in key(phrase)}
+    scores = {n: len(set(others.values()) & v) for n, v in vocabularies.items()}
     best = max(scores.values())
     winners = [n for n in names if scores[n] == best]
-    if len(winners) == 1 and best > 0:
-        draft.mark(frozenset(t for t in draft.words.tokens if key(t) and key(t)[0] in others))
-    return winners if best > 0 else names
+    if len(winners) != 1 or best == 0:
+        return names
+    deciding = {i for i, stem_ in others.items() if stem_ in vocabularies[winners[0]]}
+    for name, named in list(draft.metric_mentions.items()):
+        if set(range(named.start, named.end)) <= deciding:
+            draft.metrics.remove(name)
+            del draft.metric_mentions[name]
+    draft.used.update(deciding)
+    return winners
 
 
 def _same_source(draft: Draft, names: list[str]) -> bool:
