@@ -64,8 +64,7 @@ def benchmark_sentence(metric: Metric, value: Any) -> str:
 
 
 def _scope(viewer: Viewer) -> str:
-    return "your book of accounts (row-level security keeps it to the accounts you own)" \
-        if not viewer.sees_all_accounts else "all accounts"
+    return "your book of accounts only, as row-level security keeps it" if not viewer.sees_all_accounts else "all accounts"
 
 
 def narrative(plan: Plan, columns: Sequence[str], rows: Sequence[Sequence[Any]], viewer: Viewer) -> str:
@@ -76,16 +75,16 @@ def narrative(plan: Plan, columns: Sequence[str], rows: Sequence[Sequence[Any]],
     where = "; ".join(f"{d.label} {f.op.value} {', '.join(map(str, f.values))}" for f, d in plan.filters)
     context = f"{period}, {_scope(viewer)}" + (f", where {where}" if where else "")
     if not rows:
-        return f"No rows match ({context})."
+        return f"No rows match: {context}."
     index = {c: i for i, c in enumerate(columns)}
     if len(rows) == 1 and not plan.dimensions:
         return _single(plan, rows[0], index, context)
     count = f"{len(rows):,} row{'s' if len(rows) != 1 else ''}"
     if plan.dimensions:
         head = ", ".join(d.label.lower() for d in plan.dimensions)
-        text = f"{count} by {head} ({context})."
+        text = f"{count} by {head}: {context}."
     else:
-        text = f"{count}, one per {query.grain.value} ({context})."
+        text = f"{count}, one per {query.grain.value}: {context}."
     return " ".join([text, *_first_rows(plan, rows, index)])
 
 

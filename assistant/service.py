@@ -18,6 +18,7 @@ from assistant.answer import Answer, Status
 from assistant.conversation import Conversation
 from assistant.narrative import chart_suggestion, narrative
 from assistant.planner import Clarify, Plan, PlannerContext, Unanswerable, build_lexicon, plan_question
+from assistant.planner.fallback import as_question
 from assistant.runner import Runner, RunnerSettings
 from assistant.viewer import Viewer
 from assistant.warnings import broken_invariants, partial_period_warnings, sample_query, small_sample_warnings
@@ -106,7 +107,7 @@ class Assistant:
             answer.planner = answer.planner or LLM
             answer.route_reason = f"rules were not confident ({_why_not(outcome)}); the agent answered"
         else:
-            answer = _fallback(question, outcome)
+            answer = _fallback(question, outcome, self.catalog)
         answer.confidence = outcome.confidence
         answer.unused_words = list(outcome.unused_words)
         answer.timings_ms = {"plan": planning, **answer.timings_ms, "total": _ms(start)}
@@ -178,7 +179,7 @@ def _why_not(outcome) -> str:
     return outcome.reason or type(outcome).__name__.lower()
 
 
-def _fallback(question: str, outcome) -> Answer:
+def _fallback(question: str, outcome, catalog: Catalog) -> Answer:
     """Without an agent: the clarifying question, or what was not understood with the nearest answerable questions."""
     if isinstance(outcome, Clarify):
         return Answer(question, Status.CLARIFY, outcome.message, options=list(outcome.options), planner=NONE,
@@ -188,17 +189,9 @@ def _fallback(question: str, outcome) -> Answer:
                       route_reason=f"rules could not plan it: {outcome.reason}")
     unused = ", ".join(f"“{w}”" for w in outcome.unused_words)
     return Answer(question, Status.CLARIFY,
-                  f"I am not sure I understood {unused}; did you mean this?", options=[_as_question(outcome)],
+                  f"I am not sure I understood {unused}; did you mean this?", options=[as_question(outcome.query, catalog)],
                   planner=NONE, query=outcome.query.model_dump(mode="json", exclude_defaults=True),
                   route_reason=f"rules were not confident ({_why_not(outcome)}) and no agent is configured")
-
-
-def _as_question(plan: Plan) -> str:
-    """The plan read back as a question the user can click."""
-    from semantic_layer.compile import compile_query as compile_
-
-    explanation = compile_(plan.query).explanation.splitlines()
-    return explanation[0].split(":")[0] + " — " + " ".join(explanation[1:3])
 
 
 def _query_of(answer: Answer) -> SemanticQuery | None:

@@ -61,3 +61,13 @@ def _headline(catalog: Catalog) -> list[str]:
 
 def _options(names: list[str], catalog: Catalog) -> tuple[str, ...]:
     return tuple(f"What is our {catalog.metrics[n].label}?" for n in names)
+
+
+def as_question(query, catalog: Catalog) -> str:
+    """A plan read back as a question the user can click: 'What is our NRR by segment where region = EMEA, Q3 2026?'."""
+    labels = " and ".join(catalog.metrics[m if isinstance(m, str) else m.name].label for m in query.metrics)
+    by = f" by {', '.join(catalog.dimensions[d].label.lower() for d in query.dimensions)}" if query.dimensions else ""
+    where = "; ".join(f"{catalog.dimensions[f.dimension].label.lower()} {f.op.value} {', '.join(map(str, f.values))}"
+                      for f in query.filters)
+    grain = f" per {query.grain.value}" if query.grain else ""
+    return f"What is our {labels}{by}{grain}{f' where {where}' if where else ''}, {query.time_range.label()}?"

@@ -1,0 +1,104 @@
+"""The narrative, chart suggestion and warnings, over compiled plans and hand-made result rows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assistant.narrative import band_text, benchmark_sentence, chart_suggestion, format_value, narrative
+from assistant.viewer import Viewer
+from assistant.warnings import broken_invariants, partial_period_warnings, sample_query, small_sample_warnings
+from semantic_layer.catalog import default_catalog
+from semantic_layer.compile import compile_query
+from semantic_layer.model import Unit
+from semantic_layer.periods import Period, calendar_period
+from semantic_layer.query import DimensionFilter, SemanticQuery
+
+Q3 = calendar_period("2025-Q3")
+
+
+def plan(**fields):
+    return compile_query(SemanticQuery(time_range=fields.pop("time_range", Q3), **fields)).plan
+
+
+def test_a_number_sits_next_to_its_band_and_the_typical_benchmark():
+    nrr = default_catalog().metrics["nrr"]
+    assert benchmark_sentence(nrr, 104.3).startswith(" — healthy (100–110%); typical benchmark: best-in-class ≥ 120%")
+    assert benchmark_sentence(nrr, 96.0).startswith(" — the base is shrinking (< 100%)")
+    assert benchmark_sentence(default_catalog().metrics["mrr"], 5000) == ""
+
+
+@pytest.mark.parametrize(("value", "unit", "text"), [
+    (104.26, Unit.percent, "104.3%"), (1234567.8, Unit.currency, "$1,234,568"), (42.5, Unit.currency, "$42.50"),
+    (0.4234, Unit.ratio, "0.42"), (1500, Unit.count, "1,500"), (23.04, Unit.days, "23.0 days"), (None, Unit.score, "no value"),
+])
+def test_values_are_written_as_a_reader_expects(value, unit, text):
+    assert format_value(value, unit) == text
+
+
+def test_band_with_one_open_bound():
+    grr = default_catalog().metrics["grr"]
+    assert [band_text(b, grr.unit) for b in grr.benchmarks] == ["best (≥ 95%)", "healthy (90–95%)", "red flag (< 85%)"]
+
+
+def test_single_number_narrative_names_period_scope_and_filters():
+    p = plan(metrics=["nrr"], filters=[DimensionFilter(dimension="region", values=["EMEA"])])
+    text = narrative(p, ["period_start", "period_end", "nrr"], [[Q3.start, Q3.end, 104.3]], Viewer.csm("C1"))
+    assert text.startswith("Net revenue retention 104.3% — healthy (100–110%)")
+    assert "Q3 2025, your book of accounts only" in text and "Region = EMEA" in text
+
+
+def test_an_account_list_says_why_each_account_is_there():
+    p = compile_query(SemanticQuery(metrics=["health_score"], time_range=Q3, dimensions=["account_name"],
+                                    metric_filters=[{"metric": "health_score", "op": "<", "value": 50}])).plan
+    rows = [[Q3.start, Q3.end, "Acme Corp", 41.0], [Q3.start, Q3.end, "Globex", 47.5]]
+    text = narrative(p, ["period_start", "period_end", "account_name", "health_score"], rows, Viewer.leader())
+    assert "2 rows by account" in text and "Acme Corp: Health score 41.0" in text
+    assert "listed because it meets health_score < 50" in text
+
+
+@pytest.mark.parametrize(("fields", "chart"), [
+    ({"metrics": ["nrr"]}, None),
+    ({"metrics": ["nrr"], "dimensions": ["segment"]}, {"kind": "bar", "x": "segment", "y": ["nrr"], "series": None}),
+    ({"metrics": ["nrr", "grr"], "grain": "month", "dimensions": ["segment"]},
+     {"kind": "line", "x": "period_start", "y": ["nrr", "grr"], "series": "segment"}),
+])
+def test_chart_suggestion(fields, chart):
+    assert chart_suggestion(plan(**fields)) == chart
+
+
+def test_grr_above_100_is_a_bug_not_an_answer():
+    p = plan(metrics=["grr", "nrr"])
+    problems = broken_invariants(p, ["period_start", "period_end", "grr", "nrr"], [[Q3.start, Q3.end, 100.4, 104.0]])
+    assert problems == ["Gross revenue retention came out above 100 (100.4), which its definition rules out"]
+
+
+def test_dau_above_mau_is_a_bug():
+    p = plan(metrics=["dau", "mau"], time_range=Period.months("2025-07"))
+    assert broken_invariants(p, ["period_start", "period_end", "dau", "mau"], [[None, None, 900, 800]]) == [
+        "DAU came out above MAU, which cannot happen"]
+
+
+def test_a_share_outside_0_to_100_is_a_bug_and_a_good_result_is_not():
+    p = plan(metrics=["csat"])
+    assert broken_invariants(p, ["period_start", "period_end", "csat"], [[None, None, 101.0]])
+    assert broken_invariants(p, ["period_start", "period_end", "csat"], [[None, None, -1.0]])
+    assert broken_invariants(p, ["period_start", "period_end", "csat"], [[None, None, 84.0]]) == []
+
+
+def test_small_samples_are_read_from_the_rate_denominator():
+    p = plan(metrics=["nps", "csat", "mrr"], dimensions=["segment"])
+    query, names = sample_query(p, compile_query(p.query).tree)
+    assert names == ["nps", "csat"]
+    assert "MIN(nps__denominator)" in query.sql() and query.sql().startswith("WITH")
+    assert small_sample_warnings(p, names, [12, 30]) == [
+        "Small sample: Net promoter score rests on only 12 responses or records in at least one row (fewer than 30); "
+        "treat it as a signal, not a measurement."]
+
+
+def test_partial_period_only_when_the_period_runs_past_as_of():
+    q4 = plan(metrics=["ticket_volume"], time_range=calendar_period("2026-Q4"))
+    assert partial_period_warnings(q4, date(2026, 10, 31)) == [
+        "Partial period: Q4 2026 is not complete; the data runs to 2026-10-31."]
+    assert partial_period_warnings(q4, date(2026, 12, 31)) == []
