@@ -41,6 +41,7 @@ CSS = """
 #result-table { font-variant-numeric: tabular-nums; }
 .source-line { color: var(--body-text-color-subdued); }
 footer { display: none !important; }
+.starters button { justify-content: flex-start; text-align: left; white-space: normal; }
 """
 
 
@@ -91,9 +92,9 @@ def _styled(table: render.Table) -> Any:
     return frame.style.format(formatters).hide(axis="index")
 
 
-def _messages(answer: Answer, catalog) -> list[dict[str, Any]]:
-    """The chat messages of one answer: the narrative (with clickable options), a chart, and the
-    collapsed 'How this was computed'."""
+def _messages(answer: Answer, catalog, sql: str | None) -> list[dict[str, Any]]:
+    """The chat messages of one answer: the narrative (with clickable options), for a list who is on it
+    and why, a chart, and the collapsed 'How this was computed' showing `sql`."""
     narrative = {"role": "assistant", "content": render.narrative_markdown(answer, catalog)}
     if answer.options:
         narrative["options"] = [{"value": o, "label": o} for o in answer.options]
@@ -107,7 +108,7 @@ def _messages(answer: Answer, catalog) -> list[dict[str, Any]]:
     figure = render.chart_figure(answer, catalog)
     if figure is not None:
         messages.append({"role": "assistant", "content": gr.Plot(figure, show_label=False)})
-    how = render.computation_markdown(answer, catalog)
+    how = render.computation_markdown(answer, catalog, sql)
     if how:
         messages.append({"role": "assistant", "content": how, "metadata": {"title": HOW_TITLE, "status": "done"}})
     return messages
@@ -130,25 +131,30 @@ def build_app(context: AppContext, concurrency: int = CONCURRENCY) -> gr.Blocks:
         try:
             viewer, _ = context.signed_in(request)
             answer = assistant.ask(question, viewer, session.conversation)
+            # The SQL shown is what ran for this viewer (a CSM's carries the filter to their book).
+            ran = render.sql_in_dialect(answer, "duckdb", viewer, catalog) if answer.sql else None
+            messages = _messages(answer, catalog, ran)
+            if answer.ok:
+                table = _styled(render.result_table(answer, catalog))
+                sql = ran if dialect == "duckdb" else render.sql_in_dialect(answer, dialect, viewer, catalog)
+                rows = len(answer.rows)
+                download = gr.DownloadButton(value=_csv_file(answer), visible=True,
+                                             label=f"Download CSV ({rows:,} row{'s' if rows != 1 else ''})")
         except Exception as error:  # a failing question is a message in the chat, never a traceback
             answer = _failure(question, error)
-            viewer = None
-        history = [*history, {"role": "user", "content": question}, *_messages(answer, catalog)]
+            messages = _messages(answer, catalog, None)
+        history = [*history, {"role": "user", "content": question}, *messages]
         if not answer.ok:
             return history, "", session, gr.skip(), gr.skip(), gr.skip(), gr.skip()
         session.answer = answer
-        table = render.result_table(answer, catalog)
-        sql = render.sql_in_dialect(answer, dialect, viewer, catalog) if answer.sql else ""
-        return (history, "", session, _styled(table),
-                gr.DownloadButton(value=_csv_file(answer), visible=True, label=f"Download CSV ({len(answer.rows):,} row{'s' if len(answer.rows) != 1 else ''})"),
-                gr.Code(value=sql), gr.Tabs(selected="result"))
+        return history, "", session, table, download, gr.Code(value=sql), gr.Tabs(selected="result")
 
     def pick(event: gr.SelectData, history: list, session: Session, dialect: str, request: gr.Request):
         return ask(event.value["value"] if isinstance(event.value, dict) else str(event.value),
                    history, session, dialect, request)
 
-    def starter(sample: list | str, history: list, session: Session, dialect: str, request: gr.Request):
-        return ask(sample[0] if isinstance(sample, list) else sample, history, session, dialect, request)
+    def starter(question: str, history: list, session: Session, dialect: str, request: gr.Request):
+        return ask(question, history, session, dialect, request)
 
     def redialect(dialect: str, session: Session, request: gr.Request) -> str:
         if session.answer is None:
@@ -168,7 +174,7 @@ def build_app(context: AppContext, concurrency: int = CONCURRENCY) -> gr.Blocks:
     def on_load(request: gr.Request):
         viewer, who = context.signed_in(request)
         return (f"{home.viewer_line(viewer, who)}  \n<span class='source-line'>{context.source}</span>",
-                gr.Dataset(samples=[[q] for q in home.starters(viewer)]))
+                *[gr.Column(visible=role is viewer.role) for role in home.ROLE_EXAMPLES])
 
     with gr.Blocks(title="Customer-success metrics assistant") as demo:
         session = gr.State(Session())
@@ -188,11 +194,16 @@ def build_app(context: AppContext, concurrency: int = CONCURRENCY) -> gr.Blocks:
             with gr.Column(scale=1):
                 with gr.Tabs(selected="home") as tabs:
                     with gr.Tab("Start here", id="home"):
-                        gr.Markdown("Click a question to ask it. The first ones are for your role; "
-                                    "then the seven questions every CS team asks.")
-                        examples = gr.Dataset(components=[gr.Textbox(visible=False)], samples=[[q] for q in
-                                              home.SEVEN_QUESTIONS], elem_id="starters", label="Starters",
-                                              samples_per_page=12, type="values", layout="table")
+                        gr.Markdown("Click a question to ask it.")
+                        role_columns, starter_buttons = [], []
+                        for role, questions in home.ROLE_EXAMPLES.items():
+                            with gr.Column(visible=False, elem_classes="starters") as column:
+                                gr.Markdown(f"**Asked most by {home.ROLE_NAMES[role]}**")
+                                starter_buttons += [gr.Button(q, size="sm", variant="secondary") for q in questions]
+                            role_columns.append(column)
+                        with gr.Column(elem_classes="starters", elem_id="seven"):
+                            gr.Markdown("**The seven questions every CS team asks**")
+                            starter_buttons += [gr.Button(q, size="sm", variant="secondary") for q in home.SEVEN_QUESTIONS]
                     with gr.Tab("Result", id="result"):
                         table = gr.Dataframe(elem_id="result-table", interactive=False, show_label=False,
                                              max_height=420, wrap=True, buttons=["fullscreen", "copy"],
@@ -212,9 +223,10 @@ def build_app(context: AppContext, concurrency: int = CONCURRENCY) -> gr.Blocks:
         box.submit(ask, [box, *inputs], outputs, api_name="ask")
         send.click(ask, [box, *inputs], outputs, api_visibility="private")
         chatbot.option_select(pick, inputs, outputs, api_visibility="private")
-        examples.click(starter, [examples, *inputs], outputs, api_visibility="private")
+        for button in starter_buttons:
+            button.click(starter, [button, *inputs], outputs, api_visibility="private")
         dialect.change(redialect, [dialect, session], sql, api_name="sql_in_dialect")
-        demo.load(on_load, None, [header, examples], api_visibility="private")
+        demo.load(on_load, None, [header, *role_columns], api_visibility="private")
         gr.api(answer_json, api_name="answer")
     return demo.queue(default_concurrency_limit=concurrency)
 

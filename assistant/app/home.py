@@ -46,6 +46,8 @@ ROLE_EXAMPLES: Mapping[Role, tuple[str, ...]] = {
     ),
 }
 
+ROLE_NAMES: Mapping[Role, str] = {Role.LEADER: "CS leaders", Role.ANALYST: "analysts", Role.CSM: "CSMs"}
+
 CATALOGUE_HEADERS = ["Metric", "Family", "Tier", "Unit", "Definition", "Typical benchmark"]
 
 

@@ -13,6 +13,7 @@ import io
 import pytest
 
 from app.served import ARTIFACTS, PASSWORDS, book
+from assistant.answer import Answer, Status
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -40,13 +41,14 @@ def page(app):
     assert not errors, f"page errors: {errors}"
 
 
-def ask(page, question: str) -> None:
+def ask(page, question: str, table: bool = True) -> None:
     answers = page.locator("#chat .message-row").count()
     page.locator("#question textarea").fill(question)
     page.locator("#question textarea").press("Enter")
     page.wait_for_function(f"document.querySelectorAll('#chat .message-row').length > {answers + 1}")
     page.locator("#chat .message-row").nth(answers + 1).scroll_into_view_if_needed()
-    page.locator("#result-table").wait_for()
+    if table:
+        page.locator("#result-table").wait_for()
 
 
 def table_text(page) -> str:
@@ -94,3 +96,28 @@ def test_a_csm_signs_in_asks_and_sees_only_their_book(app, page):
     page.screenshot(path=ARTIFACTS / "06-follow-up.png", full_page=True)
     text = page.locator("body").inner_text()
     assert not [name for name in theirs if name in text]
+
+
+def test_clarifying_options_and_starters_are_one_click_questions(app, page, monkeypatch):
+    context, _ = app
+    answer_for = context.assistant.ask
+    option = "What is the health score of my accounts by month?"
+
+    def clarifying(question, viewer=None, conversation=None):
+        if question == "health?":
+            return Answer(question, Status.CLARIFY, "Which health do you mean?", options=[option, "What is NPS?"])
+        return answer_for(question, viewer, conversation)
+
+    monkeypatch.setattr(context.assistant, "ask", clarifying)
+    ask(page, "health?", table=False)
+    page.locator("#chat button", has_text=option).click()
+    page.locator("#chat .message-row", has_text=option).last.wait_for()
+    page.locator("#result-table").get_by_text("Period", exact=True).wait_for()
+    page.screenshot(path=ARTIFACTS / "07-option-clicked.png")
+    assert "'C005'" in page.locator("#chat code").last.inner_text()  # the SQL shown is what ran for her
+
+    page.get_by_role("tab", name="Start here").click()
+    page.get_by_role("button", name="Which accounts renew in the next 90 days?", exact=True).click()
+    page.locator("#chat .message-row", has_text="Which accounts renew in the next 90 days?").last.wait_for()
+    page.locator("#result-table").get_by_text("Days to renewal", exact=True).wait_for()
+    page.screenshot(path=ARTIFACTS / "08-starter.png")
