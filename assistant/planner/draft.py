@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from assistant.planner.mentions import Mention, Words
 from semantic_layer.catalog import Catalog
+from semantic_layer.model import Unit
 from semantic_layer.query import Comparison, MetricFilter, OrderBy
 
 GROUP_WORDS = frozenset({"by", "per", "each", "across", "split", "breakdown", "broken", "every"})
@@ -35,6 +36,11 @@ COUNTING = frozenset({"many", "number", "count", "total"})
 LIST_FOLLOWERS = frozenset({"with", "whose", "where", "having", "renew", "renewing", "which", "whom"})
 AGGREGATE = frozenset({"average", "typical", "overall", "sum", "total", "aggregate", "combined", "blended"})
 VERDICT = frozenset({"healthy", "good", "bad", "ok", "okay", "fine", "worrying", "concerning", "normal"})
+UNIT_WORDS = {
+    Unit.percent: ("percent", "percentage", "rate", "%", "share"), Unit.currency: ("dollars", "usd", "money", "$", "amount"),
+    Unit.days: ("days",), Unit.hours: ("hours",), Unit.minutes: ("minutes",), Unit.ratio: ("ratio",),
+    Unit.count: ("number", "count", "how many"), Unit.score: ("score", "points"),
+}
 GRAMMAR = (GROUP_WORDS | LISTING_WORDS | DESCENDING | ASCENDING | BEST | WORST | UP | DOWN | CHANGE | LESS | MORE
            | SHARE | PARTS | MINE | COUNTING | VERDICT | AGGREGATE)
 
@@ -58,7 +64,7 @@ class Draft:
     penalty: float = 0.0
 
     def use(self, mention: Mention) -> None:
-        self.used.update(range(mention.start, mention.end))
+        self.used.update(mention.positions)
 
     def add_metric(self, name: str, mention: Mention | None = None) -> None:
         if name not in self.metrics:
@@ -76,7 +82,7 @@ class Draft:
             metric = self.catalog.metrics[name]
             source = self.catalog.sources.get(metric.source)
             tables = (source.name, source.table) if source else ()
-            for phrase in (metric.name, metric.label, *metric.synonyms, *tables):
+            for phrase in (metric.name, metric.label, *metric.synonyms, *tables, metric.description, *UNIT_WORDS[metric.unit]):
                 vocabulary.update(key(phrase.replace("_", " ")))
         self.used.update(i for i, t in enumerate(self.words.tokens) if key(t) and key(t)[0] in vocabulary)
 

@@ -27,7 +27,9 @@ def nothing_understood(question: str, words: Words, draft: Draft, context: Plann
     unknown = words.unused(draft.used)
     content = [w for w in words.tokens if w not in STOPWORDS and _LETTERS.search(w) and w not in GRAMMAR]
     shared = shared_word_metrics(content, catalog)
-    if shared and len(shared) > 1 and not unknown:
+    shared_words = {w for n in shared for phrase in (catalog.metrics[n].label, *catalog.metrics[n].synonyms)
+                    for w in key(phrase)}
+    if len(shared) > 1 and all(key(w) and key(w)[0] in shared_words for w in unknown):
         labels = " or ".join(catalog.metrics[n].label for n in shared)
         return Clarify(f"Did you mean {labels}?", _options(shared, catalog), 0.3, (), "several metrics share those words")
     if not unknown:

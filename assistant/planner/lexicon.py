@@ -28,6 +28,7 @@ number count figure figures data stats stat metric metrics report look looking d
 up down out over under per by vs versus across between among within overall total whole entire
 have has had having getting got our s am going go compared compare comparison against
 numbers kpi kpis performance things stuff overview summary dashboard hows whats wheres whos end moment
+may might maybe perhaps possibly
 run ran amount level levels
 """.split())
 
@@ -41,12 +42,13 @@ ABBREVIATIONS = {
 LEMMAS = {
     "used": "use", "using": "use", "uses": "use", "lose": "lost", "losing": "lost", "loses": "lost", "won": "win",
     "winning": "win", "took": "take", "taking": "take", "takes": "take", "renews": "renew", "renewing": "renew",
+    "hit": "reach", "hits": "reach", "reached": "reach", "reaching": "reach", "reaches": "reach",
 }
 
 # "how long does it take to reach first value" asks for a "time to …" metric.
 _HOW_LONG = re.compile(r"\bhow long (?:(?:does|did|do) (?:it|they|we) take |(?:it|they) takes? |to take )?(?:to |until |till )?")
 # Kept inside catalogue terms so "per feature adoption" does not collapse into "feature adoption".
-_KEPT_IN_TERMS = frozenset({"by", "per", "each"})
+KEPT_IN_TERMS = frozenset({"by", "per", "each"})
 _ABBREVIATION = re.compile(r"\b(?:" + "|".join(ABBREVIATIONS) + r")\b")
 _TOKEN = re.compile(r"[a-z0-9]+(?:[/&.][a-z0-9]+)*%?|[<>]=?|%")
 
@@ -83,7 +85,7 @@ def stem(word: str) -> str:
 def key(phrase: str) -> tuple[str, ...]:
     """A phrase as the tuple of stems it is looked up by, without stop words (unless it is nothing else)."""
     words = tokens(normalize(phrase))
-    content = [w for w in words if w not in STOPWORDS or w in _KEPT_IN_TERMS] or words
+    content = [w for w in words if w not in STOPWORDS or w in KEPT_IN_TERMS] or words
     return tuple(stem(w) for w in content)
 
 
@@ -159,7 +161,7 @@ def _value_phrases(values: Sequence[str], person: bool) -> dict[str, list[tuple[
             phrases[value].append(("".join(words), False))
             if small:
                 phrases[value].append(("".join(w[0] for w in words), False))
-        elif small and len(words[0]) >= 6:
+        elif small and len(words[0]) >= 6 and words[0][:3] not in STOPWORDS:
             phrases[value].append((words[0][:3], False))
     for word, owners in first_words.items():
         if len(owners) == 1 and len(word) >= 3 and word not in STOPWORDS and (person or not small):

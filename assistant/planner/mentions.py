@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.planner.lexicon import STOPWORDS, Lexicon, Sense, normalize, stem, tokens
+from assistant.planner.lexicon import KEPT_IN_TERMS, STOPWORDS, Lexicon, Sense, normalize, stem, tokens
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,11 @@ class Mention:
     text: str
     senses: tuple[Sense, ...] = ()
     fuzzy: bool = False
+    positions: tuple[int, ...] = ()  # the words it explains (stop words and other mentions in between excluded)
+
+    def __post_init__(self) -> None:
+        if not self.positions:
+            object.__setattr__(self, "positions", tuple(range(self.start, self.end)))
 
     def kinds(self) -> set[str]:
         return {s.kind for s in self.senses}
@@ -68,7 +73,7 @@ def find_mentions(text: str, lexicon: Lexicon, grammar: frozenset[str] = frozens
     """
     words = _tokens_with_breaks(text)
     stems = [stem(w) for w in words]
-    content = [i for i, w in enumerate(words) if w not in STOPWORDS or w == "|"]
+    content = [i for i, w in enumerate(words) if w not in STOPWORDS or w == "|" or w in KEPT_IN_TERMS]
     mentions: list[Mention] = []
     used: set[int] = set()
     k = 0
@@ -80,7 +85,7 @@ def find_mentions(text: str, lexicon: Lexicon, grammar: frozenset[str] = frozens
             senses = lexicon.lookup([stems[i] for i in positions])
             if senses:
                 mentions.append(Mention(positions[0], positions[-1] + 1, " ".join(words[positions[0]:positions[-1] + 1]),
-                                        tuple(senses)))
+                                        tuple(senses), positions=tuple(positions)))
                 used.update(positions)
                 k += n
                 break
@@ -127,7 +132,8 @@ def _scattered(words: list[str], stems: list[str], mentions: list[Mention], used
     if any(m.end - m.start > len(span) or [s.kind for s in m.senses] == ["metric"] for m in covered):
         return mentions  # never undo a longer mention or a plain metric ("health components (usage …")
     kept = [m for m in mentions if m not in covered]
-    kept.append(Mention(span[0], span[-1] + 1, " ".join(words[i] for i in span), tuple(lexicon.terms[term])))
+    kept.append(Mention(span[0], span[-1] + 1, " ".join(words[i] for i in span), tuple(lexicon.terms[term]),
+                        positions=tuple(span)))
     used.update(span)
     return kept
 
@@ -157,7 +163,7 @@ def _typos(words: list[str], stems: list[str], mentions: list[Mention], used: se
                 continue
             mentions = [m for m in mentions if m.start not in span]
             mentions.append(Mention(span[0], span[-1] + 1, " ".join(words[span[0]:span[-1] + 1]),
-                                    tuple(lexicon.terms[match[0]]), fuzzy=True))
+                                    tuple(lexicon.terms[match[0]]), fuzzy=True, positions=tuple(span)))
             used.update(span)
             for j in span:
                 single.pop(j, None)

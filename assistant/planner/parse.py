@@ -94,6 +94,7 @@ def _plan(question: str, words: Words, time: TimeWords, context: PlannerContext,
     _viewer_words(draft, viewer)
     shape.horizon(time, draft)
     _groupings(draft)
+    _grouped_inside_terms(draft, context.lexicon)
     if not draft.metrics:
         _counted_by_dimension(draft, draft.dimensions)
     if not draft.metrics:
@@ -254,6 +255,23 @@ def _groupings(draft: Draft) -> None:
                                     not any(s.exact for s in mention.senses if s.name == d)))
         if allowed[0] not in draft.dimensions:
             draft.dimensions.append(allowed[0])
+
+
+def _grouped_inside_terms(draft: Draft, lexicon) -> None:
+    """'accounts using each feature': a grouping word before a dimension that a longer metric term swallowed."""
+    tokens = draft.words.tokens
+    for i, token in enumerate(tokens[:-1]):
+        if token not in GROUP_WORDS:
+            continue
+        for n in (2, 1):
+            if any(j in draft.used for j in range(i + 1, i + 1 + n)):
+                continue
+            senses = lexicon.lookup(key(" ".join(tokens[i + 1:i + 1 + n])))
+            dims = [s.name for s in senses if s.kind == "dimension" and draft.allowed(s.name)]
+            if dims and dims[0] not in draft.dimensions:
+                draft.dimensions.append(dims[0])
+                draft.used.update(range(i, i + 1 + n))
+                break
 
 
 def _qualifies_value(words: Words, mention: Mention, dims: list[str]) -> bool:

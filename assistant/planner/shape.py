@@ -41,8 +41,10 @@ def share_of(draft: Draft) -> None:
             continue
         rates = [m for m in catalog.metrics.values() if m.unit is Unit.percent and m.source == metric.source]
         if rates:
-            draft.metrics[i] = rates[0].name
-            draft.metric_mentions[rates[0].name] = draft.metric_mentions.pop(name)
+            asked = {key(t)[0] for t in draft.words.tokens if key(t)}
+            best = max(rates, key=lambda r: len(asked & set(key(f"{r.name.replace('_', ' ')} {r.label}"))))
+            draft.metrics[i] = best.name
+            draft.metric_mentions[best.name] = draft.metric_mentions.pop(name)
             draft.mark(SHARE)
             return
 
