@@ -98,6 +98,9 @@ def _messages(answer: Answer, catalog, sql: str | None) -> list[dict[str, Any]]:
     narrative = {"role": "assistant", "content": render.narrative_markdown(answer, catalog)}
     if answer.options:
         narrative["options"] = [{"value": o, "label": o} for o in answer.options]
+    if len(answer.rows) > TABLE_ROWS:
+        narrative["content"] += (f"\n\n_The table beside the chat shows the first {TABLE_ROWS:,} of "
+                                 f"{len(answer.rows):,} rows; the CSV download has them all._")
     messages = [narrative]
     if answer.ok and render.list_reasons(answer, catalog) is not None:
         # In the chat only who is listed and why (the values are in the reasons); every column is beside the chat.

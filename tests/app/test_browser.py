@@ -51,6 +51,18 @@ def ask(page, question: str, table: bool = True) -> None:
         page.locator("#result-table").wait_for()
 
 
+def sort_descending(page, column: int) -> None:
+    page.locator("#result-table th").nth(column).click()
+    page.locator("#result-table th").nth(column).locator("button").last.click()
+    page.get_by_text("Sort descending").click()
+
+
+def column_texts(page, column: int) -> list[str]:
+    """The shown cells of one column, top to bottom on screen (cells carry data-testid cell-<row>-<column>)."""
+    cells = page.locator(f"#result-table [data-testid^='cell-'][data-testid$='-{column}']").all()
+    return [c.inner_text() for c in sorted(cells, key=lambda c: c.bounding_box()["y"])]
+
+
 def table_text(page) -> str:
     return page.locator("#result-table").inner_text()
 
@@ -71,6 +83,9 @@ def test_a_csm_signs_in_asks_and_sees_only_their_book(app, page):
     page.screenshot(path=ARTIFACTS / "03-answer.png", full_page=True)
     shown = table_text(page)
     assert any(name in shown for name in mine)
+    sort_descending(page, column=1)
+    scores = [float(cell) for cell in column_texts(page, 1)]
+    assert scores == sorted(scores, reverse=True) and len(scores) > 1  # numbers sort as numbers, not text
 
     page.locator("#chat").get_by_text("How this was computed").last.click()
     sql_block = page.locator("#chat code", has_text="WITH periods").last
