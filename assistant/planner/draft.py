@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from assistant.planner.lexicon import key
 from assistant.planner.mentions import Mention, Words
+from assistant.planner.window import leaves
 from semantic_layer.catalog import Catalog
 from semantic_layer.model import Unit
 from semantic_layer.query import Comparison, MetricFilter, OrderBy
@@ -74,14 +76,16 @@ class Draft:
             self.use(mention)
 
     def absorb_vocabulary(self) -> None:
-        """Words of a chosen metric's own name, label or synonyms count as understood ("free trial conversion")."""
-        from assistant.planner.lexicon import key
+        """Words of a chosen metric's name, label, synonyms, unit, description and source count as understood.
 
+        "free trial conversion", "downgrades in dollars", "accounts that started in Q2" (the onboarding
+        cohort's source places accounts by contract start).
+        """
         vocabulary = set()
-        for name in self.metrics:
-            metric = self.catalog.metrics[name]
+        chosen = [self.catalog.metrics[n] for n in self.metrics]
+        for metric in {m.name: m for m in [*chosen, *leaves(chosen, self.catalog)]}.values():
             source = self.catalog.sources.get(metric.source)
-            tables = (source.name, source.table) if source else ()
+            tables = (source.name, source.table, source.time, source.description) if source else ()
             for phrase in (metric.name, metric.label, *metric.synonyms, *tables, metric.description, *UNIT_WORDS[metric.unit]):
                 vocabulary.update(key(phrase.replace("_", " ")))
         self.used.update(i for i, t in enumerate(self.words.tokens) if key(t) and key(t)[0] in vocabulary)

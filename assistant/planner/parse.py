@@ -31,7 +31,7 @@ FUTURE = frozenset({"forecast", "forecasts", "predict", "predicted", "prediction
 
 _LETTERS = re.compile(r"[a-z]")
 _NON_LATIN = re.compile(r"[^\x00-\x7f\u00c0-\u024f\u2018-\u201d\u2013\u2014\u2026\u00a0-\u00bf]")
-_TIME_ADVERB = re.compile(r"\b(?:daily|weekly|monthly|quarterly|yearly|annual)(?: [a-z/]+){1,2}")
+_TIME_ADVERB = re.compile(r"\b([a-z]+ )?(daily|weekly|monthly|quarterly|yearly|annual)((?: [a-z/]+){0,2})")
 
 
 def plan_question(question: str, context: PlannerContext, viewer: Viewer | None = None,
@@ -69,15 +69,14 @@ def _not_a_question(question: str) -> Unanswerable | None:
 
 
 def _mask_metric_adverbs(text: str, context: PlannerContext) -> str:
-    """Hide 'daily active users', 'monthly actives' from the time grammar: they name metrics, not grains."""
+    """Hide 'daily active users', 'average weekly health' from the time grammar: they name metrics, not grains."""
     def mask(match: re.Match) -> str:
-        words = match.group(0).split()
-        for n in range(len(words), 1, -1):
-            if words[n - 1] in STOPWORDS:
-                continue
-            if any(s.kind == "metric" for s in context.lexicon.lookup(key(" ".join(words[:n])))):
-                phrase = " ".join(words[:n])
-                return "#" * len(phrase) + match.group(0)[len(phrase):]
+        before, adverb, after = (match.group(1) or "").split(), match.group(2), (match.group(3) or "").split()
+        for lead in (before, []):
+            for n in range(len(after), -1, -1):
+                phrase = " ".join([*lead, adverb, *after[:n]])
+                if (lead or n) and any(s.kind == "metric" for s in context.lexicon.lookup(key(phrase))):
+                    return match.group(0).replace(adverb, "#" * len(adverb), 1)
         return match.group(0)
 
     return _TIME_ADVERB.sub(mask, text)
@@ -260,11 +259,12 @@ def _groupings(draft: Draft) -> None:
 def _grouped_inside_terms(draft: Draft, lexicon) -> None:
     """'accounts using each feature': a grouping word before a dimension that a longer metric term swallowed."""
     tokens = draft.words.tokens
+    by_others = {i for m in draft.words.mentions if any(s.kind != "metric" for s in m.senses) for i in m.positions}
     for i, token in enumerate(tokens[:-1]):
-        if token not in GROUP_WORDS:
+        if token not in GROUP_WORDS or i in draft.used:  # "average revenue per account" is one term
             continue
         for n in (2, 1):
-            if any(j in draft.used for j in range(i + 1, i + 1 + n)):
+            if any(j in by_others for j in range(i + 1, i + 1 + n)):
                 continue
             senses = lexicon.lookup(key(" ".join(tokens[i + 1:i + 1 + n])))
             dims = [s.name for s in senses if s.kind == "dimension" and draft.allowed(s.name)]

@@ -72,7 +72,7 @@ def thresholds(draft: Draft) -> None:
         if not number or i in draft.used:
             continue
         window = tokens[max(0, i - 4):i]
-        op = _comparison(window)
+        op = _comparison(window) or _comparison_after(tokens[i + 1:i + 4])
         metric = _nearest_metric(draft, i)
         if op is None or metric is None:
             continue
@@ -87,7 +87,7 @@ def thresholds(draft: Draft) -> None:
                 op, value = {FilterOp.gt: FilterOp.lt, FilterOp.ge: FilterOp.le}.get(op, op), -value
             draft.compare = Comparison.previous_period
         draft.metric_filters.append(MetricFilter(metric=metric, op=op, value=value, column=column))
-        draft.mark(_THRESHOLD_WORDS, range(i - 4, i + 2))
+        draft.mark(_THRESHOLD_WORDS | {"and", "above", "up"}, range(i - 4, i + 4))
         draft.used.add(i)
 
 
@@ -101,6 +101,16 @@ def _comparison(window: list[str]) -> FilterOp | None:
     if not signs:
         return None
     return FilterOp.lt if signs[-1] in LESS else FilterOp.gt
+
+
+def _comparison_after(following: tuple[str, ...]) -> FilterOp | None:
+    """'90% or more', '3 and above', '50 or below'."""
+    text = " ".join(following)
+    if re.match(r"(?:% |percent )?(?:or|and) (?:more|above|higher|over|up)\b", text):
+        return FilterOp.ge
+    if re.match(r"(?:% |percent )?(?:or|and) (?:less|below|lower|under|fewer)\b", text):
+        return FilterOp.le
+    return None
 
 
 def _nearest_metric(draft: Draft, position: int) -> str | None:
@@ -214,10 +224,8 @@ def ordering(draft: Draft) -> None:
     column = MetricColumn.value
     if draft.compare and (CHANGE | DOWN | UP) & set(tokens):
         column = MetricColumn.change
-        if DOWN & set(tokens) and descending is not False:
-            descending = False
-        elif UP & set(tokens) and descending is None:
-            descending = True
+        if DOWN & set(tokens) and descending is not None:
+            descending = False  # "biggest negative movement": the largest fall first
     if descending is None and limit is None:
         return
     account = account_dimension(draft.catalog)
