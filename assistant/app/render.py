@@ -430,16 +430,9 @@ def chart_figure(answer: Answer, catalog: Catalog) -> go.Figure | None:
     figure = go.Figure()
     for y in ys:
         for key, rows in groups.items():
-            name = " · ".join(str(p) for p in (key if series else None, specs[y].label if len(ys) > 1 or not series else None) if p)
-            xs = [_chart_x(r, index, x) for r in rows]
-            values = [None if r[index[y]] is None else float(r[index[y]]) for r in rows]
-            text = [specs[y].format(r[index[y]]) for r in rows]
-            trace = go.Scatter(x=xs, y=values, mode="lines+markers", name=name or specs[y].label, text=text,
-                               hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>") \
-                if spec.get("kind") == "line" else \
-                go.Bar(x=xs, y=values, name=name or specs[y].label, text=text, textposition="auto",
-                       hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>")
-            figure.add_trace(trace)
+            figure.add_trace(_trace(spec.get("kind"), _trace_name(key, specs[y].label, series, len(ys)),
+                                    [_chart_x(r, index, x) for r in rows],
+                                    [r[index[y]] for r in rows], specs[y]))
     unit = specs[ys[0]].unit
     figure.update_layout(
         height=320, margin=dict(l=50, r=20, t=40, b=40), template="plotly_white",
@@ -448,6 +441,22 @@ def chart_figure(answer: Answer, catalog: Catalog) -> go.Figure | None:
         yaxis=dict(ticksuffix="%" if unit is Unit.percent else "", tickprefix="$" if unit is Unit.currency else ""),
     )
     return figure
+
+
+def _trace_name(key: Any, label: str, series: str | None, metrics: int) -> str:
+    """'SMB' for one metric split by segment, 'SMB · NRR' for several, the metric's label without a series."""
+    if not series:
+        return label
+    return f"{key} · {label}" if metrics > 1 else str(key)
+
+
+def _trace(kind: str | None, name: str, xs: list[Any], raw: list[Any], column: ColumnSpec) -> go.Scatter | go.Bar:
+    values = [None if v is None else float(v) for v in raw]
+    text = [column.format(v) for v in raw]
+    hover = "%{x}: %{text}<extra>%{fullData.name}</extra>"
+    if kind == "line":
+        return go.Scatter(x=xs, y=values, mode="lines+markers", name=name, text=text, hovertemplate=hover)
+    return go.Bar(x=xs, y=values, name=name, text=text, textposition="auto", hovertemplate=hover)
 
 
 def _chart_x(row: list[Any], index: dict[str, int], x: str) -> Any:
