@@ -18,7 +18,7 @@ from assistant.answer import Answer, Status
 from assistant.conversation import Conversation
 from assistant.narrative import chart_suggestion, narrative
 from assistant.planner import Clarify, Plan, PlannerContext, Unanswerable, build_lexicon, plan_question
-from assistant.planner.fallback import as_question
+from assistant.planner.fallback import unsure
 from assistant.runner import Runner, RunnerSettings
 from assistant.viewer import Viewer
 from assistant.warnings import broken_invariants, partial_period_warnings, sample_query, small_sample_warnings
@@ -107,7 +107,8 @@ class Assistant:
             answer.planner = answer.planner or LLM
             answer.route_reason = f"rules were not confident ({_why_not(outcome)}); the agent answered"
         else:
-            answer = _fallback(question, outcome, self.catalog)
+            answer = _fallback(question, unsure(outcome, self.context) if isinstance(outcome, Plan) else outcome)
+            answer.query = outcome.query.model_dump(mode="json", exclude_defaults=True) if isinstance(outcome, Plan) else None
         answer.confidence = outcome.confidence
         answer.unused_words = list(outcome.unused_words)
         answer.timings_ms = {"plan": planning, **answer.timings_ms, "total": _ms(start)}
@@ -179,19 +180,13 @@ def _why_not(outcome) -> str:
     return outcome.reason or type(outcome).__name__.lower()
 
 
-def _fallback(question: str, outcome, catalog: Catalog) -> Answer:
+def _fallback(question: str, outcome) -> Answer:
     """Without an agent: the clarifying question, or what was not understood with the nearest answerable questions."""
     if isinstance(outcome, Clarify):
         return Answer(question, Status.CLARIFY, outcome.message, options=list(outcome.options), planner=NONE,
-                      route_reason=f"rules found more than one reading: {outcome.reason}")
-    if isinstance(outcome, Unanswerable):
-        return Answer(question, Status.UNANSWERABLE, outcome.message, options=list(outcome.suggestions), planner=NONE,
-                      route_reason=f"rules could not plan it: {outcome.reason}")
-    unused = ", ".join(f"“{w}”" for w in outcome.unused_words)
-    return Answer(question, Status.CLARIFY,
-                  f"I am not sure I understood {unused}; did you mean this?", options=[as_question(outcome.query, catalog)],
-                  planner=NONE, query=outcome.query.model_dump(mode="json", exclude_defaults=True),
-                  route_reason=f"rules were not confident ({_why_not(outcome)}) and no agent is configured")
+                      route_reason=f"rules asked which reading was meant: {outcome.reason}")
+    return Answer(question, Status.UNANSWERABLE, outcome.message, options=list(outcome.suggestions), planner=NONE,
+                  route_reason=f"rules could not plan it: {outcome.reason}")
 
 
 def _query_of(answer: Answer) -> SemanticQuery | None:

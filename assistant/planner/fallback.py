@@ -13,11 +13,12 @@ import re
 from assistant.planner.draft import GRAMMAR, Draft
 from assistant.planner.lexicon import STOPWORDS, key
 from assistant.planner.mentions import Words
-from assistant.planner.plan import Clarify, Outcome, PlannerContext, Unanswerable
+from assistant.planner.plan import Clarify, Outcome, Plan, PlannerContext, Unanswerable
 from semantic_layer.catalog import Catalog
 from semantic_layer.errors import suggest
 
 MAX_OPTIONS = 4
+NEAR = 75  # rapidfuzz score above which an unknown word is taken for a typo of a known term
 _LETTERS = re.compile(r"[a-z]")
 
 
@@ -73,3 +74,21 @@ def as_question(query, catalog: Catalog) -> str:
                       for f in query.filters)
     grain = f" per {query.grain.value}" if query.grain else ""
     return f"What is our {labels}{by}{grain}{f' where {where}' if where else ''}, {query.time_range.label()}?"
+
+
+def unsure(plan: Plan, context: PlannerContext) -> Clarify | Unanswerable:
+    """A plan below the confidence bar, without an agent to ask: offer it back, or say what is not in the data.
+
+    Words close to something the catalogue or the data knows ("helth", "renewl") make it a
+    clarifying question; words nothing resembles ("competitors", "employee") are things this
+    warehouse does not hold, and the answer says so.
+    """
+    unknown = ", ".join(f"“{w}”" for w in plan.unused_words)
+    offer = (as_question(plan.query, context.catalog),)
+    near = [w for w in plan.unused_words if context.lexicon.closest(key(w) or (w,), cutoff=NEAR) is not None]
+    if near:
+        return Clarify(f"I am not sure I understood {unknown}; did you mean this?", offer, plan.confidence,
+                       plan.unused_words, f"rules were not confident ({plan.confidence:.2f}; {plan.reason})")
+    return Unanswerable(f"This warehouse has nothing on {unknown}, so I cannot answer that as asked. The closest I can "
+                        f"answer is below.", offer, plan.unused_words,
+                        f"rules did not recognise {unknown} (confidence {plan.confidence:.2f})", plan.confidence)

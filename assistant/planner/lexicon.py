@@ -130,7 +130,7 @@ class Lexicon:
     def lookup(self, words: Sequence[str]) -> list[Sense]:
         return self.terms.get(tuple(words), [])
 
-    def closest(self, words: Sequence[str], cutoff: float = 86) -> tuple[tuple[str, ...], float] | None:
+    def closest(self, words: Sequence[str], cutoff: float = 84) -> tuple[tuple[str, ...], float] | None:
         """The term closest to a typo'd phrase, with its score, or None below `cutoff`."""
         text = " ".join(words)
         if len(text) < 4:

@@ -69,3 +69,21 @@ def test_a_filter_the_metric_cannot_take_lowers_confidence(context):
     assert isinstance(outcome, Plan)
     assert outcome.query.filters == ()
     assert any("cannot filter" in note for note in outcome.notes)
+
+
+def test_an_unsure_plan_with_unknown_things_says_the_warehouse_lacks_them(context):
+    from assistant.planner.fallback import unsure
+
+    plan = plan_question("which competitors are our churned customers moving to", context)
+    assert isinstance(plan, Plan) and not plan.confident
+    outcome = unsure(plan, context)
+    assert isinstance(outcome, Unanswerable)
+    assert "“competitors”" in outcome.message and outcome.suggestions[0].startswith("What is our Lost customers")
+
+
+def test_an_unsure_plan_with_near_misses_asks_instead(context):
+    from assistant.planner.fallback import unsure
+
+    plan = plan_question("mrr by region and sgmnt", context)  # sgmnt: near segment, too far to be read as it
+    assert isinstance(plan, Plan) and not plan.confident
+    assert isinstance(unsure(plan, context), Clarify)
