@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from assistant.answer import Answer, Status
 from assistant.conversation import Conversation
 from assistant.narrative import chart_suggestion, narrative
-from assistant.planner import Clarify, Plan, PlannerContext, Unanswerable, build_lexicon, plan_question
+from assistant.planner import Clarify, Plan, PlannerContext, build_lexicon, plan_question
 from assistant.planner.fallback import unsure
 from assistant.runner import Runner, RunnerSettings
 from assistant.viewer import Viewer

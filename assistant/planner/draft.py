@@ -26,7 +26,7 @@ UP = frozenset({"rising", "increasing", "growing", "grew", "grown", "improving",
 DOWN = frozenset({"declining", "decreasing", "dropping", "dropped", "drop", "drops", "falling", "fell", "decline",
                   "declined", "decrease", "decreased", "worsening", "worsened", "shrinking", "negative", "slipping",
                   "deteriorating", "dragging"})
-CHANGE = frozenset({"change", "changed", "changes", "movement", "moved", "move", "delta", "shift", "swing"})
+CHANGE = frozenset({"change", "changed", "changes", "movement", "moved", "move", "delta", "swing"})
 LESS = frozenset({"below", "under", "less", "lower", "<", "<=", "fewer", "beneath", "sub"})
 MORE = frozenset({"above", "over", "more", "greater", "higher", ">", ">=", "exceeding", "exceeds", "exceed"})
 SHARE = frozenset({"%", "percent", "percentage", "share", "proportion", "fraction"})

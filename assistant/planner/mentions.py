@@ -9,7 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.planner.lexicon import KEPT_IN_TERMS, STOPWORDS, Lexicon, Sense, normalize, stem, tokens
+from rapidfuzz import fuzz
+
+from assistant.planner.lexicon import KEPT_IN_TERMS, STOPWORDS, Lexicon, Sense, stem, tokens
+
+
+WORD_NEAR = 70  # each word of a typo'd phrase must be at least this close to its term's word
 
 
 @dataclass(frozen=True)
@@ -159,7 +164,7 @@ def _typos(words: list[str], stems: list[str], mentions: list[Mention], used: se
             if not all(free(j) for j in span) or all(j in used for j in span):
                 continue
             match = lexicon.closest([stems[j] for j in span])
-            if match is None or len(match[0]) < n:
+            if match is None or len(match[0]) < n or not _word_by_word(match[0], [stems[j] for j in span]):
                 continue
             mentions = [m for m in mentions if m.start not in span]
             mentions.append(Mention(span[0], span[-1] + 1, " ".join(words[span[0]:span[-1] + 1]),
@@ -170,6 +175,6 @@ def _typos(words: list[str], stems: list[str], mentions: list[Mention], used: se
     return mentions
 
 
-def question_text(question: str) -> str:
-    """The question as the planner reads it."""
-    return normalize(question)
+def _word_by_word(term: tuple[str, ...], typed: list[str]) -> bool:
+    """Each typed word is itself near its term word: "agent utilization" is not "seat utilization"."""
+    return len(term) != len(typed) or all(fuzz.ratio(a, b) >= WORD_NEAR for a, b in zip(term, typed))
