@@ -180,11 +180,11 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
     try:
         cases = select_cases(load_cases(), args.category)
-        settings = BenchSettings(repeats=args.repeats, warmup=args.warmup)
+        settings = BenchSettings(repeats=args.repeats, warmup=args.warmup, users=args.users, seconds=args.seconds)
     except CaseError as error:
         raise CliError("; ".join(issue.line() for issue in error.issues)) from None
     except ValueError as error:
-        raise CliError(f"{error} (--repeats, --warmup)") from None
+        raise CliError(f"{error} (--repeats, --warmup, --users, --seconds)") from None
     with Assistant(resolve_warehouse(args.warehouse)) as assistant:
         measurements = run_benches(BenchContext(assistant, cases, settings), args.bench)
     print(bench_json(measurements, settings) if args.json else bench_table(measurements, settings))
@@ -269,8 +269,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.set_defaults(func=_cmd_eval)
 
     bench = commands.add_parser("bench", help="time planning and whole answers over the eval questions")
-    bench.add_argument("--bench", action="append", choices=["planning", "answer"], metavar="NAME",
-                       help="run only this benchmark (repeatable): planning, answer (default: all)")
+    bench.add_argument("--bench", action="append", choices=["planning", "answer", "chat-load"], metavar="NAME",
+                       help="run this benchmark (repeatable): planning, answer, chat-load (default: planning and answer)")
+    bench.add_argument("--users", type=int, default=20, help="chat-load: simulated users at once (default: 20)")
+    bench.add_argument("--seconds", type=float, default=60.0, help="chat-load: how long they ask (default: 60)")
     bench.add_argument("--repeats", type=int, default=3, help="timed runs per question (default: 3)")
     bench.add_argument("--warmup", type=int, default=1, help="untimed runs per question first (default: 1)")
     bench.add_argument("--category", metavar="C", help="only questions in this category")

@@ -10,6 +10,8 @@ so caches and first-use costs do not count.
     answer    whole answers through Assistant.ask (plan, compile, guard, RLS, run, narrative),
               and a baseline in the same run: the same compiled SQL executed directly on a
               cursor of the same DuckDB connection, without guard, RLS or narrative
+    chat-load N users asking through the chat app's endpoint on loopback for T seconds
+              (assistant/app/load.py); not run unless asked, since it takes T seconds
 """
 
 from __future__ import annotations
@@ -32,10 +34,14 @@ class BenchSettings:
 
     repeats: int = 3
     warmup: int = 1
+    users: int = 20  # chat-load: simulated users at once
+    seconds: float = 60.0  # chat-load: how long they keep asking
 
     def __post_init__(self) -> None:
         if self.repeats < 1 or self.warmup < 0:
             raise ValueError("repeats must be at least 1 and warmup at least 0")
+        if self.users < 1 or self.seconds <= 0:
+            raise ValueError("users must be at least 1 and seconds above 0")
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,7 @@ class Measurement:
     name: str
     description: str
     samples_ms: tuple[float, ...]
+    failures: tuple[str, ...] = ()  # requests that failed (chat-load), each described
 
     @property
     def p50(self) -> float | None:
@@ -60,7 +67,8 @@ class Measurement:
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "description": self.description, "samples": len(self.samples_ms),
-                "p50_ms": self.p50, "p95_ms": self.p95, "mean_ms": self.mean}
+                "p50_ms": self.p50, "p95_ms": self.p95, "mean_ms": self.mean, "failed": len(self.failures),
+                "failures": list(self.failures[:20])}
 
 
 @dataclass
@@ -130,10 +138,24 @@ def answer_latency(context: BenchContext) -> list[Measurement]:
             Measurement("baseline", "the same compiled SQL run directly on DuckDB", tuple(baseline))]
 
 
+def chat_load_latency(context: BenchContext) -> list[Measurement]:
+    """`users` simulated chat sessions on loopback for `seconds`, asking the eval questions in turn."""
+    from assistant.app.load import chat_load
+
+    settings = context.settings
+    result = chat_load(context.assistant, [case.question for case in context.standalone],
+                       users=settings.users, seconds=settings.seconds)
+    what = f"chat app on 127.0.0.1: {result.users} users for {result.seconds:g} s, queue concurrency {result.concurrency}"
+    return [Measurement("chat-load", what, result.samples_ms, result.failures)]
+
+
 BENCHES: dict[str, Callable[[BenchContext], list[Measurement]]] = {
     "planning": planning_latency,
     "answer": answer_latency,
+    "chat-load": chat_load_latency,
 }
+# What `cs-assistant bench` runs when no --bench is named: the quick ones.
+DEFAULT_BENCHES = ("planning", "answer")
 
 
 def run_benches(context: BenchContext, names: Sequence[str] | None = None) -> list[Measurement]:
@@ -141,7 +163,8 @@ def run_benches(context: BenchContext, names: Sequence[str] | None = None) -> li
     unknown = sorted(set(names or ()) - set(BENCHES))
     if unknown:
         raise ValueError(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(BENCHES)}")
-    return [m for name, bench in BENCHES.items() if not names or name in names for m in bench(context)]
+    chosen = names or DEFAULT_BENCHES
+    return [m for name, bench in BENCHES.items() if name in chosen for m in bench(context)]
 
 
 def ratios(measurements: Sequence[Measurement]) -> dict[str, float]:
@@ -159,9 +182,11 @@ def _ms(value: float | None) -> str:
 
 def bench_table(measurements: Sequence[Measurement], settings: BenchSettings) -> str:
     """The measurements as a text table, then the ratios."""
-    rows = [[m.name, str(len(m.samples_ms)), _ms(m.p50), _ms(m.p95), _ms(m.mean), m.description] for m in measurements]
+    rows = [[m.name, str(len(m.samples_ms)), str(len(m.failures)), _ms(m.p50), _ms(m.p95), _ms(m.mean), m.description]
+            for m in measurements]
     lines = [f"{settings.repeats} timed run(s) per question after {settings.warmup} warm-up run(s); milliseconds.", "",
-             format_table(["bench", "samples", "p50", "p95", "mean", "what"], rows)]
+             format_table(["bench", "samples", "failed", "p50", "p95", "mean", "what"], rows)]
+    lines += [f"failed: {failure}" for m in measurements for failure in m.failures[:5]]
     lines += [f"{name}: {value:.2f}×" for name, value in ratios(measurements).items()]
     return "\n".join(lines)
 
