@@ -12,6 +12,7 @@ from typing import Any
 
 from assistant.viewer import Viewer
 from semantic_layer.compile import output_column
+from semantic_layer.describe import band_text as catalogue_band_text
 from semantic_layer.model import Band, Metric, Unit
 from semantic_layer.plan import Plan
 from semantic_layer.query import MetricColumn
@@ -36,20 +37,10 @@ def format_value(value: Any, unit: Unit) -> str:
     return f"{number:,.1f}{suffix}"
 
 
-def _bound(value: float, unit: Unit) -> str:
-    text = f"{value:g}"
-    return f"{text}%" if unit is Unit.percent else text
-
-
 def band_text(band: Band, unit: Unit) -> str:
-    """'healthy (100–110%)', 'best (≥ 95%)', 'red flag (< 85%)'."""
-    if band.lower is not None and band.upper is not None:
-        span = f"{band.lower:g}–{_bound(band.upper, unit)}"
-    elif band.lower is not None:
-        span = f"{'≥' if band.include_lower else '>'} {_bound(band.lower, unit)}"
-    else:
-        span = f"{'≤' if band.include_upper else '<'} {_bound(band.upper, unit)}"
-    return f"{band.label} ({span})"
+    """'healthy (100–110%)', 'best (≥ 95%)', 'red flag (< 85%)': the catalogue's wording, with the unit."""
+    bounds = catalogue_band_text(band)[len(band.label) + 1:]
+    return f"{band.label} ({bounds}{'%' if unit is Unit.percent else ''})"
 
 
 def benchmark_sentence(metric: Metric, value: Any) -> str:

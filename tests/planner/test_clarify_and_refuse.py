@@ -87,3 +87,19 @@ def test_an_unsure_plan_with_near_misses_asks_instead(context):
     plan = plan_question("mrr by region and sgmnt", context)  # sgmnt: near segment, too far to be read as it
     assert isinstance(plan, Plan) and not plan.confident
     assert isinstance(unsure(plan, context), Clarify)
+
+
+def test_no_text_makes_the_planner_raise(context):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    words = st.sampled_from(["nrr", "by", "segment", "last", "q3", "top", "10", "below", "60", "my", "accounts", "vs",
+                             "since", "march", "next", "90", "days", "which", "churn", "emea", "?", "%", "'s", "-"])
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.one_of(st.text(max_size=80), st.lists(words, max_size=12).map(" ".join)))
+    def never_raises(text):
+        outcome = plan_question(text, context)
+        assert isinstance(outcome, (Plan, Clarify, Unanswerable))
+
+    never_raises()
