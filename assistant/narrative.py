@@ -79,11 +79,17 @@ def narrative(plan: Plan, columns: Sequence[str], rows: Sequence[Sequence[Any]],
     return " ".join([text, *_first_rows(plan, rows, index)])
 
 
+def _label(output) -> str:
+    """A metric's label, with the filters it was asked with of its own ('Open tickets (ticket priority urgent)')."""
+    own = "; ".join(f"{d.label.lower()} {', '.join(map(str, f.values))}" for f, d in output.filters)
+    return f"{output.metric.label} ({own})" if own else output.metric.label
+
+
 def _single(plan: Plan, row: Sequence[Any], index: dict[str, int], context: str) -> str:
     sentences = []
     for output in plan.outputs:
         value = row[index[output.name]]
-        sentence = f"{output.metric.label} {format_value(value, output.metric.unit)}"
+        sentence = f"{_label(output)} {format_value(value, output.metric.unit)}"
         sentence += benchmark_sentence(output.metric, value)
         previous = index.get(output_column(output.name, MetricColumn.previous))
         if previous is not None and row[previous] is not None:
@@ -103,7 +109,7 @@ def _first_rows(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[str, int]
             change = index.get(output_column(output.name, MetricColumn.change))
             if change is not None and row[change] is not None:
                 value += f" ({float(row[change]):+,.1f})"
-            values.append(f"{output.metric.label} {value}")
+            values.append(f"{_label(output)} {value}")
         lines.append(f"{name}: {', '.join(values)}.")
     if plan.query.metric_filters:
         lines.append("Each row is listed because it meets " + "; ".join(

@@ -57,6 +57,7 @@ class Draft:
     metric_mentions: dict[str, Mention] = field(default_factory=dict)
     dimensions: list[str] = field(default_factory=list)
     filters: dict[str, list[str]] = field(default_factory=dict)
+    scoped: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # metric → its own filters
     metric_filters: list[MetricFilter] = field(default_factory=list)
     order_by: list[OrderBy] = field(default_factory=list)
     limit: int | None = None

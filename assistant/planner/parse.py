@@ -24,7 +24,7 @@ from assistant.planner.timewords import TimeWords, parse_time
 from assistant.planner.window import default_period, fit_to_sources, per_grain, trend_grain
 from assistant.viewer import Viewer
 from semantic_layer.model import Unit
-from semantic_layer.query import Comparison, DimensionFilter, FilterOp, SemanticQuery
+from semantic_layer.query import Comparison, DimensionFilter, FilterOp, MetricRef, SemanticQuery
 
 MAX_QUESTION = 1000
 FUTURE = frozenset({"forecast", "forecasts", "predict", "predicted", "prediction", "projection", "projected", "will"})
@@ -313,9 +313,11 @@ def _filters(draft: Draft) -> None:
     tokens = draft.words.tokens
     for mention in draft.words.mentions:
         values = [s for s in mention.senses if s.kind == "value"]
-        if not values or any(i in draft.used for i in range(mention.start, mention.end)):
+        if not values or any(i in draft.used for i in mention.positions):
             continue
         usable = [s for s in values if draft.allowed(s.name)]
+        if not usable and _scope_to_one_metric(draft, mention, values):
+            continue
         if not usable:
             if any(s.exact for s in values):
                 draft.penalty += 0.2
@@ -333,6 +335,41 @@ def _filters(draft: Draft) -> None:
             draft.used.add(mention.end)
 
 
+def _scope_to_one_metric(draft: Draft, mention: Mention, values: list) -> bool:
+    """'MAU and open urgent tickets': a value only some metrics can take filters the nearest of them alone."""
+    for sense in values:
+        takers = [m for m in draft.metrics if sense.name in draft.catalog.metrics[m].dimensions]
+        if not takers or len(takers) == len(draft.metrics):
+            continue
+        near = min(takers, key=lambda m: abs(draft.metric_mentions[m].start - mention.start)
+                   if m in draft.metric_mentions else 99)
+        chosen = draft.scoped.setdefault(near, {}).setdefault(sense.name, [])
+        if sense.value not in chosen:
+            chosen.append(sense.value)
+        draft.use(mention)
+        return True
+    return False
+
+
+def _filter(dimension: str, values: list[str]) -> DimensionFilter:
+    return DimensionFilter(dimension=dimension, op=FilterOp.eq if len(values) == 1 else FilterOp.in_, values=tuple(values))
+
+
+def _metric_refs(draft: Draft) -> tuple[list, dict[str, str]]:
+    """The query's metrics, those with filters of their own as MetricRefs; and each such metric's alias."""
+    metrics, aliases = [], {}
+    for name in draft.metrics:
+        scoped = draft.scoped.get(name)
+        if not scoped:
+            metrics.append(name)
+            continue
+        words = [re.sub(r"[^a-z0-9]+", "_", str(v).lower()).strip("_") for vs in scoped.values() for v in vs]
+        aliases[name] = f"{name}__{'_'.join(words)}"[:60].rstrip("_")
+        metrics.append(MetricRef(name=name, alias=aliases[name],
+                                 filters=tuple(_filter(d, v) for d, v in scoped.items())))
+    return metrics, aliases
+
+
 def _query(draft: Draft, time: TimeWords, context: PlannerContext) -> SemanticQuery:
     catalog = context.catalog
     metrics = [catalog.metrics[m] for m in draft.metrics]
@@ -344,9 +381,9 @@ def _query(draft: Draft, time: TimeWords, context: PlannerContext) -> SemanticQu
             grain = time.unit_grain or trend_grain(metrics)
     period = fit_to_sources(time.period or default_period(metrics, grain, context.as_of), metrics, catalog)
     grain = grain or per_grain(period, metrics)
-    filters = [DimensionFilter(dimension=d, op=FilterOp.eq if len(v) == 1 else FilterOp.in_, values=tuple(v))
-               for d, v in draft.filters.items()]
-    return SemanticQuery(metrics=tuple(draft.metrics), time_range=period, grain=grain,
-                         dimensions=tuple(draft.dimensions), filters=tuple(filters),
-                         metric_filters=tuple(draft.metric_filters), compare=compare,
-                         order_by=tuple(draft.order_by), limit=draft.limit)
+    metric_refs, aliases = _metric_refs(draft)
+    metric_filters = [f.model_copy(update={"metric": aliases.get(f.metric, f.metric)}) for f in draft.metric_filters]
+    order_by = [o.model_copy(update={"field": aliases.get(o.field, o.field)}) for o in draft.order_by]
+    return SemanticQuery(metrics=tuple(metric_refs), time_range=period, grain=grain,
+                         dimensions=tuple(draft.dimensions), filters=tuple(_filter(d, v) for d, v in draft.filters.items()),
+                         metric_filters=tuple(metric_filters), compare=compare, order_by=tuple(order_by), limit=draft.limit)

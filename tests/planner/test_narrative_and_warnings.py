@@ -102,3 +102,14 @@ def test_partial_period_only_when_the_period_runs_past_as_of():
     assert partial_period_warnings(q4, date(2026, 10, 31)) == [
         "Partial period: Q4 2026 is not complete; the data runs to 2026-10-31."]
     assert partial_period_warnings(q4, date(2026, 12, 31)) == []
+
+
+def test_a_metric_with_its_own_filter_says_so():
+    from semantic_layer.query import MetricRef
+
+    urgent = MetricRef(name="open_tickets", alias="open_tickets__urgent",
+                       filters=[DimensionFilter(dimension="ticket_priority", values=["urgent"])])
+    p = plan(metrics=["mau", urgent], time_range=Period.months("2025-07"))
+    text = narrative(p, ["period_start", "period_end", "mau", "open_tickets__urgent"], [[None, None, 10, 2]],
+                     Viewer.leader())
+    assert "Open tickets (ticket priority urgent) 2" in text
