@@ -102,7 +102,7 @@ class Assistant:
             answer.route_reason = outcome.reason or "rules understood the question"
             answer.warnings = [*outcome.notes, *answer.warnings]
             query = outcome.query if answer.ok else None
-        elif self.agent is not None:
+        elif self.agent is not None and not getattr(outcome, "final", False):
             answer = self.agent.answer(question, viewer, conversation, self)
             answer.planner = answer.planner or LLM
             answer.route_reason = f"rules were not confident ({_why_not(outcome)}); the agent answered"

@@ -54,17 +54,17 @@ def plan_question(question: str, context: PlannerContext, viewer: Viewer | None 
 def _not_a_question(question: str) -> Unanswerable | None:
     if not isinstance(question, str) or not question.strip():
         return Unanswerable("Ask a question about your customers, for example “What is our NRR last quarter?”",
-                            reason="empty question")
+                            reason="empty question", final=True)
     if len(question) > MAX_QUESTION:
         return Unanswerable(f"That question is {len(question):,} characters long; ask it in a sentence or two "
-                            f"(at most {MAX_QUESTION:,} characters).", reason="question too long")
+                            f"(at most {MAX_QUESTION:,} characters).", reason="question too long", final=True)
     text = normalize(question)
     if not _LETTERS.search(text):
         return Unanswerable("I could not find any words in that; ask about a metric, e.g. “NRR by segment last "
-                            "quarter”.", reason="no words")
+                            "quarter”.", reason="no words", final=True)
     if len(_NON_LATIN.findall(question)) > len(_LETTERS.findall(text)):
         return Unanswerable("I can only read questions in English; try e.g. “What is our NRR last quarter?”",
-                            reason="not English")
+                            reason="not English", final=True)
     return None
 
 
@@ -86,7 +86,8 @@ def _plan(question: str, words: Words, time: TimeWords, context: PlannerContext,
     draft = Draft(context.catalog, words)
     if FUTURE & set(words.tokens):
         return Unanswerable(f"I can only report what happened up to {context.as_of.isoformat()}, the last day of data; "
-                            "forecasts and predictions are not in this warehouse.", reason="asks about the future")
+                            "forecasts and predictions are not in this warehouse.", reason="asks about the future",
+                            final=True)
     ambiguity = _choose_metrics(question, draft)
     if ambiguity is not None:
         return ambiguity
@@ -205,7 +206,7 @@ def _clarify_metric(question: str, mention: Mention, names: list[str], draft: Dr
     labels = [draft.catalog.metrics[n].label for n in names]
     options = tuple(_replace_words(question, mention.text, label.lower()) for label in labels)
     return Clarify(f"“{mention.text}” can mean {' or '.join(labels)}. Which one?", options,
-                   reason=f"“{mention.text}” names {len(names)} metrics")
+                   reason=f"“{mention.text}” names {len(names)} metrics", final=True)
 
 
 def _replace_words(question: str, text: str, replacement: str) -> str:

@@ -46,6 +46,7 @@ class Clarify:
     confidence: float = 0.5
     unused_words: tuple[str, ...] = ()
     reason: str = ""
+    final: bool = False  # the catalogue itself is ambiguous here: no agent could do better than asking
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Unanswerable:
     unused_words: tuple[str, ...] = ()
     reason: str = ""
     confidence: float = 0.0
+    final: bool = False  # not a question at all (empty, huge, not English) or about the future: no agent needed
 
 
 Outcome = Plan | Clarify | Unanswerable

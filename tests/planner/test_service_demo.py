@@ -132,3 +132,38 @@ def test_freehand_sql_is_marked_as_outside_the_definitions(assistant):
     (book,) = independent(assistant, f"SELECT COUNT(*) FROM accounts WHERE csm_id = '{CSM}'")[0]
     assert answer.rows == [[book]]
     assert answer.warnings[0].startswith("Freehand SQL")
+
+
+class _RecordingAgent:
+    """Stands in for the LLM agent: records what it was asked and answers with a fixed Answer."""
+
+    def __init__(self):
+        self.asked = []
+
+    def answer(self, question, viewer, conversation, assistant):
+        from assistant.answer import Answer
+
+        self.asked.append((question, viewer, assistant.as_of))
+        return Answer(question, Status.ANSWERED, "from the agent", planner="llm")
+
+
+def test_the_agent_answers_only_what_the_rules_are_unsure_of(demo_warehouse_path):
+    from assistant.service import Assistant
+
+    agent = _RecordingAgent()
+    with Assistant(demo_warehouse_path, agent=agent) as routed:
+        sure = routed.ask("nrr last quarter")
+        unsure = routed.ask("which competitors are our churned customers moving to")
+    assert (sure.planner, unsure.planner) == ("rules", "llm")
+    assert [q for q, _, _ in agent.asked] == ["which competitors are our churned customers moving to"]
+    assert "agent answered" in unsure.route_reason and unsure.confidence < 0.6
+
+
+def test_junk_and_catalogue_ambiguity_never_reach_the_agent(demo_warehouse_path):
+    from assistant.service import Assistant
+
+    agent = _RecordingAgent()
+    with Assistant(demo_warehouse_path, agent=agent) as routed:
+        answers = [routed.ask(q) for q in ("", "🙂🙂", "x" * 5000, "churn last month", "forecast nrr next year")]
+    assert agent.asked == []
+    assert [str(a.status) for a in answers] == ["unanswerable"] * 3 + ["clarify", "unanswerable"]
