@@ -113,3 +113,16 @@ def test_a_metric_with_its_own_filter_says_so():
     text = narrative(p, ["period_start", "period_end", "mau", "open_tickets__urgent"], [[None, None, 10, 2]],
                      Viewer.leader())
     assert "Open tickets (ticket priority urgent) 2" in text
+
+
+def test_a_why_answer_names_the_parts_that_moved_most():
+    p = plan(metrics=["health_score", "usage_score", "support_score", "payment_score"], compare="previous_period",
+             time_range=Period.months("2025-07"))
+    columns = ["period_start", "period_end"]
+    row = [None, None]
+    for name, now, before in (("health_score", 60, 70), ("usage_score", 30, 46), ("support_score", 63, 78),
+                              ("payment_score", 100, 97)):
+        columns += [name, f"{name}__previous", f"{name}__change", f"{name}__change_pct"]
+        row += [now, before, now - before, None]
+    text = narrative(p, columns, [row], Viewer.leader())
+    assert "Moved most: Usage score -16.0, Support score -15.0, Payment score +3.0." in text
