@@ -317,14 +317,17 @@ def _filters(draft: Draft) -> None:
         if not values or any(i in draft.used for i in mention.positions):
             continue
         usable = [s for s in values if draft.allowed(s.name)]
-        if not usable and _scope_to_one_metric(draft, mention, values):
-            continue
+        if not usable and (_sibling_that_takes(draft, values) or _scope_to_one_metric(draft, mention, values)):
+            usable = [s for s in values if draft.allowed(s.name)]
+            if not usable:
+                continue
         if not usable:
             if any(s.exact for s in values):
                 draft.penalty += 0.2
                 draft.notes.append(f"“{mention.text}” cannot filter {', '.join(draft.metrics)}")
             continue
-        sense = ([s for s in usable if s.exact] or usable)[0]
+        tables = draft.source_tables()  # "onboarding surveys": the survey touchpoint, not the CSM team
+        sense = min(usable, key=lambda s: (not s.exact, draft.catalog.dimensions[s.name].table not in tables))
         chosen = draft.filters.setdefault(sense.name, [])
         if sense.value not in chosen:
             chosen.append(sense.value)
@@ -334,6 +337,25 @@ def _filters(draft: Draft) -> None:
             draft.notes.append(f"read “{mention.text}” as {sense.value}")
         if mention.end < len(tokens) and tokens[mention.end] in ("book", "portfolio", "team", "only"):
             draft.used.add(mention.end)
+
+
+def _sibling_that_takes(draft: Draft, values: list) -> bool:
+    """'dashboards adoption rate': the metric named by the same words that can be split by feature replaces it."""
+    for sense in values:
+        for i, name in enumerate(draft.metrics):
+            mention = draft.metric_mentions.get(name)
+            if mention is None or sense.name in draft.catalog.metrics[name].dimensions:
+                continue
+            words = set(key(mention.text))
+            for other in draft.catalog.metrics.values():
+                label = set(key(other.label))
+                if other.name != name and sense.name in other.dimensions and words <= label:
+                    draft.metrics[i] = other.name
+                    draft.metric_mentions[other.name] = draft.metric_mentions.pop(name)
+                    draft.notes.append(f"{draft.catalog.metrics[name].label} cannot be split by "
+                                       f"{draft.catalog.dimensions[sense.name].label.lower()}; using {other.label}")
+                    return True
+    return False
 
 
 def _scope_to_one_metric(draft: Draft, mention: Mention, values: list) -> bool:

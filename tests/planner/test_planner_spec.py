@@ -85,6 +85,8 @@ SPEC = [
                                         "metric_filters": [("days_to_renewal", "<=", 90.0, "value")]}),
     ("health components (usage, support, engagement, payment, executive) for october",
      {"metrics": ["health_score", "usage_score", "support_score", "engagement_score", "payment_score", "executive_score"]}),
+    ("csat for onboarding surveys", {"metrics": ["csat"], "filters": {"survey_touchpoint": ["onboarding"]}}),
+    ("dashboards adoption rate last quarter", {"metrics": ["feature_adoption_rate"], "filters": {"feature": ["dashboards"]}}),
     ("mau and open tickets by segment for urgent priority",
      {"metrics": ["mau", "open_tickets__urgent"], "dimensions": ["segment"], "filters": {}}),
     ("which recurring issue themes are dragging down health in the enterprise segment last quarter?",
