@@ -14,17 +14,18 @@ from __future__ import annotations
 import re
 
 from assistant.planner import shape
-from assistant.planner.draft import AGGREGATE, COUNTING, GRAMMAR, VERDICT, GROUP_WORDS, LIST_FOLLOWERS, LISTING_WORDS, MINE, Draft, account_dimension
+from assistant.planner.draft import AGGREGATE, GRAMMAR, LISTING_WORDS, MINE, VERDICT, Draft, account_dimension
 from assistant.planner.fallback import nothing_understood
+from assistant.planner.filters import dimension_filter, filters, metric_refs
 from assistant.planner.followups import drivers, follow_up
+from assistant.planner.groupings import counted_by_dimension, grouped_inside_terms, groupings, lists_accounts
 from assistant.planner.lexicon import STOPWORDS, key, normalize
 from assistant.planner.mentions import Mention, Words, blank_spans, find_mentions
 from assistant.planner.plan import Clarify, Outcome, Plan, PlannerContext, Unanswerable
 from assistant.planner.timewords import TimeWords, parse_time
 from assistant.planner.window import default_period, fit_to_sources, per_grain, trend_grain
 from assistant.viewer import Viewer
-from semantic_layer.model import Unit
-from semantic_layer.query import Comparison, DimensionFilter, FilterOp, MetricRef, SemanticQuery
+from semantic_layer.query import Comparison, SemanticQuery
 
 MAX_QUESTION = 1000
 FUTURE = frozenset({"forecast", "forecasts", "predict", "predicted", "prediction", "projection", "projected", "will"})
@@ -93,15 +94,15 @@ def _plan(question: str, words: Words, time: TimeWords, context: PlannerContext,
         return ambiguity
     _viewer_words(draft, viewer)
     shape.horizon(time, draft)
-    _groupings(draft)
-    _grouped_inside_terms(draft, context.lexicon)
+    groupings(draft)
+    grouped_inside_terms(draft, context.lexicon)
     if not draft.metrics:
-        _counted_by_dimension(draft, draft.dimensions)
+        counted_by_dimension(draft, draft.dimensions)
     if not draft.metrics:
         return nothing_understood(question, words, draft, context)
     shape.share_of(draft)
     shape.components(draft, drivers)
-    _filters(draft)
+    filters(draft)
     shape.thresholds(draft)
     shape.listing(draft)
     shape.movement(time, draft)
@@ -125,14 +126,6 @@ def metric_senses(mention: Mention) -> list[str]:
     return list(dict.fromkeys(s.name for s in mention.senses if s.kind == "metric"))
 
 
-def _lists_accounts(draft: Draft, mention: Mention) -> bool:
-    """Whether an 'accounts'/'customers' word asks for a list of them (rather than naming them in passing)."""
-    before, after = draft.before(mention), draft.after(mention, 3)
-    if COUNTING & draft.before(mention, 2):
-        return False
-    return bool(LISTING_WORDS & before or GROUP_WORDS & draft.before(mention, 1) or LIST_FOLLOWERS & after)
-
-
 def _choose_metrics(question: str, draft: Draft) -> Clarify | None:
     """Metrics from mentions: plain ones first, then words that could be a metric or something else."""
     mixed = []
@@ -149,7 +142,7 @@ def _choose_metrics(question: str, draft: Draft) -> Clarify | None:
         if set(names) & set(draft.metrics):
             draft.use(mention)  # "dau/mau stickiness": already chosen
             continue
-        if any(s.kind == "dimension" for s in others) and (draft.metrics or _lists_accounts(draft, mention)):
+        if any(s.kind == "dimension" for s in others) and (draft.metrics or lists_accounts(draft, mention)):
             continue  # "which customers …": the account dimension, handled with groupings
         if any(s.kind == "value" for s in others) and draft.metrics:
             if _same_source(draft, names):
@@ -232,167 +225,6 @@ def _viewer_words(draft: Draft, viewer: Viewer) -> None:
         draft.notes.append(f"“my accounts”: your book (CSM {viewer.csm_id}), as row-level security keeps it")
 
 
-def _groupings(draft: Draft) -> None:
-    """Dimensions named as such ("by segment", "which accounts", "per csm") become groupings."""
-    account = account_dimension(draft.catalog)
-    for mention in draft.words.mentions:
-        dims = [s.name for s in mention.senses if s.kind == "dimension"]
-        if not dims or any(i in draft.used for i in range(mention.start, mention.end)):
-            continue
-        draft.use(mention)
-        if _qualifies_value(draft.words, mention, dims):
-            continue
-        if account in dims and not _lists_accounts(draft, mention):
-            continue  # "enterprise accounts in EMEA": the accounts are named, not listed
-        allowed = [d for d in dims if draft.allowed(d)]
-        if not allowed and "which" in draft.before(mention, 2) and account not in dims:
-            _count_instead(draft, dims)  # "which ticket themes drag health down": themes counted, health cannot be split
-            allowed = [d for d in dims if draft.allowed(d)]
-        if not allowed:
-            continue  # "retention cost per customer": part of the metric's own wording
-        tables = draft.source_tables()
-        allowed.sort(key=lambda d: (draft.catalog.dimensions[d].table not in tables,
-                                    not any(s.exact for s in mention.senses if s.name == d)))
-        if allowed[0] not in draft.dimensions:
-            draft.dimensions.append(allowed[0])
-
-
-def _grouped_inside_terms(draft: Draft, lexicon) -> None:
-    """'accounts using each feature': a grouping word before a dimension that a longer metric term swallowed."""
-    tokens = draft.words.tokens
-    by_others = {i for m in draft.words.mentions if any(s.kind != "metric" for s in m.senses) for i in m.positions}
-    for i, token in enumerate(tokens[:-1]):
-        if token not in GROUP_WORDS or i in draft.used:  # "average revenue per account" is one term
-            continue
-        for n in (2, 1):
-            if any(j in by_others for j in range(i + 1, i + 1 + n)):
-                continue
-            senses = lexicon.lookup(key(" ".join(tokens[i + 1:i + 1 + n])))
-            dims = [s.name for s in senses if s.kind == "dimension" and draft.allowed(s.name)]
-            if dims and dims[0] not in draft.dimensions:
-                draft.dimensions.append(dims[0])
-                draft.used.update(range(i, i + 1 + n))
-                break
-
-
-def _qualifies_value(words: Words, mention: Mention, dims: list[str]) -> bool:
-    """'Growth plan', 'integration category': the dimension word names the value's dimension, not a grouping."""
-    before = [m for m in words.mentions if m.end == mention.start]
-    return bool(before) and any(s.kind == "value" and s.name in dims for s in before[0].senses)
-
-
-def _count_instead(draft: Draft, dims: list[str]) -> None:
-    labels = ", ".join(draft.catalog.metrics[m].label for m in draft.metrics)
-    before = list(draft.metrics)
-    draft.metrics.clear()
-    _counted_by_dimension(draft, dims)
-    if draft.metrics:
-        draft.notes.append(f"{labels} cannot be split by {draft.catalog.dimensions[dims[0]].label.lower()}; "
-                           f"counting {draft.catalog.metrics[draft.metrics[0]].label.lower()} instead")
-        for name in before:
-            draft.metric_mentions.pop(name, None)
-    else:
-        draft.metrics.extend(before)
-
-
-def _counted_by_dimension(draft: Draft, dims: list[str]) -> None:
-    """'top ticket themes': no metric named, a category is; count the rows of its table."""
-    account = account_dimension(draft.catalog)
-    for name in dims:
-        if name == account:
-            continue
-        table = draft.catalog.dimensions[name].table
-        for metric in draft.catalog.metrics.values():
-            if metric.unit is Unit.count and metric.measure is not None and metric.source \
-                    and draft.catalog.sources[metric.source].table == table and name in metric.dimensions:
-                draft.add_metric(metric.name)
-                return
-
-
-def _filters(draft: Draft) -> None:
-    """Values of dimensions ("enterprise", "EMEA", "Maria") become filters the metrics can take."""
-    tokens = draft.words.tokens
-    for mention in draft.words.mentions:
-        values = [s for s in mention.senses if s.kind == "value"]
-        if not values or any(i in draft.used for i in mention.positions):
-            continue
-        usable = [s for s in values if draft.allowed(s.name)]
-        if not usable and (_sibling_that_takes(draft, values) or _scope_to_one_metric(draft, mention, values)):
-            usable = [s for s in values if draft.allowed(s.name)]
-            if not usable:
-                continue
-        if not usable:
-            if any(s.exact for s in values):
-                draft.penalty += 0.2
-                draft.notes.append(f"“{mention.text}” cannot filter {', '.join(draft.metrics)}")
-            continue
-        tables = draft.source_tables()  # "onboarding surveys": the survey touchpoint, not the CSM team
-        sense = min(usable, key=lambda s: (not s.exact, draft.catalog.dimensions[s.name].table not in tables))
-        chosen = draft.filters.setdefault(sense.name, [])
-        if sense.value not in chosen:
-            chosen.append(sense.value)
-        draft.use(mention)
-        if mention.fuzzy:
-            draft.penalty += 0.1
-            draft.notes.append(f"read “{mention.text}” as {sense.value}")
-        if mention.end < len(tokens) and tokens[mention.end] in ("book", "portfolio", "team", "only"):
-            draft.used.add(mention.end)
-
-
-def _sibling_that_takes(draft: Draft, values: list) -> bool:
-    """'dashboards adoption rate': the metric named by the same words that can be split by feature replaces it."""
-    for sense in values:
-        for i, name in enumerate(draft.metrics):
-            mention = draft.metric_mentions.get(name)
-            if mention is None or sense.name in draft.catalog.metrics[name].dimensions:
-                continue
-            words = set(key(mention.text))
-            for other in draft.catalog.metrics.values():
-                label = set(key(other.label))
-                if other.name != name and sense.name in other.dimensions and words <= label:
-                    draft.metrics[i] = other.name
-                    draft.metric_mentions[other.name] = draft.metric_mentions.pop(name)
-                    draft.notes.append(f"{draft.catalog.metrics[name].label} cannot be split by "
-                                       f"{draft.catalog.dimensions[sense.name].label.lower()}; using {other.label}")
-                    return True
-    return False
-
-
-def _scope_to_one_metric(draft: Draft, mention: Mention, values: list) -> bool:
-    """'MAU and open urgent tickets': a value only some metrics can take filters the nearest of them alone."""
-    for sense in values:
-        takers = [m for m in draft.metrics if sense.name in draft.catalog.metrics[m].dimensions]
-        if not takers or len(takers) == len(draft.metrics):
-            continue
-        near = min(takers, key=lambda m: abs(draft.metric_mentions[m].start - mention.start)
-                   if m in draft.metric_mentions else 99)
-        chosen = draft.scoped.setdefault(near, {}).setdefault(sense.name, [])
-        if sense.value not in chosen:
-            chosen.append(sense.value)
-        draft.use(mention)
-        return True
-    return False
-
-
-def _filter(dimension: str, values: list[str]) -> DimensionFilter:
-    return DimensionFilter(dimension=dimension, op=FilterOp.eq if len(values) == 1 else FilterOp.in_, values=tuple(values))
-
-
-def _metric_refs(draft: Draft) -> tuple[list, dict[str, str]]:
-    """The query's metrics, those with filters of their own as MetricRefs; and each such metric's alias."""
-    metrics, aliases = [], {}
-    for name in draft.metrics:
-        scoped = draft.scoped.get(name)
-        if not scoped:
-            metrics.append(name)
-            continue
-        words = [re.sub(r"[^a-z0-9]+", "_", str(v).lower()).strip("_") for vs in scoped.values() for v in vs]
-        aliases[name] = f"{name}__{'_'.join(words)}"[:60].rstrip("_")
-        metrics.append(MetricRef(name=name, alias=aliases[name],
-                                 filters=tuple(_filter(d, v) for d, v in scoped.items())))
-    return metrics, aliases
-
-
 def _query(draft: Draft, time: TimeWords, context: PlannerContext) -> SemanticQuery:
     catalog = context.catalog
     metrics = [catalog.metrics[m] for m in draft.metrics]
@@ -404,9 +236,9 @@ def _query(draft: Draft, time: TimeWords, context: PlannerContext) -> SemanticQu
             grain = time.unit_grain or trend_grain(metrics)
     period = fit_to_sources(time.period or default_period(metrics, grain, context.as_of), metrics, catalog)
     grain = grain or per_grain(period, metrics)
-    metric_refs, aliases = _metric_refs(draft)
+    refs, aliases = metric_refs(draft)
     metric_filters = [f.model_copy(update={"metric": aliases.get(f.metric, f.metric)}) for f in draft.metric_filters]
     order_by = [o.model_copy(update={"field": aliases.get(o.field, o.field)}) for o in draft.order_by]
-    return SemanticQuery(metrics=tuple(metric_refs), time_range=period, grain=grain,
-                         dimensions=tuple(draft.dimensions), filters=tuple(_filter(d, v) for d, v in draft.filters.items()),
+    return SemanticQuery(metrics=tuple(refs), time_range=period, grain=grain,
+                         dimensions=tuple(draft.dimensions), filters=tuple(dimension_filter(d, v) for d, v in draft.filters.items()),
                          metric_filters=tuple(metric_filters), compare=compare, order_by=tuple(order_by), limit=draft.limit)
