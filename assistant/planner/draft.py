@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.planner.lexicon import key
+from assistant.planner.lexicon import Lexicon, key
 from assistant.planner.mentions import Mention, Words
 from assistant.planner.window import leaves
 from semantic_layer.catalog import Catalog
@@ -53,6 +53,7 @@ class Draft:
 
     catalog: Catalog
     words: Words
+    lexicon: Lexicon
     metrics: list[str] = field(default_factory=list)
     metric_mentions: dict[str, Mention] = field(default_factory=dict)
     dimensions: list[str] = field(default_factory=list)

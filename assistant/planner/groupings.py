@@ -9,7 +9,7 @@ counted instead.
 from __future__ import annotations
 
 from assistant.planner.draft import COUNTING, GROUP_WORDS, LIST_FOLLOWERS, LISTING_WORDS, Draft, account_dimension
-from assistant.planner.lexicon import Lexicon, key
+from assistant.planner.lexicon import key
 from assistant.planner.mentions import Mention, Words
 from semantic_layer.model import Unit
 
@@ -47,7 +47,7 @@ def groupings(draft: Draft) -> None:
             draft.dimensions.append(allowed[0])
 
 
-def grouped_inside_terms(draft: Draft, lexicon: Lexicon) -> None:
+def grouped_inside_terms(draft: Draft) -> None:
     """'accounts using each feature': a grouping word before a dimension that a longer metric term swallowed."""
     tokens = draft.words.tokens
     by_others = {i for m in draft.words.mentions if any(s.kind != "metric" for s in m.senses) for i in m.positions}
@@ -57,7 +57,7 @@ def grouped_inside_terms(draft: Draft, lexicon: Lexicon) -> None:
         for n in (2, 1):
             if any(j in by_others for j in range(i + 1, i + 1 + n)):
                 continue
-            senses = lexicon.lookup(key(" ".join(tokens[i + 1:i + 1 + n])))
+            senses = draft.lexicon.lookup(key(" ".join(tokens[i + 1:i + 1 + n])))
             dims = [s.name for s in senses if s.kind == "dimension" and draft.allowed(s.name)]
             if dims and dims[0] not in draft.dimensions:
                 draft.dimensions.append(dims[0])

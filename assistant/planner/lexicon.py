@@ -43,7 +43,7 @@ LEMMAS = {
     "used": "use", "using": "use", "uses": "use", "lose": "lost", "losing": "lost", "loses": "lost", "won": "win",
     "winning": "win", "took": "take", "taking": "take", "takes": "take", "renews": "renew", "renewing": "renew",
     "signup": "start", "signups": "start", "signed": "start", "joined": "start", "started": "start",
-    "hit": "reach", "hits": "reach", "reached": "reach", "reaching": "reach", "reaches": "reach",
+    "hold": "held", "holding": "held", "hit": "reach", "hits": "reach", "reached": "reach", "reaching": "reach", "reaches": "reach",
 }
 
 # "how long does it take to reach first value" asks for a "time to …" metric.

@@ -14,7 +14,8 @@ from rapidfuzz import fuzz
 from assistant.planner.lexicon import KEPT_IN_TERMS, STOPWORDS, Lexicon, Sense, stem, tokens
 
 
-WORD_NEAR = 70  # each word of a typo'd phrase must be at least this close to its term's word
+SCATTER_WIDTH = 5  # at most this many words from the first to the last word of a term found out of order
+WORD_NEAR = 80  # each word of a typo'd phrase must be at least this close to its term's word
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,8 @@ def _scattered(words: list[str], stems: list[str], mentions: list[Mention], used
             continue
         span = sorted({positions[t][0] for t in term})
         fresh = [i for i in span if i not in used]
+        if span[-1] - span[0] > SCATTER_WIDTH:
+            continue  # words too far apart to be one term
         if fresh and (best is None or len(span) > best[0]):
             best = (len(span), term, span)
     if best is None:

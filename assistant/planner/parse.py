@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from assistant.planner import shape
-from assistant.planner.draft import AGGREGATE, GRAMMAR, LISTING_WORDS, MINE, VERDICT, Draft, account_dimension
+from assistant.planner.draft import AGGREGATE, COUNTING, GRAMMAR, LESS, LISTING_WORDS, MINE, MORE, VERDICT, Draft, account_dimension
 from assistant.planner.fallback import nothing_understood
 from assistant.planner.filters import dimension_filter, filters, metric_refs
 from assistant.planner.followups import drivers, follow_up
@@ -84,7 +84,7 @@ def _mask_metric_adverbs(text: str, context: PlannerContext) -> str:
 
 
 def _plan(question: str, words: Words, time: TimeWords, context: PlannerContext, viewer: Viewer) -> Outcome:
-    draft = Draft(context.catalog, words)
+    draft = Draft(context.catalog, words, context.lexicon)
     if FUTURE & set(words.tokens):
         return Unanswerable(f"I can only report what happened up to {context.as_of.isoformat()}, the last day of data; "
                             "forecasts and predictions are not in this warehouse.", reason="asks about the future",
@@ -95,7 +95,7 @@ def _plan(question: str, words: Words, time: TimeWords, context: PlannerContext,
     _viewer_words(draft, viewer)
     shape.horizon(time, draft)
     groupings(draft)
-    grouped_inside_terms(draft, context.lexicon)
+    grouped_inside_terms(draft)
     if not draft.metrics:
         counted_by_dimension(draft, draft.dimensions)
     if not draft.metrics:
@@ -107,7 +107,7 @@ def _plan(question: str, words: Words, time: TimeWords, context: PlannerContext,
     shape.listing(draft)
     shape.movement(time, draft)
     shape.ordering(draft)
-    draft.mark(VERDICT | AGGREGATE)
+    draft.mark(VERDICT | AGGREGATE | MORE | LESS | COUNTING)  # grammar that only colours the question
     draft.absorb_vocabulary()
     try:
         query = _query(draft, time, context)

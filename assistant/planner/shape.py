@@ -12,7 +12,8 @@ from assistant.planner.draft import (
     ASCENDING, BEST, CHANGE, COUNTING, DESCENDING, DOWN, HAVING, LESS, LISTING_WORDS, MORE, PARTS, POSSESSIVE, SHARE,
     UP, WORST, Draft, account_dimension,
 )
-from assistant.planner.lexicon import key
+from assistant.planner.lexicon import key, normalize
+from assistant.planner.mentions import find_mentions
 from assistant.planner.timewords import TimeWords
 from semantic_layer.model import Direction, TimeMode, Unit
 from semantic_layer.query import Comparison, FilterOp, MetricColumn, MetricFilter, OrderBy
@@ -74,8 +75,8 @@ def thresholds(draft: Draft) -> None:
         window = tokens[max(0, i - 4):i]
         op = _comparison(window) or _comparison_after(tokens[i + 1:i + 4])
         metric = _nearest_metric(draft, i)
-        if op is None or metric is None:
-            continue
+        if op is None or metric is None or token in key(metric.replace("_", " ")):
+            continue  # "took over 60 days" read as TTV over 60 days: the number names the metric
         value = float(number[1])
         percent = bool(number[2]) or (i + 1 < len(tokens) and tokens[i + 1] in ("%", "percent", "pct"))
         column = MetricColumn.value
@@ -138,6 +139,9 @@ def listing(draft: Draft) -> None:
     if account not in draft.dimensions:
         return
     filtered = {f.metric for f in draft.metric_filters}
+    for name in list(draft.metrics):
+        if counts_accounts(draft, name):
+            _show_evidence(draft, name, account)
     for name in draft.metrics:
         mention = draft.metric_mentions.get(name)
         if name in filtered or mention is None:
@@ -146,6 +150,17 @@ def listing(draft: Draft) -> None:
         had = draft.catalog.metrics[name].unit is Unit.count and bool(HAVING & before) and not POSSESSIVE & before
         if counts_accounts(draft, name) or had:
             draft.metric_filters.append(MetricFilter(metric=name, op=FilterOp.gt, value=0))
+
+
+def _show_evidence(draft: Draft, name: str, account: str) -> None:
+    """Next to a list of at-risk (or expansion-ready) accounts, the measures its definition names: why each is there."""
+    description = draft.catalog.metrics[name].description
+    for mention in find_mentions(normalize(description), draft.lexicon).mentions:
+        senses = [s.name for s in mention.senses if s.kind == "metric"]
+        if len(senses) == 1 and len(mention.senses) == 1:
+            evidence = draft.catalog.metrics[senses[0]]
+            if evidence.unit is not Unit.count and account in evidence.dimensions:
+                draft.add_metric(evidence.name)
 
 
 def horizon(time: TimeWords, draft: Draft) -> None:
