@@ -198,8 +198,11 @@ def _note_typo(draft: Draft, mention: Mention, name: str) -> None:
 def _clarify_metric(question: str, mention: Mention, names: list[str], draft: Draft) -> Clarify:
     labels = [draft.catalog.metrics[n].label for n in names]
     options = tuple(_replace_words(question, mention.text, label.lower()) for label in labels)
-    return Clarify(f"“{mention.text}” can mean {' or '.join(labels)}. Which one?", options,
-                   reason=f"“{mention.text}” names {len(names)} metrics", final=True)
+    known = {i for m in draft.words.mentions for i in m.positions} | draft.used
+    unknown = [w for w in draft.words.unused(known) if w not in GRAMMAR]
+    # Only the ambiguity stands between the rules and an answer: asking is all anyone could do.
+    return Clarify(f"“{mention.text}” can mean {' or '.join(labels)}. Which one?", options, unused_words=tuple(unknown),
+                   reason=f"“{mention.text}” names {len(names)} metrics", final=not unknown)
 
 
 def _replace_words(question: str, text: str, replacement: str) -> str:
