@@ -92,26 +92,28 @@ def thresholds(draft: Draft) -> None:
         draft.used.add(i)
 
 
+# Comparisons spelled out in words, before the number ("at least 3") and after it ("90% or more").
+_WORDED_BEFORE = ((r"(at least|>=|or more|no less than)", FilterOp.ge), (r"(at most|<=|or less|no more than)", FilterOp.le))
+_WORDED_AFTER = ((r"^(?:% |percent )?(?:or|and) (?:more|above|higher|over|up)\b", FilterOp.ge),
+                 (r"^(?:% |percent )?(?:or|and) (?:less|below|lower|under|fewer)\b", FilterOp.le))
+
+
+def _worded(text: str, rules: tuple[tuple[str, FilterOp], ...]) -> FilterOp | None:
+    return next((op for pattern, op in rules if re.search(pattern, text)), None)
+
+
 def _comparison(window: list[str]) -> FilterOp | None:
-    text = " ".join(window)
-    if re.search(r"(at least|>=|or more|no less than)", text):
-        return FilterOp.ge
-    if re.search(r"(at most|<=|or less|no more than)", text):
-        return FilterOp.le
+    """The comparison the words before a number ask for: 'below 60', 'more than 3', 'at least 2'."""
+    worded = _worded(" ".join(window), _WORDED_BEFORE)
     signs = [w for w in window if w in LESS | MORE]
-    if not signs:
-        return None
+    if worded or not signs:
+        return worded
     return FilterOp.lt if signs[-1] in LESS else FilterOp.gt
 
 
 def _comparison_after(following: tuple[str, ...]) -> FilterOp | None:
     """'90% or more', '3 and above', '50 or below'."""
-    text = " ".join(following)
-    if re.match(r"(?:% |percent )?(?:or|and) (?:more|above|higher|over|up)\b", text):
-        return FilterOp.ge
-    if re.match(r"(?:% |percent )?(?:or|and) (?:less|below|lower|under|fewer)\b", text):
-        return FilterOp.le
-    return None
+    return _worded(" ".join(following), _WORDED_AFTER)
 
 
 def _nearest_metric(draft: Draft, position: int) -> str | None:
