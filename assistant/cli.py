@@ -91,6 +91,7 @@ def _cmd_sql(args: argparse.Namespace) -> int:
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.agent import agent_from_env
     from assistant.service import Assistant, WarehouseError
     from assistant.viewer import Viewer
 
@@ -99,7 +100,7 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     except ValueError as error:
         raise CliError(f"{error}; pass --as-csm with a CSM id such as the csm_id column of csms") from None
     try:
-        with Assistant(resolve_warehouse(args.warehouse), dialect=args.dialect) as assistant:
+        with Assistant(resolve_warehouse(args.warehouse), dialect=args.dialect, agent=agent_from_env()) as assistant:
             answer = assistant.ask(args.question, viewer)
     except WarehouseError as error:
         raise CliError(str(error)) from None

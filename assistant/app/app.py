@@ -240,8 +240,10 @@ def open_context(warehouse: str | Path | None = None, users_file: str | Path | N
     from data.paths import resolve_warehouse
 
     users = load_users(users_file) if users_file else None
+    from assistant.agent import agent_from_env
+
     path = resolve_warehouse(warehouse)
-    assistant = Assistant(path)
+    assistant = Assistant(path, agent=agent_from_env())
     meta = assistant.run_sql("SELECT key, value FROM warehouse_meta", Viewer.analyst())
     return AppContext(assistant, users, home.source_line(assistant.as_of, dict(meta.rows), path))
 
