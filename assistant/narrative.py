@@ -13,7 +13,7 @@ from typing import Any
 from assistant.viewer import Viewer
 from semantic_layer.compile import output_column
 from semantic_layer.describe import band_text as catalogue_band_text
-from semantic_layer.model import Band, Metric, Unit
+from semantic_layer.model import Band, Direction, Metric, Unit
 from semantic_layer.plan import Plan
 from semantic_layer.query import MetricColumn
 
@@ -76,7 +76,101 @@ def narrative(plan: Plan, columns: Sequence[str], rows: Sequence[Sequence[Any]],
         text = f"{count} by {head}: {context}."
     else:
         text = f"{count}, one per {query.grain.value}: {context}."
+    if len(plan.reported) > 1:
+        return " ".join([text, *trend_sentences(plan, rows, index)])
     return " ".join([text, *_first_rows(plan, rows, index)])
+
+
+def band_rank(metric: Metric, value: float) -> int | None:
+    """Where `value` stands among the metric's bands, 0 = the worst; None when it has no bands.
+
+    A value between two bands (GRR 87%: above the red flag, below healthy) ranks with the lower one.
+    """
+    if not metric.benchmarks or metric.direction is Direction.neutral:
+        return None
+    flip = -1 if metric.direction is Direction.lower_is_better else 1
+    floors = sorted(flip * (b.lower if flip == 1 else b.upper) for b in metric.benchmarks
+                    if (b.lower if flip == 1 else b.upper) is not None)
+    return sum(1 for floor in floors if flip * value >= floor)
+
+
+def is_healthy(metric: Metric, value: float) -> bool | None:
+    """At or past the floor of the band above the worst one (NRR ≥ 100%, GRR ≥ 90%); None without bands."""
+    rank = band_rank(metric, value)
+    return None if rank is None else rank >= 1
+
+
+def _position(metric: Metric, value: float) -> str:
+    band = metric.band_for(value)
+    if band is not None:
+        return band_text(band, metric.unit)
+    healthy = is_healthy(metric, value)
+    return "" if healthy is None else "within the healthy range" if healthy else "below the healthy range"
+
+
+def trend_sentences(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[str, int]) -> list[str]:
+    """A trend in words: each series' latest value with its band, how it moved since the first period,
+    whether the latest values are healthy, and the group that departs from the rest."""
+    series: dict[tuple, list[Sequence[Any]]] = {}
+    for row in rows:
+        series.setdefault(tuple(row[index[d.name]] for d in plan.dimensions), []).append(row)
+    labels = {r.period.start: r.period.label() for r in plan.reported}
+    latest_label = labels.get(max(row[index["period_start"]] for row in rows), "the latest period")
+    lines, weak, outliers, judged = [], [], [], 0
+    for output in plan.outputs:
+        unit, column = output.metric.unit, index[output.name]
+        latest: dict[tuple, float] = {}
+        for group, group_rows in series.items():
+            ordered = sorted((r for r in group_rows if r[column] is not None), key=lambda r: r[index["period_start"]])
+            if not ordered:
+                continue
+            first, last = ordered[0], ordered[-1]
+            value = float(last[column])
+            latest[group] = value
+            name = " ".join(map(str, group))
+            text = f"{name + ' ' if name else ''}{_label(output)} {format_value(value, unit)}"
+            position = _position(output.metric, value)
+            text += f" — {position}" if position else ""
+            if len(ordered) > 1:
+                change = value - float(first[column])
+                way = "up" if change > 0 else "down" if change < 0 else "flat"
+                since = labels.get(first[index["period_start"]], "the first period")
+                text += f", {way} from {format_value(first[column], unit)} in {since}" if way != "flat" else f", flat since {since}"
+                peak = max(ordered, key=lambda r: float(r[column]) * (1 if way == "down" else -1))
+                if way != "flat" and peak is not first and peak is not last:
+                    text += f" ({'high' if way == 'down' else 'low'} {format_value(peak[column], unit)} in " \
+                            f"{labels.get(peak[index['period_start']], 'between')})"
+            lines.append(text)
+            healthy = is_healthy(output.metric, value)
+            if healthy is not None:
+                judged += 1
+                if not healthy:
+                    weak.append(f"{name + ' ' if name else ''}{_label(output)} {format_value(value, unit)}")
+        departs = _departing(output.metric, latest) if len(latest) > 2 else None
+        if departs is not None:
+            others = [v for g, v in latest.items() if g != departs]
+            outliers.append(f"{' '.join(map(str, departs))} departs from the rest on {_label(output)} "
+                            f"({format_value(latest[departs], unit)} against {format_value(min(others), unit)}–"
+                            f"{format_value(max(others), unit)} elsewhere)")
+    sentences = [f"In {latest_label}: " + "; ".join(lines) + "."]
+    if outliers:
+        joined = "; ".join(outliers)
+        sentences.append(joined[0].upper() + joined[1:] + ".")
+    if judged:
+        if weak:
+            sentences.append(f"Is it healthy? Not everywhere: {', '.join(weak)} below the typical healthy band.")
+        else:
+            sentences.append("Is it healthy? Yes: every latest value is at or above the typical healthy band.")
+    return sentences
+
+
+def _departing(metric: Metric, latest: dict[tuple, float]) -> tuple | None:
+    """The one group whose latest value sits in a worse band than every other group's, if there is one."""
+    ranks = {g: band_rank(metric, v) for g, v in latest.items()}
+    if any(r is None for r in ranks.values()):
+        return None
+    worst = min(ranks, key=ranks.get)
+    return worst if all(ranks[g] > ranks[worst] for g in ranks if g != worst) else None
 
 
 def _label(output) -> str:

@@ -126,3 +126,29 @@ def test_a_why_answer_names_the_parts_that_moved_most():
         row += [now, before, now - before, None]
     text = narrative(p, columns, [row], Viewer.leader())
     assert "Moved most: Usage score -16.0, Support score -15.0, Payment score +3.0." in text
+
+
+def test_a_trend_by_segment_reads_the_latest_period_its_band_and_the_segment_that_departs():
+    q4, q1, q3 = calendar_period("2025-Q4"), calendar_period("2026-Q1"), calendar_period("2026-Q3")
+    p = compile_query(SemanticQuery(metrics=["nrr"], time_range=Period(q4.start, q3.end), grain="quarter",
+                                    dimensions=["segment"])).plan
+    rows = [[q4.start, q4.end, "Enterprise", 101.2], [q4.start, q4.end, "Mid-Market", 101.4], [q4.start, q4.end, "SMB", 100.6],
+            [q1.start, q1.end, "Enterprise", 102.0], [q1.start, q1.end, "Mid-Market", 103.0], [q1.start, q1.end, "SMB", 100.4],
+            [q3.start, q3.end, "Enterprise", 100.8], [q3.start, q3.end, "Mid-Market", 95.5], [q3.start, q3.end, "SMB", 102.2]]
+    text = narrative(p, ["period_start", "period_end", "segment", "nrr"], rows, Viewer.leader())
+    assert "In Q3 2026: Enterprise Net revenue retention 100.8% — healthy (100–110%), down from 101.2% in Q4 2025 (high 102.0% in Q1 2026)" in text
+    assert "Mid-Market Net revenue retention 95.5% — the base is shrinking (< 100%), down from 101.4% in Q4 2025 (high 103.0% in Q1 2026)" in text
+    assert "Mid-Market departs from the rest on Net revenue retention (95.5% against 100.8%–102.2% elsewhere)" in text
+    assert "Is it healthy? Not everywhere: Mid-Market Net revenue retention 95.5% below the typical healthy band." in text
+
+
+def test_a_healthy_trend_says_so_and_a_value_between_bands_is_placed():
+    months = [calendar_period("2026-08"), calendar_period("2026-09")]
+    p = compile_query(SemanticQuery(metrics=["grr"], time_range=Period(months[0].start, months[1].end), grain="month")).plan
+    text = narrative(p, ["period_start", "period_end", "grr"], [[m.start, m.end, v] for m, v in zip(months, [91.0, 92.5])],
+                     Viewer.leader())
+    assert "In September 2026: Gross revenue retention 92.5% — healthy (90–95%), up from 91.0% in August 2026." in text
+    assert "Is it healthy? Yes" in text
+    between = narrative(p, ["period_start", "period_end", "grr"], [[m.start, m.end, v] for m, v in zip(months, [91.0, 87.0])],
+                        Viewer.leader())
+    assert "87.0% — below the healthy range" in between and "Not everywhere: Gross revenue retention 87.0%" in between
