@@ -225,11 +225,18 @@ def output_column(metric: str, column: MetricColumn) -> str:
     return metric if column is MetricColumn.value else f"{metric}__{column.value}"
 
 
+def _comparable(plan: Plan, metric: Metric) -> bool:
+    """Whether a comparison with the previous period means anything: not for a countdown from the period's end
+    (days to renewal), which last month only shows a month longer."""
+    source = plan.catalog.sources.get(metric.source) if metric.source else None
+    return source is None or source.mode is not TimeMode.after_end
+
+
 def _final(plan: Plan) -> tuple[exp.Select, tuple[str, ...]]:
     query = plan.query
     keys = [*PERIOD_COLUMNS, *[d.name for d in plan.dimensions]]
     metric_columns = [MetricColumn.value] + (list(MetricColumn)[1:] if query.compare else [])
-    outputs = [(o.name, c) for o in plan.outputs for c in metric_columns]
+    outputs = [(o.name, c) for o in plan.outputs for c in (metric_columns if _comparable(plan, o.metric) else metric_columns[:1])]
     select = exp.select(*[col(k, RESULTS) for k in keys]).from_(RESULTS)
     select = select.select(*[_metric_column(m, c).as_(output_column(m, c)) for m, c in outputs])
     for f in query.metric_filters:

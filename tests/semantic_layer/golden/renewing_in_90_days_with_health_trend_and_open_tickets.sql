@@ -142,11 +142,6 @@ SELECT
   results.period_end,
   results.account_name,
   results.days_to_renewal AS days_to_renewal,
-  results.days_to_renewal__previous AS days_to_renewal__previous,
-  results.days_to_renewal - results.days_to_renewal__previous AS days_to_renewal__change,
-  (
-    results.days_to_renewal - results.days_to_renewal__previous
-  ) * 100.0 / NULLIF(ABS(results.days_to_renewal__previous), 0) AS days_to_renewal__change_pct,
   results.health_score AS health_score,
   results.health_score__previous AS health_score__previous,
   results.health_score - results.health_score__previous AS health_score__change,
