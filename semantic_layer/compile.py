@@ -144,15 +144,18 @@ def _catalogue_values(plan: Plan) -> exp.Select:
 def _grid(plan: Plan) -> exp.Select:
     """Reported periods × dimension values: those the tables hold, plus those the sources found.
 
+    A dimension that is not `listed` (a signup cohort) takes only the values the sources found.
+
     The sources' own values add what the dimension tables cannot list, such as accounts
     without a CSM (NULL) or an account that only appears in the comparison period.
     """
     compare = ["compare_start"] if plan.query.compare else []
     select = exp.select(*[col(c, SPINE) for c in (*PERIOD_COLUMNS, *compare)]).from_(SPINE)
     if plan.dimensions:
-        values = _catalogue_values(plan)
+        values = _catalogue_values(plan) if all(d.listed for d in plan.dimensions) else None
         for scan in [s for s in plan.scans if s.dimensions == plan.dimensions]:
-            values = exp.union(values, exp.select(*[col(d.name, scan.name) for d in plan.dimensions]).from_(scan.name), distinct=True)
+            found = exp.select(*[col(d.name, scan.name) for d in plan.dimensions]).from_(scan.name)
+            values = found.distinct() if values is None else exp.union(values, found, distinct=True)
         select = select.join(values.subquery("dimension_values"), join_type="cross")
         select = select.select(*[col(d.name, "dimension_values") for d in plan.dimensions])
     return select.where(col("reported", SPINE)) if compare else select

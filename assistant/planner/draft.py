@@ -37,7 +37,7 @@ POSSESSIVE = frozenset({"their", "its", "his", "her", "the"})
 COUNTING = frozenset({"many", "number", "count", "total"})
 LIST_FOLLOWERS = frozenset({"with", "whose", "where", "having", "renew", "renewing", "which", "whom"})
 AGGREGATE = frozenset({"average", "typical", "overall", "sum", "total", "aggregate", "combined", "blended"})
-VERDICT = frozenset({"healthy", "good", "bad", "ok", "okay", "fine", "worrying", "concerning", "normal"})
+VERDICT = frozenset({"healthy", "good", "bad", "ok", "okay", "fine", "worrying", "concerning", "normal", "too", "taking"})
 UNIT_WORDS = {
     Unit.percent: ("percent", "percentage", "rate", "%", "share"), Unit.currency: ("dollars", "usd", "money", "$", "amount"),
     Unit.days: ("days",), Unit.hours: ("hours",), Unit.minutes: ("minutes",), Unit.ratio: ("ratio",),

@@ -34,7 +34,7 @@ def groupings(draft: Draft) -> None:
             continue
         if account in dims and not lists_accounts(draft, mention):
             continue  # "enterprise accounts in EMEA": the accounts are named, not listed
-        allowed = [d for d in dims if draft.allowed(d)]
+        allowed = [d for d in dims if draft.allowed(d)] or _variant_allowing(draft, dims)
         if not allowed and "which" in draft.before(mention, 2) and account not in dims:
             _count_instead(draft, dims)  # "which ticket themes drag health down": themes counted, health cannot be split
             allowed = [d for d in dims if draft.allowed(d)]
@@ -63,6 +63,31 @@ def grouped_inside_terms(draft: Draft) -> None:
                 draft.dimensions.append(dims[0])
                 draft.used.update(range(i, i + 1 + n))
                 break
+
+
+def _variant_allowing(draft: Draft, dims: list[str]) -> list[str]:
+    """'time to value by signup cohort': a metric that cannot be split by the dimension gives way to its variant that can
+    (same unit, every word of its label in the variant's label or formula: Cohort time to value), if every chosen metric has one."""
+    for dim in dims:
+        swaps = {}
+        for name in draft.metrics:
+            metric = draft.catalog.metrics[name]
+            if dim in metric.dimensions:
+                continue
+            words = set(key(metric.label))
+            variants = [v for v in draft.catalog.metrics.values() if v.unit is metric.unit and dim in v.dimensions]
+            best = max(variants, key=lambda v: len(words & set(key(f"{v.label} {v.formula}"))), default=None)
+            if best is None or not words <= set(key(f"{best.label} {best.formula}")):
+                break
+            swaps[name] = best.name
+        else:
+            for old, new in swaps.items():
+                draft.metrics[draft.metrics.index(old)] = new
+                draft.metric_mentions[new] = draft.metric_mentions.pop(old)
+                draft.notes.append(f"{draft.catalog.metrics[old].label} by {draft.catalog.dimensions[dim].label.lower()}: "
+                                   f"read as {draft.catalog.metrics[new].label}")
+            return [dim]
+    return []
 
 
 def _qualifies_value(words: Words, mention: Mention, dims: list[str]) -> bool:

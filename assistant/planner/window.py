@@ -1,7 +1,7 @@
 """The time range and grain of a plan when the question's time words leave them open.
 
 No period named: the latest complete default window of the metrics (the coarsest one, so
-NRR next to MAU reads a quarter). A trend with no period: a year of months, four quarters,
+NRR next to MAU reads a quarter; a window of N periods reads the last N complete ones as one range). A trend with no period: a year of months, four quarters,
 twelve weeks. Sources that count whole months only get whole months.
 """
 
@@ -40,7 +40,10 @@ def default_period(metrics: list[Metric], grain: TimeGrain | None, as_of: date) 
         return Period(first.start, last.end)
     grains = [m.default_window.grain for m in metrics if m.default_window.grain is not TimeGrain.day]
     coarsest = max(grains or [TimeGrain.day], key=GRAIN_ORDER.index)
-    return latest_complete(coarsest, as_of)
+    last = latest_complete(coarsest, as_of)
+    # A window of several periods (the cohorts of the last seven quarters) is one range, not a trend.
+    count = max((m.default_window.count for m in metrics if m.default_window.grain is coarsest), default=1)
+    return Period(grain_period(coarsest, 1 - count, last.start).start, last.end)
 
 
 def leaves(metrics: list[Metric], catalog: Catalog) -> list[Metric]:

@@ -51,6 +51,12 @@ SPEC = [
     ("nrr by segment", {"metrics": ["nrr"], "dimensions": ["segment"], "grain": None}),
     ("account health per csm in october", {"dimensions": ["csm_name"]}),
     ("fcr by channel in october", {"metrics": ["fcr"], "dimensions": ["ticket_channel"]}),
+    # a metric that cannot be split by the asked dimension reads its variant that can; a window of seven quarters
+    ("which onboarding cohorts are taking too long to reach first value?",
+     {"metrics": ["cohort_ttv_median_days"], "dimensions": ["signup_cohort"], "grain": None,
+      "time_range": ("2025-01-01", "2026-09-30")}),
+    ("ttv by signup quarter in 2025", {"metrics": ["cohort_ttv_median_days"], "dimensions": ["signup_cohort"],
+                                       "time_range": ("2025-01-01", "2025-12-31")}),
     ("grr trend", {"metrics": ["grr"], "grain": "quarter", "time_range": ("2025-10-01", "2026-09-30")}),
     ("health score trend by month 2026", {"grain": "month", "time_range": ("2026-01-01", "2026-10-31")}),
     ("what's our nrr and grr trend by segment over the last 4 quarters? is it healthy?",
