@@ -8,6 +8,7 @@ list says why each account is there (the values of the filters that put it there
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from assistant.viewer import Viewer
@@ -78,7 +79,7 @@ def narrative(plan: Plan, columns: Sequence[str], rows: Sequence[Sequence[Any]],
         text = f"{count}, one per {query.grain.value}: {context}."
     if len(plan.reported) > 1:
         return " ".join([text, *trend_sentences(plan, rows, index)])
-    return " ".join([text, *_first_rows(plan, rows, index)])
+    return " ".join([text, *_breakdown_outliers(plan, rows, index), *_first_rows(plan, rows, index)])
 
 
 def band_rank(metric: Metric, value: float) -> int | None:
@@ -146,22 +147,49 @@ def trend_sentences(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[str, 
                 judged += 1
                 if not healthy:
                     weak.append(f"{name + ' ' if name else ''}{_label(output)} {format_value(value, unit)}")
-        departs = _departing(output.metric, latest) if len(latest) > 2 else None
-        if departs is not None:
-            others = [v for g, v in latest.items() if g != departs]
-            outliers.append(f"{' '.join(map(str, departs))} departs from the rest on {_label(output)} "
-                            f"({format_value(latest[departs], unit)} against {format_value(min(others), unit)}–"
-                            f"{format_value(max(others), unit)} elsewhere)")
+        outliers += _departure(output, latest)
     sentences = [f"In {latest_label}: " + "; ".join(lines) + "."]
     if outliers:
-        joined = "; ".join(outliers)
-        sentences.append(joined[0].upper() + joined[1:] + ".")
+        sentences.append(_sentence(outliers))
     if judged:
         if weak:
             sentences.append(f"Is it healthy? Not everywhere: {', '.join(weak)} below the typical healthy band.")
         else:
             sentences.append("Is it healthy? Yes: every latest value is at or above the typical healthy band.")
     return sentences
+
+
+def _named(value: Any) -> str:
+    """A group's value as a name; a date (a signup cohort) says it is one: 'the group of 2025-04-01'."""
+    return f"the group of {value}" if isinstance(value, date) else str(value)
+
+
+def _sentence(parts: list[str]) -> str:
+    joined = "; ".join(parts)
+    return joined[0].upper() + joined[1:] + "."
+
+
+def _departure(output, values: dict[tuple, float]) -> list[str]:
+    """'Mid-Market departs from the rest on NRR (95.5% against 100.8%–102.2% elsewhere)', or nothing."""
+    departs = _departing(output.metric, values) if len(values) > 2 else None
+    if departs is None:
+        return []
+    unit, others = output.metric.unit, [v for g, v in values.items() if g != departs]
+    return [f"{' '.join(map(_named, departs))} departs from the rest on {_label(output)} "
+            f"({format_value(values[departs], unit)} against {format_value(min(others), unit)}–"
+            f"{format_value(max(others), unit)} elsewhere)"]
+
+
+def _breakdown_outliers(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[str, int]) -> list[str]:
+    """In a breakdown (not an account list), the group whose value sits in a worse band than every other group's."""
+    if not plan.dimensions or plan.query.metric_filters:
+        return []
+    outliers = []
+    for output in plan.outputs:
+        values = {tuple(r[index[d.name]] for d in plan.dimensions): float(r[index[output.name]])
+                  for r in rows if r[index[output.name]] is not None}
+        outliers += _departure(output, values)
+    return [_sentence(outliers)] if outliers else []
 
 
 def _departing(metric: Metric, latest: dict[tuple, float]) -> tuple | None:

@@ -152,3 +152,15 @@ def test_a_healthy_trend_says_so_and_a_value_between_bands_is_placed():
     between = narrative(p, ["period_start", "period_end", "grr"], [[m.start, m.end, v] for m, v in zip(months, [91.0, 87.0])],
                         Viewer.leader())
     assert "87.0% — below the healthy range" in between and "Not everywhere: Gross revenue retention 87.0%" in between
+
+
+def test_a_breakdown_names_the_group_in_a_worse_band_than_every_other():
+    span = Period(date(2025, 1, 1), date(2025, 12, 31))
+    p = compile_query(SemanticQuery(metrics=["cohort_ttv_median_days"], time_range=span, dimensions=["signup_cohort"])).plan
+    cohorts = [date(2025, 1, 1), date(2025, 4, 1), date(2025, 7, 1), date(2025, 10, 1)]
+    rows = [[span.start, span.end, c, v] for c, v in zip(cohorts, [28.0, 55.0, 25.0, 30.0])]
+    text = narrative(p, ["period_start", "period_end", "signup_cohort", "cohort_ttv_median_days"], rows, Viewer.leader())
+    assert "The group of 2025-04-01 departs from the rest on Cohort time to value (55.0 days against 25.0 days–30.0 days elsewhere)." in text
+    even = narrative(p, ["period_start", "period_end", "signup_cohort", "cohort_ttv_median_days"],
+                     [[span.start, span.end, c, v] for c, v in zip(cohorts, [28.0, 29.0, 25.0, 30.0])], Viewer.leader())
+    assert "departs" not in even
