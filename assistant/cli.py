@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from data.paths import WAREHOUSE_ENV, resolve_warehouse
+from data.paths import WAREHOUSE_ENV, WarehouseUnreadable, resolve_warehouse
 
 
 class CliError(Exception):
@@ -58,6 +58,13 @@ def _cmd_data_check(args: argparse.Namespace) -> int:
         print(f"{len(problems)} problem(s) found in {path}.", file=sys.stderr)
         return 1
     print(f"{path} satisfies the warehouse contract.")
+    return 0
+
+
+def _cmd_data_summary(args: argparse.Namespace) -> int:
+    from data.summary import warehouse_summary
+
+    print(warehouse_summary(resolve_warehouse(args.path or args.warehouse)))
     return 0
 
 
@@ -226,6 +233,11 @@ def build_parser() -> argparse.ArgumentParser:
     _warehouse_flag(check)
     check.set_defaults(func=_cmd_data_check)
 
+    summary = data_commands.add_parser("summary", help="what a warehouse holds: as-of date, accounts, MRR, rows per table")
+    summary.add_argument("path", nargs="?", help="DuckDB file (default: the warehouse path)")
+    _warehouse_flag(summary)
+    summary.set_defaults(func=_cmd_data_summary)
+
     sql = commands.add_parser("sql", help="run freehand SQL through the guard, row-level security and runner")
     sql.add_argument("query", metavar="SQL", help='one read-only SELECT, e.g. "SELECT segment, count(*) FROM accounts GROUP BY 1"')
     sql.add_argument("--json", action="store_true", help="print the JSON answer instead of a table")
@@ -290,7 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as error:
         print(f"cs-assistant: {error}", file=sys.stderr)
         return 2
-    except FileNotFoundError as error:
+    except (FileNotFoundError, WarehouseUnreadable) as error:
         print(f"cs-assistant: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -22,6 +22,7 @@ from assistant.answer import Answer, Status
 from assistant.guard import DEFAULT_ROW_LIMIT, GuardPolicy, Verdict, check_expression, check_sql
 from assistant.rls import restrict
 from assistant.viewer import Viewer
+from data.paths import WarehouseUnreadable
 
 DEFAULT_TIMEOUT_S = 10.0
 
@@ -55,7 +56,11 @@ def connect_hardened(path: str | os.PathLike, settings: RunnerSettings | None = 
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no warehouse at {path}; build one with `cs-assistant data generate`")
-    return duckdb.connect(str(path), read_only=True, config=(settings or RunnerSettings()).duckdb_config())
+    try:
+        return duckdb.connect(str(path), read_only=True, config=(settings or RunnerSettings()).duckdb_config())
+    except duckdb.Error as error:
+        reason = str(error).splitlines()[0]
+        raise WarehouseUnreadable(f"{path} cannot be opened as a DuckDB database ({reason})") from None
 
 
 def _table_sizes(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

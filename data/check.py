@@ -23,6 +23,7 @@ import duckdb
 from tqdm import tqdm
 
 from data import contract
+from data.paths import WarehouseUnreadable
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,6 @@ class Problem:
 
     def line(self) -> str:
         return f"{self.where}: {self.message}"
-
-
-class WarehouseUnreadable(Exception):
-    """The path is not a DuckDB file that can be opened read-only."""
 
 
 def at(table: str, columns: Iterable[str] = ()) -> str:

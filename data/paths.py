@@ -15,3 +15,7 @@ def resolve_warehouse(path: str | os.PathLike | None = None) -> Path:
         return Path(path)
     env = os.environ.get(WAREHOUSE_ENV)
     return Path(env) if env else DEMO_WAREHOUSE
+
+
+class WarehouseUnreadable(Exception):
+    """The path is not a DuckDB file that can be opened read-only; the message is one line for the user."""

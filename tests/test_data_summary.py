@@ -56,8 +56,8 @@ def test_an_unreadable_file_raises_a_one_line_reason(tmp_path):
         warehouse_summary(tmp_path / "nowhere.duckdb")
 
 
-def test_chat_placeholder_prints_the_summary(tiny, capsys):
-    assert main(["chat", "--warehouse", str(tiny)]) == 0
+def test_data_summary_command_prints_the_summary(tiny, capsys):
+    assert main(["data", "summary", str(tiny)]) == 0
     assert capsys.readouterr().out.startswith(f"Warehouse {tiny}, as of 2026-10-31\n")
 
 
