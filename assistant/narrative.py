@@ -235,22 +235,38 @@ def _largest_changes(plan: Plan, row: Sequence[Any], index: dict[str, int]) -> s
 
 def _first_rows(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[str, int]) -> list[str]:
     """The first rows spelled out with their values: why each account (or group) is in the list."""
+    members = _membership(plan)
     lines = []
     for row in rows[:LIST_REASONS]:
         name = ", ".join(str(row[index[d.name]]) for d in plan.dimensions) or str(row[index["period_start"]])
         values = []
         for output in plan.outputs:
+            if output.name in members:
+                continue
             value = format_value(row[index[output.name]], output.metric.unit)
             change = index.get(output_column(output.name, MetricColumn.change))
             if change is not None and row[change] is not None:
                 value += f" ({float(row[change]):+,.1f})"
             values.append(f"{_label(output)} {value}")
         lines.append(f"{name}: {', '.join(values)}.")
-    if plan.query.metric_filters:
+    thresholds = [f for f in plan.query.metric_filters if f.metric not in members]
+    if thresholds:
         lines.append("Each row is listed because it meets " + "; ".join(
             f"{f.metric}{'' if f.column is MetricColumn.value else ' ' + f.column.value.replace('_', ' ')} "
-            f"{f.op.value} {f.value:g}" for f in plan.query.metric_filters) + ".")
+            f"{f.op.value} {f.value:g}" for f in thresholds) + ".")
+    for output in plan.outputs:
+        if output.name in members:
+            definition = output.metric.formula.removeprefix("count of ")
+            lines.append(f"Each account is listed because it is one of the {output.metric.label}: {definition}.")
     return lines
+
+
+def _membership(plan: Plan) -> set[str]:
+    """Counts of accounts asked as 'is one' (> 0) in an account list: 1 on every row, so the definition says why instead."""
+    return {f.metric for f in plan.query.metric_filters
+            if f.op.value == ">" and f.value == 0 and f.column is MetricColumn.value
+            and any(o.name == f.metric and o.metric.unit is Unit.count and "accounts" in o.metric.label.lower()
+                    for o in plan.outputs)}
 
 
 def chart_suggestion(plan: Plan) -> dict[str, Any] | None:

@@ -155,13 +155,16 @@ def listing(draft: Draft) -> None:
 
 
 def _show_evidence(draft: Draft, name: str, account: str) -> None:
-    """Next to a list of at-risk (or expansion-ready) accounts, the measures its definition names: why each is there."""
+    """Next to a list of at-risk (or expansion-ready) accounts, the measures its definition names: why each is there.
+
+    Counts are evidence only from the same per-account source (severe open tickets of each account)."""
     description = draft.catalog.metrics[name].description
     for mention in find_mentions(normalize(description), draft.lexicon).mentions:
         senses = [s.name for s in mention.senses if s.kind == "metric"]
         if len(senses) == 1 and len(mention.senses) == 1:
             evidence = draft.catalog.metrics[senses[0]]
-            if evidence.unit is not Unit.count and account in evidence.dimensions:
+            per_account = evidence.unit is not Unit.count or evidence.source == draft.catalog.metrics[name].source
+            if per_account and not counts_accounts(draft, evidence.name) and account in evidence.dimensions:
                 draft.add_metric(evidence.name)
 
 

@@ -164,3 +164,13 @@ def test_a_breakdown_names_the_group_in_a_worse_band_than_every_other():
     even = narrative(p, ["period_start", "period_end", "signup_cohort", "cohort_ttv_median_days"],
                      [[span.start, span.end, c, v] for c, v in zip(cohorts, [28.0, 29.0, 25.0, 30.0])], Viewer.leader())
     assert "departs" not in even
+
+
+def test_an_account_list_of_a_definition_says_the_definition_instead_of_a_column_of_ones():
+    p = compile_query(SemanticQuery(metrics=["expansion_ready_accounts", "health_score"], time_range=Q3,
+                                    dimensions=["account_name"],
+                                    metric_filters=[{"metric": "expansion_ready_accounts", "op": ">", "value": 0}])).plan
+    text = narrative(p, ["period_start", "period_end", "account_name", "expansion_ready_accounts", "health_score"],
+                     [[Q3.start, Q3.end, "Acme Corp", 1, 91.0]], Viewer.leader())
+    assert "Acme Corp: Health score 91.0." in text and "Expansion-ready accounts 1" not in text
+    assert "listed because it is one of the Expansion-ready accounts: accounts under contract at the end of P whose" in text
