@@ -37,6 +37,7 @@ POSSESSIVE = frozenset({"their", "its", "his", "her", "the"})
 COUNTING = frozenset({"many", "number", "count", "total"})
 LIST_FOLLOWERS = frozenset({"with", "whose", "where", "having", "renew", "renewing", "which", "whom"})
 AGGREGATE = frozenset({"average", "typical", "overall", "sum", "total", "aggregate", "combined", "blended"})
+CHOOSING = frozenset({"specific", "particular", "given", "certain"})
 VERDICT = frozenset({"healthy", "good", "bad", "ok", "okay", "fine", "worrying", "concerning", "normal", "too", "taking"})
 UNIT_WORDS = {
     Unit.percent: ("percent", "percentage", "rate", "%", "share"), Unit.currency: ("dollars", "usd", "money", "$", "amount"),
@@ -66,6 +67,7 @@ class Draft:
     used: set[int] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
     penalty: float = 0.0
+    choose: str | None = None  # "in a specific segment": a dimension whose value the asker must pick
 
     def use(self, mention: Mention) -> None:
         self.used.update(mention.positions)

@@ -8,7 +8,7 @@ counted instead.
 
 from __future__ import annotations
 
-from assistant.planner.draft import COUNTING, GROUP_WORDS, LIST_FOLLOWERS, LISTING_WORDS, Draft, account_dimension
+from assistant.planner.draft import CHOOSING, COUNTING, GROUP_WORDS, LIST_FOLLOWERS, LISTING_WORDS, Draft, account_dimension
 from assistant.planner.lexicon import key
 from assistant.planner.mentions import Mention, Words
 from semantic_layer.model import Unit
@@ -34,6 +34,10 @@ def groupings(draft: Draft) -> None:
             continue
         if account in dims and not lists_accounts(draft, mention):
             continue  # "enterprise accounts in EMEA": the accounts are named, not listed
+        if CHOOSING & draft.before(mention, 2) and account not in dims:
+            draft.choose = dims[0]  # "in a specific segment": one segment, to be picked, not all of them
+            draft.mark(CHOOSING, range(mention.start - 2, mention.start))
+            continue
         allowed = [d for d in dims if draft.allowed(d)] or _variant_allowing(draft, dims)
         if not allowed and "which" in draft.before(mention, 2) and account not in dims:
             _count_instead(draft, dims)  # "which ticket themes drag health down": themes counted, health cannot be split

@@ -60,6 +60,8 @@ def normalize(text: str) -> str:
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = re.sub(r"(\w)'s\b", r"\1", text)
     text = re.sub(r"(?<=[a-z])[-_](?=[a-z])", " ", text)
+    text = re.sub(r"\bw/o(?![a-z0-9])", "without", text)
+    text = re.sub(r"\bw/(?![a-z0-9])", "with", text)  # "w/ open tickets"; "w/e" stays a word
     text = _ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(0)], text)
     text = _HOW_LONG.sub("time to ", text)
     return re.sub(r"\s+", " ", text).strip()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from assistant.planner import shape
-from assistant.planner.draft import AGGREGATE, COUNTING, GRAMMAR, LESS, LISTING_WORDS, MINE, MORE, VERDICT, Draft, account_dimension
+from assistant.planner.draft import AGGREGATE, CHOOSING, COUNTING, GRAMMAR, LESS, LISTING_WORDS, MINE, MORE, VERDICT, Draft, account_dimension
 from assistant.planner.fallback import nothing_understood
 from assistant.planner.filters import dimension_filter, filters, metric_refs
 from assistant.planner.followups import drivers, follow_up
@@ -100,6 +100,10 @@ def _plan(question: str, words: Words, time: TimeWords, context: PlannerContext,
         counted_by_dimension(draft, draft.dimensions)
     if not draft.metrics:
         return nothing_understood(question, words, draft, context)
+    if draft.choose and draft.choose not in draft.filters:
+        choice = _choose_value(question, draft)
+        if choice is not None:
+            return choice
     shape.share_of(draft)
     shape.components(draft, drivers)
     filters(draft)
@@ -210,6 +214,24 @@ def _replace_words(question: str, text: str, replacement: str) -> str:
     pattern = r"\b" + r"[\s'’\-_]+".join(re.escape(w) for w in text.split()) + r"\w*"
     replaced, count = re.subn(pattern, replacement, question, count=1, flags=re.IGNORECASE)
     return replaced if count else f"{question.rstrip('?')} ({replacement})?"
+
+
+MAX_OPTIONS = 8
+
+
+def _choose_value(question: str, draft: Draft) -> Clarify | None:
+    """'… in a specific segment': ask which one, offering the question once per value the data holds."""
+    dimension = draft.catalog.dimensions[draft.choose]
+    values = sorted({s.value for senses in draft.lexicon.terms.values() for s in senses
+                     if s.kind == "value" and s.name == dimension.name and s.value})
+    if not values or len(values) > MAX_OPTIONS:
+        return None
+    mention = next(m for m in draft.words.mentions if any(s.name == dimension.name for s in m.senses))
+    phrase = r"\b(?:(?:a|an|one|any) )?(?:" + "|".join(CHOOSING) + r") " + r"[\s'’\-_]+".join(
+        re.escape(w) for w in mention.text.split()) + r"\w*"
+    options = tuple(re.sub(phrase, f"the {value} {mention.text}", question, count=1, flags=re.IGNORECASE) for value in values)
+    return Clarify(f"Which {dimension.label.lower()}? {', '.join(values)}.", options,
+                   reason=f"asks about one {dimension.label.lower()} without naming it", final=True)
 
 
 def _viewer_words(draft: Draft, viewer: Viewer) -> None:

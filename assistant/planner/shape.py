@@ -207,6 +207,8 @@ def movement(time: TimeWords, draft: Draft) -> None:
     tokens = draft.words.tokens
     for name, mention in draft.metric_mentions.items():
         near = draft.before(mention, 2) | draft.after(mention, 2)
+        if (DESCENDING | ASCENDING) & draft.before(mention, 2):
+            near |= draft.before(mention, 3)  # "dropped most in health": the movement word before the superlative
         moving = (DOWN | UP) & near
         if not moving or any(f.metric == name and f.column is not MetricColumn.value for f in draft.metric_filters):
             continue

@@ -103,3 +103,13 @@ def test_no_text_makes_the_planner_raise(context):
         assert isinstance(outcome, (Plan, Clarify, Unanswerable))
 
     never_raises()
+
+
+def test_a_specific_segment_left_unnamed_is_asked_for_with_each_segment_as_an_option(context):
+    outcome = plan_question("Which recurring issue themes are dragging down health in a specific segment?", context)
+    assert isinstance(outcome, Clarify) and outcome.message == "Which segment? Enterprise, Mid-Market, SMB."
+    assert outcome.options == tuple(f"Which recurring issue themes are dragging down health in the {s} segment?"
+                                    for s in ("Enterprise", "Mid-Market", "SMB"))
+    chosen = plan_question(outcome.options[0], context)
+    assert isinstance(chosen, Plan) and chosen.query.dimensions == ("ticket_category",)
+    assert [f.values for f in chosen.query.filters] == [("Enterprise",)]
