@@ -193,6 +193,10 @@ def horizon(time: TimeWords, draft: Draft) -> None:
             draft.metrics.remove(name)
             draft.metric_mentions.pop(name, None)
     draft.metrics.insert(0, metric.name)
+    # What is at stake in what is coming up (ARR at the next renewal): money from the same look-ahead source.
+    stakes = [m.name for m in catalog.metrics.values() if m.source == metric.source and m.unit is Unit.currency]
+    for position, name in enumerate(n for n in stakes if n not in draft.metrics):
+        draft.metrics.insert(1 + position, name)
     draft.metric_filters.append(MetricFilter(metric=metric.name, op=FilterOp.le, value=time.horizon_days))
     draft.order_by.append(OrderBy(field=metric.name))
     account = account_dimension(catalog)

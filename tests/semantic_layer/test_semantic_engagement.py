@@ -258,6 +258,15 @@ def test_days_to_renewal_per_account_after_september(wh):
     assert by(wh, "days_to_renewal", "account_name") == {"Bluebird": 304, "Cobalt": None, "Driftwood": None}
 
 
+@pytest.mark.metric_values("next_renewal_arr")
+def test_arr_at_next_renewal_is_the_arr_of_the_term_ending_within_a_year_after_the_period(wh):
+    # After September 2026: B1's term ending 31 July 2027 (13,000); B3's ended on 30 September itself
+    assert by(wh, "next_renewal_arr", "account_name") == {"Bluebird": 13000, "Cobalt": 0, "Driftwood": 0}
+    # After June 2026 B1 has two terms ahead, 31 July 2026 (12,000) and 31 July 2027: only the next one counts
+    june = run(wh, SemanticQuery(metrics=["next_renewal_arr"], time_range=Period.months("2026-06"), dimensions=["account_name"]))
+    assert {r["account_name"]: r["next_renewal_arr"] for r in june}["Bluebird"] == 12000
+
+
 @pytest.mark.metric_values("cac", "crc", "sales_marketing_spend", "cs_spend")
 def test_acquisition_and_retention_cost_in_q3(wh):
     row = one(wh, "cac", "crc", "sales_marketing_spend", "cs_spend", period=Q3)
