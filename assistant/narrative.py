@@ -79,7 +79,8 @@ def narrative(plan: Plan, columns: Sequence[str], rows: Sequence[Sequence[Any]],
         text = f"{count}, one per {query.grain.value}: {context}."
     if len(plan.reported) > 1:
         return " ".join([text, *trend_sentences(plan, rows, index)])
-    return " ".join([text, *_breakdown_outliers(plan, rows, index), *_first_rows(plan, rows, index)])
+    return " ".join([text, *_breakdown_outliers(plan, rows, index), *_list_totals(plan, rows, index),
+                     *_first_rows(plan, rows, index)])
 
 
 def band_rank(metric: Metric, value: float) -> int | None:
@@ -259,6 +260,24 @@ def _first_rows(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[str, int]
             definition = output.metric.formula.removeprefix("count of ")
             lines.append(f"Each account is listed because it is one of the {output.metric.label}: {definition}.")
     return lines
+
+
+def _list_totals(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[str, int]) -> list[str]:
+    """Over a list of more rows than the paragraph spells out: money summed, and how many got worse."""
+    if len(rows) <= LIST_REASONS or not plan.dimensions:
+        return []
+    parts = []
+    for output in plan.outputs:
+        metric = output.metric
+        if metric.unit is Unit.currency:
+            total = sum(float(r[index[output.name]]) for r in rows if r[index[output.name]] is not None)
+            parts.append(f"{_label(output)} {format_value(total, metric.unit)} in all")
+        change = index.get(output_column(output.name, MetricColumn.change))
+        if change is not None and metric.direction is not Direction.neutral:
+            sign = -1 if metric.direction is Direction.higher_is_better else 1
+            worse = sum(1 for r in rows if r[change] is not None and sign * float(r[change]) > 0)
+            parts.append(f"{_label(output)} worse than the period before for {worse:,} of {len(rows):,}")
+    return [_sentence(parts)] if parts else []
 
 
 def _membership(plan: Plan) -> set[str]:

@@ -174,3 +174,14 @@ def test_an_account_list_of_a_definition_says_the_definition_instead_of_a_column
                      [[Q3.start, Q3.end, "Acme Corp", 1, 91.0]], Viewer.leader())
     assert "Acme Corp: Health score 91.0." in text and "Expansion-ready accounts 1" not in text
     assert "listed because it is one of the Expansion-ready accounts: accounts under contract at the end of P whose" in text
+
+
+def test_a_long_account_list_sums_the_money_and_counts_who_got_worse():
+    p = compile_query(SemanticQuery(metrics=["next_renewal_arr", "health_score"], time_range=Q3, dimensions=["account_name"],
+                                    compare="previous_period")).plan
+    columns = ["period_start", "period_end", "account_name", "next_renewal_arr", "health_score", "health_score__previous",
+               "health_score__change", "health_score__change_pct"]
+    rows = [[Q3.start, Q3.end, name, arr, health, health - change, change, None]
+            for name, arr, health, change in [("A", 1000, 70, -5), ("B", 2500, 80, 3), ("C", 500, 60, -1), ("D", 0, 90, 0)]]
+    text = narrative(p, columns, rows, Viewer.leader())
+    assert "ARR at next renewal $4,000 in all; Health score worse than the period before for 2 of 4." in text
