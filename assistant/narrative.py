@@ -154,9 +154,9 @@ def trend_sentences(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[str, 
         sentences.append(_sentence(outliers))
     if judged:
         if weak:
-            sentences.append(f"Is it healthy? Not everywhere: {', '.join(weak)} below the typical healthy band.")
+            sentences.append(f"Is it healthy? Not everywhere: {', '.join(weak)} short of the typical healthy band.")
         else:
-            sentences.append("Is it healthy? Yes: every latest value is at or above the typical healthy band.")
+            sentences.append("Is it healthy? Yes: every latest value is in the typical healthy band or better.")
     return sentences
 
 

@@ -43,6 +43,10 @@ def groupings(draft: Draft) -> None:
             _count_instead(draft, dims)  # "which ticket themes drag health down": themes counted, health cannot be split
             allowed = [d for d in dims if draft.allowed(d)]
         if not allowed:
+            if GROUP_WORDS & draft.before(mention, 1) and account not in dims:
+                draft.notes.append(f"{', '.join(draft.catalog.metrics[m].label for m in draft.metrics)} cannot be "
+                                   f"split by {draft.catalog.dimensions[dims[0]].label.lower()}; shown overall")
+                draft.penalty += 0.2
             continue  # "retention cost per customer": part of the metric's own wording
         tables = draft.source_tables()
         allowed.sort(key=lambda d: (draft.catalog.dimensions[d].table not in tables,

@@ -135,7 +135,7 @@ def listing(draft: Draft) -> None:
     asks_list = bool(LISTING_WORDS & tokens) and not COUNTING & tokens
     if account not in draft.dimensions and not draft.dimensions:
         per_account = any(f.column is MetricColumn.value for f in draft.metric_filters) or (
-            asks_list and any(counts_accounts(draft, m) for m in draft.metrics))
+            asks_list and (bool(draft.metric_filters) or any(counts_accounts(draft, m) for m in draft.metrics)))
         if per_account and draft.allowed(account):
             draft.dimensions.append(account)
     if account not in draft.dimensions:

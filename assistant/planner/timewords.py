@@ -233,7 +233,7 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
         ("grain", r"\b(?:by|per|each|every|over|for each|broken down by) (?:the )?(?P<g>day|week|month|quarter|year)s?\b"
          r"|\b(?P<g2>daily|weekly|monthly|quarterly|yearly|annually)\b"
          r"|\b(?P<g3>day|week|month|quarter|year) (?:by|over|after) (?:day|week|month|quarter|year)\b", grain),
-        ("trend", r"\b(?:trend(?:s|ing|line)?|over time|time series|history|historically)\b", trend),
+        ("trend", r"\b(?:trend(?:s|ing|line)?|over time|time series|history|historically|getting (?:better|worse))\b", trend),
     ]
 
 

@@ -113,3 +113,9 @@ def test_a_specific_segment_left_unnamed_is_asked_for_with_each_segment_as_an_op
     chosen = plan_question(outcome.options[0], context)
     assert isinstance(chosen, Plan) and chosen.query.dimensions == ("ticket_category",)
     assert [f.values for f in chosen.query.filters] == [("Enterprise",)]
+
+
+def test_a_grouping_the_metric_cannot_take_is_said_not_dropped_silently(context):
+    outcome = plan_question("csat by ticket category last month", context)
+    assert outcome.query.dimensions == ()
+    assert "CSAT cannot be split by ticket category; shown overall" in outcome.notes

@@ -139,7 +139,7 @@ def test_a_trend_by_segment_reads_the_latest_period_its_band_and_the_segment_tha
     assert "In Q3 2026: Enterprise Net revenue retention 100.8% — healthy (100–110%), down from 101.2% in Q4 2025 (high 102.0% in Q1 2026)" in text
     assert "Mid-Market Net revenue retention 95.5% — the base is shrinking (< 100%), down from 101.4% in Q4 2025 (high 103.0% in Q1 2026)" in text
     assert "Mid-Market departs from the rest on Net revenue retention (95.5% against 100.8%–102.2% elsewhere)" in text
-    assert "Is it healthy? Not everywhere: Mid-Market Net revenue retention 95.5% below the typical healthy band." in text
+    assert "Is it healthy? Not everywhere: Mid-Market Net revenue retention 95.5% short of the typical healthy band." in text
 
 
 def test_a_healthy_trend_says_so_and_a_value_between_bands_is_placed():
