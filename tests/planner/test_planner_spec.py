@@ -92,7 +92,7 @@ SPEC = [
     ("which accounts are at risk", {"metrics": ["at_risk_accounts", "health_score"], "dimensions": ["account_name"],
                                     "metric_filters": [("at_risk_accounts", ">", 0.0, "value")]}),
     ("which customers are using more of the product and may be ready for expansion?",
-     {"metrics": ["expansion_ready_accounts", "health_score"], "dimensions": ["account_name"],
+     {"metrics": ["expansion_ready_accounts", "active_users_vs_30_days_before", "seat_utilization", "health_score"], "dimensions": ["account_name"],
       "metric_filters": [("expansion_ready_accounts", ">", 0.0, "value")]}),
     ("what share of accounts took over 60 days to reach first value last quarter",
      {"metrics": ["ttv_over_60_share"], "dimensions": [], "metric_filters": []}),

@@ -138,3 +138,14 @@ def test_expansion_readiness_flags_accounts_in_a_list_with_their_reasons(expansi
         ("G6 Corp", pytest.approx(100.0), 90.0),  # 2 of 2
         ("G1 Corp", pytest.approx(90.0), 90.0),  # 9 of 10
     ]
+
+
+@pytest.mark.metric_values("active_users_vs_30_days_before")
+def test_usage_growth_divides_the_last_30_days_users_by_the_30_days_before(expansion):
+    (row,) = run(expansion, SemanticQuery(metrics=["active_users_vs_30_days_before"], time_range=OCTOBER))
+    assert row["active_users_vs_30_days_before"] == pytest.approx(100 * 39 / 19)  # (9+10+8+5+5+2) ÷ (5+10+2+1+1+0)
+    rows = run(expansion, SemanticQuery(metrics=["active_users_vs_30_days_before"], time_range=OCTOBER,
+                                        dimensions=["account_name"]))
+    growth = {r["account_name"]: r["active_users_vs_30_days_before"] for r in rows}
+    assert growth["G1 Corp"] == pytest.approx(180.0) and growth["G2 Corp"] == pytest.approx(100.0)
+    assert growth["G6 Corp"] is None  # nobody in the 30 days before: no ratio, not infinity
