@@ -79,8 +79,9 @@ def narrative(plan: Plan, columns: Sequence[str], rows: Sequence[Sequence[Any]],
         text = f"{count}, one per {query.grain.value}: {context}."
     if len(plan.reported) > 1:
         return " ".join([text, *trend_sentences(plan, rows, index)])
+    moved = [_largest_changes(plan, rows[0], index)] if len(rows) == 1 else []
     return " ".join([text, *_breakdown_outliers(plan, rows, index), *_list_totals(plan, rows, index),
-                     *_first_rows(plan, rows, index)])
+                     *_first_rows(plan, rows, index), *filter(None, moved)]).strip()
 
 
 def band_rank(metric: Metric, value: float) -> int | None:

@@ -111,6 +111,7 @@ def _plan(question: str, words: Words, time: TimeWords, context: PlannerContext,
     shape.listing(draft)
     shape.movement(time, draft)
     shape.ordering(draft)
+    shape.movement_parts(draft, drivers)
     draft.mark(VERDICT | AGGREGATE | MORE | LESS | COUNTING)  # grammar that only colours the question
     draft.absorb_vocabulary()
     try:

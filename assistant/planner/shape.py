@@ -287,3 +287,15 @@ def _limit(draft: Draft) -> int | None:
             draft.used.update({i, i + 1})
             return int(token)
     return None
+
+
+def movement_parts(draft: Draft, drivers) -> None:
+    """'Which CSM's book has the biggest negative health movement': the one row that moved most, with the parts
+    that moved it (health answers name their components)."""
+    if draft.limit != 1 or draft.compare is None or len(draft.metrics) != 1 or not draft.order_by:
+        return
+    if draft.order_by[0].column is not MetricColumn.change:
+        return
+    parts = drivers(draft.catalog.metrics[draft.metrics[0]], draft.catalog)
+    if all(all(d in draft.catalog.metrics[p].dimensions for d in draft.dimensions) for p in parts):
+        draft.metrics.extend(p for p in parts if p not in draft.metrics)

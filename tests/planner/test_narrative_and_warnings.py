@@ -185,3 +185,15 @@ def test_a_long_account_list_sums_the_money_and_counts_who_got_worse():
             for name, arr, health, change in [("A", 1000, 70, -5), ("B", 2500, 80, 3), ("C", 500, 60, -1), ("D", 0, 90, 0)]]
     text = narrative(p, columns, rows, Viewer.leader())
     assert "ARR at next renewal $4,000 in all; Health score worse than the period before for 2 of 4." in text
+
+
+def test_the_one_book_that_moved_most_names_the_parts_that_moved_it():
+    p = compile_query(SemanticQuery(metrics=["health_score", "usage_score", "support_score", "payment_score"],
+                                    time_range=Q3, dimensions=["csm_name"], compare="previous_period", limit=1)).plan
+    columns = ["period_start", "period_end", "csm_name"] + [f"{m}{s}" for m in ("health_score", "usage_score", "support_score",
+               "payment_score") for s in ("", "__previous", "__change", "__change_pct")]
+    row = [Q3.start, Q3.end, "Leila Johnson"]
+    for value, change in [(59.4, -10.4), (29.4, -16.6), (63.4, -14.9), (100.0, 3.0)]:
+        row += [value, value - change, change, None]
+    text = narrative(p, columns, [row], Viewer.leader())
+    assert text.endswith("Moved most: Usage score -16.6, Support score -14.9, Payment score +3.0.")
