@@ -249,6 +249,9 @@ def _first_rows(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[str, int]
             change = index.get(output_column(output.name, MetricColumn.change))
             if change is not None and row[change] is not None:
                 value += f" ({float(row[change]):+,.1f})"
+            elif not plan.query.metric_filters and row[index[output.name]] is not None:
+                band = output.metric.band_for(float(row[index[output.name]]))
+                value += f" ({band.label})" if band else ""  # a breakdown's groups against the benchmark
             values.append(f"{_label(output)} {value}")
         lines.append(f"{name}: {', '.join(values)}.")
     thresholds = [f for f in plan.query.metric_filters if f.metric not in members]

@@ -16,6 +16,9 @@ from assistant.planner.mentions import Mention
 from semantic_layer.query import DimensionFilter, FilterOp, MetricRef
 
 
+VERSUS = frozenset({"vs", "versus", "against"})
+
+
 def filters(draft: Draft) -> None:
     """Values of dimensions ("enterprise", "EMEA", "Maria") become filters the metrics can take."""
     tokens = draft.words.tokens
@@ -44,6 +47,10 @@ def filters(draft: Draft) -> None:
             draft.notes.append(f"read “{mention.text}” as {sense.value}")
         if mention.end < len(tokens) and tokens[mention.end] in ("book", "portfolio", "team", "only"):
             draft.used.add(mention.end)
+        if mention.start >= 2 and tokens[mention.start - 1] in VERSUS and len(chosen) > 1 \
+                and sense.name not in draft.dimensions:
+            draft.dimensions.append(sense.name)  # "smb vs enterprise": side by side, not blended
+            draft.used.add(mention.start - 1)
 
 
 def _sibling_that_takes(draft: Draft, values: list) -> bool:

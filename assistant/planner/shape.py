@@ -51,10 +51,17 @@ def share_of(draft: Draft) -> None:
 
 
 def components(draft: Draft, drivers) -> None:
-    """'health components', 'NRR drivers': the metric next to the parts it is made of."""
-    if not PARTS & set(draft.words.tokens) or not draft.metrics:
+    """'health components', 'NRR drivers', 'why did health drop': the metric next to the parts it is made of."""
+    tokens = set(draft.words.tokens)
+    asks_why = "why" in tokens and bool((DOWN | UP | CHANGE) & tokens)
+    if not (PARTS & tokens or asks_why) or not draft.metrics:
         return
-    at = next(i for i, t in enumerate(draft.words.tokens) if t in PARTS)
+    if asks_why:
+        draft.compare = draft.compare or Comparison.previous_period
+        draft.used.update(i for i, t in enumerate(draft.words.tokens) if t == "why")
+        at = draft.words.tokens.index("why")
+    else:
+        at = next(i for i, t in enumerate(draft.words.tokens) if t in PARTS)
     mentioned = [m for m in draft.metrics if m in draft.metric_mentions]
     base = min(mentioned or draft.metrics,
                key=lambda m: abs(draft.metric_mentions[m].end - at) if m in draft.metric_mentions else 99)
