@@ -72,6 +72,7 @@ SPEC = [
     ("why did health drop for acme?", {"metrics": ["health_score", "usage_score", "support_score", "engagement_score",
                                                    "payment_score", "executive_score"],
                                        "compare": "previous_period", "filters": {"account_name": ["Acme Corp"]}}),
+    ("how many enterprise accounts churned last quarter", {"metrics": ["lost_customers"], "filters": {"segment": ["Enterprise"]}}),
     ("grr trend", {"metrics": ["grr"], "grain": "quarter", "time_range": ("2025-10-01", "2026-09-30")}),
     ("health score trend by month 2026", {"grain": "month", "time_range": ("2026-01-01", "2026-10-31")}),
     ("what's our nrr and grr trend by segment over the last 4 quarters? is it healthy?",
