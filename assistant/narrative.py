@@ -80,7 +80,7 @@ def narrative(plan: Plan, columns: Sequence[str], rows: Sequence[Sequence[Any]],
     if len(plan.reported) > 1:
         return " ".join([text, *trend_sentences(plan, rows, index)])
     moved = [_largest_changes(plan, rows[0], index)] if len(rows) == 1 else []
-    return " ".join([text, *_breakdown_outliers(plan, rows, index), *_list_totals(plan, rows, index),
+    return " ".join([text, *breakdown_outliers(plan, rows, index), *_list_totals(plan, rows, index),
                      *_first_rows(plan, rows, index), *filter(None, moved)]).strip()
 
 
@@ -182,8 +182,10 @@ def _departure(output, values: dict[tuple, float]) -> list[str]:
             f"{format_value(max(others), unit)} elsewhere)"]
 
 
-def _breakdown_outliers(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[str, int]) -> list[str]:
-    """In a breakdown (not an account list), the group whose value sits in a worse band than every other group's."""
+def breakdown_outliers(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[str, int]) -> list[str]:
+    """In a breakdown (not an account list), the group whose value sits in a worse band than every other group's.
+
+    `index` maps the result's column names to positions."""
     if not plan.dimensions or plan.query.metric_filters:
         return []
     outliers = []

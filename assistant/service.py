@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from assistant.answer import Answer, Status
 from assistant.conversation import Conversation
-from assistant.narrative import chart_suggestion, narrative
+from assistant.narrative import breakdown_outliers, chart_suggestion, narrative
 from assistant.planner import Clarify, Plan, PlannerContext, build_lexicon, plan_question
 from assistant.planner.fallback import unsure
 from assistant.runner import Runner, RunnerSettings
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from assistant.agent.agent import Agent
 
 RULES, LLM, NONE = "rules", "llm", "none"
+SPLIT = "segment"  # the dimension a blended number is checked against (the domain notes: segment before summarizing)
 _ANALYST = Viewer.analyst()
 
 
@@ -102,6 +103,10 @@ class Assistant:
             answer.route_reason = outcome.reason or "rules understood the question"
             answer.warnings = [*outcome.notes, *answer.warnings]
             query = outcome.query if answer.ok else None
+            if answer.ok:
+                hidden = self.hidden_departure(outcome.query, answer, viewer)
+                answer.message += f" Blended, this hides a departure: {hidden} Ask for it by {SPLIT} to see each." \
+                    if hidden else ""
         elif self.agent is not None and not getattr(outcome, "final", False):
             answer = self.agent.answer(question, viewer, conversation, self)
             answer.planner = answer.planner or LLM
@@ -115,6 +120,30 @@ class Assistant:
         if conversation is not None:
             conversation.add(question, answer.status, query or _query_of(answer))
         return answer
+
+    def hidden_departure(self, query: SemanticQuery, answer: Answer, viewer: Viewer) -> str:
+        """For one blended number with a benchmark: the segment that sits in a worse band than every other, or ''.
+
+        The domain notes: a blended number can hide a weak segment, so offer the breakdown when one departs.
+        """
+        dimension = self.catalog.dimensions.get(SPLIT)
+        if dimension is None or query.dimensions or len(answer.rows) != 1 or any(f.dimension == SPLIT for f in query.filters):
+            return ""
+        names = [m if isinstance(m, str) else m.name for m in query.metrics]
+        metrics = [self.catalog.metrics[n] for n in names if n in self.catalog.metrics]
+        if not any(m.benchmarks for m in metrics) or not all(SPLIT in m.dimensions for m in metrics):
+            return ""
+        split = query.model_copy(update={"dimensions": (SPLIT,), "compare": None, "order_by": (), "limit": None,
+                                         "metric_filters": ()})
+        try:
+            compiled = compile_query(split, self.catalog)
+        except (SemanticLayerError, ValueError):
+            return ""
+        result = self.runner.run_expression(compiled.tree, viewer, f"{answer.question} (by {SPLIT})")
+        if not result.ok:
+            return ""
+        lines = breakdown_outliers(compiled.plan, result.rows, {c: i for i, c in enumerate(result.columns)})
+        return lines[0] if lines else ""
 
     def run_semantic_query(self, query: SemanticQuery, viewer: Viewer | None = None, *, question: str = "") -> Answer:
         """Compile, guard, restrict to `viewer` and run a semantic query; narrate and check the result."""

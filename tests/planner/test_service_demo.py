@@ -167,3 +167,19 @@ def test_junk_and_catalogue_ambiguity_never_reach_the_agent(demo_warehouse_path)
         answers = [routed.ask(q) for q in ("", "🙂🙂", "x" * 5000, "churn last month", "forecast nrr next year")]
     assert agent.asked == []
     assert [str(a.status) for a in answers] == ["unanswerable"] * 3 + ["clarify", "unanswerable"]
+
+
+def test_a_blended_number_says_which_segment_it_hides(assistant):
+    by_segment = dict(independent(assistant, """
+        SELECT a.segment, 100.0 * SUM(COALESCE(e.mrr, 0)) / SUM(b.mrr)
+        FROM account_mrr_monthly b JOIN accounts a USING (account_id)
+        LEFT JOIN account_mrr_monthly e ON e.account_id = b.account_id AND e.month = DATE '2026-09-01'
+        WHERE b.month = DATE '2026-06-01' AND b.mrr > 0
+        GROUP BY a.segment"""))
+    shrinking = [s for s, nrr in by_segment.items() if nrr < 100]
+    assert len(shrinking) == 1  # the demo data's one weak segment in Q3 2026; the others are at or above 100%
+    others = sorted(v for s, v in by_segment.items() if s != shrinking[0])
+    answer = assistant.ask("what is our nrr last quarter")
+    assert (f"Blended, this hides a departure: {shrinking[0]} departs from the rest on Net revenue retention "
+            f"({by_segment[shrinking[0]]:.1f}% against {others[0]:.1f}%–{others[-1]:.1f}% elsewhere)") in answer.message
+    assert "hides" not in assistant.ask("nrr for smb last quarter").message
