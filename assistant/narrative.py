@@ -34,6 +34,8 @@ def format_value(value: Any, unit: Unit) -> str:
         return f"{number:.2f}"
     if unit is Unit.count:
         return f"{number:,.0f}" if number == int(number) else f"{number:,.1f}"
+    if unit is Unit.days and number == int(number):
+        return f"{number:,.0f} day{'' if abs(number) == 1 else 's'}"  # whole days, as a calendar counts them
     suffix = {Unit.days: " days", Unit.hours: " h", Unit.minutes: " min"}.get(unit, "")
     return f"{number:,.1f}{suffix}"
 

@@ -31,7 +31,7 @@ def test_a_number_sits_next_to_its_band_and_the_typical_benchmark():
 
 @pytest.mark.parametrize(("value", "unit", "text"), [
     (104.26, Unit.percent, "104.3%"), (1234567.8, Unit.currency, "$1,234,568"), (42.5, Unit.currency, "$42.50"),
-    (0.4234, Unit.ratio, "0.42"), (1500, Unit.count, "1,500"), (23.04, Unit.days, "23.0 days"), (None, Unit.score, "no value"),
+    (0.4234, Unit.ratio, "0.42"), (1500, Unit.count, "1,500"), (23.04, Unit.days, "23.0 days"), (1, Unit.days, "1 day"), (55.0, Unit.days, "55 days"), (None, Unit.score, "no value"),
 ])
 def test_values_are_written_as_a_reader_expects(value, unit, text):
     assert format_value(value, unit) == text
@@ -160,7 +160,7 @@ def test_a_breakdown_names_the_group_in_a_worse_band_than_every_other():
     cohorts = [date(2025, 1, 1), date(2025, 4, 1), date(2025, 7, 1), date(2025, 10, 1)]
     rows = [[span.start, span.end, c, v] for c, v in zip(cohorts, [28.0, 55.0, 25.0, 30.0])]
     text = narrative(p, ["period_start", "period_end", "signup_cohort", "cohort_ttv_median_days"], rows, Viewer.leader())
-    assert "The group of 2025-04-01 departs from the rest on Cohort time to value (55.0 days against 25.0 days–30.0 days elsewhere)." in text
+    assert "The group of 2025-04-01 departs from the rest on Cohort time to value (55 days against 25 days–30 days elsewhere)." in text
     even = narrative(p, ["period_start", "period_end", "signup_cohort", "cohort_ttv_median_days"],
                      [[span.start, span.end, c, v] for c, v in zip(cohorts, [28.0, 29.0, 25.0, 30.0])], Viewer.leader())
     assert "departs" not in even
