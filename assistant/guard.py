@@ -29,6 +29,11 @@ DEFAULT_ROW_LIMIT = 10_000
 DEFAULT_MAX_ROWS = 50_000_000
 # Size assumed for a relation whose row count the policy does not know: large, to stay safe.
 UNKNOWN_ROWS = 1_000_000
+# Rows assumed to come out of a DISTINCT or GROUP BY: an aggregate collapses its input (segments,
+# categories, months), and the guard cannot see column cardinalities. The size check is a guard
+# against accidental cartesian products of raw tables; the per-query timeout and memory limit
+# bound the rare grouping that stays large.
+GROUPED_ROWS = 10_000
 MAX_SQL_CHARS = 100_000
 MAX_LITERAL_CHARS = 10_000
 MAX_NUMBER_DIGITS = 38  # DECIMAL's widest precision
@@ -444,6 +449,8 @@ class _Estimator:
             agg.find_ancestor(exp.Window, exp.Select) is select for e in select.expressions for agg in e.find_all(exp.AggFunc)
         ):
             rows = 1
+        elif select.args.get("group") or select.args.get("distinct"):
+            rows = min(rows, GROUPED_ROWS)
         return rows
 
     def _joined_rows(self, select: exp.Select, sources: list[exp.Expression], refuse_above: int | None) -> int:

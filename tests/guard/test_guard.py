@@ -94,3 +94,20 @@ def test_the_wall_clock_is_refused_in_favour_of_the_as_of_date(sql):
     assert check_sql(sql).reason == (
         "Dates must count from the warehouse's as-of date (warehouse_meta.as_of_date), not today's clock."
     )
+
+
+def test_crossing_the_distinct_values_of_two_tables_is_a_small_grid_not_a_cartesian_product():
+    # A breakdown "ticket themes by segment" crosses every category with every segment.
+    policy = GuardPolicy(table_rows={"tickets": 40_000, "accounts": 1_500})
+    grid = ("SELECT c.category, s.segment FROM (SELECT DISTINCT category FROM tickets) AS c "
+            "CROSS JOIN (SELECT DISTINCT segment FROM accounts) AS s")
+    assert check_sql(grid, policy).accepted
+    raw = "SELECT t.category, a.segment FROM tickets AS t CROSS JOIN accounts AS a"
+    assert "without a join condition" in check_sql(raw, policy).reason
+
+
+def test_grouped_sub_queries_still_count_when_they_are_crossed_with_large_ones():
+    policy = GuardPolicy(table_rows={"users": 50_000, "user_activity_daily": 8_000_000})
+    crossed = ("SELECT count(*) FROM (SELECT DISTINCT user_id FROM users) AS a "
+               "CROSS JOIN user_activity_daily AS b")
+    assert "without a join condition" in check_sql(crossed, policy).reason
