@@ -235,6 +235,31 @@ def movement(time: TimeWords, draft: Draft) -> None:
     draft.mark(DOWN | UP)  # understood, even where they only colour the question
 
 
+def _threshold_lists_worst_first(draft: Draft) -> None:
+    """A list kept by a threshold comes furthest past it first: 'health below 60' lists the lowest health first.
+
+    A list kept by a flag ('is one of the at-risk accounts') is ordered by the first measure shown
+    beside it: worst first when the flag picks out trouble (fewer is better), best first otherwise."""
+    if draft.order_by or not draft.metric_filters or not draft.dimensions:
+        return
+    catalog = draft.catalog
+    flags = [f for f in draft.metric_filters if f.op is FilterOp.gt and f.value == 0]
+    thresholds = [f for f in draft.metric_filters if f not in flags]
+    if thresholds:
+        first = thresholds[0]
+        draft.order_by.append(OrderBy(field=first.metric, column=first.column,
+                                      descending=first.op in (FilterOp.gt, FilterOp.ge)))
+        return
+    flag = catalog.metrics.get(flags[0].metric)
+    evidence = [catalog.metrics[m] for m in draft.metrics if m != flags[0].metric and m in catalog.metrics]
+    if flag is None or not evidence:
+        return
+    picks_trouble = flag.direction is Direction.lower_is_better
+    worst_first_is_descending = evidence[0].direction is Direction.lower_is_better
+    draft.order_by.append(OrderBy(field=evidence[0].name,
+                                  descending=worst_first_is_descending if picks_trouble else not worst_first_is_descending))
+
+
 def ordering(draft: Draft) -> None:
     """Superlatives order the rows; 'top 5' and 'which segment has the lowest' limit them."""
     tokens = draft.words.tokens
@@ -260,6 +285,7 @@ def ordering(draft: Draft) -> None:
         if DOWN & set(tokens) and descending is not None:
             descending = False  # "biggest negative movement": the largest fall first
     if descending is None and limit is None:
+        _threshold_lists_worst_first(draft)
         return
     account = account_dimension(draft.catalog)
     if not draft.dimensions and account and draft.allowed(account):

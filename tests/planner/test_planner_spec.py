@@ -121,6 +121,15 @@ SPEC = [
      {"metrics": ["mau", "open_tickets__urgent"], "dimensions": ["segment"], "filters": {}}),
     ("which recurring issue themes are dragging down health in the enterprise segment last quarter?",
      {"metrics": ["ticket_volume"], "dimensions": ["ticket_category"], "filters": {"segment": ["Enterprise"]}}),
+    # Lists come worst first: furthest past their threshold, or, for a flag, by the measure beside it.
+    ("accounts with health below 60", {"metric_filters": [("health_score", "<", 60.0, "value")],
+                                       "order": [("health_score", "value", False)]}),
+    ("accounts with more than 3 open tickets", {"metric_filters": [("open_tickets", ">", 3.0, "value")],
+                                                "order": [("open_tickets", "value", True)]}),
+    ("which accounts are at risk?", {"metric_filters": [("at_risk_accounts", ">", 0.0, "value")],
+                                     "order": [("health_score", "value", False)]}),
+    ("which accounts are ready for expansion?", {"metric_filters": [("expansion_ready_accounts", ">", 0.0, "value")],
+                                                 "order": [("active_users_vs_30_days_before", "value", True)]}),
 ]
 
 
