@@ -14,7 +14,8 @@ from typing import Any
 from assistant.viewer import Viewer
 from semantic_layer.compile import output_column
 from semantic_layer.describe import band_text as catalogue_band_text
-from semantic_layer.model import Band, Direction, Metric, Unit
+from semantic_layer.model import Band, Dimension, Direction, Metric, Unit
+from semantic_layer.periods import period_name
 from semantic_layer.plan import Plan
 from semantic_layer.query import MetricColumn
 
@@ -151,7 +152,7 @@ def trend_sentences(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[str, 
                 judged += 1
                 if not healthy:
                     weak.append(f"{name + ' ' if name else ''}{_label(output)} {format_value(value, unit)}")
-        outliers += _departure(output, latest)
+        outliers += _departure(output, latest, plan.dimensions)
     sentences = [f"In {latest_label}: " + "; ".join(lines) + "."]
     if outliers:
         sentences.append(_sentence(outliers))
@@ -163,8 +164,10 @@ def trend_sentences(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[str, 
     return sentences
 
 
-def _named(value: Any) -> str:
-    """A group's value as a name; a date (a signup cohort) says it is one: 'the group of 2025-04-01'."""
+def _named(value: Any, dimension: Dimension) -> str:
+    """A group's value as people name it: a signup cohort by quarter is 'the Q2 2025 cohort'."""
+    if isinstance(value, date) and dimension.grain is not None:
+        return f"{period_name(value, dimension.grain)} ({dimension.label.lower()})"
     return f"the group of {value}" if isinstance(value, date) else str(value)
 
 
@@ -173,13 +176,13 @@ def _sentence(parts: list[str]) -> str:
     return joined[0].upper() + joined[1:] + "."
 
 
-def _departure(output, values: dict[tuple, float]) -> list[str]:
+def _departure(output, values: dict[tuple, float], dimensions: Sequence[Dimension]) -> list[str]:
     """'Mid-Market departs from the rest on NRR (95.5% against 100.8%–102.2% elsewhere)', or nothing."""
     departs = _departing(output.metric, values) if len(values) > 2 else None
     if departs is None:
         return []
     unit, others = output.metric.unit, [v for g, v in values.items() if g != departs]
-    return [f"{' '.join(map(_named, departs))} departs from the rest on {_label(output)} "
+    return [f"{' '.join(map(_named, departs, dimensions))} departs from the rest on {_label(output)} "
             f"({format_value(values[departs], unit)} against {format_value(min(others), unit)}–"
             f"{format_value(max(others), unit)} elsewhere)"]
 
@@ -194,7 +197,7 @@ def breakdown_outliers(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[st
     for output in plan.outputs:
         values = {tuple(r[index[d.name]] for d in plan.dimensions): float(r[index[output.name]])
                   for r in rows if r[index[output.name]] is not None}
-        outliers += _departure(output, values)
+        outliers += _departure(output, values, plan.dimensions)
     return [_sentence(outliers)] if outliers else []
 
 
@@ -244,7 +247,7 @@ def _first_rows(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[str, int]
     members = _membership(plan)
     lines = []
     for row in rows[:LIST_REASONS]:
-        name = ", ".join(str(row[index[d.name]]) for d in plan.dimensions) or str(row[index["period_start"]])
+        name = ", ".join(_named(row[index[d.name]], d) for d in plan.dimensions) or str(row[index["period_start"]])
         values = []
         for output in plan.outputs:
             if output.name in members:

@@ -127,6 +127,8 @@ class Dimension(Frozen):
     table: str
     column: str = Field(description="column or expression over `table`")
     indexed: bool = Field(False, description="index its values for entity matching")
+    grain: TimeGrain | None = Field(None, description="values are the first days of periods of this grain "
+                                                      "(a signup cohort by quarter), named like 'Q2 2025'")
     listed: bool = Field(True, description="a breakdown lists every value its table holds; False: only the values "
                                            "the period's rows have (a signup cohort outside the period is not asked)")
     alternates: dict[str, str] = Field(

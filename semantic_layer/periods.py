@@ -47,6 +47,19 @@ def month_label(day: date) -> str:
     return f"{_MONTH_NAMES[day.month - 1]} {day.year}"
 
 
+def period_name(start: date, grain: TimeGrain) -> str:
+    """How people name the period of `grain` that starts on `start`: 'Q2 2025', 'March 2025', '2025'."""
+    if grain is TimeGrain.year:
+        return str(start.year)
+    if grain is TimeGrain.quarter:
+        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+    if grain is TimeGrain.month:
+        return month_label(start)
+    if grain is TimeGrain.week:
+        return f"the week of {start.isoformat()}"
+    return start.isoformat()
+
+
 @dataclass(frozen=True, order=True)
 class Period:
     """An inclusive range of days, from `start` to `end`."""

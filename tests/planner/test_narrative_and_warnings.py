@@ -160,7 +160,8 @@ def test_a_breakdown_names_the_group_in_a_worse_band_than_every_other():
     cohorts = [date(2025, 1, 1), date(2025, 4, 1), date(2025, 7, 1), date(2025, 10, 1)]
     rows = [[span.start, span.end, c, v] for c, v in zip(cohorts, [28.0, 55.0, 25.0, 30.0])]
     text = narrative(p, ["period_start", "period_end", "signup_cohort", "cohort_ttv_median_days"], rows, Viewer.leader())
-    assert "The group of 2025-04-01 departs from the rest on Cohort time to value (55 days against 25 days–30 days elsewhere)." in text
+    assert "Q2 2025 (signup cohort) departs from the rest on Cohort time to value (55 days against 25 days–30 days elsewhere)." in text
+    assert "Q1 2025 (signup cohort): Cohort time to value 28 days" in text  # cohorts named as people name quarters
     even = narrative(p, ["period_start", "period_end", "signup_cohort", "cohort_ttv_median_days"],
                      [[span.start, span.end, c, v] for c, v in zip(cohorts, [28.0, 29.0, 25.0, 30.0])], Viewer.leader())
     assert "departs" not in even

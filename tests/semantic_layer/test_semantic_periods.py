@@ -86,3 +86,17 @@ def test_labels():
 def test_a_period_cannot_end_before_it_starts():
     with pytest.raises(ValueError, match="cannot end"):
         Period(date(2025, 2, 1), date(2025, 1, 1))
+
+
+@pytest.mark.parametrize(("start", "grain", "name"), [
+    (date(2025, 4, 1), TimeGrain.quarter, "Q2 2025"),
+    (date(2025, 10, 1), TimeGrain.quarter, "Q4 2025"),
+    (date(2025, 3, 1), TimeGrain.month, "March 2025"),
+    (date(2025, 1, 1), TimeGrain.year, "2025"),
+    (date(2026, 10, 26), TimeGrain.week, "the week of 2026-10-26"),
+    (date(2026, 10, 31), TimeGrain.day, "2026-10-31"),
+])
+def test_a_period_is_named_as_people_name_it(start, grain, name):
+    from semantic_layer.periods import period_name
+
+    assert period_name(start, grain) == name
