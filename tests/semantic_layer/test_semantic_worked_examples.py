@@ -115,3 +115,17 @@ def test_2_4m_cs_spend_over_4000_customers_is_600_crc(con):
     mrr_rows(con, "2026-09-01", 1, 4000, 100)
     con.execute("INSERT INTO spend_monthly VALUES (DATE '2026-09-01', 'customer_success', 2400000)")
     assert value(con, "crc", SEPTEMBER) == pytest.approx(600)
+
+
+def test_trials_by_channel_list_the_trials_channels_not_the_accounts(con):
+    # Accounts were acquired inbound and outbound; trials came in organic (1 of 2 converted) and paid (0 of 1).
+    add_accounts(con, 2)
+    con.execute("UPDATE accounts SET acquisition_channel = CASE WHEN account_id = 'A1' THEN 'inbound' ELSE 'outbound' END")
+    con.execute("""
+        INSERT INTO trials VALUES
+            ('TR1', DATE '2026-09-02', DATE '2026-09-20', NULL, 'organic', 'SMB'),
+            ('TR2', DATE '2026-09-03', NULL, NULL, 'organic', 'SMB'),
+            ('TR3', DATE '2026-09-04', NULL, NULL, 'paid', 'SMB')
+    """)
+    rows = run(con, SemanticQuery(metrics=["trial_conversion_rate"], time_range=SEPTEMBER, dimensions=["acquisition_channel"]))
+    assert {r["acquisition_channel"]: r["trial_conversion_rate"] for r in rows} == {"organic": 50.0, "paid": 0.0}
