@@ -144,9 +144,7 @@ def _catalogue_values(plan: Plan) -> exp.Select:
 def _grid(plan: Plan) -> exp.Select:
     """Reported periods × dimension values: those the tables hold, plus those the sources found.
 
-    A dimension that is not `listed` (a signup cohort) takes only the values the sources found,
-    and so does one a source reads from a column of its own (trials' channel, not the accounts'
-    acquisition channel): the dimension's table would list labels that source never has.
+    A dimension that is not `listed` (a signup cohort) takes only the values the sources found.
 
     The sources' own values add what the dimension tables cannot list, such as accounts
     without a CSM (NULL) or an account that only appears in the comparison period.
@@ -154,8 +152,7 @@ def _grid(plan: Plan) -> exp.Select:
     compare = ["compare_start"] if plan.query.compare else []
     select = exp.select(*[col(c, SPINE) for c in (*PERIOD_COLUMNS, *compare)]).from_(SPINE)
     if plan.dimensions:
-        own_column = any(scan.source.table in d.alternates for scan in plan.scans for d in plan.dimensions)
-        values = _catalogue_values(plan) if all(d.listed for d in plan.dimensions) and not own_column else None
+        values = _catalogue_values(plan) if all(d.listed for d in plan.dimensions) else None
         for scan in [s for s in plan.scans if s.dimensions == plan.dimensions]:
             found = exp.select(*[col(d.name, scan.name) for d in plan.dimensions]).from_(scan.name)
             values = found.distinct() if values is None else exp.union(values, found, distinct=True)

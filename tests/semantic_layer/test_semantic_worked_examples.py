@@ -127,5 +127,5 @@ def test_trials_by_channel_list_the_trials_channels_not_the_accounts(con):
             ('TR2', DATE '2026-09-03', NULL, NULL, 'organic', 'SMB'),
             ('TR3', DATE '2026-09-04', NULL, NULL, 'paid', 'SMB')
     """)
-    rows = run(con, SemanticQuery(metrics=["trial_conversion_rate"], time_range=SEPTEMBER, dimensions=["acquisition_channel"]))
-    assert {r["acquisition_channel"]: r["trial_conversion_rate"] for r in rows} == {"organic": 50.0, "paid": 0.0}
+    rows = run(con, SemanticQuery(metrics=["trial_conversion_rate"], time_range=SEPTEMBER, dimensions=["trial_channel"]))
+    assert {r["trial_channel"]: r["trial_conversion_rate"] for r in rows} == {"organic": 50.0, "paid": 0.0}
