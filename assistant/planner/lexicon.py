@@ -110,6 +110,7 @@ class Lexicon:
     fuzzy: dict[str, tuple[str, ...]] = field(default_factory=dict)  # surface text → term
     longest: int = 1
     _scattered: list | None = field(default=None, repr=False)
+    _stems: set[str] | None = field(default=None, repr=False)
 
     def add(self, phrase: str, sense: Sense, fuzzy: bool = True) -> None:
         term = key(phrase)
@@ -121,6 +122,12 @@ class Lexicon:
         self.longest = max(self.longest, len(term))
         if fuzzy and len(" ".join(term)) >= 5:
             self.fuzzy.setdefault(" ".join(term), term)
+
+    def knows(self, word: str) -> bool:
+        """Whether `word` is part of any term (a metric's, a dimension's or a value from the data)."""
+        if self._stems is None:
+            self._stems = {stem for term in self.terms for stem in term}
+        return any(stem in self._stems for stem in key(word))
 
     def scattered_terms(self) -> list[tuple[tuple[str, ...], list[Sense]]]:
         """Terms of two or more words that name exactly one metric, for matching words in any order."""

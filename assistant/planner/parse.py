@@ -22,7 +22,7 @@ from assistant.planner.groupings import counted_by_dimension, grouped_inside_ter
 from assistant.planner.lexicon import STOPWORDS, key, normalize
 from assistant.planner.mentions import Mention, Words, blank_spans, find_mentions
 from assistant.planner.plan import Clarify, Outcome, Plan, PlannerContext, Unanswerable
-from assistant.planner.timewords import TimeWords, parse_time
+from assistant.planner.timewords import TimeWords, correct_time_typos, parse_time
 from assistant.planner.window import default_period, fit_to_sources, per_grain, trend_grain
 from assistant.viewer import Viewer
 from semantic_layer.query import Comparison, SemanticQuery
@@ -42,8 +42,9 @@ def plan_question(question: str, context: PlannerContext, viewer: Viewer | None 
     refusal = _not_a_question(question)
     if refusal:
         return refusal
-    text = normalize(question)
+    text, corrected = correct_time_typos(normalize(question), context.lexicon.knows)
     time = parse_time(_mask_metric_adverbs(text, context), context.as_of)
+    time.corrected = corrected
     words = find_mentions(blank_spans(text, time.spans), context.lexicon, GRAMMAR)
     if last_query is not None:
         outcome = follow_up(text, words, time, last_query, context)
@@ -122,7 +123,7 @@ def _plan(question: str, words: Words, time: TimeWords, context: PlannerContext,
     unused = words.unused(draft.used)
     content = max(1, len(words.unused()))
     confidence = round(max(0.0, 1.0 - 0.5 * len(unused) / content - 0.1 * len(unused) - draft.penalty), 2)
-    notes = [*draft.notes, *([time.partial] if time.partial else [])]
+    notes = [*draft.notes, *time.corrected, *([time.partial] if time.partial else [])]
     reason = "rules understood every word" if not unused else f"rules did not use: {', '.join(unused)}"
     return Plan(query, confidence, tuple(unused), tuple(notes), reason)
 

@@ -54,6 +54,7 @@ class TimeWords:
     unit_grain: TimeGrain | None = None  # "the last 4 quarters": a trend over it goes by quarter
     spans: list[tuple[int, int]] = field(default_factory=list)
     phrases: list[str] = field(default_factory=list)
+    corrected: list[str] = field(default_factory=list)  # typos read as time words, said in the answer
 
 
 def _unit(text: str) -> str:
@@ -235,6 +236,34 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
          r"|\b(?P<g3>day|week|month|quarter|year) (?:by|over|after) (?:day|week|month|quarter|year)\b", grain),
         ("trend", r"\b(?:trend(?:s|ing|line)?|over time|time series|history|historically|getting (?:better|worse))\b", trend),
     ]
+
+
+# The words of the grammar a typo is matched against: "last quater" is "last quarter".
+TIME_VOCABULARY = ("quarter", "quarters", "month", "months", "year", "years", "weeks", "yesterday", "today",
+                   "previous", "trailing", "since", *MONTHS)
+_TYPO_NEAR = 80  # rapidfuzz ratio: one letter missing or two swapped in a word of five or more
+
+
+def correct_time_typos(text: str, known: Callable[[str], bool]) -> tuple[str, list[str]]:
+    """`text` with words a letter or two away from a time word corrected, and a note for each.
+
+    Only words of five letters or more that nothing else knows (`known`: the catalogue's and the
+    data's words) and that start like the time word are corrected, so a real word stays itself."""
+    from rapidfuzz import fuzz, process
+
+    notes: list[str] = []
+
+    def fix(match: re.Match) -> str:
+        word = match.group(0)
+        if len(word) < 5 or word in TIME_VOCABULARY or known(word):
+            return word
+        best = process.extractOne(word, TIME_VOCABULARY, scorer=fuzz.ratio, score_cutoff=_TYPO_NEAR)
+        if best is None or best[0][0] != word[0]:
+            return word
+        notes.append(f"read “{word}” as “{best[0]}”")
+        return best[0]
+
+    return re.sub(r"[a-z]+", fix, text), notes
 
 
 def parse_time(text: str, as_of: date) -> TimeWords:

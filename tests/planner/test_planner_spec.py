@@ -191,3 +191,22 @@ def test_planning_is_fast(context):
         plan_question(question, context)
     per_question_ms = (time.perf_counter() - start) * 1000 / len(questions)
     assert per_question_ms < 20
+
+
+@pytest.mark.parametrize(("question", "typo", "start", "end"), [
+    ("nps last quater", "quater", "2026-07-01", "2026-09-30"),
+    ("csat in septmber", "septmber", "2026-09-01", "2026-09-30"),
+    ("mrr trend last 6 monthss", "monthss", "2026-05-01", "2026-10-31"),
+])
+def test_a_typo_in_a_time_word_is_read_and_said(context, question, typo, start, end):
+    outcome = plan_question(question, context)
+    assert isinstance(outcome, Plan) and outcome.confident
+    assert (str(outcome.query.time_range.start), str(outcome.query.time_range.end)) == (start, end)
+    assert any(f"“{typo}”" in note for note in outcome.notes)
+
+
+def test_words_of_the_catalogue_are_never_corrected_into_time_words(context):
+    from assistant.planner.timewords import correct_time_typos
+
+    assert correct_time_typos("mrr by segment", lambda word: word == "segment") == ("mrr by segment", [])
+    assert correct_time_typos("quartr", lambda word: True) == ("quartr", [])
