@@ -59,8 +59,7 @@ def connect_hardened(path: str | os.PathLike, settings: RunnerSettings | None = 
     try:
         return duckdb.connect(str(path), read_only=True, config=(settings or RunnerSettings()).duckdb_config())
     except duckdb.Error as error:
-        reason = str(error).splitlines()[0]
-        raise WarehouseUnreadable(f"{path} cannot be opened as a DuckDB database ({reason})") from None
+        raise WarehouseUnreadable.from_error(path, error) from None
 
 
 def _table_sizes(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

@@ -57,8 +57,7 @@ def open_read_only(path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
     try:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as error:
-        reason = str(error).splitlines()[0]
-        raise WarehouseUnreadable(f"{path} cannot be opened as a DuckDB database ({reason})") from None
+        raise WarehouseUnreadable.from_error(path, error) from None
     con.execute("SET enable_progress_bar = false")  # the callers print their own lines
     return con
 

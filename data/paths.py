@@ -19,3 +19,8 @@ def resolve_warehouse(path: str | os.PathLike | None = None) -> Path:
 
 class WarehouseUnreadable(Exception):
     """The path is not a DuckDB file that can be opened read-only; the message is one line for the user."""
+
+    @classmethod
+    def from_error(cls, path: str | os.PathLike, error: Exception) -> WarehouseUnreadable:
+        """The one-line reason for a DuckDB error raised while opening `path`."""
+        return cls(f"{path} cannot be opened as a DuckDB database ({str(error).splitlines()[0]})")
