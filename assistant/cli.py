@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from data.paths import WAREHOUSE_ENV, WarehouseUnreadable, resolve_warehouse
+from evals.cases import EVAL_SETS
 
 
 class CliError(Exception):
@@ -99,6 +100,7 @@ def _cmd_sql(args: argparse.Namespace) -> int:
 
 def _cmd_ask(args: argparse.Namespace) -> int:
     from assistant.agent import agent_from_env
+    from assistant.conversation import Conversation
     from assistant.service import Assistant, WarehouseError
     from assistant.viewer import Viewer
 
@@ -106,18 +108,30 @@ def _cmd_ask(args: argparse.Namespace) -> int:
         viewer = Viewer.csm(args.as_csm) if args.as_csm is not None else Viewer.leader()
     except ValueError as error:
         raise CliError(f"{error}; pass --as-csm with a CSM id such as the csm_id column of csms") from None
+    conversation = Conversation()  # several questions are one chat, asked in order: follow-ups read earlier turns
+    answers = []
     try:
         with Assistant(resolve_warehouse(args.warehouse), dialect=args.dialect, agent=agent_from_env()) as assistant:
-            answer = assistant.ask(args.question, viewer)
+            for question in args.question:
+                answers.append(assistant.ask(question, viewer, conversation))
+                _print_answer(answers[-1], args, len(args.question) > 1)
     except WarehouseError as error:
         raise CliError(str(error)) from None
+    return 0 if all(a.status in ("answered", "clarify") for a in answers) else 1
+
+
+def _print_answer(answer, args: argparse.Namespace, several: bool) -> None:
+    """One turn: a JSON object on one line (several) or indented (one question); or text with its SQL."""
     if args.json:
-        print(answer.to_json())
-    else:
-        print(answer.to_text())
-        if answer.sql and answer.ok:
-            print(f"\nSQL ({args.dialect}):\n{answer.sql}")
-    return 0 if answer.status in ("answered", "clarify") else 1
+        print(answer.to_json(indent=None if several else 2), flush=True)
+        return
+    if several:
+        print(f"» {answer.question}")
+    print(answer.to_text())
+    if answer.sql and answer.ok:
+        print(f"\nSQL ({args.dialect}):\n{answer.sql}")
+    if several:
+        print()
 
 
 def _cmd_metrics(args: argparse.Namespace) -> int:
@@ -145,31 +159,36 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
     from assistant.runner import RunnerSettings, connect_hardened
     from assistant.service import Assistant
-    from evals.cases import CaseError, load_cases, select_cases
+    from evals.cases import CaseError, available_sets, load_cases, matching, select_cases, set_folder
     from evals.report import markdown_report, summarize, terminal_report
     from evals.run import AgentRouted, run_cases
 
+    names = args.set or available_sets()
     try:
-        cases = select_cases(load_cases(), args.category, args.case)
+        every = {name: load_cases(set_folder(name)) for name in names}
+        chosen = {name: found for name, cases in every.items() if (found := matching(cases, args.category, args.case))}
+        if not chosen:  # says which categories there are
+            select_cases([c for cases in every.values() for c in cases], args.category, args.case)
     except CaseError as error:
         raise CliError("; ".join(issue.line() for issue in error.issues)) from None
     settings = RunnerSettings()
     path = resolve_warehouse(args.warehouse)
     agent = _agent_or_fail() if args.planner == "llm" else None
+    summaries = []
     with Assistant(path, settings=settings, agent=agent) as assistant:
         expected_con = connect_hardened(path, settings)  # the assistant's config: DuckDB refuses two in one process
         try:
             asker = AgentRouted(assistant) if args.planner == "llm" else assistant
-            results = run_cases(cases, asker, expected_con)
+            for name, cases in chosen.items():
+                summaries.append(summarize(run_cases(cases, asker, expected_con), planner=args.planner, name=name))
         finally:
             expected_con.close()
-    summary = summarize(results, planner=args.planner)
-    print(terminal_report(summary, show_misses=args.misses))
+    print(terminal_report(summaries, show_misses=args.misses))
     report = Path(args.report)
     report.parent.mkdir(parents=True, exist_ok=True)
-    report.write_text(markdown_report(summary), encoding="utf-8")
+    report.write_text(markdown_report(summaries), encoding="utf-8")
     print(f"\nMarkdown report with every miss: {report}")
-    return 1 if summary.harness_errors else 0
+    return 1 if any(s.harness_errors for s in summaries) else 0
 
 
 def _agent_or_fail():
@@ -247,9 +266,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     from semantic_layer.compile import DIALECTS
 
-    ask = commands.add_parser("ask", help="ask one plain-English question and print the answer")
-    ask.add_argument("question", metavar="QUESTION", help='e.g. "NRR by segment last quarter"')
-    ask.add_argument("--json", action="store_true", help="print the answer as one JSON object")
+    ask = commands.add_parser("ask", help="ask plain-English questions (several: one conversation) and print the answers")
+    ask.add_argument("question", metavar="QUESTION", nargs="+",
+                     help='e.g. "NRR by segment last quarter"; several are asked in order in one conversation, '
+                          'so later ones can follow up ("and for EMEA?")')
+    ask.add_argument("--json", action="store_true",
+                     help="print each answer as a JSON object (several questions: one object per line per turn)")
     ask.add_argument("--as-csm", metavar="ID", help="ask as this CSM, seeing only their book of accounts")
     ask.add_argument("--dialect", default="duckdb", choices=DIALECTS, help="SQL dialect to show (default: duckdb)")
     _warehouse_flag(ask)
@@ -272,6 +294,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", help="measure the planner's execution accuracy on the eval questions")
     evaluate.add_argument("--planner", choices=["rules", "llm"], default="rules",
                           help="rules (default): the assistant as configured; llm: every question to the LLM agent")
+    evaluate.add_argument("--set", action="append", choices=list(EVAL_SETS),
+                          help="an eval set to run (repeat for several; default: every set that has cases)")
     evaluate.add_argument("--category", metavar="C", help="only cases in this category (a family, shape, rls, follow-up...)")
     evaluate.add_argument("--case", metavar="ID", help="only the case with this id")
     evaluate.add_argument("--report", metavar="PATH", default="evals/report.md",

@@ -1,6 +1,7 @@
 """The evaluation cases: YAML files of questions with their expected results, loaded and validated.
 
-Each file in `evals/questions/` holds `family: <metric family>` (a default for its cases) and
+The cases come in sets (`EVAL_SETS`): `dev`, which the planner may be tuned on, and the
+held-out batches, written blind (evals/questions/README.md). Each file of a set holds `family: <metric family>` (a default for its cases) and
 `cases:`, a list of mappings with these keys:
 
     id            unique across all files, lower-case words joined by '-'
@@ -32,7 +33,10 @@ import yaml
 
 from assistant.viewer import Viewer
 
-QUESTIONS_DIR = Path(__file__).with_name("questions")
+QUESTIONS_ROOT = Path(__file__).with_name("questions")
+EVAL_SETS = {"dev": "dev", "heldout-1": "heldout/batch1", "heldout-2": "heldout/batch2"}
+"""Each eval set's folder under evals/questions/: dev is tuned on, the held-out batches never are."""
+QUESTIONS_DIR = QUESTIONS_ROOT / EVAL_SETS["dev"]
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 NO_FAMILY = "none"
 
@@ -221,9 +225,26 @@ def load_cases(folder: Path = QUESTIONS_DIR, catalog=None) -> list[Case]:
     return cases
 
 
+def set_folder(name: str) -> Path:
+    """The folder of eval set `name`; CaseError naming the sets when it is not one."""
+    if name not in EVAL_SETS:
+        raise CaseError([Issue("-", "-", f"no eval set {name!r}; sets: {', '.join(EVAL_SETS)}")])
+    return QUESTIONS_ROOT / EVAL_SETS[name]
+
+
+def available_sets() -> list[str]:
+    """The eval sets that have case files, in `EVAL_SETS` order."""
+    return [name for name, folder in EVAL_SETS.items() if any((QUESTIONS_ROOT / folder).glob("*.yaml"))]
+
+
+def matching(cases: list[Case], category: str | None = None, case_id: str | None = None) -> list[Case]:
+    """The cases in `category` (any of a case's categories) and/or with id `case_id`; maybe none."""
+    return [c for c in cases if (category is None or category in c.categories) and (case_id is None or c.id == case_id)]
+
+
 def select_cases(cases: list[Case], category: str | None = None, case_id: str | None = None) -> list[Case]:
-    """The cases in `category` (any of a case's categories) and/or with id `case_id`."""
-    chosen = [c for c in cases if (category is None or category in c.categories) and (case_id is None or c.id == case_id)]
+    """The cases in `category` and/or with id `case_id`; CaseError naming the categories when there is none."""
+    chosen = matching(cases, category, case_id)
     if not chosen:
         wanted = " and ".join(filter(None, [category and f"category {category!r}", case_id and f"id {case_id!r}"]))
         known = sorted({t for c in cases for t in c.categories})

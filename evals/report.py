@@ -1,8 +1,11 @@
-"""Summaries of an eval run: accuracy overall and per category, latency, and every miss.
+"""Summaries of an eval run: the three outcomes overall and per category, per set, side by side.
 
-`summarize` is pure over the results; `terminal_report` and `markdown_report` render it.
-A miss shows what the planner did (its route, interpretation and SemanticQuery) and the
-first rows of both sides, so a reader can tell a planner mistake from a wrong expectation.
+`summarize` is pure over one set's results; `terminal_report` and `markdown_report` render
+one or more sets (dev and the held-out batches) side by side. Each set says how many cases
+were correct, declined and confidently wrong, and of the answers it gave (the confident
+ones), how many were correct. A miss shows what the planner did (its route, interpretation
+and SemanticQuery) and the first rows of both sides, so a reader can tell a planner mistake
+from a wrong expectation; confidently wrong misses come first.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.answer import format_table
-from evals.run import CaseResult
+from evals.run import CaseResult, Outcome
 
 SHOWN_ROWS = 5
 
@@ -27,22 +30,51 @@ def percentile(values: Sequence[float], p: float) -> float | None:
     return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
+def _share(part: int, whole: int) -> float:
+    return 100.0 * part / whole if whole else 0.0
+
+
 @dataclass(frozen=True)
 class Tally:
-    """Cases and passes under one label."""
+    """The outcomes of the cases under one label."""
 
     label: str
     cases: int
-    passed: int
+    correct: int
+    declined: int
+    wrong: int
+    answered: int = 0  # cases the assistant answered with rows: its confident answers
+    answered_correct: int = 0
 
     @property
     def accuracy(self) -> float:
-        return 100.0 * self.passed / self.cases if self.cases else 0.0
+        return _share(self.correct, self.cases)
+
+    @property
+    def declined_pct(self) -> float:
+        return _share(self.declined, self.cases)
+
+    @property
+    def wrong_pct(self) -> float:
+        return _share(self.wrong, self.cases)
+
+    @property
+    def confident_precision(self) -> float | None:
+        """Of the confident answers, the share that was correct; None when there was none."""
+        return _share(self.answered_correct, self.answered) if self.answered else None
+
+
+def tally(label: str, results: Sequence[CaseResult]) -> Tally:
+    """Count the three outcomes, and the confident answers and how many of them were right."""
+    counts = {o: sum(1 for r in results if r.outcome is o) for o in Outcome}
+    answered = [r for r in results if r.confident]
+    return Tally(label, len(results), counts[Outcome.correct], counts[Outcome.declined], counts[Outcome.wrong],
+                 len(answered), sum(1 for r in answered if r.passed))
 
 
 @dataclass(frozen=True)
 class Summary:
-    """What a run measured."""
+    """What a run measured on one eval set."""
 
     overall: Tally
     categories: tuple[Tally, ...]
@@ -51,27 +83,30 @@ class Summary:
     misses: tuple[CaseResult, ...]
     harness_errors: tuple[CaseResult, ...]
     planner: str
+    name: str = "dev"
 
 
-def summarize(results: Sequence[CaseResult], planner: str = "rules") -> Summary:
-    """Accuracy overall and per category (families first, then shapes and traits), latency percentiles."""
+def summarize(results: Sequence[CaseResult], planner: str = "rules", name: str = "dev") -> Summary:
+    """Outcomes overall and per category (families first, then shapes and traits), latency percentiles."""
+    counted = [r for r in results if not r.harness_error]
     labels: dict[str, list[CaseResult]] = {}
     kinds: dict[str, int] = {}  # 0 family, 1 shape, 2+ traits: the position in Case.categories
-    for result in results:
+    for result in counted:
         for kind, label in enumerate(result.case.categories):
             labels.setdefault(label, []).append(result)
             kinds[label] = min(kind, kinds.get(label, kind))
     order = sorted(labels, key=lambda label: (min(kinds[label], 2), label))
-    categories = tuple(Tally(label, len(labels[label]), sum(r.passed for r in labels[label])) for label in order)
-    latencies = [r.latency_ms for r in results if r.latency_ms is not None]
+    latencies = [r.latency_ms for r in counted if r.latency_ms is not None]
+    misses = sorted((r for r in counted if not r.passed), key=lambda r: r.outcome is not Outcome.wrong)
     return Summary(
-        overall=Tally("overall", len(results), sum(r.passed for r in results)),
-        categories=categories,
+        overall=tally("overall", counted),
+        categories=tuple(tally(label, labels[label]) for label in order),
         p50_ms=percentile(latencies, 50),
         p95_ms=percentile(latencies, 95),
-        misses=tuple(r for r in results if not r.passed and not r.harness_error),
+        misses=tuple(misses),
         harness_errors=tuple(r for r in results if r.harness_error),
         planner=planner,
+        name=name,
     )
 
 
@@ -79,8 +114,31 @@ def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:,.1f} ms"
 
 
-def _tally_rows(summary: Summary) -> list[list[str]]:
-    return [[t.label, str(t.cases), str(t.passed), f"{t.accuracy:.1f}%"] for t in (summary.overall, *summary.categories)]
+def headline(summary: Summary) -> str:
+    """One line: the three outcomes of a set, and how often its confident answers were right."""
+    t = summary.overall
+    precision = "no confident answers" if t.confident_precision is None else \
+        f"of {t.answered} confident answers {t.confident_precision:.1f}% correct"
+    return (f"{summary.name}: {t.correct}/{t.cases} correct ({t.accuracy:.1f}%), {t.declined} declined "
+            f"({t.declined_pct:.1f}%), {t.wrong} confidently wrong ({t.wrong_pct:.1f}%); {precision}; "
+            f"latency p50 {_ms(summary.p50_ms)}, p95 {_ms(summary.p95_ms)}")
+
+
+def _side_by_side(summaries: Sequence[Summary]) -> tuple[list[str], list[list[str]]]:
+    """Columns and rows of the category table: for each set its cases and the share of each outcome."""
+    header = ["category"]
+    for s in summaries:
+        header += [f"{s.name} cases", "correct", "declined", "wrong"]
+    labels = ["overall"] + list(dict.fromkeys(t.label for s in summaries for t in s.categories))
+    rows = []
+    for label in labels:
+        row = [label]
+        for s in summaries:
+            found = s.overall if label == "overall" else next((t for t in s.categories if t.label == label), None)
+            row += ["", "", "", ""] if found is None else [
+                str(found.cases), f"{found.accuracy:.1f}%", f"{found.declined_pct:.1f}%", f"{found.wrong_pct:.1f}%"]
+        rows.append(row)
+    return header, rows
 
 
 def _rows(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -92,14 +150,16 @@ def _rows(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 def _miss_facts(result: CaseResult) -> list[tuple[str, str]]:
     """(label, text) pairs describing one miss, shared by both renderings."""
     case, answer = result.case, result.answer
-    facts = [("question", case.question), ("categories", ", ".join(case.categories)), ("why", result.reason)]
+    facts = [("question", case.question), ("outcome", result.outcome.value), ("categories", ", ".join(case.categories)),
+             ("why", result.reason)]
     if case.conversation:
         facts.append(("after", " → ".join(case.conversation)))
     if not case.viewer.sees_all_accounts:
         facts.append(("viewer", f"CSM {case.viewer.csm_id}"))
     if answer is not None:
+        confidence = "" if answer.confidence is None else f"; confidence {answer.confidence:.2f}"
         facts += [("status", f"{answer.status} ({answer.planner or 'no planner'}"
-                             f"{'; ' + answer.route_reason if answer.route_reason else ''})"),
+                             f"{'; ' + answer.route_reason if answer.route_reason else ''}{confidence})"),
                   ("message", answer.message)]
         if answer.interpretation:
             facts.append(("interpretation", answer.interpretation))
@@ -118,18 +178,24 @@ def _tables(result: CaseResult) -> list[tuple[str, str]]:
     return tables
 
 
-def terminal_report(summary: Summary, show_misses: bool = True) -> str:
-    """The accuracy table, latency and (optionally) the misses, as plain text."""
-    lines = [f"Execution accuracy ({summary.planner} planner): {summary.overall.passed}/{summary.overall.cases} "
-             f"= {summary.overall.accuracy:.1f}%",
-             f"Latency per question: p50 {_ms(summary.p50_ms)}, p95 {_ms(summary.p95_ms)}", "",
-             format_table(["category", "cases", "passed", "accuracy"], _tally_rows(summary))]
-    for result in summary.harness_errors:
-        lines.append(f"HARNESS ERROR {result.case.file}: {result.case.id}: {result.harness_error}")
-    if show_misses and summary.misses:
-        lines += ["", f"{len(summary.misses)} miss(es):"]
+_MARK = {Outcome.wrong: "✗", Outcome.declined: "?"}
+
+
+def terminal_report(summaries: Summary | Sequence[Summary], show_misses: bool = True) -> str:
+    """The outcome table of every set side by side, a headline per set and (optionally) the misses, as plain text."""
+    summaries = [summaries] if isinstance(summaries, Summary) else list(summaries)
+    lines = [f"Eval ({summaries[0].planner} planner)", *[headline(s) for s in summaries], "",
+             format_table(*_side_by_side(summaries))]
+    for summary in summaries:
+        for result in summary.harness_errors:
+            lines.append(f"HARNESS ERROR {summary.name} {result.case.file}: {result.case.id}: {result.harness_error}")
+    for summary in summaries if show_misses else []:
+        if not summary.misses:
+            continue
+        lines += ["", f"{summary.name}: {len(summary.misses)} miss(es), confidently wrong first:"]
         for result in summary.misses:
-            lines += ["", f"✗ {result.case.id}", *[f"  {label}: {text}" for label, text in _miss_facts(result)]]
+            lines += ["", f"{_MARK[result.outcome]} {result.case.id}",
+                      *[f"  {label}: {text}" for label, text in _miss_facts(result)]]
             for title, table in _tables(result):
                 lines += [f"  {title}:", *["    " + line for line in table.splitlines()]]
     return "\n".join(lines)
@@ -139,23 +205,27 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def markdown_report(summary: Summary) -> str:
-    """The same content as Markdown: summary table, then one section per miss."""
-    lines = [f"# Evaluation report: {summary.planner} planner", "",
-             f"Execution accuracy **{summary.overall.accuracy:.1f}%** "
-             f"({summary.overall.passed} of {summary.overall.cases} cases); "
-             f"latency per question p50 {_ms(summary.p50_ms)}, p95 {_ms(summary.p95_ms)}.", "",
-             "| category | cases | passed | accuracy |", "|---|---:|---:|---:|",
-             *[f"| {' | '.join(_md_cell(c) for c in row)} |" for row in _tally_rows(summary)]]
-    if summary.harness_errors:
-        lines += ["", "## Harness errors", ""]
-        lines += [f"- `{r.case.file}` `{r.case.id}`: {_md_cell(r.harness_error)}" for r in summary.harness_errors]
-    lines += ["", f"## Misses ({len(summary.misses)})"]
-    if not summary.misses:
-        lines += ["", "None."]
-    for result in summary.misses:
-        lines += ["", f"### `{result.case.id}` ({result.case.file})", ""]
-        lines += [f"- **{label}**: {_md_cell(text)}" for label, text in _miss_facts(result)]
-        for title, table in _tables(result):
-            lines += ["", f"{title}:", "", "```", table, "```"]
+def markdown_report(summaries: Summary | Sequence[Summary]) -> str:
+    """The same content as Markdown: headlines, the side-by-side table, then one section per miss and set."""
+    summaries = [summaries] if isinstance(summaries, Summary) else list(summaries)
+    header, rows = _side_by_side(summaries)
+    lines = [f"# Evaluation report: {summaries[0].planner} planner", "",
+             "Outcomes: **correct**; **declined** (asked back or said it cannot answer); **confidently wrong** "
+             "(answered with rows that are not the expected ones, or answered what it should have declined).", "",
+             *[f"- {headline(s)}" for s in summaries], "",
+             "| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1),
+             *[f"| {' | '.join(_md_cell(c) for c in row)} |" for row in rows]]
+    for summary in summaries:
+        if summary.harness_errors:
+            lines += ["", f"## Harness errors ({summary.name})", ""]
+            lines += [f"- `{r.case.file}` `{r.case.id}`: {_md_cell(r.harness_error)}" for r in summary.harness_errors]
+    for summary in summaries:
+        lines += ["", f"## Misses: {summary.name} ({len(summary.misses)})"]
+        if not summary.misses:
+            lines += ["", "None."]
+        for result in summary.misses:
+            lines += ["", f"### {_MARK[result.outcome]} `{result.case.id}` ({result.case.file})", ""]
+            lines += [f"- **{label}**: {_md_cell(text)}" for label, text in _miss_facts(result)]
+            for title, table in _tables(result):
+                lines += ["", f"{title}:", "", "```", table, "```"]
     return "\n".join(lines) + "\n"

@@ -1,5 +1,10 @@
 """Run eval cases through an assistant and judge each answer against its expected result.
 
+Every case ends in one of three outcomes (`Outcome`): correct; declined (the assistant asked
+back or said it cannot answer, when something else was expected); or confidently wrong (it
+answered, and the rows are not the expected ones, or it answered a question it should have
+declined). A confident wrong number is the worst outcome, so it is counted on its own.
+
 For each case: replay its conversation in a fresh chat, ask the question as the case's
 viewer, time that last ask, run the expected SQL on a cursor of a hardened connection (the
 same DuckDB config as the assistant's, since DuckDB refuses two configs for one file in one
@@ -12,6 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Protocol
 
 import duckdb
@@ -37,17 +43,38 @@ class Table:
     rows: tuple[tuple[Any, ...], ...]
 
 
+class Outcome(StrEnum):
+    """How one case ended."""
+
+    correct = "correct"
+    declined = "declined"
+    wrong = "confidently wrong"
+
+
+DECLINES = frozenset({"clarify", "unanswerable", "refused", "error"})
+"""Statuses that give no number: the assistant asked back, could not answer, refused or reported a bug."""
+
+
 @dataclass(frozen=True)
 class CaseResult:
-    """One case's outcome: pass or miss and why, the answer, the expected table, the latency."""
+    """One case's outcome and why, the answer, the expected table, the latency."""
 
     case: Case
-    passed: bool
+    outcome: Outcome
     reason: str
     answer: Answer | None
     expected: Table | None
     latency_ms: float | None
     harness_error: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome is Outcome.correct
+
+    @property
+    def confident(self) -> bool:
+        """The assistant gave an answer (a number or rows), i.e. it was confident enough to answer."""
+        return self.answer is not None and str(self.answer.status) == "answered"
 
 
 class ExpectedSqlError(Exception):
@@ -77,14 +104,23 @@ def ask_in_conversation(assistant: Asker, case: Case) -> tuple[Answer, float]:
     return answer, (time.perf_counter() - start) * 1000
 
 
-def judge(case: Case, answer: Answer, expected: Table | None) -> Verdict:
-    """Status cases compare statuses; SQL cases need an answered status and the expected rows."""
+def judge(case: Case, answer: Answer, expected: Table | None) -> tuple[Outcome, Verdict]:
+    """Status cases compare statuses; SQL cases need an answered status and the expected rows.
+
+    Any answer with rows where a decline was expected, or with other rows than expected, is
+    confidently wrong; a decline where rows (or another decline) were expected is declined.
+    """
+    status = str(answer.status)
     if case.status is not None:
-        return compare_status(case.status.value, str(answer.status))
-    if str(answer.status) != "answered":
-        return Verdict(False, f"expected rows, the answer's status is {answer.status}: {answer.message}")
-    return compare_tables(expected.columns, expected.rows, answer.columns, answer.rows, ordered=case.ordered,
-                          tolerance=Tolerance(abs_tol=case.tolerance))
+        verdict = compare_status(case.status.value, status)
+        if verdict.passed:
+            return Outcome.correct, verdict
+        return (Outcome.declined if status in DECLINES else Outcome.wrong), verdict
+    if status != "answered":
+        return Outcome.declined, Verdict(False, f"expected rows, the answer's status is {status}: {answer.message}")
+    verdict = compare_tables(expected.columns, expected.rows, answer.columns, answer.rows, ordered=case.ordered,
+                             tolerance=Tolerance(abs_tol=case.tolerance))
+    return (Outcome.correct if verdict.passed else Outcome.wrong), verdict
 
 
 def run_case(case: Case, assistant: Asker, con: duckdb.DuckDBPyConnection) -> CaseResult:
@@ -92,13 +128,14 @@ def run_case(case: Case, assistant: Asker, con: duckdb.DuckDBPyConnection) -> Ca
     try:
         expected = expected_table(con, case.sql) if case.sql is not None else None
     except ExpectedSqlError as error:
-        return CaseResult(case, False, "the expected SQL failed", None, None, None, harness_error=str(error))
+        return CaseResult(case, Outcome.declined, "the expected SQL failed", None, None, None, harness_error=str(error))
     try:
         answer, latency = ask_in_conversation(assistant, case)
-    except Exception as error:  # noqa: BLE001 - a crash of the system under test is a measured miss
-        return CaseResult(case, False, f"the assistant raised {type(error).__name__}: {error}", None, expected, None)
-    verdict = judge(case, answer, expected)
-    return CaseResult(case, verdict.passed, verdict.reason, answer, expected, latency)
+    except Exception as error:  # noqa: BLE001 - a crash of the system under test is a measured miss (no number shown)
+        return CaseResult(case, Outcome.declined, f"the assistant raised {type(error).__name__}: {error}", None,
+                          expected, None)
+    outcome, verdict = judge(case, answer, expected)
+    return CaseResult(case, outcome, verdict.reason, answer, expected, latency)
 
 
 def run_cases(cases: Iterable[Case], assistant: Asker, con: duckdb.DuckDBPyConnection,

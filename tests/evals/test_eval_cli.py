@@ -12,7 +12,7 @@ def test_eval_one_case_writes_the_report_and_exits_zero(demo_warehouse_path, tmp
     code = main(["eval", "--case", "mrr-october", "--report", str(report), "--warehouse", str(demo_warehouse_path)])
     out = capsys.readouterr().out
     assert code == 0
-    assert "Execution accuracy (rules planner):" in out and "/1 = " in out
+    assert "Eval (rules planner)" in out and "dev: 1/1 correct (100.0%), 0 declined" in out
     assert report.read_text(encoding="utf-8").startswith("# Evaluation report: rules planner")
 
 

@@ -15,7 +15,7 @@ from assistant.answer import Answer, Status
 from assistant.runner import connect_hardened
 from assistant.viewer import Viewer
 from evals.cases import Case, ExpectedStatus, Shape
-from evals.run import AgentRouted, expected_table, run_case, run_cases
+from evals.run import AgentRouted, Outcome, expected_table, run_case, run_cases
 from fixtures.tiny_warehouse import build_tiny_warehouse
 
 OCTOBER_MRR = "SELECT SUM(mrr) FROM account_mrr_monthly WHERE month = DATE '2026-10-01'"
@@ -69,25 +69,33 @@ def test_a_matching_answer_passes_and_is_timed(con):
     assert result.latency_ms is not None and result.latency_ms >= 0
 
 
-def test_a_wrong_number_is_a_miss_that_says_so(con):
+def test_a_wrong_number_is_confidently_wrong_and_says_so(con):
     bot = ScriptedAssistant({"mrr in october": answered(["mrr"], [[22100.0]])})
     result = run_case(case(sql=OCTOBER_MRR), bot, con)
-    assert not result.passed
+    assert result.outcome is Outcome.wrong and result.confident
     assert result.reason.startswith("no answer column holds the values")
 
 
-def test_a_clarify_answer_to_an_answerable_case_is_a_miss(con):
-    bot = ScriptedAssistant({"mrr in october": Answer("q", Status.CLARIFY, "Which one?")})
+@pytest.mark.parametrize("status", [Status.CLARIFY, Status.UNANSWERABLE, Status.ERROR, Status.REFUSED])
+def test_no_number_for_an_answerable_case_is_declined(con, status):
+    bot = ScriptedAssistant({"mrr in october": Answer("q", status, "Which one?")})
     result = run_case(case(sql=OCTOBER_MRR), bot, con)
-    assert not result.passed and "status is clarify" in result.reason
+    assert result.outcome is Outcome.declined and not result.confident
+    assert f"status is {status}" in result.reason
 
 
-def test_status_cases_pass_on_the_expected_status(con):
+def test_status_cases_are_correct_on_the_expected_status_and_declined_on_another_decline(con):
     bot = ScriptedAssistant({"churn?": Answer("churn?", Status.CLARIFY, "Logo or revenue churn?")})
     churn = case(question="churn?", shape=Shape.ambiguous, status=ExpectedStatus.clarify)
-    assert run_case(churn, bot, con).passed
-    assert not run_case(case(question="churn?", shape=Shape.unanswerable, status=ExpectedStatus.unanswerable),
-                        bot, con).passed
+    assert run_case(churn, bot, con).outcome is Outcome.correct
+    other = case(question="churn?", shape=Shape.unanswerable, status=ExpectedStatus.unanswerable)
+    assert run_case(other, bot, con).outcome is Outcome.declined
+
+
+def test_answering_a_question_that_should_be_declined_is_confidently_wrong(con):
+    bot = ScriptedAssistant({"churn?": answered(["logo_churn_rate"], [[1.3]])})
+    churn = case(question="churn?", shape=Shape.ambiguous, status=ExpectedStatus.clarify)
+    assert run_case(churn, bot, con).outcome is Outcome.wrong
 
 
 def test_the_conversation_is_replayed_first_with_the_cases_viewer(con):
@@ -116,7 +124,7 @@ def test_a_broken_expected_query_is_a_harness_error_not_a_miss(con):
 def test_an_assistant_that_raises_is_a_measured_miss(con):
     bot = ScriptedAssistant({"mrr in october": RuntimeError("boom")})
     result = run_case(case(sql=OCTOBER_MRR), bot, con)
-    assert not result.passed and not result.harness_error
+    assert result.outcome is Outcome.declined and not result.harness_error
     assert result.reason == "the assistant raised RuntimeError: boom"
 
 

@@ -48,3 +48,18 @@ def test_a_missing_warehouse_is_one_line_exit_2(capsys, tmp_path):
 def test_ask_has_help_for_every_flag():
     ask = build_parser()._subparsers._group_actions[0].choices["ask"]
     assert all(action.help for action in ask._actions)
+
+
+def test_several_questions_are_one_conversation_one_json_object_per_line(capsys, demo_warehouse_path):
+    code, out, _ = run(capsys, "ask", "nrr by segment last quarter", "and for emea?", "--json",
+                       "--warehouse", str(demo_warehouse_path))
+    turns = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [t["question"] for t in turns] == ["nrr by segment last quarter", "and for emea?"]
+    assert [t["status"] for t in turns] == ["answered", "answered"]
+    assert "region" in json.dumps(turns[1]["query"]["filters"]) and not turns[0]["query"].get("filters")
+
+
+def test_several_questions_in_text_are_headed_by_each_question(capsys, demo_warehouse_path):
+    code, out, _ = run(capsys, "ask", "mrr in october", "what about september?", "--warehouse", str(demo_warehouse_path))
+    assert code == 0 and "» mrr in october" in out and "» what about september?" in out
+    assert out.index("» mrr in october") < out.index("» what about september?")
