@@ -8,8 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from typing import TYPE_CHECKING
+
 from assistant.answer import Status
 from semantic_layer.query import SemanticQuery
+
+if TYPE_CHECKING:
+    from assistant.planner.interpretation import Interpretation
 
 
 @dataclass(frozen=True)
@@ -19,6 +24,7 @@ class Turn:
     question: str
     status: Status
     query: SemanticQuery | None = None
+    interpretation: Interpretation | None = None  # how the rules read it, for a follow-up to edit
 
 
 @dataclass
@@ -27,9 +33,17 @@ class Conversation:
 
     turns: list[Turn] = field(default_factory=list)
 
-    def add(self, question: str, status: Status, query: SemanticQuery | None) -> None:
+    def add(self, question: str, status: Status, query: SemanticQuery | None,
+            interpretation: Interpretation | None = None) -> None:
         """Record one turn."""
-        self.turns.append(Turn(question, Status(status), query))
+        self.turns.append(Turn(question, Status(status), query, interpretation))
+
+    def last_interpretation(self) -> Interpretation | None:
+        """The interpretation of the most recent answered turn, when the rules answered it."""
+        for turn in reversed(self.turns):
+            if turn.status is Status.ANSWERED:
+                return turn.interpretation
+        return None
 
     def last_query(self) -> SemanticQuery | None:
         """The query of the most recent answered turn that had one."""

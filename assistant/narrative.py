@@ -26,6 +26,8 @@ def format_value(value: Any, unit: Unit) -> str:
     """A metric value as a reader expects it: 104.3%, $12,400, 23 days, 0.42."""
     if value is None:
         return "no value"
+    if unit is Unit.date:
+        return value.isoformat() if isinstance(value, date) else str(value)
     number = float(value)
     if unit is Unit.percent:
         return f"{number:,.1f}%"
@@ -123,7 +125,7 @@ def trend_sentences(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[str, 
     labels = {r.period.start: r.period.label() for r in plan.reported}
     latest_label = labels.get(max(row[index["period_start"]] for row in rows), "the latest period")
     lines, weak, outliers, judged = [], [], [], 0
-    for output in plan.outputs:
+    for output in [o for o in plan.outputs if o.metric.unit is not Unit.date]:
         unit, column = output.metric.unit, index[output.name]
         latest: dict[tuple, float] = {}
         for group, group_rows in series.items():
@@ -194,7 +196,7 @@ def breakdown_outliers(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[st
     if not plan.dimensions or plan.query.metric_filters:
         return []
     outliers = []
-    for output in plan.outputs:
+    for output in [o for o in plan.outputs if o.metric.benchmarks]:
         values = {tuple(r[index[d.name]] for d in plan.dimensions): float(r[index[output.name]])
                   for r in rows if r[index[output.name]] is not None}
         outliers += _departure(output, values, plan.dimensions)
@@ -256,7 +258,7 @@ def _first_rows(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[str, int]
             change = index.get(output_column(output.name, MetricColumn.change))
             if change is not None and row[change] is not None:
                 value += f" ({float(row[change]):+,.1f})"
-            elif not plan.query.metric_filters and row[index[output.name]] is not None:
+            elif not plan.query.metric_filters and row[index[output.name]] is not None and output.metric.benchmarks:
                 band = output.metric.band_for(float(row[index[output.name]]))
                 value += f" ({band.label})" if band else ""  # a breakdown's groups against the benchmark
             values.append(f"{_label(output)} {value}")
@@ -295,14 +297,15 @@ def _membership(plan: Plan) -> set[str]:
     """Counts of accounts asked as 'is one' (> 0) in an account list: 1 on every row, so the definition says why instead."""
     return {f.metric for f in plan.query.metric_filters
             if f.op.value == ">" and f.value == 0 and f.column is MetricColumn.value
-            and any(o.name == f.metric and o.metric.unit is Unit.count and "accounts" in o.metric.label.lower()
-                    for o in plan.outputs)}
+            and any(o.name == f.metric and o.metric.counts for o in plan.outputs)}
 
 
 def chart_suggestion(plan: Plan) -> dict[str, Any] | None:
     """A line over time for a trend, bars for a breakdown, nothing for a single number."""
-    metrics = [o.name for o in plan.outputs]
+    metrics = [o.name for o in plan.outputs if o.metric.unit is not Unit.date]
     first = plan.dimensions[0].name if plan.dimensions else None
+    if not metrics:
+        return None
     if len(plan.reported) > 1:
         return {"kind": "line", "x": "period_start", "y": metrics, "series": first}
     if first is not None:

@@ -27,13 +27,13 @@ from semantic_layer.catalog import Catalog, default_catalog
 from semantic_layer.compile import compile_query
 from semantic_layer.entities import indexed_dimensions, values_query
 from semantic_layer.errors import SemanticLayerError
+from semantic_layer.model import TimeMode
 from semantic_layer.query import SemanticQuery
 
 if TYPE_CHECKING:
     from assistant.agent.agent import Agent
 
 RULES, LLM, NONE = "rules", "llm", "none"
-SPLIT = "segment"  # the dimension a blended number is checked against (the domain notes: segment before summarizing)
 _ANALYST = Viewer.analyst()
 
 
@@ -57,10 +57,11 @@ class Assistant:
         try:
             self.as_of = self._as_of()
             self.entity_values = self._entity_values()
+            ranges = self._data_ranges()
         except WarehouseError:
             self.runner.close()
             raise
-        self.context = PlannerContext(self.catalog, build_lexicon(self.catalog, self.entity_values), self.as_of)
+        self.context = PlannerContext(self.catalog, build_lexicon(self.catalog, self.entity_values), self.as_of, ranges)
 
     def __enter__(self) -> Assistant:
         return self
@@ -90,11 +91,27 @@ class Assistant:
                 values[dimension.name] = [str(row[0]) for row in answer.rows]
         return values
 
+    def _data_ranges(self) -> dict[str, tuple[date, date]]:
+        """Each source's first and last day of rows (sources placed by a column of their own table), read once:
+        a question about a period outside them is told how far the data goes."""
+        ranges, seen = {}, {}
+        for source in self.catalog.sources.values():
+            if "." in source.time or source.mode in (TimeMode.after_end, TimeMode.rollup):
+                continue
+            where = (source.table, source.time)
+            if where not in seen:
+                answer = self.runner.run(f"SELECT CAST(MIN({source.time}) AS DATE), CAST(MAX({source.time}) AS DATE) "
+                                         f"FROM {source.table}", _ANALYST, f"data range of {source.name}")
+                seen[where] = tuple(answer.rows[0]) if answer.ok and answer.rows and answer.rows[0][0] else None
+            if seen[where] is not None:
+                ranges[source.name] = seen[where]
+        return ranges
+
     def ask(self, question: str, viewer: Viewer | None = None, conversation: Conversation | None = None) -> Answer:
         """Answer one plain-English question; appends the turn to `conversation` when given."""
         viewer = viewer or Viewer.leader()
         start = time.perf_counter()
-        outcome = plan_question(question, self.context, viewer, conversation.last_query() if conversation else None)
+        outcome = plan_question(question, self.context, viewer, conversation.last_interpretation() if conversation else None)
         planning = _ms(start)
         query = None
         if isinstance(outcome, Plan) and outcome.confident:
@@ -105,8 +122,8 @@ class Assistant:
             query = outcome.query if answer.ok else None
             if answer.ok:
                 hidden = self.hidden_departure(outcome.query, answer, viewer)
-                answer.message += f" Blended, this hides a departure: {hidden} Ask for it by {SPLIT} to see each." \
-                    if hidden else ""
+                answer.message += f" Blended, this hides a departure: {hidden} Ask for it by {self._split().label.lower()} " \
+                    "to see each." if hidden else ""
         elif self.agent is not None and not getattr(outcome, "final", False):
             answer = self.agent.answer(question, viewer, conversation, self)
             answer.planner = answer.planner or LLM
@@ -118,7 +135,8 @@ class Assistant:
         answer.unused_words = list(outcome.unused_words)
         answer.timings_ms = {"plan": planning, **answer.timings_ms, "total": _ms(start)}
         if conversation is not None:
-            conversation.add(question, answer.status, query or _query_of(answer))
+            interpretation = outcome.interpretation if isinstance(outcome, Plan) and query is not None else None
+            conversation.add(question, answer.status, query or _query_of(answer), interpretation)
         return answer
 
     def hidden_departure(self, query: SemanticQuery, answer: Answer, viewer: Viewer) -> str:
@@ -126,24 +144,29 @@ class Assistant:
 
         The domain notes: a blended number can hide a weak segment, so offer the breakdown when one departs.
         """
-        dimension = self.catalog.dimensions.get(SPLIT)
-        if dimension is None or query.dimensions or len(answer.rows) != 1 or any(f.dimension == SPLIT for f in query.filters):
+        dimension = self._split()
+        if dimension is None or query.dimensions or query.tally or len(answer.rows) != 1 \
+                or any(f.dimension == dimension.name for f in query.filters):
             return ""
         names = [m if isinstance(m, str) else m.name for m in query.metrics]
         metrics = [self.catalog.metrics[n] for n in names if n in self.catalog.metrics]
-        if not any(m.benchmarks for m in metrics) or not all(SPLIT in m.dimensions for m in metrics):
+        if not any(m.benchmarks for m in metrics) or not all(dimension.name in m.dimensions for m in metrics):
             return ""
-        split = query.model_copy(update={"dimensions": (SPLIT,), "compare": None, "order_by": (), "limit": None,
-                                         "metric_filters": ()})
+        split = query.model_copy(update={"dimensions": (dimension.name,), "compare": None, "compare_with": None,
+                                         "order_by": (), "limit": None, "metric_filters": ()})
         try:
             compiled = compile_query(split, self.catalog)
         except (SemanticLayerError, ValueError):
             return ""
-        result = self.runner.run_expression(compiled.tree, viewer, f"{answer.question} (by {SPLIT})")
+        result = self.runner.run_expression(compiled.tree, viewer, f"{answer.question} (by {dimension.name})")
         if not result.ok:
             return ""
         lines = breakdown_outliers(compiled.plan, result.rows, {c: i for i, c in enumerate(result.columns)})
         return lines[0] if lines else ""
+
+    def _split(self):
+        """The dimension a blended number is checked against (declared in the catalogue: split_blended)."""
+        return next((d for d in self.catalog.dimensions.values() if d.split_blended), None)
 
     def run_semantic_query(self, query: SemanticQuery, viewer: Viewer | None = None, *, question: str = "") -> Answer:
         """Compile, guard, restrict to `viewer` and run a semantic query; narrate and check the result."""

@@ -9,6 +9,7 @@ presenting the number.
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -21,9 +22,6 @@ from semantic_layer.plan import Plan
 SMALL_SAMPLE = 30
 """Fewer responses, tickets or accounts than this behind a rate make it unreliable (NPS, CSAT: 30 responses)."""
 
-# Domain invariants (../shared/domain.md): a metric's value never exceeds a bound or another metric.
-UPPER_BOUNDS = {"grr": 100.0, "customer_retention_rate": 100.0}
-NOT_ABOVE = (("dau", "wau"), ("dau", "mau"), ("wau", "mau"), ("grr", "nrr"))
 
 
 def counted_denominator(metric: Metric) -> bool:
@@ -82,7 +80,8 @@ def _values(columns: Sequence[str], rows: Sequence[Sequence[Any]], name: str) ->
     if name not in columns:
         return []
     i = list(columns).index(name)
-    return [None if r[i] is None else float(r[i]) for r in rows]
+    return [float(r[i]) if isinstance(r[i], (int, float, decimal.Decimal)) and not isinstance(r[i], bool) else None
+            for r in rows]
 
 
 def broken_invariants(plan: Plan, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
@@ -91,13 +90,18 @@ def broken_invariants(plan: Plan, columns: Sequence[str], rows: Sequence[Sequenc
     outputs = {o.name: o.metric for o in plan.outputs}
     for name, metric in outputs.items():
         values = [v for v in _values(columns, rows, name) if v is not None]
-        upper = UPPER_BOUNDS.get(metric.name, metric.scale if is_share(metric) else None)
+        bounds = metric.bounds
+        upper = bounds.upper if bounds and bounds.upper is not None else metric.scale if is_share(metric) else None
+        lower = bounds.lower if bounds and bounds.lower is not None else 0.0 if is_share(metric) else None
         if upper is not None and any(v > upper + 1e-9 for v in values):
             problems.append(f"{metric.label} came out above {upper:g} ({max(values):.1f}), which its definition rules out")
-        if (upper is not None or is_share(metric)) and any(v < -1e-9 for v in values):
-            problems.append(f"{metric.label} came out negative ({min(values):.1f}), which its definition rules out")
-    for low, high in NOT_ABOVE:
-        lows, highs = _values(columns, rows, low), _values(columns, rows, high)
-        if any(a is not None and b is not None and a > b + 1e-9 for a, b in zip(lows, highs)):
-            problems.append(f"{outputs[low].label} came out above {outputs[high].label}, which cannot happen")
+        if lower is not None and any(v < lower - 1e-9 for v in values):
+            problems.append(f"{metric.label} came out below {lower:g} ({min(values):.1f}), which its definition rules out")
+    for name, metric in outputs.items():  # the catalogue's own invariants: DAU never above MAU, GRR never above NRR
+        for higher in metric.at_most:
+            if higher not in outputs:
+                continue
+            lows, highs = _values(columns, rows, name), _values(columns, rows, higher)
+            if any(a is not None and b is not None and a > b + 1e-9 for a, b in zip(lows, highs)):
+                problems.append(f"{metric.label} came out above {outputs[higher].label}, which cannot happen")
     return problems

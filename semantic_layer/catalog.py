@@ -1,7 +1,8 @@
 """Load the metric catalogue: YAML files → frozen models → validated `Catalog`.
 
 Every `*.yaml` file in the catalogue folder may hold any of the sections `sources`,
-`dimensions`, `time_dimensions` and `metrics`, each a list of entries with a `name`.
+`dimensions`, `time_dimensions`, `metrics` and `ambiguous_terms`, each a list of entries
+with a `name`.
 Loading collects every problem (bad YAML, a wrong field, an unknown column, a cycle...)
 and raises one `CatalogError` listing them all, each with file, line, entry and field.
 """
@@ -18,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from semantic_layer.errors import CatalogError, Issue, UnknownNameError
-from semantic_layer.model import Dimension, Metric, Source, TimeDimension
+from semantic_layer.model import AmbiguousTerm, Dimension, Metric, Source, TimeDimension
 from semantic_layer.validate import normal_term, validate
 
 CATALOG_DIR = Path(__file__).with_name("catalog")
@@ -28,6 +29,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "dimensions": Dimension,
     "time_dimensions": TimeDimension,
     "metrics": Metric,
+    "ambiguous_terms": AmbiguousTerm,
 }
 _LINE = "__line__"
 
@@ -46,6 +48,7 @@ class Catalog:
     dimensions: dict[str, Dimension] = field(default_factory=dict)
     time_dimensions: dict[str, TimeDimension] = field(default_factory=dict)
     metrics: dict[str, Metric] = field(default_factory=dict)
+    ambiguous_terms: dict[str, AmbiguousTerm] = field(default_factory=dict)
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
 
     def metric(self, name: str) -> Metric:
@@ -58,6 +61,10 @@ class Catalog:
 
     def source(self, name: str) -> Source:
         return self._lookup("source", self.sources, name)
+
+    def entity_dimension(self, entity: str) -> Dimension | None:
+        """The dimension naming one `entity` (account → account_name), or None."""
+        return next((d for d in self.dimensions.values() if d.entity == entity), None)
 
     def origin(self, section: str, name: str) -> Origin:
         return self.origins.get((section, name), Origin("?", None))

@@ -32,6 +32,7 @@ from semantic_layer.query import MetricColumn, SemanticQuery
 
 GRID = "grid"
 RESULTS = "results"
+QUALIFYING = "qualifying"
 PREVIOUS = "__previous"
 WIDTH = 160  # one period per line in the spine, one CASE per line in an aggregate
 DIALECTS = ("duckdb", "snowflake", "bigquery", "postgres", "spark", "trino")
@@ -64,9 +65,22 @@ def compile_query(query: SemanticQuery, catalog: Catalog | None = None) -> Compi
     ctes[GRID] = _grid(plan)
     ctes[RESULTS] = _results(plan)
     final, columns = _final(plan)
+    explanation = explain(plan)
+    if query.tally is not None:
+        ctes[QUALIFYING] = _unordered(final)
+        plan, final, columns = tallied(plan)
+        explanation += " " + tally_explanation(plan)
     for name, select in ctes.items():
         final = final.with_(name, as_=select)
-    return CompiledQuery(plan, final, columns, explain(plan))
+    return CompiledQuery(plan, final, columns, explanation)
+
+
+def _unordered(select: exp.Select) -> exp.Select:
+    """The select without its ORDER BY and LIMIT (the qualifying rows of a tally)."""
+    select = select.copy()
+    select.set("order", None)
+    select.set("limit", None)
+    return select
 
 
 def _date(day: date | None) -> exp.Expression:
@@ -153,7 +167,7 @@ def _grid(plan: Plan) -> exp.Select:
     select = exp.select(*[col(c, SPINE) for c in (*PERIOD_COLUMNS, *compare)]).from_(SPINE)
     if plan.dimensions:
         values = _catalogue_values(plan) if all(d.listed for d in plan.dimensions) else None
-        for scan in [s for s in plan.scans if s.dimensions == plan.dimensions]:
+        for scan in [s for s in plan.scans if s.dimensions == plan.dimensions and not s.dropped]:
             found = exp.select(*[col(d.name, scan.name) for d in plan.dimensions]).from_(scan.name)
             values = found.distinct() if values is None else exp.union(values, found, distinct=True)
         select = select.join(values.subquery("dimension_values"), join_type="cross")
@@ -169,24 +183,25 @@ def _nullif_denominators(tree: exp.Expression) -> exp.Expression:
 
 
 def metric_value(plan: Plan, metric: Metric, scope: str = "", suffix: str = "",
-                 dimensions: tuple[str, ...] | None = None) -> exp.Expression:
+                 dimensions: tuple[str, ...] | None = None, broadcast: bool = False) -> exp.Expression:
     """The SQL for `metric`'s value at the grid's grain, over its scans in `scope` (aliased with `suffix`)."""
     dimensions = tuple(d.name for d in plan.dimensions) if dimensions is None else dimensions
     if metric.derived is not None:
         tree = _nullif_denominators(parse_fragment(metric.derived))
         for column in list(tree.find_all(exp.Column)):
             part = plan.catalog.metric(column.name)
+            spread = broadcast or part.name in metric.broadcast
             own = tuple(d for d in dimensions if d in part.dimensions) if part.name in metric.broadcast else dimensions
-            value = metric_value(plan, part, scope, suffix, own)
+            value = metric_value(plan, part, scope, suffix, own, spread)
             column.replace(exp.paren(value) if isinstance(value, exp.Binary) else value)
         value = tree
     elif metric.ratio is not None:
-        table = plan.scan_of(metric, scope, dimensions) + suffix
+        table = plan.scan_of(metric, scope, dimensions, broadcast) + suffix
         numerator = exp.Mul(this=col(f"{metric.name}__numerator", table), expression=exp.Literal.number(float(metric.scale)))
         denominator = exp.Nullif(this=col(f"{metric.name}__denominator", table), expression=exp.Literal.number(0))
         value = exp.Div(typed=False, this=numerator, expression=denominator)
     else:
-        value = col(metric.name, plan.scan_of(metric, scope, dimensions) + suffix)
+        value = col(metric.name, plan.scan_of(metric, scope, dimensions, broadcast) + suffix)
     if metric.derived is not None and metric.scale != 1:
         value = exp.Mul(this=exp.paren(value), expression=exp.Literal.number(metric.scale))
     if metric.empty is Empty.zero:
@@ -251,3 +266,57 @@ def _final(plan: Plan) -> tuple[exp.Select, tuple[str, ...]]:
     if query.limit:
         select = select.limit(query.limit)
     return select, tuple(keys + [output_column(m, c) for m, c in outputs])
+
+
+def tally_metric(name: str, label: str, share: bool, conditions: str) -> Metric:
+    """The count (or share) a tally shows, as a metric the narrative and the table can read."""
+    return Metric(name=name, label=label, description=f"{label}: {conditions}", formula=conditions, tier="leading",
+                  unit="percent" if share else "count", direction="neutral", default_window={"grain": "month"},
+                  derived=name, bounds={"lower": 0, "upper": 100} if share else {"lower": 0}, empty="zero")
+
+
+def _conditions(plan: Plan) -> str:
+    return " and ".join(f"{f.metric}{'' if f.column is MetricColumn.value else ' ' + f.column.value.replace('_', ' ')} "
+                        f"{f.op.value} {f.value:g}" for f in plan.query.metric_filters) or "every row"
+
+
+def tallied(plan: Plan) -> tuple[Plan, exp.Select, tuple[str, ...]]:
+    """A tally's plan as shown (its count and share as outputs, its `by` dimensions), SELECT and columns.
+
+    Every group of the grid gets a row: the qualifying rows of `qualifying` are counted against
+    all the group's rows in `results`, so a group with none shows 0.
+    """
+    from dataclasses import replace
+
+    from semantic_layer.plan import Output
+
+    tally = plan.query.tally
+    by = [d for d in plan.dimensions if d.name in tally.by]
+    counted = next(d for d in plan.dimensions if d.name not in tally.by)
+    noun = f"{counted.entity}s" if counted.entity else f"{counted.name}_rows"
+    conditions = f"{noun} with {_conditions(plan)}"
+    outputs = [Output(noun, tally_metric(noun, noun.replace("_", " ").capitalize(), False, conditions), "", ())]
+    if tally.share:
+        outputs.append(Output(f"{noun}_share", tally_metric(f"{noun}_share", f"Share of {noun.replace('_', ' ')}",
+                                                           True, conditions), "", ()))
+    keys = [*PERIOD_COLUMNS, *[d.name for d in by]]
+    on = [exp.EQ(this=col(k, RESULTS), expression=col(k, QUALIFYING)) for k in PERIOD_COLUMNS]
+    on += [exp.NullSafeEQ(this=col(d.name, RESULTS), expression=col(d.name, QUALIFYING)) for d in plan.dimensions]
+    count = exp.Count(this=col(counted.name, QUALIFYING))
+    select = exp.select(*[col(k, RESULTS) for k in keys]).select(count.as_(noun)).from_(RESULTS)
+    if tally.share:
+        total = exp.Nullif(this=exp.Count(this=col(counted.name, RESULTS)), expression=exp.Literal.number(0))
+        share = exp.Div(typed=False, this=exp.Mul(this=count.copy(), expression=exp.Literal.number(100.0)), expression=total)
+        select = select.select(share.as_(f"{noun}_share"))
+    select = select.join(QUALIFYING, on=exp.and_(*on), join_type="left").group_by(*[col(k, RESULTS) for k in keys])
+    select = select.order_by(*[exp.Ordered(this=col(k, RESULTS), nulls_first=False) for k in keys])
+    shown = replace(plan, outputs=tuple(outputs), dimensions=tuple(by))
+    return shown, select, tuple(keys + [o.name for o in outputs])
+
+
+def tally_explanation(plan: Plan) -> str:
+    """How a tally counted, for the answer's account of its computation."""
+    counted = plan.outputs[0].metric
+    per = f" per {', '.join(d.label.lower() for d in plan.dimensions)}" if plan.dimensions else ""
+    share = "; and their share of all of them" if len(plan.outputs) > 1 else ""
+    return f"Counted: {counted.formula}{per}{share}."

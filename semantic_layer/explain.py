@@ -11,6 +11,7 @@ from semantic_layer.query import Comparison, MetricColumn
 _COMPARISON_WORDS = {
     Comparison.previous_period: "the previous period of the same length",
     Comparison.same_period_last_year: "the same period a year earlier",
+    Comparison.other_period: "the period asked for",
 }
 
 

@@ -29,6 +29,17 @@ class Unit(StrEnum):
     ratio = "ratio"
     count = "count"
     score = "score"
+    date = "date"
+
+
+class Statistic(StrEnum):
+    """Which statistic of a quantity a metric is: metrics of one `quantity` differ only in this."""
+
+    count = "count"
+    share = "share"
+    mean = "mean"
+    median = "median"
+    total = "total"
 
 
 class Direction(StrEnum):
@@ -91,6 +102,8 @@ class Source(Frozen):
     value: str | None = Field(None, description="movement: the value column, e.g. mrr")
     whole_months: bool = Field(False, description="periods must be whole calendar months")
     signals: tuple[Signal, ...] = Field((), description="rollup: per-key values from other tables, as extra columns")
+    placed_by: tuple[str, ...] = Field((), description="words that say how a row is placed in time ('opened', 'raised' "
+                                                       "for tickets opened): a question using them restates the period")
 
     @model_validator(mode="after")
     def _mode_fields(self) -> Source:
@@ -117,6 +130,13 @@ class Source(Frozen):
         return (self.key, f"base_{self.value}", f"end_{self.value}")
 
 
+class DefaultFilter(Frozen):
+    """A filter applied when the rows of an answer are this dimension's entities (accounts: current customers)."""
+
+    dimension: str
+    value: str
+
+
 class Dimension(Frozen):
     """Something to group or filter by: a column of a contract table."""
 
@@ -135,6 +155,16 @@ class Dimension(Frozen):
         default_factory=dict,
         description="tables that carry the same attribute themselves: table -> column",
     )
+    entity: str | None = Field(None, pattern=NAME_PATTERN,
+                               description="the dimension names one entity (account, csm): answers can list them")
+    size: str | None = Field(None, description="the metric 'biggest' or 'smallest' ranks this dimension's entities by")
+    counted_by: str | None = Field(None, description="the metric that counts this dimension's rows ('top ticket themes': "
+                                                     "tickets per category)")
+    listed_as: DefaultFilter | None = Field(None, description="when an answer lists these entities, only those passing "
+                                                              "this filter (current customers), unless a metric is about former ones")
+    person: bool = Field(False, description="values are people's names: a first or a last name alone can name one")
+    split_blended: bool = Field(False, description="a blended number with a benchmark is checked against a split by "
+                                                   "this dimension, and a group that departs is named")
 
 
 class TimeDimension(Frozen):
@@ -224,6 +254,13 @@ class Ratio(Frozen):
     denominator: Measure
 
 
+class Bounds(Frozen):
+    """The values a metric's definition allows (GRR ≤ 100%); a value outside is a bug, not an answer."""
+
+    lower: float | None = None
+    upper: float | None = None
+
+
 class Window(Frozen):
     """A metric's default time window: `count` periods of `grain` ending with the latest."""
 
@@ -259,6 +296,21 @@ class Metric(Frozen):
         None, description="rows counted only when they meet the threshold of their dimension value (the numerator of a ratio)")
     scale: float = 1.0
     empty: Empty = Empty.null
+    # What the planner, the narrative and the checks need to know, declared rather than read from the wording:
+    counts: str | None = Field(None, description="the entity this count counts (account): per entity it is 1 or 0")
+    former: bool = Field(False, description="counts entities that left (lost customers): a list of them keeps churned ones")
+    quantity: str | None = Field(None, pattern=NAME_PATTERN,
+                                 description="metrics of one quantity differ only in their statistic (TTV median, mean)")
+    statistic: Statistic | None = None
+    parts: tuple[str, ...] = Field((), description="the metrics it is made of, shown when asked why it moved")
+    evidence: tuple[str, ...] = Field((), description="the measures shown beside each listed entity: why it is listed")
+    by: dict[str, str] = Field(default_factory=dict,
+                               description="dimension -> the variant of this metric that can be split by it")
+    ahead: str | None = Field(None, description="the metric that answers this one about what is coming up "
+                                                "(renewals due in the next 90 days: days to renewal)")
+    horizon: bool = Field(False, description="a countdown: 'in the next N days' keeps the rows where it is at most N")
+    bounds: Bounds | None = None
+    at_most: tuple[str, ...] = Field((), description="metrics this one can never exceed (DAU <= MAU)")
 
     @model_validator(mode="after")
     def _one_kind(self) -> Metric:
@@ -276,6 +328,16 @@ class Metric(Frozen):
     def band_for(self, value: float) -> Band | None:
         """The first benchmark band holding `value`, or None."""
         return next((b for b in self.benchmarks if b.contains(value)), None)
+
+
+class AmbiguousTerm(Frozen):
+    """A word people use for several metrics ("churn": logo or revenue churn) or dimensions ("channel").
+
+    The planner asks which metric was meant, unless a neighbouring word decides it; for dimensions,
+    the ones the asked metric can be split by decide."""
+
+    name: str = Field(description="the term as people write it")
+    means: tuple[str, ...] = Field(min_length=2, description="metric names, or dimension names")
 
 
 Source.model_rebuild()

@@ -49,14 +49,29 @@ class Scan:
     filters: tuple[Filter, ...]  # the query's, then the scope's own
     dimensions: tuple[Dimension, ...]  # the query's, or fewer for a broadcast part
     threshold_dimensions: dict[str, Dimension] = field(default_factory=dict)  # metric → the dimension of its thresholds
+    dropped: tuple[str, ...] = ()  # filter dimensions a broadcast part ignores
 
 
-def scan_name(source: str, scope: str, dimensions: tuple[str, ...] | None = None) -> str:
-    """A scan's CTE name: the source's, then a filtered metric's alias, then the dimensions when not all of them."""
+def scan_name(source: str, scope: str, dimensions: tuple[str, ...] | None = None, dropped: tuple[str, ...] = ()) -> str:
+    """A scan's CTE name: the source's, then a filtered metric's alias, then the dimensions when not all of them,
+    then the filters a broadcast part ignores."""
     name = f"{source}__{scope}" if scope else source
-    if dimensions is None:
-        return name
-    return f"{name}__by_{'_'.join(dimensions)}" if dimensions else f"{name}__overall"
+    if dimensions is not None:
+        name = f"{name}__by_{'_'.join(dimensions)}" if dimensions else f"{name}__overall"
+    return f"{name}__any_{'_'.join(dropped)}" if dropped else name
+
+
+def _broadcast(output: Metric, part: Metric, catalog: Catalog) -> bool:
+    """Whether `part` is a broadcast part of `output` (directly or through a derived part)."""
+    if output.derived is None:
+        return False
+    return part.name in output.broadcast or any(_broadcast(catalog.metric(r), part, catalog)
+                                                for r in derived_refs(output) if r in catalog.metrics)
+
+
+def unfiltered(metric: Metric, broadcast: bool, dimensions: list[Dimension]) -> tuple[str, ...]:
+    """The filter dimensions a broadcast part cannot take, and so ignores (sorted); () for any other metric."""
+    return tuple(sorted({d.name for d in dimensions if d.name not in metric.dimensions})) if broadcast else ()
 
 
 @dataclass(frozen=True)
@@ -69,10 +84,12 @@ class Plan:
     filters: tuple[Filter, ...]  # query-wide
     spine: tuple[PeriodRow, ...]
 
-    def scan_of(self, metric: Metric, scope: str, dimensions: tuple[str, ...]) -> str:
+    def scan_of(self, metric: Metric, scope: str, dimensions: tuple[str, ...], broadcast: bool = False) -> str:
         """The CTE name holding a base metric computed in `scope` per `dimensions`."""
-        whole = dimensions == tuple(d.name for d in self.dimensions)
-        return scan_name(metric.source, scope, None if whole else dimensions)
+        names = tuple(d.name for d in self.dimensions)
+        own = next((o.filters for o in self.outputs if o.scope == scope), ()) if scope else ()
+        dropped = unfiltered(metric, broadcast or dimensions != names, [d for _, d in self.filters + own])
+        return scan_name(metric.source, scope, None if dimensions == names else dimensions, dropped)
 
     @property
     def sources(self) -> dict[str, Source]:
@@ -111,6 +128,7 @@ def _spine(query: SemanticQuery) -> tuple[PeriodRow, ...]:
         None: None,
         Comparison.previous_period: previous_period,
         Comparison.same_period_last_year: same_period_last_year,
+        Comparison.other_period: lambda _: query.compare_with,
     }[query.compare]
     reported = {p: (shift(p) if shift else None) for p in split(query.time_range, query.grain)}
     extra = {c for c in reported.values() if c is not None and c not in reported}
@@ -171,18 +189,23 @@ def _outputs(query: SemanticQuery, catalog: Catalog) -> tuple[Output, ...]:
 
 def _scans(outputs: tuple[Output, ...], filters: tuple[Filter, ...], dimensions: tuple[Dimension, ...],
            catalog: Catalog) -> tuple[Scan, ...]:
-    grouped: dict[tuple[str, str, tuple[str, ...]], dict[str, Metric]] = {}
+    grouped: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], dict[str, Metric]] = {}
     scope_filters = {o.scope: o.filters for o in outputs}
     names = tuple(d.name for d in dimensions)
     for output in outputs:
         for metric, own in parts(output.metric, names, catalog):
-            grouped.setdefault((metric.source, output.scope, own), {}).setdefault(metric.name, metric)
-    return tuple(
-        Scan(scan_name(source, scope, None if own == names else own), catalog.source(source), tuple(metrics.values()),
-             filters + scope_filters[scope], tuple(d for d in dimensions if d.name in own),
-             {m.name: catalog.dimension(m.thresholds.dimension) for m in metrics.values() if m.thresholds})
-        for (source, scope, own), metrics in grouped.items()
-    )
+            dropped = unfiltered(metric, own != names or _broadcast(output.metric, metric, catalog),
+                                 [d for _, d in filters + output.filters])
+            grouped.setdefault((metric.source, output.scope, own, dropped), {}).setdefault(metric.name, metric)
+    scans = []
+    for (source, scope, own, dropped), metrics in grouped.items():
+        # a broadcast part (all active accounts) ignores the filters it cannot take, as it ignores such dimensions
+        scan_filters = tuple((f, d) for f, d in filters + scope_filters[scope] if d.name not in dropped)
+        scans.append(Scan(scan_name(source, scope, None if own == names else own, dropped), catalog.source(source),
+                          tuple(metrics.values()), scan_filters, tuple(d for d in dimensions if d.name in own),
+                          {m.name: catalog.dimension(m.thresholds.dimension) for m in metrics.values() if m.thresholds},
+                          dropped))
+    return tuple(scans)
 
 
 def plan_query(query: SemanticQuery, catalog: Catalog) -> Plan:

@@ -18,6 +18,7 @@ from semantic_layer.periods import Period
 class Comparison(StrEnum):
     previous_period = "previous_period"
     same_period_last_year = "same_period_last_year"
+    other_period = "other_period"  # the query's `compare_with`
 
 
 class FilterOp(StrEnum):
@@ -93,6 +94,18 @@ class OrderBy(_Query):
     descending: bool = False
 
 
+class Tally(_Query):
+    """Count the rows that pass the metric filters (the qualifying entities), per `by` dimensions.
+
+    The query's dimensions name the rows (account_name, and the `by` dimensions); the answer is one
+    row per period and `by` value with the count, and with `share`, that count as a percent of all
+    the group's rows. E.g. accounts per plan with seat utilization under 40%.
+    """
+
+    by: tuple[str, ...] = ()
+    share: bool = False
+
+
 class SemanticQuery(_Query):
     """Metrics over a time range, optionally per period (grain) and per dimension values."""
 
@@ -103,5 +116,20 @@ class SemanticQuery(_Query):
     filters: tuple[DimensionFilter, ...] = ()
     metric_filters: tuple[MetricFilter, ...] = ()
     compare: Comparison | None = None
+    compare_with: Period | None = Field(None, description="the period compared with, for compare other_period")
     order_by: tuple[OrderBy, ...] = ()
     limit: int | None = Field(None, ge=1)
+    tally: Tally | None = None
+
+    @model_validator(mode="after")
+    def _comparison(self) -> SemanticQuery:
+        if (self.compare is Comparison.other_period) != (self.compare_with is not None):
+            raise ValueError("compare other_period goes with compare_with (the period compared with), and only with it")
+        if self.compare is Comparison.other_period and self.grain is not None:
+            raise ValueError("a comparison with one other period needs one period: no grain")
+        if self.tally is not None:
+            extra = [d for d in self.tally.by if d not in self.dimensions]
+            if extra or len(self.tally.by) == len(self.dimensions):
+                raise ValueError("a tally counts the rows of the dimensions it is not by; its by dimensions must be "
+                                 "among the query's, with at least one left to count")
+        return self

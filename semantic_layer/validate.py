@@ -270,6 +270,61 @@ def derived_cycles(catalog: Catalog) -> list[Issue]:
     return issues
 
 
+def declared_metadata(catalog: Catalog) -> list[Issue]:
+    """What the planner and the checks read about a metric names real metrics, dimensions and entities."""
+    issues = []
+    entities = {d.entity for d in catalog.dimensions.values() if d.entity}
+    metrics = catalog.metrics
+
+    def bad(name: str, field: str, message: str) -> None:
+        issues.append(_issue(catalog, "metrics", name, field, message))
+
+    for m in metrics.values():
+        for field in ("parts", "evidence", "at_most"):
+            for ref in getattr(m, field):
+                if ref not in metrics:
+                    bad(m.name, field, f"unknown metric {ref!r}")
+        if m.ahead and m.ahead not in metrics:
+            bad(m.name, "ahead", f"unknown metric {m.ahead!r}")
+        if m.counts and m.counts not in entities:
+            bad(m.name, "counts", f"unknown entity {m.counts!r}; dimensions name {', '.join(sorted(entities)) or 'none'}")
+        if m.counts and m.unit.value != "count":
+            bad(m.name, "counts", "only a count counts entities")
+        if m.horizon and m.unit.value != "days":
+            bad(m.name, "horizon", "a countdown is in days")
+        for dimension, variant in m.by.items():
+            if dimension not in catalog.dimensions:
+                bad(m.name, f"by.{dimension}", f"unknown dimension {dimension!r}")
+            elif variant not in metrics:
+                bad(m.name, f"by.{dimension}", f"unknown metric {variant!r}")
+            elif dimension not in metrics[variant].dimensions:
+                bad(m.name, f"by.{dimension}", f"{variant} cannot be split by {dimension} either")
+        if m.bounds and None not in (m.bounds.lower, m.bounds.upper) and m.bounds.lower >= m.bounds.upper:
+            bad(m.name, "bounds", f"lower bound {m.bounds.lower} is not below upper bound {m.bounds.upper}")
+        if m.quantity and m.statistic is None:
+            bad(m.name, "statistic", f"a metric of quantity {m.quantity!r} says which statistic it is")
+    groups: dict[tuple[str, str], str] = {}
+    for m in metrics.values():
+        if m.quantity and m.statistic:
+            other = groups.setdefault((m.quantity, m.statistic.value), m.name)
+            if other != m.name:
+                bad(m.name, "statistic", f"{other} is already the {m.statistic.value} of {m.quantity!r}")
+    for d in catalog.dimensions.values():
+        for field in ("size", "counted_by"):
+            ref = getattr(d, field)
+            if ref and (ref not in metrics or d.name not in metrics[ref].dimensions):
+                issues.append(_issue(catalog, "dimensions", d.name, field, f"{ref!r} is not a metric split by {d.name}"))
+        if d.listed_as and d.listed_as.dimension not in catalog.dimensions:
+            issues.append(_issue(catalog, "dimensions", d.name, "listed_as", f"unknown dimension {d.listed_as.dimension!r}"))
+    for term in catalog.ambiguous_terms.values():
+        kinds = {"metric" if ref in metrics else "dimension" if ref in catalog.dimensions else "?" for ref in term.means}
+        if "?" in kinds or len(kinds) > 1:
+            unknown = [r for r in term.means if r not in metrics and r not in catalog.dimensions]
+            issues.append(_issue(catalog, "ambiguous_terms", term.name, "means",
+                                 f"unknown name(s) {', '.join(unknown)}" if unknown else "name metrics or dimensions, not both"))
+    return issues
+
+
 RULES: tuple[Rule, ...] = (
     unknown_tables,
     source_names_shadow_tables,
@@ -279,6 +334,7 @@ RULES: tuple[Rule, ...] = (
     unsliceable_dimensions,
     duplicate_synonyms,
     derived_cycles,
+    declared_metadata,
 )
 
 

@@ -33,7 +33,6 @@ from semantic_layer.query import FilterOp, MetricColumn, SemanticQuery
 PERIOD_START, PERIOD_END = "period_start", "period_end"
 PERIOD_LABEL = "Period"
 WHY_LABEL = "Why on the list"
-ACCOUNT_DIMENSION = "account_name"
 MISSING = "–"
 _SUFFIX = {f"__{c.value}": c for c in MetricColumn if c is not MetricColumn.value}
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -283,7 +282,8 @@ def list_reasons(answer: Answer, catalog: Catalog) -> list[str] | None:
     The reasons are the metric filters of the query (e.g. 'Health score 42.0 (< 50)'), then
     the metric the list is ranked by; a list with neither names the metrics shown."""
     query = _query(answer)
-    if query is None or ACCOUNT_DIMENSION not in query.dimensions or not answer.rows:
+    if query is None or not answer.rows or not any(catalog.dimensions[d].entity for d in query.dimensions
+                                                    if d in catalog.dimensions):
         return None
     specs = {s.name: s for s in column_specs(answer, catalog)}
     index = {c: i for i, c in enumerate(answer.columns)}

@@ -1,94 +1,194 @@
-"""No metric understood: a clarifying question when the words were all known, an honest refusal otherwise.
+"""When the planner is not sure: a clarifying question whose options are full questions, or an honest
+"cannot answer" that says what is missing and what can be asked instead.
 
-Either way the answer offers the closest answerable questions, built from the catalogue:
-metrics sharing a word with the question ("retention" → NRR, GRR, customer retention
-rate), else the nearest names by spelling, else the catalogue's headline metrics (those
-with published benchmark bands).
+Options are questions the planner answers when clicked: the asker's own words with the
+ambiguous term replaced by each reading, or the interpretation said back ("NRR by segment
+for EMEA, Q3 2026"). Suggestions come from retrieval over the catalogue (candidates.py),
+else the catalogue's headline metrics (those with published benchmark bands).
 """
 
 from __future__ import annotations
 
 import re
 
-from assistant.planner.draft import GRAMMAR, Draft
-from assistant.planner.lexicon import STOPWORDS, key
-from assistant.planner.mentions import Words
-from assistant.planner.plan import Clarify, Outcome, Plan, PlannerContext, Unanswerable
+from rapidfuzz import fuzz, process
+
+from assistant.planner.candidates import retrieve
+from assistant.planner.plan import Clarify, Plan, PlannerContext, Unanswerable
+from assistant.planner.spans import Kind, Reading, Span
 from semantic_layer.catalog import Catalog
-from semantic_layer.errors import suggest
+from semantic_layer.periods import Period
+from semantic_layer.query import FilterOp, MetricColumn, SemanticQuery
 
 MAX_OPTIONS = 4
-NEAR = 75  # rapidfuzz score above which an unknown word is taken for a typo of a known term
-_LETTERS = re.compile(r"[a-z]")
+MAX_VALUES = 8  # "in a specific segment": offer one question per value, when there are at most this many
+NEAR = 80  # rapidfuzz score above which an unknown word is taken for a typo of a known term
+NAME_NEAR = 70  # a name nobody has, against the names the data has: the closest are offered
+_OPS = {FilterOp.lt: "below", FilterOp.le: "at most", FilterOp.gt: "above", FilterOp.ge: "at least", FilterOp.eq: "of"}
 
 
-def nothing_understood(question: str, words: Words, draft: Draft, context: PlannerContext) -> Outcome:
-    """The outcome for a question in which no metric was found."""
+def ask_which_metric(question: str, span: Span, names: tuple[str, ...], catalog: Catalog) -> Clarify:
+    """'churn' can mean logo or revenue churn: the question once per reading, in the asker's own words."""
+    labels = [catalog.metrics[n].label for n in names]
+    options = tuple(replace_words(question, span.text, label.lower()) for label in labels)
+    return Clarify(f"“{span.text}” can mean {' or '.join(labels)}. Which one?", options,
+                   reason=f"“{span.text}” names {len(names)} metrics", final=True)
+
+
+def replace_words(question: str, text: str, replacement: str) -> str:
+    """`question` with the words `text` (as the planner read them) replaced, keeping the rest as typed."""
+    pattern = r"\b" + r"[\s'’\-_]+(?:\w+[\s'’\-_]+)?".join(re.escape(w) for w in text.split()) + r"\w*"
+    replaced, count = re.subn(pattern, replacement, question, count=1, flags=re.IGNORECASE)
+    return replaced if count else f"{question.rstrip('?')} ({replacement})?"
+
+
+def ask_which_value(question: str, dimension: str, context: PlannerContext) -> Clarify | None:
+    """'… in a specific segment': ask which one, offering the question once per value the data holds."""
+    label = context.catalog.dimensions[dimension].label.lower()
+    values = context.lexicon.values_of(dimension)
+    if not values or len(values) > MAX_VALUES:
+        return None
+    phrase = r"\b(?:(?:a|an|one|any) )?(?:specific|particular|given|certain) "
+    options = tuple(re.sub(phrase, f"the {value} ", question, count=1, flags=re.IGNORECASE) for value in values)
+    return Clarify(f"Which {label}? {', '.join(values)}.", options, reason=f"asks about one {label} without naming it",
+                   final=True)
+
+
+def nothing_understood(reading: Reading, context: PlannerContext) -> Clarify | Unanswerable:
+    """No metric named: offer the metrics closest to the question's words, or say what the data does not hold.
+
+    Every word understood, or one word unknown (or a typo of something known): ask back with the
+    closest metrics. Two or more words nothing resembles: this warehouse does not hold that.
+    """
     catalog = context.catalog
-    unknown = words.unused(draft.used)
-    content = [w for w in words.tokens if w not in STOPWORDS and _LETTERS.search(w) and w not in GRAMMAR]
-    shared = shared_word_metrics(content, catalog)
-    shared_words = {w for n in shared for phrase in (catalog.metrics[n].label, *catalog.metrics[n].synonyms)
-                    for w in key(phrase)}
-    if len(shared) > 1 and all(key(w) and key(w)[0] in shared_words for w in unknown):
-        labels = " or ".join(catalog.metrics[n].label for n in shared)
-        return Clarify(f"Did you mean {labels}?", _options(shared, catalog), 0.3, (), "several metrics share those words")
+    unknown = [s.text for s in reading.unknown()]
+    found = retrieve(context.index, reading.text)
+    near = [w for w in unknown if context.lexicon.closest((w,), cutoff=NEAR)]
     if not unknown:
-        headline = shared or [m.name for m in catalog.metrics.values() if m.benchmarks][:MAX_OPTIONS]
-        return Clarify("Which metric would you like? For example:", _options(headline, catalog), 0.2, (),
-                       "no metric named")
-    if not words.mentions and not set(words.tokens) & STOPWORDS and len(unknown) > 1:
-        return Unanswerable("I can only read questions in English, about the customer metrics in the catalogue; try "
-                            "e.g. “What is our NRR last quarter?”", _options(_headline(catalog), catalog),
-                            tuple(unknown), "no English words")
-    known = {s: m.name for m in catalog.metrics.values() for s in (m.label, *m.synonyms)} | {n: n for n in catalog.metrics}
-    near = shared or list(dict.fromkeys(n for w in unknown for n in suggest(w, known)))[:MAX_OPTIONS]
-    hint = f" Did you mean {' or '.join(catalog.metrics[n].label for n in near)}?" if near else ""
-    return Unanswerable(f"I could not match “{' '.join(unknown)}” to a metric in the catalogue, so I cannot answer "
-                        f"that from this data.{hint}", _options(near or _headline(catalog), catalog), tuple(unknown),
+        return Clarify("Which metric would you like? For example:",
+                       options(found.names or _headline(catalog), reading, catalog), 0.2, (), "no metric named")
+    if found.names and (near or len(unknown) <= 1):
+        names = " or ".join(catalog.metrics[n].label for n in found.names[:3])
+        return Clarify(f"I could not match “{' '.join(unknown)}” to a metric; did you mean {names}?",
+                       options(found.names, reading, catalog), 0.3, tuple(unknown),
+                       f"no metric named; retrieval offers {', '.join(found.names[:3])} (margin {found.margin:.2f})")
+    hint = f" The closest I can answer: {', '.join(catalog.metrics[n].label for n in found.names[:3])}." if found.names else ""
+    return Unanswerable(f"This warehouse has nothing on “{' '.join(unknown)}”, so I cannot answer that from this "
+                        f"data.{hint}", options(found.names or _headline(catalog), reading, catalog), tuple(unknown),
                         "no metric")
 
 
-def shared_word_metrics(content: list[str], catalog: Catalog) -> list[str]:
-    """Metrics whose label (first) or synonyms contain one of the content words ('retention' → NRR, GRR …)."""
-    stems = {key(w)[0] for w in content if key(w)}
-    by_label = [m.name for m in catalog.metrics.values() if stems & set(key(m.label))]
-    by_synonym = [m.name for m in catalog.metrics.values()
-                  if m.name not in by_label and any(stems & set(key(s)) for s in m.synonyms)]
-    return (by_label + by_synonym)[:MAX_OPTIONS]
+def options(names, reading: Reading, catalog: Catalog) -> tuple[str, ...]:
+    """Full questions for metrics: the metric with the question's own period and filters words."""
+    time = " ".join(s.text for s in reading.of(Kind.time))
+    values = " ".join(s.text for s in reading.of(Kind.term) if s.values() and not s.metrics())
+    tail = " ".join(p for p in (f"for {values}" if values else "", time) if p)
+    return tuple(f"What is our {catalog.metrics[n].label.lower()}{' ' + tail if tail else ''}?" for n in names[:MAX_OPTIONS])
 
 
 def _headline(catalog: Catalog) -> list[str]:
     return [m.name for m in catalog.metrics.values() if m.benchmarks][:MAX_OPTIONS]
 
 
-def _options(names: list[str], catalog: Catalog) -> tuple[str, ...]:
-    return tuple(f"What is our {catalog.metrics[n].label}?" for n in names)
+def missing_name(reading: Reading, context: PlannerContext) -> Unanswerable | None:
+    """A name the data does not have ("Initech's health"): say so, and offer the closest names it has."""
+    capitalised = _capitalised_unknowns(reading)
+    if not capitalised:
+        return None
+    typed = " ".join(capitalised)
+    for dimension in ("account", "csm"):
+        entity = context.catalog.entity_dimension(dimension)
+        if entity is None:
+            continue
+        names = context.lexicon.values_of(entity.name)
+        close = [n for n, score, _ in process.extract(typed, names, scorer=fuzz.WRatio, limit=3) if score >= NAME_NEAR]
+        if close or dimension == "account":
+            closest = f"; the closest are {', '.join(close)}" if close else ""
+            return Unanswerable(f"No {entity.label.lower()} is called “{typed}”{closest}.",
+                                tuple(f"{reading.question.replace(typed, c)}" for c in close), tuple(capitalised),
+                                f"no {entity.label.lower()} named {typed}", final=True)
+    return None
 
 
-def as_question(query, catalog: Catalog) -> str:
-    """A plan read back as a question the user can click: 'What is our NRR by segment where region = EMEA, Q3 2026?'."""
-    labels = " and ".join(catalog.metrics[m if isinstance(m, str) else m.name].label for m in query.metrics)
-    by = f" by {', '.join(catalog.dimensions[d].label.lower() for d in query.dimensions)}" if query.dimensions else ""
-    where = "; ".join(f"{catalog.dimensions[f.dimension].label.lower()} {f.op.value} {', '.join(map(str, f.values))}"
-                      for f in query.filters)
-    grain = f" per {query.grain.value}" if query.grain else ""
-    return f"What is our {labels}{by}{grain}{f' where {where}' if where else ''}, {query.time_range.label()}?"
+def _capitalised_unknowns(reading: Reading) -> list[str]:
+    """Words nobody understood that the asker capitalised mid-sentence, or that run on from a name ("Acme Corp")."""
+    question = reading.question
+    found = []
+    for span in reading.unknown():
+        token = reading.tokens[span.start]
+        typed = _as_typed(question, token.text)
+        if typed and typed[0].isupper() and not _starts_sentence(question, typed) and not typed.isupper():
+            found.append(typed)
+    return found
+
+
+def _as_typed(question: str, word: str) -> str | None:
+    match = re.search(r"\b" + re.escape(word) + r"\b", question, flags=re.IGNORECASE)
+    return match.group(0) if match else None
+
+
+def _starts_sentence(question: str, typed: str) -> bool:
+    return bool(re.match(r"^\W*" + re.escape(typed) + r"\b", question)) or bool(
+        re.search(r"[.?!]\s+" + re.escape(typed) + r"\b", question))
 
 
 def unsure(plan: Plan, context: PlannerContext) -> Clarify | Unanswerable:
-    """A plan below the confidence bar, without an agent to ask: offer it back, or say what is not in the data.
+    """A plan below the confidence bar, with no agent to ask: offer it back, or say what is not in the data.
 
-    Words close to something the catalogue or the data knows ("helth", "renewl") make it a
-    clarifying question; words nothing resembles ("competitors", "employee") are things this
-    warehouse does not hold, and the answer says so.
+    At most one unknown word, or words close to something the catalogue or the data knows
+    ("helth", "renewl"), make it a clarifying question; two or more words nothing resembles
+    ("support agent … shift") are things this warehouse does not hold, and the answer says so,
+    with the plan offered as the closest question.
     """
-    unknown = ", ".join(f"“{w}”" for w in plan.unused_words)
-    offer = (as_question(plan.query, context.catalog),)
-    near = [w for w in plan.unused_words if context.lexicon.closest(key(w) or (w,), cutoff=NEAR) is not None]
-    if near:
-        return Clarify(f"I am not sure I understood {unknown}; did you mean this?", offer, plan.confidence,
+    missing = ", ".join(f"“{w}”" for w in plan.unused_words)
+    offer = (as_question(plan.query, context),)
+    interpretation = plan.interpretation
+    unknown = interpretation.evidence.unknown if interpretation is not None else plan.unused_words
+    near = [w for w in unknown if context.lexicon.closest((w,), cutoff=NEAR)]
+    if len(unknown) <= 1 or near:
+        return Clarify(f"I am not sure I understood {missing}; did you mean this?", offer, plan.confidence,
                        plan.unused_words, f"rules were not confident ({plan.confidence:.2f}; {plan.reason})")
-    return Unanswerable(f"This warehouse has nothing on {unknown}, so I cannot answer that as asked. The closest I can "
-                        f"answer is below.", offer, plan.unused_words,
-                        f"rules did not recognise {unknown} (confidence {plan.confidence:.2f})", plan.confidence)
+    return Unanswerable(f"This warehouse has nothing on {missing}, so I cannot answer that as asked. The closest question I "
+                        f"can answer is offered below.", offer, plan.unused_words,
+                        f"rules did not recognise {missing} (confidence {plan.confidence:.2f})", plan.confidence)
+
+
+def period_phrase(period: Period, as_of) -> str:
+    """A period as words the time grammar reads back: 'Q3 2026', 'October 2026', 'the last 90 days'."""
+    if period.end == as_of and not period.is_whole_months:
+        return f"the last {period.days} days"
+    label = period.label()
+    return label if not label[0].isdigit() or period.is_whole_months else f"from {period.start} to {period.end}"
+
+
+def as_question(query: SemanticQuery, context: PlannerContext) -> str:
+    """A plan said back as a question the user can click: 'NRR by segment for EMEA, Q3 2026?'."""
+    catalog = context.catalog
+    names = [m if isinstance(m, str) else m.name for m in query.metrics]
+    labels = " and ".join(catalog.metrics[n].label for n in dict.fromkeys(names))
+    entity = next((d for d in query.dimensions if catalog.dimensions[d].entity), None)
+    groups = [catalog.dimensions[d].label.lower() for d in query.dimensions if d != entity]
+    parts = [labels]
+    if entity and query.tally is None:
+        parts = [f"which {catalog.dimensions[entity].entity}s"]
+        conditions = [f"{catalog.metrics[f.metric.split('__')[0]].label.lower()}{_column(f.column)} {_OPS.get(f.op, f.op.value)} "
+                      f"{f.value:g}" for f in query.metric_filters if f.value or f.op is not FilterOp.gt]
+        parts.append(f"have {' and '.join(conditions)}" if conditions else f"by {labels.lower()}")
+    if groups:
+        parts.append("by " + " and ".join(groups))
+    values = [("excluding " if f.op is FilterOp.not_in else "for ") + ", ".join(map(str, f.values))
+              for f in query.filters if not catalog.dimensions[f.dimension].listed_as and f.dimension != "customer_status"]
+    parts += values
+    if query.grain:
+        parts.append(f"by {query.grain.value}")
+    parts.append(period_phrase(query.time_range, context.as_of))
+    if query.compare is not None:
+        parts.append("vs the previous period" if query.compare.value == "previous_period" else
+                     "vs the same period last year" if query.compare.value == "same_period_last_year" else
+                     f"vs {period_phrase(query.compare_with, context.as_of)}")
+    text = " ".join(parts)
+    return text[0].upper() + text[1:] + "?"
+
+
+def _column(column: MetricColumn) -> str:
+    return "" if column is MetricColumn.value else " change"

@@ -1,16 +1,25 @@
-"""What the planner returns: a plan to run, a clarifying question, or an honest "cannot answer"."""
+"""What the planner returns (a plan to run, a clarifying question, an honest "cannot answer") and what it reads.
+
+Pure data: the planner context is built once per warehouse by the service; the outcomes are
+what `plan_question` hands back.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
+from assistant.planner.candidates import CatalogIndex
+from assistant.planner.interpretation import Interpretation
 from assistant.planner.lexicon import Lexicon
 from semantic_layer.catalog import Catalog
 from semantic_layer.query import SemanticQuery
 
 CONFIDENT = 0.6
-"""Plans at or above this confidence are answered by the rules; below it the agent (or a clarification) takes over."""
+"""Plans at or above this confidence are answered by the rules; below it the agent (or a clarification) takes over.
+Calibrated on dev (score.py, `cs-assistant eval --calibrate`)."""
 
 
 @dataclass(frozen=True)
@@ -20,6 +29,12 @@ class PlannerContext:
     catalog: Catalog
     lexicon: Lexicon
     as_of: date
+    data_ranges: Mapping[str, tuple[date, date]] = field(default_factory=dict)  # source → its first and last day of rows
+
+    @cached_property
+    def index(self) -> CatalogIndex:
+        """Retrieval over the catalogue, built on first use."""
+        return CatalogIndex(self.catalog)
 
 
 @dataclass(frozen=True)
@@ -31,6 +46,7 @@ class Plan:
     unused_words: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()  # how words were read: typos corrected, "my accounts", a partial period
     reason: str = ""
+    interpretation: Interpretation | None = None
 
     @property
     def confident(self) -> bool:

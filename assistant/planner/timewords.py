@@ -30,8 +30,10 @@ _YEAR = r"(?:19|20)\d\d"
 _UNITS = r"(?:days?|weeks?|months?|quarters?|years?)"
 _VS = r"(?:vs\.?|versus|compared (?:to|with)|against|than|from)"
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                 "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "thirty": 30, "sixty": 60, "ninety": 90}
-_COUNT = r"(?:\d+|" + "|".join(_NUMBER_WORDS) + r")"
+                 "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "thirty": 30, "sixty": 60, "ninety": 90,
+                 "couple": 2, "a couple": 2, "a couple of": 2, "couple of": 2, "few": 3, "a few": 3}
+_COUNT = r"(?:\d+|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+_DEFAULT_AHEAD_DAYS = 90  # "upcoming renewals" with no window: the next 90 days (the domain notes' renewal window)
 _UNIT_GRAINS = {g.value: g for g in TimeGrain}
 _ADVERB_GRAINS = {"daily": TimeGrain.day, "weekly": TimeGrain.week, "monthly": TimeGrain.month,
                   "quarterly": TimeGrain.quarter, "yearly": TimeGrain.year, "annually": TimeGrain.year}
@@ -47,9 +49,11 @@ class TimeWords:
     period: Period | None = None
     grain: TimeGrain | None = None
     compare: Comparison | None = None
-    horizon_days: int | None = None  # "in the next 90 days": a window after as_of
+    compare_with: Period | None = None  # "than at the end of July": an explicit earlier period to compare with
+    ahead: Period | None = None  # "in the next 90 days", "next month": a window after as_of
     trend: bool = False  # "trend", "over time": one row per period
     partial: str | None = None  # the named period is not complete at as_of
+    whole: Period | None = None  # that period uncut, for sources that reach past as_of (contract terms ending)
     compare_grain: TimeGrain | None = None  # "QoQ" with no period: the latest complete quarter
     unit_grain: TimeGrain | None = None  # "the last 4 quarters": a trend over it goes by quarter
     spans: list[tuple[int, int]] = field(default_factory=list)
@@ -134,6 +138,7 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
         whole = grain_period(grain, 0, as_of)
         if whole.end > as_of:
             w.partial = f"{name} is not complete: {whole.label()} counted up to {as_of.isoformat()}"
+            w.whole = whole
             return Period(whole.start, as_of)
         return whole
 
@@ -152,8 +157,57 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
     def trend(m: re.Match, w: TimeWords) -> None:
         w.trend = True
 
-    def horizon(m: re.Match, w: TimeWords) -> None:
-        w.horizon_days = _count(m.group("n")) * _UNIT_DAYS[_unit(m.group("u"))]
+    def ahead(m: re.Match, w: TimeWords) -> None:
+        unit, count = _unit(m.group("u")), m.group("n")
+        if count is None and unit in ("week", "month", "quarter", "year"):
+            w.ahead = grain_period(_UNIT_GRAINS[unit], 1, as_of)  # "next month": the next calendar month
+        elif unit in ("month", "quarter", "year") and as_of == month_end(as_of):
+            months = _count(count) * {"month": 1, "quarter": 3, "year": 12}[unit]
+            w.ahead = Period(as_of + timedelta(days=1), month_end(add_months(as_of, months)))
+        else:
+            w.ahead = Period(as_of + timedelta(days=1), as_of + timedelta(days=_count(count) * _UNIT_DAYS[unit]))
+
+    def ahead_until(m: re.Match, w: TimeWords) -> None:
+        number = _month_number(m.group("m"))
+        year = int(m.group("y")) if m.group("y") else as_of.year + (1 if number <= as_of.month else 0)
+        w.ahead = Period(as_of + timedelta(days=1), month_end(date(year, number, 1)))
+
+    def upcoming(m: re.Match, w: TimeWords) -> None:
+        w.ahead = Period(as_of + timedelta(days=1), as_of + timedelta(days=_DEFAULT_AHEAD_DAYS))
+        w.partial = w.partial or f"“{m.group(0).strip()}” with no window: the next {_DEFAULT_AHEAD_DAYS} days"
+
+    def half(m: re.Match, w: TimeWords) -> Period:
+        which = m.group("h") or m.group("h2") or m.group("hw")
+        second = which in ("2", "second", "back", "latter", "last")
+        when = (m.group("y") or "").strip()
+        if when.isdigit():
+            year = int(when)
+        elif "last" in when or "previous" in when:
+            year = as_of.year - 1
+        elif when:
+            year = as_of.year
+        else:  # a bare "H2": the most recent complete one
+            year = as_of.year if month_end(date(as_of.year, 12 if second else 6, 1)) <= as_of else as_of.year - 1
+        start = date(year, 7 if second else 1, 1)
+        whole = Period(start, month_end(add_months(start, 5)))
+        if whole.end > as_of >= whole.start:
+            w.partial = f"{whole.label()} is not complete: counted up to {as_of.isoformat()}"
+            return Period(whole.start, as_of)
+        return whole
+
+    def since_boundary(m: re.Match, w: TimeWords) -> Period:
+        grain = _UNIT_GRAINS[m.group("u")]
+        offset = -1 if m.group("which") in ("last", "previous") else 0
+        if m.group("edge") == "end":
+            offset += 1  # since the end of last month: from the start of this one
+        start = grain_period(grain, offset, as_of).start
+        return _through_as_of(start, as_of) if start <= as_of else Period(as_of, as_of)
+
+    def periods_ago(m: re.Match, w: TimeWords) -> Period:
+        return grain_period(_UNIT_GRAINS[_unit(m.group("u"))], -_count(m.group("n")), as_of)
+
+    def before_last(m: re.Match, w: TimeWords) -> Period:
+        return grain_period(_UNIT_GRAINS[m.group("u")], -2, as_of)
 
     def trailing(m: re.Match, w: TimeWords) -> Period:
         unit = _unit(m.group("u"))
@@ -191,6 +245,9 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
         when = date(year, number, int(m.group("d")))
         return Period(when, when)
 
+    def since_day(m: re.Match, w: TimeWords) -> Period:
+        return Period(day(m, w).start, as_of)
+
     def year(m: re.Match, w: TimeWords) -> Period:
         value = int(m.group("y"))
         return current(TimeGrain.year, w, str(value)) if value == as_of.year else \
@@ -203,8 +260,18 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
         ("compare", r"\b(?:mom|m/m|qoq|q/q|wow|w/w|(?:month|quarter|week)[- ]over[- ](?:month|quarter|week)|"
          + _VS + r" (?:the )?(?:(?:last|previous|prior|preceding) (?P<u>month|quarter|week|period)|"
          r"(?P<u2>month|quarter|week|period) before))\b", compare(Comparison.previous_period)),
-        ("horizon", r"\b(?:in |within |over |during )?(?:the )?(?:next|coming|upcoming) (?:(?P<n>" + _COUNT
-         + r") )?(?P<u>" + _UNITS + r")\b", horizon),
+        ("compare", r"\b(?:this time|same time) last year\b", compare(Comparison.same_period_last_year)),
+        ("ahead", r"\b(?:in |within |over |during |for )?(?:the )?(?:next|coming|upcoming|following) (?:(?P<n>" + _COUNT
+         + r") )?(?P<u>" + _UNITS + r")\b", ahead),
+        ("ahead", r"\b(?:between )?(?:now|today) (?:and|to|through|until|till) (?:the )?(?:end of )?(?P<m>" + _MONTH
+         + r")(?: (?P<y>" + _YEAR + r"))?\b", ahead_until),
+        ("ahead", r"\b(?:coming up|upcoming)\b", upcoming),
+        ("period", r"\b(?:since|from) (?:the )?(?P<edge>start|beginning|end) of (?P<which>last|previous|this) "
+         r"(?P<u>month|quarter|year)\b", since_boundary),
+        ("period", r"\b(?:in |during |for )?(?:the )?(?P<u>month|quarter|year|week) before last\b", before_last),
+        ("period", r"\b(?P<n>" + _COUNT + r") (?P<u>days?|weeks?|months?|quarters?|years?) ago\b", periods_ago),
+        ("period", r"\b(?:in |during |for |over )?(?:the )?(?:h(?P<h>[12])|(?P<h2>[12])h|(?P<hw>first|second|back|front|latter|last) half)"
+         r"(?: of)?(?P<y> (?:" + _YEAR + r"|this year|last year|the previous year|previous year))?\b", half),
         ("period", r"\b(?:over |in |during |for )?(?:the )?(?:last|past|previous|trailing|prior) (?P<n>" + _COUNT
          + r") (?P<u>" + _UNITS + r")\b", trailing),
         ("period", r"\b(?:over |in |during |for )?(?:the )?(?:past|trailing) (?P<u>year|quarter|month|week)\b",
@@ -224,7 +291,11 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
                                _year(m.group("y") or m.group("y2")) if (m.group("y") or m.group("y2")) else None, as_of)),
         ("period", r"\b(?:from |between )?(?P<m1>" + _MONTH + r")(?: (?P<y1>" + _YEAR + r"))? (?:to|through|until|-|and) "
          r"(?P<m2>" + _MONTH + r")(?: (?P<y>" + _YEAR + r"))?\b", month_range),
+        ("period", r"\b(?:yesterday|today)\b", lambda m, w: Period(as_of, as_of)),
         ("period", r"\b(?:since|from) (?:(?P<m>" + _MONTH + r")(?: (?P<y>" + _YEAR + r"))?|(?P<yy>" + _YEAR + r"))\b", since),
+        ("period", r"\b(?:since|from) (?P<m>" + _MONTH + r") (?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:,? (?P<y>" + _YEAR + r"))?\b",
+         since_day),
+        ("period", r"\b(?:(?:at |by )?the )?end of (?P<m>" + _MONTH + r")(?: (?P<y>" + _YEAR + r"))?\b", month),
         ("period", r"\b(?:as of|on|at) (?P<m>" + _MONTH + r") (?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:,? (?P<y>" + _YEAR + r"))?\b",
          day),
         ("period", r"\b(?P<y>" + _YEAR + r")-(?P<mm>0[1-9]|1[0-2])\b",
@@ -266,11 +337,14 @@ def correct_time_typos(text: str, known: Callable[[str], bool]) -> tuple[str, li
     return re.sub(r"[a-z]+", fix, text), notes
 
 
+_VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with)|against|than|relative to)\s*(?:the |that |what |at |in |on |it (?:was|did) |they (?:did|were|had) )*$")
+
+
 def parse_time(text: str, as_of: date) -> TimeWords:
     """The time words of normalized `text`, resolved against `as_of`."""
     words = TimeWords()
     taken = [False] * len(text)
-    periods: list[tuple[int, Period]] = []
+    periods: list[tuple[int, Period, bool]] = []  # (where, period, after a comparison word)
     for kind, pattern, action in _rules(as_of):
         for match in re.finditer(pattern, text):
             start, end = match.span()
@@ -278,33 +352,51 @@ def parse_time(text: str, as_of: date) -> TimeWords:
                 continue
             result = action(match, words)
             if kind == "period":
-                periods.append((start, result))
+                versus = bool(_VERSUS_BEFORE.search(text[max(0, start - 40):start])) or \
+                    bool(re.match(r"\s*(?:vs\.?|versus|compared|against)\b", text[start:end]))
+                periods.append((start, result, versus))
             taken[start:end] = [True] * (end - start)
             words.spans.append((start, end))
             words.phrases.append(match.group(0).strip())
-    _settle_periods(words, [p for _, p in sorted(periods, key=lambda x: x[0])], as_of)
+    _settle_periods(words, sorted(periods, key=lambda x: x[0]), as_of)
     return words
 
 
-def _settle_periods(words: TimeWords, periods: list[Period], as_of: date) -> None:
-    """One period is the range; a second one is a comparison or the other end of a range."""
+def _settle_periods(words: TimeWords, periods: list[tuple[int, Period, bool]], as_of: date) -> None:
+    """One period is the range; a second one is a comparison, the other end of a range, or a narrower reading.
+
+    "October vs September" compares with the period before; "oct vs june" with June itself
+    (compare_with); "q1 through q3 this year" is Q1–Q3, the narrower of the two; "Jan to Jun"
+    is one range. A lone period after "than"/"vs" ("fewer users than at the end of July") is
+    compared with, the period itself left to the default.
+    """
     if not periods:
         if words.compare and words.compare_grain is not None:
             words.period = _latest_complete(words.compare_grain, as_of)
         return
-    first = periods[0]
-    words.period = first
     if len(periods) == 1:
+        _, period, versus = periods[0]
+        if versus and words.compare is None:
+            words.compare_with = period
+        else:
+            words.period = period
         return
-    second = periods[1]
-    if second == previous_period(first):
+    (_, first, _), (_, second, versus) = periods[0], periods[1]
+    words.period = first
+    if first.start <= second.start and second.end <= first.end and second != first and not versus:
+        words.period = second  # "in september this year", "q1 through q3 this year": the narrower one
+    elif second.start <= first.start and first.end <= second.end and second != first and not versus:
+        words.period = first
+    elif second == previous_period(first):
         words.compare = Comparison.previous_period
     elif second == same_period_last_year(first):
         words.compare = Comparison.same_period_last_year
-    elif first == previous_period(second):
+    elif first == previous_period(second) and not versus:
         words.period, words.compare = second, Comparison.previous_period
-    elif first == same_period_last_year(second):
+    elif first == same_period_last_year(second) and not versus:
         words.period, words.compare = second, Comparison.same_period_last_year
+    elif versus:
+        words.compare_with = second
     else:
         words.period = Period(min(first.start, second.start), max(first.end, second.end))
 

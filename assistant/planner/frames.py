@@ -1,0 +1,780 @@
+"""Spans → a typed Interpretation: which frame the question asks for, and its slots.
+
+Each step below reads the spans, fills slots and says which words it used; a word no slot
+used stays unused and lowers the confidence (score.py). Nothing here names a metric, a
+segment or a person, and nothing reads a label or a description: what the steps need to
+know about a metric (it counts accounts, its parts, its variants, what it shows as evidence)
+is declared in the catalogue.
+
+  metrics     the metrics named (candidates.py chose them)
+  viewer      "my accounts": the viewer's own book
+  time        period, grain, comparison, what is coming up
+  groups      "by segment", "which accounts", "each plan", "top 5 csms"
+  filters     values ("EMEA", "not SMB", "smb vs enterprise"), per metric when only some take them
+  thresholds  "health below 60", "dropped more than 10 points", "at least 2 urgent tickets"
+  ranking     "top 5", "the two plans with the worst churn", "biggest customers"
+  counting    "how many accounts … have …" (a tally), "what % of accounts …"
+  listing     which accounts qualify: thresholds, flags ("at risk"), "without a QBR"
+  upcoming    "renewing in the next 90 days"
+  why         "why did health drop", "health components"
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from assistant.planner.candidates import MetricChoice
+from assistant.planner.grammar import COMPARING, MOVING, RANKING, Word
+from assistant.planner.interpretation import Asked, Evidence, Frame, Interpretation, Ranking, Threshold, ValueFilter
+from assistant.planner.normalize import key
+from assistant.planner.plan import PlannerContext
+from assistant.planner.window import leaves
+from assistant.planner.spans import Kind, Reading, Span
+from assistant.viewer import Viewer
+from semantic_layer.model import Direction, Metric, TimeMode, Unit
+from semantic_layer.periods import Period
+from semantic_layer.query import Comparison, FilterOp, MetricColumn
+
+# Grammar that only colours a question: used wherever it stands.
+COLOURING = frozenset({Word.conjunction, Word.verdict, Word.all, Word.only, Word.instead, Word.new_topic})
+DEFAULT_LIST_LIMIT = 10  # "which accounts have the lowest health": the worst ten
+
+_OPS = {Word.less: FilterOp.lt, Word.more: FilterOp.gt, Word.at_least: FilterOp.ge, Word.at_most: FilterOp.le,
+        Word.equal: FilterOp.eq}
+_FLIP = {FilterOp.gt: FilterOp.lt, FilterOp.ge: FilterOp.le, FilterOp.lt: FilterOp.gt, FilterOp.le: FilterOp.ge}
+
+
+@dataclass
+class Draft:
+    """The slots being filled, and the token positions each step used."""
+
+    reading: Reading
+    context: PlannerContext
+    viewer: Viewer
+    metrics: list[str] = field(default_factory=list)
+    spans: dict[str, Span] = field(default_factory=dict)  # metric → the span that named it
+    own: dict[str, list[ValueFilter]] = field(default_factory=dict)  # metric → its own filters
+    rows: str | None = None
+    dimensions: list[str] = field(default_factory=list)
+    filters: list[ValueFilter] = field(default_factory=list)
+    thresholds: list[Threshold] = field(default_factory=list)
+    ranking: Ranking | None = None
+    period: Period | None = None
+    grain: object = None
+    compare: Comparison | None = None
+    compare_with: Period | None = None
+    horizon: Period | None = None
+    trend: bool = False
+    tally: bool = False
+    share: bool = False
+    why: bool = False
+    used: set[int] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+    defaults: list[str] = field(default_factory=list)
+    unusable: list[str] = field(default_factory=list)  # things understood but not answerable as asked
+    choose: str | None = None  # "in a specific segment": the dimension whose value must be picked
+    base: Interpretation | None = None  # the previous interpretation, when this is a follow-up
+    regrouped: bool = False  # a follow-up's "instead" replaced the grouping
+
+    @property
+    def catalog(self):
+        return self.context.catalog
+
+    def metric(self, name: str) -> Metric:
+        return self.catalog.metrics[name]
+
+    def use(self, *spans: Span | None) -> None:
+        for span in spans:
+            if span is not None:
+                self.used.update(span.positions)
+
+    def allowed(self, dimension: str, metrics: list[str] | None = None) -> bool:
+        """Whether every chosen metric (or those given) can be grouped or filtered by `dimension`."""
+        return all(dimension in self.metric(m).dimensions for m in (self.metrics if metrics is None else metrics))
+
+    def source_tables(self) -> set[str]:
+        sources = self.catalog.sources
+        return {sources[self.metric(m).source].table for m in self.metrics if self.metric(m).source in sources}
+
+    def words_near(self, span: Span, before: int = 3, after: int = 0) -> list[Span]:
+        return [*self.reading.before(span, before), *self.reading.after(span, after)]
+
+    def near(self, span: Span, classes: frozenset[Word] | set[Word], before: int = 3, after: int = 0) -> list[Span]:
+        return [s for s in self.words_near(span, before, after) if s.kind is Kind.word and s.word in classes]
+
+    def entity_of(self, dimension: str) -> str | None:
+        return self.catalog.dimensions[dimension].entity
+
+
+def interpret(reading: Reading, choice: MetricChoice, context: PlannerContext, viewer: Viewer,
+              base: Interpretation | None = None) -> Interpretation:
+    """The interpretation of a question whose metrics `choice` named; a follow-up edits `base`, the previous one."""
+    d = Draft(reading, context, viewer)
+    if base is not None:
+        _start_from(d, base, replace_metrics=bool(choice.metrics))
+    for name, span in choice.metrics:
+        _add_metric(d, name, span)
+    d.used.update(choice.used)
+    d.notes += choice.notes
+    for step in (_viewer, _time, _why, _placing, _groups, _filters, _counting, _thresholds, _ranking, _movement,
+                 _listing, _upcoming, _colouring):
+        step(d)
+    return _freeze(d)
+
+
+def _start_from(d: Draft, base: Interpretation, replace_metrics: bool) -> None:
+    """A follow-up's draft begins as the previous interpretation; a newly named metric replaces the old ones."""
+    if not replace_metrics:
+        d.metrics = base.metric_names
+        d.own = {a.metric: list(a.filters) for a in base.metrics if a.filters}
+        d.thresholds = list(base.thresholds)
+        d.ranking = base.ranking
+    d.rows, d.dimensions, d.filters = base.rows, list(base.dimensions), list(base.filters)
+    d.period, d.grain, d.compare, d.compare_with, d.trend = base.period, base.grain, base.compare, base.compare_with, base.trend
+    d.share = base.share
+    d.tally = base.frame is Frame.tally
+    d.why = base.frame is Frame.why and not replace_metrics
+    if base.horizon_days is not None:
+        d.horizon = Period(d.context.as_of + timedelta(days=1), d.context.as_of + timedelta(days=base.horizon_days))
+    d.base = base
+
+
+def _add_metric(d: Draft, name: str, span: Span | None = None) -> None:
+    if name not in d.metrics:
+        d.metrics.append(name)
+    if span is not None:
+        d.spans.setdefault(name, span)
+        d.use(span)
+
+
+# ---------------------------------------------------------------- viewer and time
+
+def _viewer(d: Draft) -> None:
+    """'my accounts', 'my book': the viewer's own book, which row-level security already gives a CSM."""
+    mine = d.reading.grammar(Word.mine)
+    if not mine:
+        return
+    d.use(*mine)
+    d.use(*d.reading.grammar(Word.book))
+    if d.viewer.sees_all_accounts:
+        d.notes.append("“my accounts”: you see every account, so this covers all accounts")
+    else:
+        d.notes.append(f"“my accounts”: your book (CSM {d.viewer.csm_id}), as row-level security keeps it")
+
+
+def _time(d: Draft) -> None:
+    """The period, grain and comparison the time words set; a follow-up keeps what it does not say again."""
+    time = d.reading.time
+    d.use(*d.reading.of(Kind.time))
+    said = {"period": time.period, "grain": time.grain, "compare": time.compare, "compare_with": time.compare_with,
+            "horizon": time.ahead}
+    if d.base is None:
+        for slot, value in said.items():
+            setattr(d, slot, value)
+        d.trend = time.trend
+    else:
+        for slot, value in said.items():
+            if value is not None:
+                setattr(d, slot, value)
+        if time.period is not None and time.compare is None and time.compare_with is None:
+            d.compare_with = None if d.compare is Comparison.other_period else d.compare_with
+        d.trend = d.trend or time.trend
+        if time.period is not None and time.grain is None and not time.trend and d.grain is not None \
+                and d.base.period is not None and time.period.days < d.base.period.days:
+            d.grain = None  # "and in september?" after a monthly trend: that month alone
+    if time.compare is not None or time.compare_with is not None:
+        d.use(*d.reading.grammar(Word.versus))
+    if time.whole is not None and d.period is not None and d.period.end == d.context.as_of and _reach_ahead(d):
+        d.period = time.whole  # "renewals due in 2026": contract terms ending after today are in the data
+    elif time.partial:
+        d.notes.append(time.partial)
+
+
+def _reach_ahead(d: Draft) -> bool:
+    """Whether every asked metric's rows run past as_of (contract terms ending), so a period can be whole."""
+    ranges = d.context.data_ranges
+    return bool(d.metrics) and all(ranges.get(d.metric(m).source or "", (None, d.context.as_of))[1] > d.context.as_of
+                                   for m in d.metrics)
+
+
+# ---------------------------------------------------------------- placing
+
+def _placing(d: Draft) -> None:
+    """'tickets raised this quarter', '2025 signups', 'the q3 cohort': words saying how the asked metrics' rows sit
+    in time (declared by their sources) restate the period."""
+    sources = {m.source for m in leaves([d.metric(n) for n in d.metrics], d.catalog) if m.source}
+    for span in d.reading.of(Kind.term):
+        if set(span.placing()) & sources and not set(span.positions) & d.used \
+                and not d.near(span, {Word.group}, before=1):
+            d.use(span)
+
+
+# ---------------------------------------------------------------- groups
+
+def _groups(d: Draft) -> None:
+    """Dimensions named as such become groupings; entity nouns ('accounts') become the rows when asked for."""
+    _grouped_inside_terms(d)
+    for span in d.reading.of(Kind.term):
+        dims = span.dimensions()
+        if not dims or set(span.positions) & d.used:
+            continue
+        if _qualifies_value(d, span, dims):
+            d.use(span)
+            continue
+        entity = next((x for x in dims if d.entity_of(x)), None)
+        if entity is not None:
+            _entity_noun(d, span, entity)
+            continue
+        if not d.metrics and _count_instead(d, span, dims):  # "top ticket themes": tickets per category
+            if dims[0] not in d.dimensions:
+                d.dimensions.append(dims[0])
+            d.use(*d.near(span, {Word.group, Word.list}, before=2))
+            continue
+        if d.near(span, {Word.choose}, before=2):
+            d.choose = dims[0]
+            d.use(span, *d.near(span, {Word.choose}, before=2))
+            continue
+        chosen = _allowed_dimension(d, span, dims)
+        if chosen is None and _count_instead(d, span, dims):
+            chosen = dims[0]
+        if chosen is None:
+            d.unusable.append(f"{', '.join(d.metric(m).label for m in d.metrics) or 'that'} cannot be split by "
+                              f"{d.catalog.dimensions[dims[0]].label.lower()}")
+            continue
+        d.use(span, *d.near(span, {Word.group}, before=2), *d.near(span, {Word.list}, before=1))
+        if d.base is not None and d.reading.has(Word.instead) and not d.regrouped:
+            d.dimensions = [x for x in d.dimensions if x == d.rows]  # "by plan instead": the grouping is replaced
+            d.regrouped = True
+        if chosen not in d.dimensions:
+            d.dimensions.append(chosen)
+
+
+def _grouped_inside_terms(d: Draft) -> None:
+    """'accounts using each feature': a grouping word before a dimension that a longer metric term took in."""
+    reading = d.reading
+    for word in reading.grammar(Word.group):
+        if set(word.positions) & d.used:
+            continue
+        following = [s for s in reading.of(Kind.term) if s.metrics() and any(p >= word.end for p in s.positions)
+                     and reading._gap(word.end, min(p for p in s.positions if p >= word.end)) == 0]
+        if not following:
+            continue
+        position = min(p for p in following[0].positions if p >= word.end)
+        senses = d.context.lexicon.lookup([reading.tokens[position].stem])
+        dims = [s.name for s in senses if s.kind == "dimension" and d.allowed(s.name)]
+        if dims and dims[0] not in d.dimensions:
+            d.dimensions.append(dims[0])
+            d.use(word)
+
+
+def _count_instead(d: Draft, span: Span, dims: list[str]) -> bool:
+    """'which ticket themes drag health down', 'top ticket themes': rows of the dimension counted, when the
+    metric asked (if any) cannot be split by it and the dimension declares what counts it."""
+    counter = next((d.catalog.dimensions[x].counted_by for x in dims if d.catalog.dimensions[x].counted_by), None)
+    if counter is None or (d.metrics and not d.near(span, {Word.list} | RANKING, before=2)):
+        return False
+    if d.metrics:
+        d.notes.append(f"{', '.join(d.metric(m).label for m in d.metrics)} cannot be split by "
+                       f"{d.catalog.dimensions[dims[0]].label.lower()}; counting {d.metric(counter).label.lower()} instead")
+        d.metrics.clear()
+        d.spans.clear()
+    _add_metric(d, counter)
+    d.use(span, *d.reading.grammar(*MOVING))
+    return True
+
+
+def _qualifies_value(d: Draft, span: Span, dims: list[str]) -> bool:
+    """'Growth plan', 'integration category', 'enterprise segment': the dimension word names a value's dimension."""
+    before = [s for s in d.reading.before(span, 1) if s.kind is Kind.term]
+    return bool(before) and any(v.name in dims for v in before[-1].values())
+
+
+def _entity_noun(d: Draft, span: Span, dimension: str) -> None:
+    """'accounts', 'customers', 'csms': the rows when listed, ranked or grouped by; in passing otherwise
+    ('enterprise accounts in EMEA', 'my accounts', 'retention cost per customer'). Counting is _counting's."""
+    d.use(span)
+    reading = d.reading
+    if d.metrics and not d.allowed(dimension):
+        return  # "cost per customer": part of the metric's own meaning
+    asks = d.near(span, {Word.list, Word.group, Word.rank, Word.all} | RANKING, before=4)
+    asks += [s for s in reading.after(span, 2) if s.kind is Kind.word and s.word in (Word.having, Word.negation)
+             and reading.after(s, 2)]  # "accounts with …", not "do my accounts have?"
+    mine = d.near(span, {Word.mine}, before=1)
+    follows_value = any(s.kind is Kind.term and s.values() for s in reading.before(span, 1))
+    clause = d.rows is None and not follows_value and not mine and _relative_clause(d, span)
+    if asks or clause or not d.metrics and not d.reading.has(Word.count, Word.share):
+        if d.rows is None or d.rows == dimension:
+            d.rows = dimension
+            d.use(*[s for s in asks if s.word in (Word.list, Word.group, Word.rank, Word.all)])
+        elif dimension not in d.dimensions:
+            d.dimensions.append(dimension)
+
+
+def _relative_clause(d: Draft, span: Span) -> bool:
+    """'accounts renewing…', 'customers using…': the noun is followed at once by a metric said of each."""
+    after = d.reading.after(span, 1)
+    return bool(after) and after[0].start == span.end and after[0].kind is Kind.term and bool(after[0].metrics())
+
+
+def _allowed_dimension(d: Draft, span: Span, dims: list[str]) -> str | None:
+    """The dimension of `dims` the metrics can take, or whose variant can ('time to value by cohort')."""
+    allowed = [x for x in dims if d.allowed(x)]
+    if not allowed:
+        for dim in dims:
+            variants = {m: d.metric(m).by.get(dim) for m in d.metrics}
+            if d.metrics and all(variants.values()):
+                for old, new in variants.items():
+                    d.metrics[d.metrics.index(old)] = new
+                    if old in d.spans:
+                        d.spans[new] = d.spans.pop(old)
+                    d.notes.append(f"{d.metric(old).label} by {d.catalog.dimensions[dim].label.lower()}: "
+                                   f"read as {d.metric(new).label}")
+                return dim
+        return None
+    tables = d.source_tables()
+    allowed.sort(key=lambda x: d.catalog.dimensions[x].table not in tables)
+    return allowed[0]
+
+
+# ---------------------------------------------------------------- filters
+
+def _filters(d: Draft) -> None:
+    """Values ("EMEA", "Maria") become filters the metrics can take; 'not'/'excluding' negates; 'a vs b' splits."""
+    reading = d.reading
+    chosen: dict[str, list[str]] = {}
+    negated: set[str] = set()
+    for span in reading.of(Kind.term):
+        values = span.values()
+        if not values or set(span.positions) & d.used:
+            continue
+        usable = [v for v in values if d.allowed(v.name)]
+        if not usable:
+            usable = _variant_taking(d, values) or []
+        if not usable:
+            if _scope_to_one_metric(d, span, values):
+                continue
+            if any(v.exact for v in values):
+                d.unusable.append(f"“{span.text}” cannot filter {', '.join(d.metric(m).label for m in d.metrics)}")
+            continue
+        tables = d.source_tables()
+        order = list(d.catalog.dimensions)
+        sense = min(usable, key=lambda v: (not v.exact, d.catalog.dimensions[v.name].table not in tables,
+                                           order.index(v.name)))
+        values_of = chosen.setdefault(sense.name, [])
+        if sense.value not in values_of:
+            values_of.append(sense.value)
+        d.use(span)
+        if span.fuzzy:
+            d.notes.append(f"read “{span.text}” as {sense.value}")
+        not_words = d.near(span, {Word.negation}, before=2)
+        if not_words and not any(s.word is Word.having for s in reading.before(span, 2) if s.kind is Kind.word):
+            negated.add(sense.name)
+            d.use(*not_words)
+        d.use(*[s for s in reading.after(span, 1) if s.kind is Kind.word and s.word in (Word.book, Word.only)])
+        versus = d.near(span, {Word.versus}, before=1)
+        if versus and len(values_of) > 1 and sense.name not in d.dimensions and sense.name != d.rows:
+            d.dimensions.append(sense.name)  # "smb vs enterprise": side by side, not blended
+            d.use(*versus)
+    d.filters = [f for f in d.filters if f.dimension not in chosen]  # a follow-up's value replaces its dimension's
+    for dimension, values in chosen.items():
+        d.filters.append(ValueFilter(dimension, tuple(values), dimension in negated))
+
+
+def _variant_taking(d: Draft, values) -> list | None:
+    """'dashboards adoption rate': the metric's declared variant that can be filtered by the value's dimension."""
+    for sense in values:
+        swaps = {m: d.metric(m).by.get(sense.name) for m in d.metrics if sense.name not in d.metric(m).dimensions}
+        if swaps and all(swaps.values()):
+            for old, new in swaps.items():
+                d.metrics[d.metrics.index(old)] = new
+                if old in d.spans:
+                    d.spans[new] = d.spans.pop(old)
+                d.notes.append(f"{d.metric(old).label} for one {d.catalog.dimensions[sense.name].label.lower()}: "
+                               f"read as {d.metric(new).label}")
+            return [sense]
+    return None
+
+
+def _scope_to_one_metric(d: Draft, span: Span, values) -> bool:
+    """'MAU and open urgent tickets': a value only some metrics can take filters the nearest of them alone."""
+    for sense in values:
+        takers = [m for m in d.metrics if sense.name in d.metric(m).dimensions]
+        if not takers or len(takers) == len(d.metrics):
+            continue
+        near = min(takers, key=lambda m: abs(d.spans[m].start - span.start) if m in d.spans else 99)
+        own = d.own.setdefault(near, [])
+        for i, f in enumerate(own):
+            if f.dimension == sense.name:
+                own[i] = ValueFilter(f.dimension, (*f.values, sense.value))
+                break
+        else:
+            own.append(ValueFilter(sense.name, (sense.value,)))
+        d.use(span)
+        return True
+    return False
+
+
+# ---------------------------------------------------------------- counting
+
+def _counting(d: Draft) -> None:
+    """'how many …' and 'what % of …': a count metric already answers; 'how many accounts … have …' is a tally of
+    the accounts that qualify; 'how many accounts in EMEA' counts them with the metric that counts the entity."""
+    reading = d.reading
+    for word in reading.grammar(Word.count, Word.share):
+        after = [s for s in reading.after(word, 4) if s.kind is Kind.term]
+        entity = next((x for x in (after[0].dimensions() if after else []) if d.entity_of(x)), None)
+        share = word.word is Word.share
+        if entity is not None and not any(d.metric(m).counts == d.entity_of(entity) for m in d.metrics):
+            if d.metrics:
+                d.rows, d.tally, d.share = entity, True, share  # "how many accounts in each plan have …"
+            else:
+                counter = d.catalog.dimensions[entity].counted_by
+                if counter is None:
+                    continue
+                _add_metric(d, counter)
+                if d.rows == entity:
+                    d.rows = None
+            d.use(word, after[0])
+        elif not share and (any(d.metric(m).unit is Unit.count for m in d.metrics)):
+            d.use(word)  # "how many promoters": the count itself
+        elif share and any(d.metric(m).unit is Unit.percent for m in d.metrics):
+            d.use(word)
+
+
+# ---------------------------------------------------------------- thresholds
+
+def _thresholds(d: Draft) -> None:
+    """'health below 60', 'more than 3 open tickets', 'dropped by more than 10 points', '90% or more'."""
+    reading = d.reading
+    for number in reading.of(Kind.number):
+        if set(number.positions) & d.used or number.number is None:
+            continue
+        op_span = _comparison_for(d, number)
+        metric = _nearest_metric(d, number)
+        if op_span is None or metric is None:
+            continue
+        op = _OPS[op_span.word]
+        value = number.number
+        column = MetricColumn.value
+        moving = d.near(number, MOVING, before=4)
+        unit = d.metric(metric).unit
+        if moving:
+            column = MetricColumn.change_pct if number.percent and unit is not Unit.percent else MetricColumn.change
+            if moving[-1].word is Word.down:
+                op, value = _FLIP.get(op, op), -value
+            d.compare = d.compare or Comparison.previous_period
+            d.use(*moving)
+        elif number.percent and unit is not Unit.percent:
+            d.unusable.append(f"{number.text} is a percentage, but {d.metric(metric).label} is not one")
+            continue
+        said = [s for s in d.reading.after(number, 1) if s.kind is Kind.word and s.word is Word.unit]
+        if said and not _unit_fits(said[0].text, unit, column):
+            d.unusable.append(f"{number.text} {said[0].text} does not measure {d.metric(metric).label}")
+            continue
+        d.thresholds.append(Threshold(metric, op, value, column))
+        d.use(number, op_span, *[s for s in reading.after(number, 1) if s.kind is Kind.word and s.word is Word.unit])
+
+
+_UNIT_WORDS = {Unit.days: ("day", "days"), Unit.hours: ("hour", "hours"), Unit.minutes: ("minute", "minutes"),
+               Unit.currency: ("dollar", "dollars", "usd", "$")}
+
+
+def _unit_fits(word: str, unit: Unit, column: MetricColumn) -> bool:
+    """'over 60 days' fits a metric in days; 'points' a score or a change of one; 'dollars' money."""
+    if word in ("point", "points"):
+        return unit in (Unit.score, Unit.percent) or column is not MetricColumn.value
+    return word in _UNIT_WORDS.get(unit, ())
+
+
+def _comparison_for(d: Draft, number: Span) -> Span | None:
+    before = d.near(number, COMPARING, before=3)
+    if before:
+        return before[-1]
+    after = [s for s in d.reading.after(number, 2) if s.kind is Kind.word and s.word in (Word.at_least, Word.at_most)]
+    return after[0] if after else None
+
+
+def _nearest_metric(d: Draft, number: Span) -> str | None:
+    """The metric named closest before a number (or just after it: 'more than 3 open tickets'); in a follow-up
+    that names none, the previous question's."""
+    if not d.spans:
+        return d.metrics[0] if d.base is not None and d.metrics else None
+    best, distance = None, None
+    for name, span in d.spans.items():
+        gap = number.start - span.end if span.end <= number.start else (span.start - number.end) * 1.5
+        if gap >= 0 and (distance is None or gap < distance):
+            best, distance = name, gap
+    return best
+
+
+# ---------------------------------------------------------------- ranking
+
+def _ranking(d: Draft) -> None:
+    """Superlatives order the rows; 'top 5', 'the two worst' and 'which segment has the lowest' limit them."""
+    reading = d.reading
+    words = reading.grammar(*RANKING, Word.rank)
+    if not words:
+        return
+    word = next((w for w in words if w.word in RANKING), words[0])
+    following = [m for m, s in d.spans.items() if 0 <= reading._gap(word.end, s.start) <= 3 and s.start >= word.end]
+    if not d.metrics:
+        size = d.rows and d.catalog.dimensions[d.rows].size
+        if not size:
+            return
+        _add_metric(d, size)  # "our biggest customers": by their size, as the catalogue declares it
+    target = following[0] if following else d.metrics[0]
+    direction = d.metric(target).direction
+    if word.word in (Word.highest, Word.lowest):
+        descending = word.word is Word.highest
+    elif word.word in (Word.best, Word.worst):
+        descending = (word.word is Word.best) != (direction is Direction.lower_is_better)
+    else:
+        descending = direction is not Direction.lower_is_better  # "rank csms by health": best first
+    column = MetricColumn.value
+    if reading.has(Word.change, *MOVING):  # "dropped most", "biggest negative movement": the change is ranked
+        column = MetricColumn.change
+        d.compare = d.compare or Comparison.previous_period
+        if reading.has(Word.down) and word.word is not Word.rank:
+            descending = False  # "biggest negative movement", "dropped most": the largest fall first
+        d.use(*reading.grammar(Word.change, *MOVING))
+    limit = _limit(d, word)
+    d.use(*words, *reading.grammar(Word.first))
+    if target in d.spans:  # "top 10 accounts by mrr": the grouping word names what the rows are ordered by
+        d.use(*[s for s in reading.before(d.spans[target], 1) if s.kind is Kind.word and s.word is Word.group])
+    if d.rows is None and not d.dimensions:
+        entity = d.catalog.entity_dimension("account")
+        if entity is not None and d.allowed(entity.name):
+            d.rows = entity.name
+    if limit is None:
+        if _asks_for_one(d):
+            limit = 1
+        elif d.rows and not d.dimensions:
+            limit = DEFAULT_LIST_LIMIT
+    d.ranking = Ranking(target, descending, column, limit)
+
+
+def _limit(d: Draft, word: Span) -> int | None:
+    """'top 5', '5 worst', 'the two plans with the worst churn', 'bottom 3', '10 enterprise accounts with the lowest'."""
+    reading = d.reading
+    numbers = [s for s in reading.of(Kind.number) if not set(s.positions) & d.used and not s.percent]
+    for number in numbers:
+        close = reading._gap(word.end, number.start) == 0 and number.start >= word.end
+        before = reading._gap(number.end, word.start) <= 2 and number.end <= word.start
+        nouns = [s for s in reading.after(number, 3) if s.kind is Kind.term and s.dimensions()]
+        counted = number.end <= word.start and bool(nouns) and all(
+            s.kind in (Kind.term, Kind.word) for s in reading.spans if number.end <= s.start < nouns[0].start)
+        if (close or before or counted) and number.number == int(number.number) and number.number > 0:
+            d.use(number)
+            return int(number.number)
+    return None
+
+
+def _asks_for_one(d: Draft) -> bool:
+    """'which segment has the lowest NRR', 'which CSM's book …': a singular dimension right after which/what."""
+    for span in d.reading.of(Kind.term):
+        if span.dimensions() and d.near(span, {Word.list}, before=1) and not span.text.endswith("s"):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- listing
+
+def _listing(d: Draft) -> None:
+    """Which accounts qualify: thresholds, flags ('at risk'), 'with open tickets', 'without a QBR'."""
+    account = d.catalog.entity_dimension("account")
+    reading = d.reading
+    if d.rows is None and not d.dimensions and account is not None and d.allowed(account.name):
+        per_account = [t for t in d.thresholds if t.column is MetricColumn.value]
+        flags = [m for m in d.metrics if d.metric(m).counts == "account"]
+        if per_account or (reading.has(Word.list) and (d.thresholds or flags)):
+            d.rows = account.name
+    if d.rows is None:
+        return
+    if not d.metrics and d.catalog.dimensions[d.rows].size:
+        _add_metric(d, d.catalog.dimensions[d.rows].size)  # "list my accounts": shown with their size
+    entity = d.entity_of(d.rows)
+    filtered = {t.metric for t in d.thresholds}
+    for name in list(d.metrics):
+        metric = d.metric(name)
+        if metric.counts == entity and name not in filtered:
+            d.thresholds.append(Threshold(name, FilterOp.gt, 0))  # "is one of the at-risk accounts"
+            for evidence in metric.evidence:
+                if evidence in d.catalog.metrics and d.rows in d.metric(evidence).dimensions:
+                    _add_metric(d, evidence)
+            continue
+        span = d.spans.get(name)
+        if span is None or name in filtered or metric.unit is not Unit.count:
+            continue
+        having = [s for s in reading.before(span, 3) if s.kind is Kind.word and s.word is Word.having]
+        absent = [s for s in reading.before(span, 4) if s.kind is Kind.word and s.word is Word.negation]
+        if absent:  # "accounts without a QBR", "that haven't had a single QBR"
+            d.thresholds.append(Threshold(name, FilterOp.eq, 0))
+            d.use(*absent, *having)
+        elif having:  # "accounts with open urgent tickets"
+            d.thresholds.append(Threshold(name, FilterOp.gt, 0))
+            d.use(*having)
+    if d.thresholds:
+        d.use(*reading.grammar(Word.having))
+
+
+def _movement(d: Draft) -> None:
+    """'accounts with declining adoption', 'rising active users': in a list, keep the rows that moved that way."""
+    reading = d.reading
+    if d.rows is None or d.ranking is not None:
+        return
+    for name, span in list(d.spans.items()):
+        near = [s for s in [*reading.before(span, 2), *reading.after(span, 1)] if s.kind is Kind.word and s.word in MOVING]
+        if not near or any(t.metric == name for t in d.thresholds) or d.metric(name).counts:
+            continue
+        falling = near[-1].word is Word.down
+        d.thresholds.append(Threshold(name, FilterOp.lt if falling else FilterOp.gt, 0, MetricColumn.change))
+        d.compare = d.compare or Comparison.previous_period
+        d.use(*near)
+
+
+# ---------------------------------------------------------------- upcoming
+
+def _upcoming(d: Draft) -> None:
+    """'renewing in the next 90 days': the countdown metric, at most that far; or a total over the days ahead."""
+    if d.horizon is None:
+        return
+    catalog = d.catalog
+    countdown = next((m for m in catalog.metrics.values() if m.horizon), None)
+    ahead = [d.metric(m).ahead for m in d.metrics if d.metric(m).ahead]
+    counted = d.reading.has(Word.count, Word.total) and not d.reading.has(Word.list)
+    lists = d.rows is not None or d.reading.has(Word.list) or (bool(ahead) and not counted)
+    if not lists and d.metrics and all(_about_terms_ending(d, m) for m in d.metrics):
+        d.period = d.horizon  # "ARR up for renewal in the next 90 days": the terms ending then
+        return
+    if countdown is None or not (ahead or _about_terms_ending_any(d)):
+        d.unusable.append("nothing in the catalogue looks ahead for that")
+        return
+    for name in list(d.metrics):
+        if d.metric(name).ahead:
+            d.metrics.remove(name)
+            d.spans.pop(name, None)
+    d.metrics.insert(0, countdown.name)
+    for evidence in reversed(countdown.evidence):
+        if evidence not in d.metrics:
+            d.metrics.insert(1, evidence)
+    days_first = (d.horizon.start - d.context.as_of).days
+    days_last = (d.horizon.end - d.context.as_of).days
+    if days_first > 1:
+        d.thresholds.append(Threshold(countdown.name, FilterOp.ge, days_first))
+    d.thresholds.append(Threshold(countdown.name, FilterOp.le, days_last))
+    d.ranking = d.ranking or Ranking(countdown.name, False)
+    account = catalog.entity_dimension("account")
+    if d.rows is None and account is not None:
+        d.rows = account.name
+    d.period = None
+    if d.trend:
+        d.compare = d.compare or Comparison.previous_period  # "with their health trend": each against before
+        d.trend = False
+
+
+def _about_terms_ending(d: Draft, name: str) -> bool:
+    """Whether the metric counts contract terms ending in the period (so a future period means what is coming up)."""
+    metric = d.metric(name)
+    source = d.catalog.sources.get(metric.source or "")
+    return source is not None and source.mode is TimeMode.within and metric.ahead is not None \
+        or (source is not None and source.mode is TimeMode.within and any(
+            d.metric(o).ahead and d.metric(o).source == metric.source for o in d.catalog.metrics))
+
+
+def _about_terms_ending_any(d: Draft) -> bool:
+    return any(_about_terms_ending(d, m) for m in d.metrics)
+
+
+# ---------------------------------------------------------------- why and parts
+
+def _why(d: Draft) -> None:
+    """'why did health drop for acme', 'health components': the metric next to the parts it is made of."""
+    reading = d.reading
+    why = reading.grammar(Word.why)
+    parts = reading.grammar(Word.parts)
+    if not d.metrics or not (why or parts):
+        return
+    at = (why or parts)[0]
+    base = min(d.metrics, key=lambda m: abs(d.spans[m].start - at.start) if m in d.spans else 99)
+    pieces = list(d.metric(base).parts)
+    if not pieces:
+        return
+    d.metrics[:] = [base, *pieces, *[m for m in d.metrics if m != base and m not in pieces]]
+    d.use(*parts)
+    if why:
+        d.why = True
+        d.compare = d.compare or Comparison.previous_period
+        d.use(*why, *reading.grammar(Word.change, *MOVING))
+    vocabulary = {w for p in pieces for phrase in (p.replace("_", " "), *d.metric(p).synonyms) for w in key(phrase)}
+    for span in reading.of(Kind.term, Kind.unknown):  # parts named in passing: "health components (usage, support, …)"
+        if set(span.metrics()) & set(pieces) or all(reading.tokens[p].stem in vocabulary for p in span.positions):
+            d.use(span)
+
+
+def _colouring(d: Draft) -> None:
+    """Words that only colour the question, and movement words that asked for a comparison already made."""
+    reading = d.reading
+    d.use(*reading.grammar(*COLOURING))
+    if d.metrics and (d.compare or d.trend or d.thresholds):
+        d.use(*reading.grammar(*MOVING), *reading.grammar(Word.change))
+    if d.metrics:
+        _statistic_words(d)
+    if d.rows is not None:  # the words that asked for the rows, and for what each shows ("with their health")
+        d.use(*reading.grammar(Word.list, Word.having, Word.first))
+    csm = d.catalog.entity_dimension("csm")
+    if csm is not None and (d.rows == csm.name or csm.name in d.dimensions or any(f.dimension == csm.name for f in d.filters)):
+        d.use(*reading.grammar(Word.book))  # "Maria's book", "which CSM's book"
+
+
+def _statistic_words(d: Draft) -> None:
+    """'average health', 'total MRR': the statistic the metric already is."""
+    reading = d.reading
+    asked = [d.metric(m) for m in d.metrics]
+    for span in reading.grammar(Word.mean):
+        if any(m.statistic is not None and m.statistic.value == "mean" for m in asked) or \
+                any(m.measure is not None and m.measure.agg.value == "avg" for m in asked):
+            d.use(span)
+    for span in reading.grammar(Word.median):
+        if any(m.statistic is not None and m.statistic.value == "median" for m in asked):
+            d.use(span)
+    for span in reading.grammar(Word.total):
+        if all(m.unit in (Unit.count, Unit.currency) for m in asked) or d.tally:
+            d.use(span)
+
+
+# ---------------------------------------------------------------- the frame
+
+def _frame(d: Draft) -> Frame:
+    if d.why:
+        return Frame.why
+    if d.horizon is not None and any(m.horizon for m in map(d.metric, d.metrics)):
+        return Frame.upcoming
+    if d.tally:
+        return Frame.tally
+    if d.ranking is not None:
+        return Frame.rank
+    if d.rows is not None:
+        return Frame.list
+    if d.grain is not None or d.trend:
+        return Frame.trend
+    if d.compare is not None:
+        return Frame.compare
+    if d.dimensions:
+        return Frame.breakdown
+    return Frame.value
+
+
+def _freeze(d: Draft) -> Interpretation:
+    reading = d.reading
+    unknown = tuple(s.text for s in reading.unknown() if not set(s.positions) & d.used)
+    unused = tuple(s.text for s in reading.spans if s.kind is not Kind.unknown and not set(s.positions) & d.used)
+    fuzzy = tuple(s.text for s in reading.spans if s.fuzzy and set(s.positions) & d.used)
+    evidence = Evidence(unknown=unknown, unused=unused + tuple(d.unusable), fuzzy=fuzzy, defaults=tuple(d.defaults))
+    metrics = tuple(Asked(m, tuple(d.own.get(m, ()))) for m in d.metrics)
+    return Interpretation(
+        frame=_frame(d), metrics=metrics, rows=d.rows, dimensions=tuple(d.dimensions), filters=tuple(d.filters),
+        thresholds=tuple(d.thresholds), ranking=d.ranking, period=d.period, grain=d.grain, compare=d.compare,
+        compare_with=d.compare_with, horizon_days=(d.horizon.end - d.context.as_of).days if d.horizon else None,
+        share=d.share, trend=d.trend, choose=d.choose, notes=tuple(dict.fromkeys([*d.notes, *reading.notes])),
+        evidence=evidence)

@@ -1,0 +1,134 @@
+"""The one normaliser: text → normalised words → stems, for questions and catalogue terms alike.
+
+The planner, the lexicon (catalogue and data terms) and the agent's catalogue search all read
+words through these functions, so "renewals", "renewing" and "renewal" meet everywhere, and a
+contraction, an abbreviation or "$50k" reads the same in a question and in a synonym.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from assistant.planner.grammar import Word, grammar
+
+# Inflections the suffix rules below do not reach; applied before stemming, on both sides.
+LEMMAS = {
+    "used": "use", "using": "use", "uses": "use", "lose": "lost", "losing": "lost", "loses": "lost", "won": "win",
+    "winning": "win", "took": "take", "taking": "take", "takes": "take", "renews": "renew", "renewing": "renew",
+    "signup": "start", "signups": "start", "signed": "start", "joined": "start", "started": "start", "onboarded": "start",
+    "hold": "held", "holding": "held", "hit": "reach", "hits": "reach", "reached": "reach", "reaching": "reach",
+    "reaches": "reach", "came": "come", "comes": "come", "coming": "come", "gave": "give", "given": "give",
+}
+# Kept inside catalogue terms, although grammar, so "per feature adoption" stays one term.
+KEPT_IN_TERMS = frozenset({"by", "per", "each"})
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:[/&.][a-z0-9]+)*%?|[<>]=?|%|\?")
+# "how long does it take to reach first value" asks for a "time to …" metric.
+_HOW_LONG = re.compile(r"\bhow long (?:(?:does|did|do) (?:it|they|we) take |(?:it|they) takes? |to take )?(?:to |until |till )?")
+_CONTRACTION = re.compile(r"\b(have|has|had|is|are|was|were|do|does|did|should|would|could|ai)n'?t\b")
+_IRREGULAR_NOT = {"can't": "can not", "cant": "can not", "won't": "will not", "wont": "will not"}
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_SCALED = re.compile(r"\$?(\d+(?:\.\d+)?)\s?([km])\b")
+_DOLLAR = re.compile(r"\$\s?(?=\d)")
+
+
+def _scaled(match: re.Match) -> str:
+    value = float(match.group(1)) * (1_000 if match.group(2) == "k" else 1_000_000)
+    return f"{value:.0f}" if value == int(value) else f"{value}"
+
+
+@cache
+def _abbreviation_pattern() -> re.Pattern:
+    words = sorted(grammar().abbreviations, key=len, reverse=True)
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(w) for w in words) + r")(?![a-z0-9])")
+
+
+def normalize(text: str) -> str:
+    """Lower case without accents, straight quotes, no possessive 's, contractions and abbreviations spelled out.
+
+    Hyphens and underscores between letters become spaces; "w/" is "with"; "20+" is "20 or more";
+    "$50k" is "50000"; "1,000" is "1000".
+    """
+    text = unicodedata.normalize("NFKD", text.casefold().replace("\u2019", "'").replace("\u2018", "'"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    for irregular, spelled in _IRREGULAR_NOT.items():
+        text = re.sub(rf"\b{re.escape(irregular)}\b", spelled, text)
+    text = _CONTRACTION.sub(lambda m: f"{m.group(1)} not", text)
+    text = re.sub(r"(\w)'s\b", r"\1", text)
+    text = re.sub(r"(\w)s'(?!\w)", r"\1s", text)
+    text = re.sub(r"(?<=[a-z])[-_](?=[a-z])", " ", text)
+    text = re.sub(r"\bw/o(?![a-z0-9])", "without", text)
+    text = re.sub(r"\bw/(?![a-z0-9])", "with", text)  # "w/ open tickets"; "w/e" stays a word
+    text = _THOUSANDS.sub("", text)
+    text = _SCALED.sub(_scaled, text)
+    text = _DOLLAR.sub("", text)
+    text = re.sub(r"(\d)\s*\+", r"\1 or more", text)
+    text = re.sub(r"\s[+&]\s", " and ", text)
+    text = _abbreviation_pattern().sub(lambda m: grammar().abbreviations[m.group(0)], text)
+    text = _HOW_LONG.sub("time to ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def tokens(text: str) -> list[str]:
+    """The words, numbers and comparison signs of normalized text."""
+    return [t for t in _TOKEN.findall(text) if t != "?"]
+
+
+def stem(word: str) -> str:
+    """A light English stem, applied to question and catalogue alike (so it only needs to be consistent).
+
+    Plural first ("meetings" → "meeting"), then a verb ending ("meeting" → "meet", "dropped" → "drop"),
+    then a final e and an -al ("renewal", "renewals", "renewing" → "renew"; "rate", "rated" → "rat").
+    """
+    word = LEMMAS.get(word, word)
+    if not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith(("shes", "ches", "xes", "sses", "zes")):
+        word = word[:-2]
+    elif word.endswith("s") and len(word) > 3 and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("eed"):
+            word = word[:-len(suffix)]
+            if word[-1] == word[-2] and word[-1] not in "lsz":  # dropped → drop, not dropp
+                word = word[:-1]
+            break
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]
+    if word.endswith("al") and len(word) > 6:
+        word = word[:-2]
+    return word
+
+
+@cache
+def filler_words() -> frozenset[str]:
+    """Words that carry no meaning of their own (grammar.yaml's filler class)."""
+    return grammar().words_of(Word.filler)
+
+
+def key(phrase: str) -> tuple[str, ...]:
+    """A phrase as the tuple of stems it is looked up by, without filler words (unless it is nothing else)."""
+    words = tokens(normalize(phrase))
+    filler = filler_words()
+    content = [w for w in words if w not in filler or w in KEPT_IN_TERMS] or words
+    return tuple(stem(w) for w in content)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word of a normalised question: its text, its stem, and where it is in the normalised text."""
+
+    text: str
+    stem: str
+    start: int
+    end: int
+
+
+def tokenize(text: str) -> list[Token]:
+    """The tokens of normalised `text`, with their character offsets."""
+    return [Token(m.group(0), stem(m.group(0)), m.start(), m.end()) for m in _TOKEN.finditer(text) if m.group(0) != "?"]

@@ -1,0 +1,320 @@
+"""A question read as typed spans: time, terms (metric, dimension, value), grammar words, numbers, unknown words.
+
+Each span knows the token positions it covers. A word is understood only when a span covers
+it; the frames (frames.py) then say which spans they used. Pure: the question, the lexicon
+and as_of in, a `Reading` out.
+
+Order of reading: the time grammar takes its phrases first (timewords.py); then, left to
+right, the longest catalogue term (matched over the content words, filler skipped) or
+grammar phrase; numbers; and what is left is unknown. Unknown words get one typo-tolerant
+try against the catalogue's terms, and a metric term whose words appear in another order
+("customers did we lose" holds "lost customers") is found last.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from rapidfuzz import fuzz
+
+from assistant.planner.grammar import Word, grammar
+from assistant.planner.lexicon import Lexicon, Sense
+from assistant.planner.normalize import KEPT_IN_TERMS, Token, filler_words, key, normalize, tokenize
+from assistant.planner.timewords import TimeWords, correct_time_typos, parse_time
+
+SCATTER_WIDTH = 5  # at most this many words from the first to the last word of a term found out of order
+WORD_NEAR = 80  # each word of a typo'd phrase must be at least this close to its term's word
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
+                "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100}
+_NUMBER = re.compile(r"^(\d+(?:\.\d+)?)(%?)$")
+_TIME_ADVERB = re.compile(r"\b([a-z]+ )?(daily|weekly|monthly|quarterly|yearly|annual)((?: [a-z/]+){0,2})")
+
+
+class Kind(StrEnum):
+    time = "time"
+    term = "term"
+    word = "word"
+    number = "number"
+    unknown = "unknown"
+
+
+@dataclass(frozen=True)
+class Span:
+    """Words of the question (token `positions`) read as one thing."""
+
+    kind: Kind
+    positions: tuple[int, ...]
+    text: str
+    senses: tuple[Sense, ...] = ()  # a term's possible meanings
+    word: Word | None = None  # a grammar word's class
+    number: float | None = None
+    percent: bool = False
+    fuzzy: bool = False  # read through a typo
+
+    @property
+    def start(self) -> int:
+        return self.positions[0]
+
+    @property
+    def end(self) -> int:
+        return self.positions[-1] + 1
+
+    def kinds(self) -> set[str]:
+        """The kinds of meaning, leaving out words that only say how rows sit in time."""
+        return {s.kind for s in self.senses if s.kind != "placing"}
+
+    def placing(self) -> list[str]:
+        """The sources whose rows this word places in time ('opened' → tickets opened)."""
+        return [s.name for s in self.senses if s.kind == "placing"]
+
+    def metrics(self) -> list[str]:
+        return list(dict.fromkeys(s.name for s in self.senses if s.kind == "metric"))
+
+    def dimensions(self) -> list[str]:
+        return list(dict.fromkeys(s.name for s in self.senses if s.kind == "dimension"))
+
+    def values(self) -> list[Sense]:
+        return [s for s in self.senses if s.kind == "value"]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The question, its normalised tokens, the spans covering them, and its time words."""
+
+    question: str
+    text: str
+    tokens: tuple[Token, ...]
+    spans: tuple[Span, ...]
+    time: TimeWords
+    notes: tuple[str, ...] = ()  # typos read as time words
+    filler: frozenset[int] = field(default_factory=frozenset)  # positions of filler words
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(t.text for t in self.tokens)
+
+    def of(self, *kinds: Kind) -> list[Span]:
+        return [s for s in self.spans if s.kind in kinds]
+
+    def grammar(self, *classes: Word) -> list[Span]:
+        return [s for s in self.spans if s.kind is Kind.word and s.word in classes]
+
+    def has(self, *classes: Word) -> bool:
+        return bool(self.grammar(*classes))
+
+    def unknown(self) -> list[Span]:
+        return self.of(Kind.unknown)
+
+    def at(self, position: int) -> Span | None:
+        return next((s for s in self.spans if position in s.positions), None)
+
+    def before(self, span: Span, count: int = 3) -> list[Span]:
+        """The spans ending within `count` content words before `span`, nearest last."""
+        return [s for s in self.spans if s.end <= span.start and self._gap(s.end, span.start) < count]
+
+    def after(self, span: Span, count: int = 3) -> list[Span]:
+        """The spans starting within `count` content words after `span`, nearest first."""
+        return [s for s in self.spans if s.start >= span.end and self._gap(span.end, s.start) < count]
+
+    def _gap(self, start: int, end: int) -> int:
+        return sum(1 for i in range(start, end) if i not in self.filler)
+
+
+def _mask_metric_adverbs(text: str, lexicon: Lexicon) -> str:
+    """Hide 'daily active users', 'average weekly health' from the time grammar: they name metrics, not grains."""
+    def mask(match: re.Match) -> str:
+        before, adverb, after = (match.group(1) or "").split(), match.group(2), (match.group(3) or "").split()
+        for lead in (before, []):
+            for n in range(len(after), -1, -1):
+                phrase = " ".join([*lead, adverb, *after[:n]])
+                if (lead or n) and any(s.kind == "metric" for s in lexicon.lookup(key(phrase))):
+                    return match.group(0).replace(adverb, "#" * len(adverb), 1)
+        return match.group(0)
+
+    return _TIME_ADVERB.sub(mask, text)
+
+
+def _number(tokens: list[Token], i: int) -> tuple[float, bool, int] | None:
+    """(value, percent, tokens used) of a number at `i`: '60', '60%', '60 percent', 'ten'."""
+    text = tokens[i].text
+    match = _NUMBER.match(text)
+    if match:
+        value, percent = float(match[1]), bool(match[2])
+    elif text in NUMBER_WORDS:
+        value, percent = float(NUMBER_WORDS[text]), False
+    else:
+        return None
+    used = 1
+    if not percent and i + 1 < len(tokens) and tokens[i + 1].text in ("%", "percent"):
+        percent, used = True, 2
+    return value, percent, used
+
+
+def read(question: str, lexicon: Lexicon, as_of: date) -> Reading:
+    """The spans of `question`: what each run of words may mean."""
+    text, corrected = correct_time_typos(normalize(question), lexicon.knows)
+    time = parse_time(_mask_metric_adverbs(text, lexicon), as_of)
+    tokens = tokenize(text)
+    words = [t.text for t in tokens]
+    stems = [t.stem for t in tokens]
+    filler = filler_words()
+    spans: list[Span] = []
+    taken: set[int] = set()
+    for start, end in time.spans:
+        positions = tuple(i for i, t in enumerate(tokens) if t.start < end and t.end > start)
+        if positions:
+            spans.append(Span(Kind.time, positions, " ".join(words[i] for i in positions)))
+            taken.update(positions)
+    free = [i for i in range(len(tokens)) if i not in taken]
+    content = [i for i in free if words[i] not in filler or words[i] in KEPT_IN_TERMS]
+    is_filler = {i for i in free if i not in content}
+    phrases = grammar()
+    i = 0
+    while i < len(tokens):
+        if i in taken:
+            i += 1
+            continue
+        term = _term_at(i, content, stems, lexicon, taken)
+        said = phrases.classify(words, i)
+        if said is not None and any(j in taken for j in range(i, i + said[1])):
+            said = None
+        skipping = None if said is not None or i not in content else _phrase_over_content(i, content, words, taken)
+        term_words = len(term[0]) if term else 0
+        if term and (said is None or term_words > 1 or (term[0][-1] + 1 - i) > said[1]):
+            positions, senses = term
+            spans.append(Span(Kind.term, positions, " ".join(words[positions[0]:positions[-1] + 1]), tuple(senses)))
+            taken.update(positions)
+            i += 1
+            continue
+        if said is not None and said[0] is not Word.filler:
+            positions = tuple(range(i, i + said[1]))
+            spans.append(Span(Kind.word, positions, " ".join(words[j] for j in positions), word=said[0]))
+            taken.update(positions)
+            i += said[1]
+            continue
+        if skipping is not None and not (term and len(term[0]) >= len(skipping[1])):
+            word_class, positions = skipping  # "break that down": a phrase of grammar words around filler
+            spans.append(Span(Kind.word, positions, " ".join(words[j] for j in positions), word=word_class))
+            taken.update(positions)
+            i += 1
+            continue
+        if said is not None or i in is_filler or _filler_typo(words[i], filler):  # filler: no span, no meaning
+            i += said[1] if said else 1
+            continue
+        number = _number(tokens, i)
+        if number is not None:
+            value, percent, used = number
+            positions = tuple(range(i, i + used))
+            spans.append(Span(Kind.number, positions, " ".join(words[j] for j in positions), number=value, percent=percent))
+            taken.update(positions)
+            i += used
+            continue
+        spans.append(Span(Kind.unknown, (i,), words[i]))
+        taken.add(i)
+        i += 1
+    fillers = frozenset(i for i in range(len(tokens)) if not any(i in s.positions for s in spans))
+    spans = _typos(spans, words, stems, lexicon)
+    spans = _scattered(spans, words, stems, lexicon)
+    spans.sort(key=lambda s: s.start)
+    return Reading(question, text, tuple(tokens), tuple(spans), time, tuple(corrected), fillers)
+
+
+def _phrase_over_content(i: int, content: list[int], words: list[str],
+                         taken: set[int]) -> tuple[Word, tuple[int, ...]] | None:
+    """A grammar phrase of two or more words read over the content words, filler between skipped."""
+    k = content.index(i)
+    following = [p for p in content[k:k + grammar().longest] if p not in taken]
+    if len(following) < 2 or following[0] != i:
+        return None
+    found = grammar().classify([words[p] for p in following], 0)
+    if found is None or found[1] < 2 or found[0] is Word.filler:
+        return None
+    positions = tuple(following[:found[1]])
+    return (found[0], positions) if positions[-1] - positions[0] <= 2 * found[1] else None
+
+
+def _filler_typo(word: str, filler: frozenset[str]) -> bool:
+    """'teh', 'thier', 'waht': a filler word with two letters swapped."""
+    return len(word) >= 3 and word.isalpha() and any(len(f) == len(word) and sorted(f) == sorted(word) and f != word
+                                                     for f in filler)
+
+
+def _term_at(i: int, content: list[int], stems: list[str], lexicon: Lexicon,
+             taken: set[int]) -> tuple[tuple[int, ...], list[Sense]] | None:
+    """The longest catalogue term starting at content word `i` (filler between its words skipped)."""
+    if i not in content:
+        return None
+    k = content.index(i)
+    for n in range(min(lexicon.longest, len(content) - k), 0, -1):
+        positions = tuple(content[k:k + n])
+        if any(p in taken for p in positions) or positions[-1] - positions[0] > 2 * n + 1:
+            continue
+        senses = lexicon.lookup([stems[p] for p in positions])
+        if senses:
+            return positions, senses
+    return None
+
+
+def _typos(spans: list[Span], words: list[str], stems: list[str], lexicon: Lexicon) -> list[Span]:
+    """Runs of unknown words (perhaps with a one-word term among them) that are a typo away from a longer term."""
+    def replace(run: list[Span]) -> Span | None:
+        typed = [stems[p] for s in run for p in s.positions]
+        match = lexicon.closest(typed)
+        if match is None or len(match[0]) < len(typed) or not _word_by_word(match[0], typed):
+            return None
+        positions = tuple(p for s in run for p in s.positions)
+        return Span(Kind.term, positions, " ".join(words[p] for p in positions), tuple(lexicon.terms[match[0]]), fuzzy=True)
+
+    for n in (3, 2, 1):
+        k = 0
+        while k + n <= len(spans):
+            run = spans[k:k + n]
+            eligible = all(s.kind is Kind.unknown or (s.kind is Kind.term and len(s.positions) == 1 and not s.fuzzy)
+                           for s in run) and any(s.kind is Kind.unknown for s in run)
+            contiguous = all(b.start - a.end <= 1 for a, b in zip(run, run[1:]))
+            found = replace(run) if eligible and contiguous and all(len(s.text) >= 2 for s in run) else None
+            if found is not None:
+                spans[k:k + n] = [found]
+            k += 1
+    return spans
+
+
+def _word_by_word(term: tuple[str, ...], typed: list[str]) -> bool:
+    """Each typed word is itself near its term word: "agent utilization" is not "seat utilization"."""
+    return len(term) != len(typed) or all(fuzz.ratio(a, b) >= WORD_NEAR for a, b in zip(term, typed))
+
+
+def _scattered(spans: list[Span], words: list[str], stems: list[str], lexicon: Lexicon) -> list[Span]:
+    """A metric term whose words all appear, in any order, and explain more than the spans there.
+
+    "how many customers did we lose" holds "lost customers" (lose → lost). The term replaces
+    the shorter spans it covers, and must take in at least one word nothing else explained.
+    """
+    where: dict[str, list[int]] = {}
+    for span in spans:
+        if span.kind in (Kind.term, Kind.unknown) or (span.kind is Kind.word and len(span.positions) == 1):
+            for p in span.positions:
+                where.setdefault(stems[p], []).append(p)
+    unknown = {p for s in spans if s.kind is Kind.unknown for p in s.positions}
+    best: tuple[int, tuple[str, ...], list[int]] | None = None
+    for term, senses in lexicon.scattered_terms():
+        if not all(t in where for t in term):
+            continue
+        span = sorted({where[t][0] for t in term})
+        if span[-1] - span[0] > SCATTER_WIDTH or not unknown & set(span):
+            continue
+        if best is None or len(span) > best[0]:
+            best = (len(span), term, span)
+    if best is None:
+        return spans
+    _, term, positions = best
+    covered = [s for s in spans if set(s.positions) & set(positions)]
+    if any(len(s.positions) > len(positions) or (s.kind is Kind.term and s.kinds() == {"metric"}) for s in covered):
+        return spans  # never undo a longer span or a plain metric
+    kept = [s for s in spans if s not in covered]
+    kept.append(Span(Kind.term, tuple(positions), " ".join(words[p] for p in positions), tuple(lexicon.terms[term])))
+    return kept
