@@ -96,8 +96,8 @@ class Assistant:
         a question about a period outside them is told how far the data goes."""
         ranges, seen = {}, {}
         for source in self.catalog.sources.values():
-            if "." in source.time or source.mode in (TimeMode.after_end, TimeMode.rollup):
-                continue
+            if "." in source.time or source.mode not in (TimeMode.within, TimeMode.trailing_days, TimeMode.movement):
+                continue  # a snapshot (open at the end, what comes after) has no range of its own
             where = (source.table, source.time)
             if where not in seen:
                 answer = self.runner.run(f"SELECT CAST(MIN({source.time}) AS DATE), CAST(MAX({source.time}) AS DATE) "

@@ -169,6 +169,9 @@ def _grid(plan: Plan) -> exp.Select:
         values = _catalogue_values(plan) if all(d.listed for d in plan.dimensions) else None
         for scan in [s for s in plan.scans if s.dimensions == plan.dimensions and not s.dropped]:
             found = exp.select(*[col(d.name, scan.name) for d in plan.dimensions]).from_(scan.name)
+            # a row without a value of the dimension (an account with no CSM) is not one of its groups
+            found = found.where(exp.and_(*[exp.Not(this=exp.Is(this=col(d.name, scan.name), expression=exp.Null()))
+                                           for d in plan.dimensions]))
             values = found.distinct() if values is None else exp.union(values, found, distinct=True)
         select = select.join(values.subquery("dimension_values"), join_type="cross")
         select = select.select(*[col(d.name, "dimension_values") for d in plan.dimensions])

@@ -155,15 +155,15 @@ def choose_metrics(reading, catalog: Catalog) -> MetricChoice:
         others = [x for x in span.senses if x.kind in ("value", "dimension")]
         rest = named - set(span.metrics())
         if len(span.metrics()) == 1 and not _listed(reading, span) and not any(
-                x.name in catalog.metrics[m].dimensions for x in others for m in rest):
+                x.name in catalog.metrics[m].dimensions or x.name in catalog.metrics[m].by for x in others for m in rest):
             _choose(chosen, used, notes, span.metrics()[0], span, catalog)
     for span in mixed:
         names = span.metrics()
         if set(names) & {n for n, _ in chosen}:
             used.update(span.positions)  # "dau/mau stickiness": already chosen
             continue
-        sources = {catalog.metrics[n].source for n, _ in chosen} - {None}
-        if span.kinds() != {"metric"} and any(catalog.metrics[n].source in sources for n in names):
+        tables = {_table(catalog, n) for n, _ in chosen} - {None}
+        if "value" in span.kinds() and any(_table(catalog, n) in tables for n in names):
             used.update(span.positions)  # "attendance at QBRs", "conversion rate of trials": the word restates the topic
             continue
         if span.kinds() != {"metric"}:
@@ -177,8 +177,13 @@ def choose_metrics(reading, catalog: Catalog) -> MetricChoice:
             ambiguous = ambiguous or (span, tuple(names))
             continue
         _choose(chosen, used, notes, names[0], span, catalog)
-    chosen = [(_asked_statistic(reading, name, span, catalog, used), span) for name, span in chosen]
+    chosen = [(variant, span) for name, span in chosen for variant in _asked_statistics(reading, name, span, catalog, used)]
     return MetricChoice(tuple(dict.fromkeys(chosen)), frozenset(used), tuple(notes), ambiguous)
+
+
+def _table(catalog: Catalog, name: str) -> str | None:
+    source = catalog.sources.get(catalog.metrics[name].source or "")
+    return source.table if source else None
 
 
 def _choose(chosen: list, used: set[int], notes: list[str], name: str, span, catalog: Catalog) -> None:
@@ -218,21 +223,24 @@ def _by_neighbours(reading, span, names: list[str], catalog: Catalog, used: set[
     return winners
 
 
-def _asked_statistic(reading, name: str, span, catalog: Catalog, used: set[int]) -> str:
-    """The metric of the same quantity with the statistic asked next to it: 'how many promoters' → the count."""
+def _asked_statistics(reading, name: str, span, catalog: Catalog, used: set[int]) -> list[str]:
+    """The metrics of the same quantity with the statistics asked next to it: 'how many promoters' → the count;
+    'mean and median first response time' → both."""
     from assistant.planner.grammar import Word
     from assistant.planner.spans import Kind
 
     metric = catalog.metrics[name]
     if metric.quantity is None or span is None:
-        return name
+        return [name]
     statistics = {Word.count: "count", Word.share: "share", Word.mean: "mean", Word.median: "median"}
-    near = [s for s in [*reading.before(span, 3), *reading.after(span, 2)] if s.kind is Kind.word and s.word in statistics]
+    near = [s for s in reading.spans if s.kind is Kind.word and s.word in statistics
+            and (s.word in (Word.mean, Word.median) or reading.distance(s, span) <= 3)]
+    found = []
     for word in near:
         wanted = statistics[word.word]
         sibling = next((m for m in catalog.metrics.values() if m.quantity == metric.quantity
                         and m.statistic is not None and m.statistic.value == wanted), None)
         if sibling is not None:
             used.update(word.positions)
-            return sibling.name
-    return name
+            found.append(sibling.name)
+    return list(dict.fromkeys(found)) or [name]

@@ -92,34 +92,55 @@ def _headline(catalog: Catalog) -> list[str]:
 
 def missing_name(reading: Reading, context: PlannerContext) -> Unanswerable | None:
     """A name the data does not have ("Initech's health"): say so, and offer the closest names it has."""
-    capitalised = _capitalised_unknowns(reading)
-    if not capitalised:
+    typed = _name_like(reading, context)
+    if typed is None:
         return None
-    typed = " ".join(capitalised)
-    for dimension in ("account", "csm"):
-        entity = context.catalog.entity_dimension(dimension)
+    for entity_name in ("account", "csm"):
+        entity = context.catalog.entity_dimension(entity_name)
         if entity is None:
             continue
         names = context.lexicon.values_of(entity.name)
         close = [n for n, score, _ in process.extract(typed, names, scorer=fuzz.WRatio, limit=3) if score >= NAME_NEAR]
-        if close or dimension == "account":
+        if close or entity_name == "account":
             closest = f"; the closest are {', '.join(close)}" if close else ""
-            return Unanswerable(f"No {entity.label.lower()} is called “{typed}”{closest}.",
-                                tuple(f"{reading.question.replace(typed, c)}" for c in close), tuple(capitalised),
+            options = tuple(re.sub(re.escape(typed), c, reading.question, count=1, flags=re.IGNORECASE) for c in close)
+            return Unanswerable(f"No {entity.label.lower()} is called “{typed}”{closest}.", options, (typed,),
                                 f"no {entity.label.lower()} named {typed}", final=True)
     return None
 
 
-def _capitalised_unknowns(reading: Reading) -> list[str]:
-    """Words nobody understood that the asker capitalised mid-sentence, or that run on from a name ("Acme Corp")."""
+def _name_like(reading: Reading, context: PlannerContext) -> str | None:
+    """Words nobody understood that read as a name: capitalised mid-sentence, possessive ("globex's nrr"), or
+    running on into words the data's names use ("globex industries")."""
     question = reading.question
-    found = []
+    vocabulary = context.lexicon.names
     for span in reading.unknown():
-        token = reading.tokens[span.start]
-        typed = _as_typed(question, token.text)
-        if typed and typed[0].isupper() and not _starts_sentence(question, typed) and not typed.isupper():
-            found.append(typed)
-    return found
+        word = reading.tokens[span.start].text
+        typed = _as_typed(question, word)
+        if typed is None:
+            continue
+        run = [typed]
+        for token in reading.tokens[span.end:span.end + 3]:
+            following = _as_typed(question, token.text)
+            if following is None or _possessive(question, run[-1]):
+                break
+            if token.text in vocabulary or _possessive(question, following):
+                run.append(following)  # "globex industries' nrr": a name's own words, up to its possessive
+            else:
+                break
+        capitalised = typed[0].isupper() and not typed.isupper() and not _starts_sentence(question, typed)
+        if capitalised or _possessive(question, run[-1]) or len(run) > 1:
+            return " ".join(run)
+        unknown_run = [reading.tokens[p].text for s in reading.unknown() if s.start >= span.start for p in s.positions]
+        named_after = re.search(r"\b(?:for|at|of|about|from)\s+" + re.escape(typed) + r"\s+\w", question, re.IGNORECASE)
+        if named_after and len(unknown_run) >= 2 and unknown_run[:2] == [word, reading.tokens[span.end].text
+                                                                           if span.end < len(reading.tokens) else ""]:
+            return " ".join(_as_typed(question, w) or w for w in unknown_run[:2])  # "mrr for northwind traders"
+    return None
+
+
+def _possessive(question: str, word: str) -> bool:
+    return bool(re.search(r"\b" + re.escape(word) + r"(?:'s|’s|'|’)(?!\w)", question, flags=re.IGNORECASE))
 
 
 def _as_typed(question: str, word: str) -> str | None:
@@ -135,22 +156,28 @@ def _starts_sentence(question: str, typed: str) -> bool:
 def unsure(plan: Plan, context: PlannerContext) -> Clarify | Unanswerable:
     """A plan below the confidence bar, with no agent to ask: offer it back, or say what is not in the data.
 
-    At most one unknown word, or words close to something the catalogue or the data knows
-    ("helth", "renewl"), make it a clarifying question; two or more words nothing resembles
-    ("support agent … shift") are things this warehouse does not hold, and the answer says so,
-    with the plan offered as the closest question.
+    Words close to something the catalogue or the data knows ("helth", "renewl"), or a single
+    unknown word in an otherwise understood question, make it a clarifying question; more words
+    nothing resembles ("support agent … shift") are things this warehouse does not hold, and the
+    answer says so, with the plan offered as the closest question.
     """
-    missing = ", ".join(f"“{w}”" for w in plan.unused_words)
+    words = ", ".join(f"“{w}”" for w in plan.unused_words)
     offer = (as_question(plan.query, context),)
     interpretation = plan.interpretation
     unknown = interpretation.evidence.unknown if interpretation is not None else plan.unused_words
     near = [w for w in unknown if context.lexicon.closest((w,), cutoff=NEAR)]
-    if len(unknown) <= 1 or near:
-        return Clarify(f"I am not sure I understood {missing}; did you mean this?", offer, plan.confidence,
+    unexplained = len(plan.unused_words)
+    missing = interpretation.evidence.missing if interpretation is not None else ()
+    if missing:
+        return Unanswerable(f"This warehouse has no {', '.join(missing)}, so I cannot answer that as asked. The closest "
+                            "question I can answer is offered below.", offer, plan.unused_words,
+                            f"asks for {', '.join(missing)}, which the data does not hold", plan.confidence)
+    if near or len(unknown) == 0 or (len(unknown) == 1 and unexplained < 3):
+        return Clarify(f"I am not sure I understood {words}; did you mean this?", offer, plan.confidence,
                        plan.unused_words, f"rules were not confident ({plan.confidence:.2f}; {plan.reason})")
-    return Unanswerable(f"This warehouse has nothing on {missing}, so I cannot answer that as asked. The closest question I "
+    return Unanswerable(f"This warehouse has nothing on {words}, so I cannot answer that as asked. The closest question I "
                         f"can answer is offered below.", offer, plan.unused_words,
-                        f"rules did not recognise {missing} (confidence {plan.confidence:.2f})", plan.confidence)
+                        f"rules did not recognise {words} (confidence {plan.confidence:.2f})", plan.confidence)
 
 
 def period_phrase(period: Period, as_of) -> str:

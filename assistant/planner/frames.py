@@ -29,15 +29,15 @@ from assistant.planner.grammar import COMPARING, MOVING, RANKING, Word
 from assistant.planner.interpretation import Asked, Evidence, Frame, Interpretation, Ranking, Threshold, ValueFilter
 from assistant.planner.normalize import key
 from assistant.planner.plan import PlannerContext
-from assistant.planner.window import leaves
+from assistant.planner.window import default_period, leaves
 from assistant.planner.spans import Kind, Reading, Span
 from assistant.viewer import Viewer
 from semantic_layer.model import Direction, Metric, TimeMode, Unit
-from semantic_layer.periods import Period
+from semantic_layer.periods import Period, previous_period, same_period_last_year
 from semantic_layer.query import Comparison, FilterOp, MetricColumn
 
 # Grammar that only colours a question: used wherever it stands.
-COLOURING = frozenset({Word.conjunction, Word.verdict, Word.all, Word.only, Word.instead, Word.new_topic})
+COLOURING = frozenset({Word.conjunction, Word.verdict, Word.all, Word.only, Word.instead, Word.new_topic, Word.having})
 DEFAULT_LIST_LIMIT = 10  # "which accounts have the lowest health": the worst ten
 
 _OPS = {Word.less: FilterOp.lt, Word.more: FilterOp.gt, Word.at_least: FilterOp.ge, Word.at_most: FilterOp.le,
@@ -73,6 +73,7 @@ class Draft:
     notes: list[str] = field(default_factory=list)
     defaults: list[str] = field(default_factory=list)
     unusable: list[str] = field(default_factory=list)  # things understood but not answerable as asked
+    missing: list[str] = field(default_factory=list)  # things asked for that the data does not hold
     choose: str | None = None  # "in a specific segment": the dimension whose value must be picked
     base: Interpretation | None = None  # the previous interpretation, when this is a follow-up
     regrouped: bool = False  # a follow-up's "instead" replaced the grouping
@@ -183,6 +184,11 @@ def _time(d: Draft) -> None:
         if time.period is not None and time.grain is None and not time.trend and d.grain is not None \
                 and d.base.period is not None and time.period.days < d.base.period.days:
             d.grain = None  # "and in september?" after a monthly trend: that month alone
+    if time.shift is not None:
+        start = d.period or (d.base.period if d.base is not None else None) or \
+            default_period([d.metric(m) for m in d.metrics], d.grain, d.context.as_of) if d.metrics else None
+        if start is not None:  # "what about the year before": the period asked about, moved back
+            d.period = same_period_last_year(start) if time.shift is Comparison.same_period_last_year else previous_period(start)
     if time.compare is not None or time.compare_with is not None:
         d.use(*d.reading.grammar(Word.versus))
     if time.whole is not None and d.period is not None and d.period.end == d.context.as_of and _reach_ahead(d):
@@ -202,12 +208,43 @@ def _reach_ahead(d: Draft) -> bool:
 
 def _placing(d: Draft) -> None:
     """'tickets raised this quarter', '2025 signups', 'the q3 cohort': words saying how the asked metrics' rows sit
-    in time (declared by their sources) restate the period."""
-    sources = {m.source for m in leaves([d.metric(n) for n in d.metrics], d.catalog) if m.source}
+    in time (declared by their sources) restate the period. A word placing rows another way than the metric does
+    ('time to value for accounts that *signed* in Q2') reads the metric's variant that places them that way."""
     for span in d.reading.of(Kind.term):
-        if set(span.placing()) & sources and not set(span.positions) & d.used \
-                and not d.near(span, {Word.group}, before=1):
+        placing = set(span.placing()) | _cohort_of(d, span)
+        if not placing or set(span.positions) & d.used or d.near(span, {Word.group, Word.list}, before=1):
+            continue
+        sources = {m.source for m in leaves([d.metric(n) for n in d.metrics], d.catalog) if m.source}
+        if placing & sources or _placed_variant(d, placing):
             d.use(span)
+
+
+def _cohort_of(d: Draft, span: Span) -> set[str]:
+    """'the q2 2025 signup cohort': a dimension of periods (its values are quarters) named next to a time phrase is
+    that period, for the sources that place rows by it (the sources declaring its words)."""
+    reading = d.reading
+    timed = [x for x in span.dimensions() if d.catalog.dimensions[x].grain is not None]
+    if not timed or not any(s.kind is Kind.time for s in [*reading.before(span, 1), *reading.after(span, 1)]):
+        return set()
+    words = {t.stem for p in span.positions for t in [reading.tokens[p]]}
+    return {source.name for source in d.catalog.sources.values()
+            if any(set(key(w)) & words for w in source.placed_by)}
+
+
+def _placed_variant(d: Draft, placing: set[str]) -> bool:
+    """Swap each metric for its declared variant whose source places rows as the word says, if all have one."""
+    swaps = {}
+    for name in d.metrics:
+        variants = [v for v in d.metric(name).by.values() if d.metric(v).source in placing]
+        if not variants:
+            return False
+        swaps[name] = variants[0]
+    for old, new in swaps.items():
+        d.metrics[d.metrics.index(old)] = new
+        if old in d.spans:
+            d.spans[new] = d.spans.pop(old)
+        d.notes.append(f"{d.metric(old).label} of the accounts that started then: read as {d.metric(new).label}")
+    return bool(swaps)
 
 
 # ---------------------------------------------------------------- groups
@@ -296,13 +333,17 @@ def _entity_noun(d: Draft, span: Span, dimension: str) -> None:
     d.use(span)
     reading = d.reading
     if d.metrics and not d.allowed(dimension):
+        d.use(*d.near(span, {Word.group}, before=1))
         return  # "cost per customer": part of the metric's own meaning
-    asks = d.near(span, {Word.list, Word.group, Word.rank, Word.all} | RANKING, before=4)
-    asks += [s for s in reading.after(span, 2) if s.kind is Kind.word and s.word in (Word.having, Word.negation)
-             and reading.after(s, 2)]  # "accounts with …", not "do my accounts have?"
     mine = d.near(span, {Word.mine}, before=1)
+    asks = d.near(span, {Word.list, Word.rank, Word.all} | RANKING, before=4)
+    asks += [s for s in d.near(span, {Word.group}, before=1 if not mine else 2)
+             if not mine or s.text in ("each", "per", "every", "for each")]  # "across my accounts": in passing
+    asks += [s for s in reading.after(span, 2) if s.kind is Kind.word and s.word in (Word.having, Word.negation)
+             and any(x.kind in (Kind.term, Kind.number) or x.word in (Word.negation, *COMPARING, *MOVING)
+                     for x in reading.after(s, 2))]  # "accounts with …", not "do my accounts have?"
     follows_value = any(s.kind is Kind.term and s.values() for s in reading.before(span, 1))
-    clause = d.rows is None and not follows_value and not mine and _relative_clause(d, span)
+    clause = d.rows is None and not follows_value and _relative_clause(d, span)
     if asks or clause or not d.metrics and not d.reading.has(Word.count, Word.share):
         if d.rows is None or d.rows == dimension:
             d.rows = dimension
@@ -312,9 +353,12 @@ def _entity_noun(d: Draft, span: Span, dimension: str) -> None:
 
 
 def _relative_clause(d: Draft, span: Span) -> bool:
-    """'accounts renewing…', 'customers using…': the noun is followed at once by a metric said of each."""
+    """'my accts that dropped…': the noun is followed by a movement said of each."""
     after = d.reading.after(span, 1)
-    return bool(after) and after[0].start == span.end and after[0].kind is Kind.term and bool(after[0].metrics())
+    if not after:
+        return False
+    said = after[0]
+    return said.kind is Kind.word and said.word in MOVING and bool(d.reading.after(said, 3))
 
 
 def _allowed_dimension(d: Draft, span: Span, dims: list[str]) -> str | None:
@@ -364,7 +408,7 @@ def _filters(d: Draft) -> None:
         values_of = chosen.setdefault(sense.name, [])
         if sense.value not in values_of:
             values_of.append(sense.value)
-        d.use(span)
+        d.use(span, *d.near(span, {Word.group}, before=1))  # "qbrs held by Leila Johnson": hers
         if span.fuzzy:
             d.notes.append(f"read “{span.text}” as {sense.value}")
         not_words = d.near(span, {Word.negation}, before=2)
@@ -373,8 +417,9 @@ def _filters(d: Draft) -> None:
             d.use(*not_words)
         d.use(*[s for s in reading.after(span, 1) if s.kind is Kind.word and s.word in (Word.book, Word.only)])
         versus = d.near(span, {Word.versus}, before=1)
-        if versus and len(values_of) > 1 and sense.name not in d.dimensions and sense.name != d.rows:
-            d.dimensions.append(sense.name)  # "smb vs enterprise": side by side, not blended
+        if versus and len(values_of) > 1 and sense.name != d.rows:
+            if sense.name not in d.dimensions:
+                d.dimensions.append(sense.name)  # "smb vs enterprise": side by side, not blended
             d.use(*versus)
     d.filters = [f for f in d.filters if f.dimension not in chosen]  # a follow-up's value replaces its dimension's
     for dimension, values in chosen.items():
@@ -468,12 +513,12 @@ def _thresholds(d: Draft) -> None:
         elif number.percent and unit is not Unit.percent:
             d.unusable.append(f"{number.text} is a percentage, but {d.metric(metric).label} is not one")
             continue
-        said = [s for s in d.reading.after(number, 1) if s.kind is Kind.word and s.word is Word.unit]
+        said = [s for s in d.reading.after(number, 3)[:2] if s.kind is Kind.word and s.word is Word.unit]
         if said and not _unit_fits(said[0].text, unit, column):
             d.unusable.append(f"{number.text} {said[0].text} does not measure {d.metric(metric).label}")
             continue
         d.thresholds.append(Threshold(metric, op, value, column))
-        d.use(number, op_span, *[s for s in reading.after(number, 1) if s.kind is Kind.word and s.word is Word.unit])
+        d.use(number, op_span, *[s for s in reading.after(number, 3) if s.kind is Kind.word and s.word is Word.unit])
 
 
 _UNIT_WORDS = {Unit.days: ("day", "days"), Unit.hours: ("hour", "hours"), Unit.minutes: ("minute", "minutes"),
@@ -540,8 +585,9 @@ def _ranking(d: Draft) -> None:
         d.use(*reading.grammar(Word.change, *MOVING))
     limit = _limit(d, word)
     d.use(*words, *reading.grammar(Word.first))
-    if target in d.spans:  # "top 10 accounts by mrr": the grouping word names what the rows are ordered by
-        d.use(*[s for s in reading.before(d.spans[target], 1) if s.kind is Kind.word and s.word is Word.group])
+    if target in d.spans:  # "top 10 accounts by mrr", "rank csms by their book's health": what the rows are ordered by
+        d.use(*[s for s in reading.grammar(Word.group) if word.start < s.start < d.spans[target].start
+                and reading._gap(s.end, d.spans[target].start) <= 3])
     if d.rows is None and not d.dimensions:
         entity = d.catalog.entity_dimension("account")
         if entity is not None and d.allowed(entity.name):
@@ -584,10 +630,13 @@ def _listing(d: Draft) -> None:
     """Which accounts qualify: thresholds, flags ('at risk'), 'with open tickets', 'without a QBR'."""
     account = d.catalog.entity_dimension("account")
     reading = d.reading
+    if d.rows is None and not d.dimensions and account is not None and reading.has(Word.list) and not d.tally:
+        _rate_as_flag(d)  # "which of my customers churned": the lost customers, not the churn rate
     if d.rows is None and not d.dimensions and account is not None and d.allowed(account.name):
         per_account = [t for t in d.thresholds if t.column is MetricColumn.value]
         flags = [m for m in d.metrics if d.metric(m).counts == "account"]
-        if per_account or (reading.has(Word.list) and (d.thresholds or flags)):
+        asked = reading.has(Word.list) or (reading.has(Word.show) and flags and not reading.has(Word.count))
+        if per_account or (asked and (d.thresholds or flags)):
             d.rows = account.name
     if d.rows is None:
         return
@@ -625,12 +674,30 @@ def _movement(d: Draft) -> None:
         return
     for name, span in list(d.spans.items()):
         near = [s for s in [*reading.before(span, 2), *reading.after(span, 1)] if s.kind is Kind.word and s.word in MOVING]
+        if not near and (d.compare_with is not None or d.compare is not None):
+            near = [s for s in reading.before(span, 2) if s.kind is Kind.word and s.word in (Word.less, Word.more)
+                    and not set(s.positions) & d.used]  # "fewer active users than at the end of July"
         if not near or any(t.metric == name for t in d.thresholds) or d.metric(name).counts:
             continue
-        falling = near[-1].word is Word.down
+        falling = near[-1].word in (Word.down, Word.less)
         d.thresholds.append(Threshold(name, FilterOp.lt if falling else FilterOp.gt, 0, MetricColumn.change))
         d.compare = d.compare or Comparison.previous_period
         d.use(*near)
+
+
+def _rate_as_flag(d: Draft) -> None:
+    """A list asked of a rate whose quantity has a count of accounts: list those accounts instead."""
+    for i, name in enumerate(d.metrics):
+        metric = d.metric(name)
+        if metric.quantity is None or metric.counts:
+            continue
+        sibling = next((m for m in d.catalog.metrics.values() if m.quantity == metric.quantity and m.counts == "account"),
+                       None)
+        if sibling is not None:
+            d.metrics[i] = sibling.name
+            if name in d.spans:
+                d.spans[sibling.name] = d.spans.pop(name)
+            d.notes.append(f"which accounts: {sibling.label}, listed")
 
 
 # ---------------------------------------------------------------- upcoming
@@ -647,6 +714,8 @@ def _upcoming(d: Draft) -> None:
     if not lists and d.metrics and all(_about_terms_ending(d, m) for m in d.metrics):
         d.period = d.horizon  # "ARR up for renewal in the next 90 days": the terms ending then
         return
+    if countdown is not None and countdown.name in d.metrics:
+        return  # a follow-up of a list of what is coming up: already counted down
     if countdown is None or not (ahead or _about_terms_ending_any(d)):
         d.unusable.append("nothing in the catalogue looks ahead for that")
         return
@@ -715,7 +784,25 @@ def _why(d: Draft) -> None:
 def _colouring(d: Draft) -> None:
     """Words that only colour the question, and movement words that asked for a comparison already made."""
     reading = d.reading
-    d.use(*reading.grammar(*COLOURING))
+    d.use(*reading.grammar(*COLOURING), *reading.grammar(Word.show))
+    for word in reading.grammar(Word.having):  # "qbrs that had an exec": describes the rows of the metric after it
+        after = [s for s in reading.after(word, 2) if s.kind is not Kind.time]
+        if not after or any(s.kind is Kind.term and set(s.metrics()) & set(d.metrics) for s in after):
+            d.use(word)  # "how many open tickets do we have": the verb, not a condition
+    _loose_groupings(d)
+    if d.metrics and not (d.compare or d.compare_with or d.trend or d.thresholds or d.ranking) and \
+            reading.has(Word.change) and not reading.has(*RANKING):
+        d.compare = Comparison.previous_period  # "how has usage moved", "the change in NRR": against the period before
+        d.use(*reading.grammar(Word.change, *MOVING))
+    for word in reading.grammar(Word.versus):  # "green vs yellow vs red": side by side
+        named = [s for s in d.spans.values()]
+        if any(s.end <= word.start for s in named) and any(s.start >= word.end for s in named):
+            d.use(word)
+    units = {d.metric(m).unit for m in d.metrics}
+    for word in reading.grammar(Word.unit):  # "downgrades in dollars", "(median hours)"
+        if any(_unit_fits(word.text, unit, MetricColumn.value) for unit in units):
+            d.use(word)
+    _modifying_metrics(d)
     if d.metrics and (d.compare or d.trend or d.thresholds):
         d.use(*reading.grammar(*MOVING), *reading.grammar(Word.change))
     if d.metrics:
@@ -725,6 +812,35 @@ def _colouring(d: Draft) -> None:
     csm = d.catalog.entity_dimension("csm")
     if csm is not None and (d.rows == csm.name or csm.name in d.dimensions or any(f.dimension == csm.name for f in d.filters)):
         d.use(*reading.grammar(Word.book))  # "Maria's book", "which CSM's book"
+
+
+def _loose_groupings(d: Draft) -> None:
+    """A grouping word with no dimension after it: 'across my book' is in passing; 'by churn reason' asks for a
+    split this data does not have, which is said (and makes the answer decline)."""
+    reading = d.reading
+    for word in reading.grammar(Word.group):
+        if set(word.positions) & d.used:
+            continue
+        after = reading.after(word, 2)
+        if not after or after[0].kind is Kind.time or (after[0].kind is Kind.word and after[0].word in (
+                Word.mine, Word.book, Word.all, Word.group)) or (after[0].kind is Kind.term and (
+                after[0].dimensions() or after[0].values())):
+            d.use(word)
+        elif after[0].kind in (Kind.unknown, Kind.term) or after[0].word is Word.why:
+            d.missing.append(f"a split by {' '.join(s.text for s in after)}")
+
+
+def _modifying_metrics(d: Draft) -> None:
+    """'ARR at risk': a flag right after another metric qualifies it (the ARR of at-risk accounts), which this
+    query cannot do; it is said, so the question is asked back rather than answered as two numbers."""
+    named = sorted(((s, m) for m, s in d.spans.items()), key=lambda pair: pair[0].start)
+    for (first, a), (second, b) in zip(named, named[1:]):
+        between = [s for s in d.reading.spans if first.end <= s.start < second.start]
+        qualifying = all(s.kind is Kind.word and s.word is Word.having for s in between)
+        flag = d.metric(b).counts or any(m.counts and m.quantity == d.metric(b).quantity for m in d.catalog.metrics.values()
+                                         if d.metric(b).quantity)
+        if qualifying and flag and not d.metric(a).counts and d.rows is None:
+            d.unusable.append(f"{d.metric(a).label} of {d.metric(b).label.lower()}")
 
 
 def _statistic_words(d: Draft) -> None:
@@ -770,7 +886,8 @@ def _freeze(d: Draft) -> Interpretation:
     unknown = tuple(s.text for s in reading.unknown() if not set(s.positions) & d.used)
     unused = tuple(s.text for s in reading.spans if s.kind is not Kind.unknown and not set(s.positions) & d.used)
     fuzzy = tuple(s.text for s in reading.spans if s.fuzzy and set(s.positions) & d.used)
-    evidence = Evidence(unknown=unknown, unused=unused + tuple(d.unusable), fuzzy=fuzzy, defaults=tuple(d.defaults))
+    evidence = Evidence(unknown=unknown, unused=unused + tuple(d.unusable) + tuple(d.missing), fuzzy=fuzzy,
+                        defaults=tuple(d.defaults), missing=tuple(d.missing))
     metrics = tuple(Asked(m, tuple(d.own.get(m, ()))) for m in d.metrics)
     return Interpretation(
         frame=_frame(d), metrics=metrics, rows=d.rows, dimensions=tuple(d.dimensions), filters=tuple(d.filters),

@@ -21,6 +21,7 @@ class Word(StrEnum):
 
     filler = "filler"
     list = "list"
+    show = "show"
     count = "count"
     share = "share"
     group = "group"

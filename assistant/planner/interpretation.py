@@ -75,10 +75,12 @@ class Evidence:
     retrieved: bool = False  # the metric was found by retrieval over the catalogue, not named
     margin: float = 1.0  # retrieval: how far the chosen metric is ahead of the next (0-1)
     defaults: tuple[str, ...] = ()  # slots filled by a default that changes the answer
+    missing: tuple[str, ...] = ()  # asked for, and not in the data (a split by a reason nobody records)
 
     def merged(self, other: Evidence) -> Evidence:
         return Evidence(self.unknown + other.unknown, self.unused + other.unused, self.fuzzy + other.fuzzy,
-                        self.retrieved or other.retrieved, min(self.margin, other.margin), self.defaults + other.defaults)
+                        self.retrieved or other.retrieved, min(self.margin, other.margin), self.defaults + other.defaults,
+                        self.missing + other.missing)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ class Lexicon:
     terms: dict[tuple[str, ...], list[Sense]] = field(default_factory=dict)
     fuzzy: dict[str, tuple[str, ...]] = field(default_factory=dict)  # surface text → term
     longest: int = 1
+    names: frozenset[str] = frozenset()  # the words of entity names (accounts, people) the data holds
     _scattered: list | None = field(default=None, repr=False)
     _stems: set[str] | None = field(default=None, repr=False)
 
@@ -101,6 +102,15 @@ def _value_phrases(values: Sequence[str], person: bool) -> dict[str, list[tuple[
     for word, owners in first_words.items():
         if len(owners) == 1 and len(word) >= 3 and word not in filler and (person or not small):
             phrases[owners[0]].append((word, False))
+    if not small:  # "estora bank" for Estora Bank Inc: every leading run of words that names one value
+        leading: dict[str, list[str]] = {}
+        for value in values:
+            words = tokens(normalize(value))
+            for n in range(2, len(words)):
+                leading.setdefault(" ".join(words[:n]), []).append(value)
+        for phrase, owners in leading.items():
+            if len(owners) == 1:
+                phrases[owners[0]].append((phrase, False))
     if person:
         for word, owners in last_words.items():
             if len(owners) == 1 and word not in filler:
@@ -123,6 +133,8 @@ def build_lexicon(catalog: Catalog, values: Mapping[str, Sequence[str]]) -> Lexi
     for term in catalog.ambiguous_terms.values():
         for name in term.means:
             lexicon.add(term.name, Sense("metric" if name in catalog.metrics else "dimension", name))
+    lexicon.names = frozenset(w for name, vs in values.items() if name in catalog.dimensions
+                              and catalog.dimensions[name].entity for v in vs for w in tokens(normalize(str(v))))
     for name, dimension_values in values.items():
         person = name in catalog.dimensions and catalog.dimensions[name].person and len(dimension_values) > 12
         for value, phrases in _value_phrases([str(v) for v in dimension_values], person).items():

@@ -22,6 +22,9 @@ LEMMAS = {
     "hold": "held", "holding": "held", "hit": "reach", "hits": "reach", "reached": "reach", "reaching": "reach",
     "reaches": "reach", "came": "come", "comes": "come", "coming": "come", "gave": "give", "given": "give",
 }
+# Words left as typed: "opened" (an event: tickets opened in a period) must not meet "open" (a state: tickets
+# open now), as the suffix rules would make them.
+UNSTEMMED = frozenset({"opened"})
 # Kept inside catalogue terms, although grammar, so "per feature adoption" stays one term.
 KEPT_IN_TERMS = frozenset({"by", "per", "each"})
 
@@ -84,7 +87,7 @@ def stem(word: str) -> str:
     then a final e and an -al ("renewal", "renewals", "renewing" → "renew"; "rate", "rated" → "rat").
     """
     word = LEMMAS.get(word, word)
-    if not word.isalpha():
+    if not word.isalpha() or word in UNSTEMMED:
         return word
     if word.endswith("ies") and len(word) > 4:
         word = word[:-3] + "y"

@@ -16,7 +16,7 @@ from __future__ import annotations
 from assistant.planner.interpretation import Evidence
 
 UNKNOWN = 0.45  # per content word no span covered
-UNUSED = 0.35  # per recognised word (or understood request) no slot used
+UNUSED = 0.45  # per recognised word (or understood request) no slot used
 FUZZY = 0.08  # per word read through a typo
 DEFAULT = 0.15  # per slot a default filled that changes the answer
 RETRIEVED = 0.45  # a metric found by retrieval over the catalogue, never named: at most this

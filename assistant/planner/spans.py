@@ -25,7 +25,7 @@ from assistant.planner.lexicon import Lexicon, Sense
 from assistant.planner.normalize import KEPT_IN_TERMS, Token, filler_words, key, normalize, tokenize
 from assistant.planner.timewords import TimeWords, correct_time_typos, parse_time
 
-SCATTER_WIDTH = 5  # at most this many words from the first to the last word of a term found out of order
+SCATTER_WIDTH = 3  # at most this many words from the first to the last word of a term found out of order
 WORD_NEAR = 80  # each word of a typo'd phrase must be at least this close to its term's word
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                 "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
@@ -123,6 +123,14 @@ class Reading:
     def _gap(self, start: int, end: int) -> int:
         return sum(1 for i in range(start, end) if i not in self.filler)
 
+    def distance(self, a: Span, b: Span) -> int:
+        """Content words between two spans (0 when they touch or overlap)."""
+        if a.end <= b.start:
+            return self._gap(a.end, b.start)
+        if b.end <= a.start:
+            return self._gap(b.end, a.start)
+        return 0
+
 
 def _mask_metric_adverbs(text: str, lexicon: Lexicon) -> str:
     """Hide 'daily active users', 'average weekly health' from the time grammar: they name metrics, not grains."""
@@ -156,7 +164,7 @@ def _number(tokens: list[Token], i: int) -> tuple[float, bool, int] | None:
 
 def read(question: str, lexicon: Lexicon, as_of: date) -> Reading:
     """The spans of `question`: what each run of words may mean."""
-    text, corrected = correct_time_typos(normalize(question), lexicon.knows)
+    text, corrected = correct_time_typos(_without_filler_typos(normalize(question), lexicon), lexicon.knows)
     time = parse_time(_mask_metric_adverbs(text, lexicon), as_of)
     tokens = tokenize(text)
     words = [t.text for t in tokens]
@@ -186,6 +194,8 @@ def read(question: str, lexicon: Lexicon, as_of: date) -> Reading:
         term_words = len(term[0]) if term else 0
         if term and (said is None or term_words > 1 or (term[0][-1] + 1 - i) > said[1]):
             positions, senses = term
+            if any(x.exact for x in senses):  # "logged" is a word for opening tickets, not short for Logistics
+                senses = [x for x in senses if x.exact]
             spans.append(Span(Kind.term, positions, " ".join(words[positions[0]:positions[-1] + 1]), tuple(senses)))
             taken.update(positions)
             i += 1
@@ -237,10 +247,27 @@ def _phrase_over_content(i: int, content: list[int], words: list[str],
     return (found[0], positions) if positions[-1] - positions[0] <= 2 * found[1] else None
 
 
+def _without_filler_typos(text: str, lexicon: Lexicon) -> str:
+    """'over teh last 6 months': filler words with two letters swapped, put right before the time grammar reads them.
+
+    Only words nothing else knows are corrected: "who" stays "who", though its letters spell "how"."""
+    filler = filler_words()
+    by_letters = {"".join(sorted(f)): f for f in filler if len(f) >= 3 and f.isalpha()}
+    words = grammar().phrases
+
+    def fix(match: re.Match) -> str:
+        word = match.group(0)
+        right = by_letters.get("".join(sorted(word)))
+        known = (word,) in words or lexicon.knows(word)
+        return right if right is not None and not known and len(word) >= 3 else word
+
+    return re.sub(r"[a-z]+", fix, text)
+
+
 def _filler_typo(word: str, filler: frozenset[str]) -> bool:
-    """'teh', 'thier', 'waht': a filler word with two letters swapped."""
-    return len(word) >= 3 and word.isalpha() and any(len(f) == len(word) and sorted(f) == sorted(word) and f != word
-                                                     for f in filler)
+    """'teh', 'thier', 'waht': a filler word with two letters swapped (only called on words nothing else knows)."""
+    return len(word) >= 3 and word.isalpha() and (word,) not in grammar().phrases and any(
+        len(f) == len(word) and sorted(f) == sorted(word) and f != word for f in filler)
 
 
 def _term_at(i: int, content: list[int], stems: list[str], lexicon: Lexicon,
@@ -305,16 +332,22 @@ def _scattered(spans: list[Span], words: list[str], stems: list[str], lexicon: L
         if not all(t in where for t in term):
             continue
         span = sorted({where[t][0] for t in term})
-        if span[-1] - span[0] > SCATTER_WIDTH or not unknown & set(span):
+        between = [s for s in spans if span[0] < s.start < span[-1] and s.start not in span]
+        named = {p for s in between if s.kind is Kind.term for p in s.positions}  # "using the ai_assistant feature"
+        width = sum(1 for p in range(span[0], span[-1] + 1) if p not in named)
+        if width > SCATTER_WIDTH + 1 or not unknown & set(span):
             continue
+        if any(s.kind in (Kind.number, Kind.time) or (s.kind is Kind.word and s.word not in (Word.group, Word.conjunction))
+               for s in between):
+            continue  # "customers had at least 3 active days" is not "active customers"
         if best is None or len(span) > best[0]:
             best = (len(span), term, span)
     if best is None:
         return spans
     _, term, positions = best
     covered = [s for s in spans if set(s.positions) & set(positions)]
-    if any(len(s.positions) > len(positions) or (s.kind is Kind.term and s.kinds() == {"metric"}) for s in covered):
-        return spans  # never undo a longer span or a plain metric
+    if any(len(s.positions) >= len(positions) or (s.kind is Kind.term and s.kinds() == {"metric"}) for s in covered):
+        return spans  # never undo a span as long, or a plain metric
     kept = [s for s in spans if s not in covered]
     kept.append(Span(Kind.term, tuple(positions), " ".join(words[p] for p in positions), tuple(lexicon.terms[term])))
     return kept

@@ -50,6 +50,7 @@ class TimeWords:
     grain: TimeGrain | None = None
     compare: Comparison | None = None
     compare_with: Period | None = None  # "than at the end of July": an explicit earlier period to compare with
+    shift: Comparison | None = None  # "the year before", "a year ago": the period asked about, moved back
     ahead: Period | None = None  # "in the next 90 days", "next month": a window after as_of
     trend: bool = False  # "trend", "over time": one row per period
     partial: str | None = None  # the named period is not complete at as_of
@@ -261,6 +262,11 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
          + _VS + r" (?:the )?(?:(?:last|previous|prior|preceding) (?P<u>month|quarter|week|period)|"
          r"(?P<u2>month|quarter|week|period) before))\b", compare(Comparison.previous_period)),
         ("compare", r"\b(?:this time|same time) last year\b", compare(Comparison.same_period_last_year)),
+        ("shift", r"\b(?:(?:for |in |during )?the )?(?:same (?:period|month|quarter|week|time) )?(?:a|one) year (?:ago|earlier|before)"
+         r"|\bthe (?:same (?:period|month|quarter) )?(?:the |of the )?(?:previous|prior) year\b|\bthe year before\b",
+         lambda m, w: setattr(w, "shift", Comparison.same_period_last_year)),
+        ("shift", r"\bthe (?:month|quarter|week|period) before\b|\bthe (?:previous|prior|preceding) (?:one|period)\b",
+         lambda m, w: setattr(w, "shift", Comparison.previous_period)),
         ("ahead", r"\b(?:in |within |over |during |for )?(?:the )?(?:next|coming|upcoming|following) (?:(?P<n>" + _COUNT
          + r") )?(?P<u>" + _UNITS + r")\b", ahead),
         ("ahead", r"\b(?:between )?(?:now|today) (?:and|to|through|until|till) (?:the )?(?:end of )?(?P<m>" + _MONTH
@@ -305,7 +311,7 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
         ("grain", r"\b(?:by|per|each|every|over|for each|broken down by) (?:the )?(?P<g>day|week|month|quarter|year)s?\b"
          r"|\b(?P<g2>daily|weekly|monthly|quarterly|yearly|annually)\b"
          r"|\b(?P<g3>day|week|month|quarter|year) (?:by|over|after) (?:day|week|month|quarter|year)\b", grain),
-        ("trend", r"\b(?:trend(?:s|ing|line)?|over time|time series|history|historically|getting (?:better|worse))\b", trend),
+        ("trend", r"\b(?:trend(?:s|ed|ing|line)?|over time|time series|history|historically|getting (?:better|worse))\b", trend),
     ]
 
 
@@ -337,7 +343,7 @@ def correct_time_typos(text: str, known: Callable[[str], bool]) -> tuple[str, li
     return re.sub(r"[a-z]+", fix, text), notes
 
 
-_VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus|compared (?:to|with)|against|than|relative to)\s*(?:the |that |what |at |in |on |it (?:was|did) |they (?:did|were|had) )*$")
+_VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus|compared? (?:(?:it|that|this|them) )?(?:to|with)|against|than|relative to)\s*(?:the |that |what |at |in |on |it (?:was|did) |they (?:did|were|had) )*$")
 
 
 def parse_time(text: str, as_of: date) -> TimeWords:
@@ -359,7 +365,15 @@ def parse_time(text: str, as_of: date) -> TimeWords:
             words.spans.append((start, end))
             words.phrases.append(match.group(0).strip())
     _settle_periods(words, sorted(periods, key=lambda x: x[0]), as_of)
+    _whole_previous(words, as_of)
     return words
+
+
+def _whole_previous(words: TimeWords, as_of: date) -> None:
+    """'this quarter vs last quarter': a period cut at as_of is compared with the whole period before it."""
+    if words.compare is Comparison.previous_period and words.whole is not None and words.period is not None \
+            and words.period.end == as_of and words.compare_with is None:
+        words.compare, words.compare_with = None, previous_period(words.whole)
 
 
 def _settle_periods(words: TimeWords, periods: list[tuple[int, Period, bool]], as_of: date) -> None:
@@ -396,6 +410,8 @@ def _settle_periods(words: TimeWords, periods: list[tuple[int, Period, bool]], a
     elif first == same_period_last_year(second) and not versus:
         words.period, words.compare = second, Comparison.same_period_last_year
     elif versus:
+        words.compare_with = second
+    elif words.whole is not None and second == previous_period(words.whole):
         words.compare_with = second
     else:
         words.period = Period(min(first.start, second.start), max(first.end, second.end))
