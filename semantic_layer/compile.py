@@ -212,6 +212,15 @@ def metric_value(plan: Plan, metric: Metric, scope: str = "", suffix: str = "",
     return value
 
 
+def _output_value(plan: Plan, output, suffix: str) -> exp.Expression:
+    """An output's value: its metric in its scope, or for a share, that as a percent of the metric without the scope."""
+    value = metric_value(plan, output.metric, output.scope, suffix)
+    if not output.share:
+        return value
+    whole = exp.Nullif(this=metric_value(plan, output.metric, "", suffix), expression=exp.Literal.number(0))
+    return exp.Div(typed=False, this=exp.Mul(this=exp.paren(value), expression=exp.Literal.number(100.0)), expression=whole)
+
+
 def _results(plan: Plan) -> exp.Select:
     select = exp.select(*[col(c, GRID) for c in PERIOD_COLUMNS], *[col(d.name, GRID) for d in plan.dimensions]).from_(GRID)
     suffixes = [""] + ([PREVIOUS] if plan.query.compare else [])
@@ -223,7 +232,7 @@ def _results(plan: Plan) -> exp.Select:
             on += [exp.NullSafeEQ(this=col(d.name, alias), expression=col(d.name, GRID)) for d in scan.dimensions]
             table = exp.to_table(scan.name).as_(alias) if suffix else scan.name
             select = select.join(table, on=exp.and_(*on), join_type="left")
-        select = select.select(*[metric_value(plan, o.metric, o.scope, suffix).as_(o.name + suffix) for o in plan.outputs])
+        select = select.select(*[_output_value(plan, o, suffix).as_(o.name + suffix) for o in plan.outputs])
     return select
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from semantic_layer.catalog import Catalog
 from semantic_layer.errors import QueryError
-from semantic_layer.model import Dimension, Metric, Source
+from semantic_layer.model import Bounds, Dimension, Direction, Metric, Source, Unit
 from semantic_layer.periods import Period, is_whole, previous_period, same_period_last_year, split
 from semantic_layer.query import Comparison, DimensionFilter, MetricColumn, MetricRef, SemanticQuery
 from semantic_layer.validate import derived_refs
@@ -37,6 +37,7 @@ class Output:
     metric: Metric
     scope: str
     filters: tuple[Filter, ...]
+    share: bool = False  # the scoped value as a percent of the value without the scope's filters
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,10 @@ def _outputs(query: SemanticQuery, catalog: Catalog) -> tuple[Output, ...]:
     for item in query.metrics:
         if isinstance(item, MetricRef):
             filters = tuple((f, catalog.dimension(f.dimension)) for f in item.filters)
-            outputs.append(Output(item.alias, catalog.metric(item.name), item.alias, filters))
+            metric = catalog.metric(item.name)
+            if item.share:
+                metric = _as_share(metric, filters)
+            outputs.append(Output(item.alias, metric, item.alias, filters, item.share))
             continue
         metric = catalog.metric(item)
         if metric.name not in [o.name for o in outputs if not o.scope]:  # asked twice, e.g. by name and synonym
@@ -187,16 +191,30 @@ def _outputs(query: SemanticQuery, catalog: Catalog) -> tuple[Output, ...]:
     return tuple(outputs)
 
 
+def _as_share(metric: Metric, filters: tuple[Filter, ...]) -> Metric:
+    """A count or sum read as the share its filtered part is of the whole: the share of tickets that are urgent."""
+    additive = metric.measure is not None and metric.measure.agg.value in ("count", "count_distinct", "sum")
+    if not additive:
+        raise QueryError(f"{metric.name} is not a count or a sum, so it has no share of a whole; "
+                         "ask for its value with the filter instead")
+    part = "; ".join(f"{d.label.lower()} {', '.join(map(str, f.values))}" for f, d in filters)
+    return metric.model_copy(update={
+        "label": f"Share of {metric.label.lower()}", "unit": Unit.percent, "direction": Direction.neutral,
+        "formula": f"{metric.formula} where {part} ÷ {metric.formula} × 100", "benchmarks": (), "benchmark_note": None,
+        "bounds": Bounds(lower=0, upper=100), "quantity": None, "statistic": None, "counts": None})
+
+
 def _scans(outputs: tuple[Output, ...], filters: tuple[Filter, ...], dimensions: tuple[Dimension, ...],
            catalog: Catalog) -> tuple[Scan, ...]:
     grouped: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], dict[str, Metric]] = {}
-    scope_filters = {o.scope: o.filters for o in outputs}
+    scope_filters = {"": ()} | {o.scope: o.filters for o in outputs}
     names = tuple(d.name for d in dimensions)
     for output in outputs:
-        for metric, own in parts(output.metric, names, catalog):
-            dropped = unfiltered(metric, own != names or _broadcast(output.metric, metric, catalog),
-                                 [d for _, d in filters + output.filters])
-            grouped.setdefault((metric.source, output.scope, own, dropped), {}).setdefault(metric.name, metric)
+        for scope in (output.scope, "") if output.share else (output.scope,):  # a share also needs the whole
+            for metric, own in parts(output.metric, names, catalog):
+                dropped = unfiltered(metric, own != names or _broadcast(output.metric, metric, catalog),
+                                     [d for _, d in filters + (output.filters if scope else ())])
+                grouped.setdefault((metric.source, scope, own, dropped), {}).setdefault(metric.name, metric)
     scans = []
     for (source, scope, own, dropped), metrics in grouped.items():
         # a broadcast part (all active accounts) ignores the filters it cannot take, as it ignores such dimensions

@@ -84,6 +84,8 @@ class MetricRef(_Query):
     name: str
     filters: tuple[DimensionFilter, ...] = Field(min_length=1)
     alias: str = Field(pattern=NAME_PATTERN)
+    share: bool = Field(False, description="the filtered value as a percent of the unfiltered one: the share of "
+                                           "tickets that are urgent")
 
 
 class OrderBy(_Query):

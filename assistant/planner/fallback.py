@@ -102,6 +102,9 @@ def missing_name(reading: Reading, context: PlannerContext) -> Unanswerable | No
         names = context.lexicon.values_of(entity.name)
         close = [n for n, score, _ in process.extract(typed, names, scorer=fuzz.WRatio, limit=3) if score >= NAME_NEAR]
         if close or entity_name == "account":
+            if not close and not any(c.isupper() for c in typed) and " " not in typed:
+                return Unanswerable(f"I found nothing called “{typed}” in this data, so I cannot answer that as asked.",
+                                    (), (typed,), f"nothing named {typed}", final=True)
             closest = f"; the closest are {', '.join(close)}" if close else ""
             options = tuple(re.sub(re.escape(typed), c, reading.question, count=1, flags=re.IGNORECASE) for c in close)
             return Unanswerable(f"No {entity.label.lower()} is called “{typed}”{closest}.", options, (typed,),
@@ -124,13 +127,18 @@ def _name_like(reading: Reading, context: PlannerContext) -> str | None:
             following = _as_typed(question, token.text)
             if following is None or _possessive(question, run[-1]):
                 break
-            if token.text in vocabulary or _possessive(question, following):
+            position = reading.tokens.index(token)
+            named = reading.at(position) is not None and reading.at(position).kind is not Kind.unknown
+            if _possessive(question, following) or (token.text in vocabulary and not named):
                 run.append(following)  # "globex industries' nrr": a name's own words, up to its possessive
             else:
                 break
         capitalised = typed[0].isupper() and not typed.isupper() and not _starts_sentence(question, typed)
         if capitalised or _possessive(question, run[-1]) or len(run) > 1:
             return " ".join(run)
+        if re.search(r"\b(?:based in|located in|headquartered in|in|from)\s+" + re.escape(typed) + r"\b", question,
+                     re.IGNORECASE) and len(reading.unknown()) == 1:
+            return typed  # "customers based in germany": a place the data does not have
         unknown_run = [reading.tokens[p].text for s in reading.unknown() if s.start >= span.start for p in s.positions]
         named_after = re.search(r"\b(?:for|at|of|about|from)\s+" + re.escape(typed) + r"\s+\w", question, re.IGNORECASE)
         if named_after and len(unknown_run) >= 2 and unknown_run[:2] == [word, reading.tokens[span.end].text

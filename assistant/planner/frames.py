@@ -37,7 +37,8 @@ from semantic_layer.periods import Period, previous_period, same_period_last_yea
 from semantic_layer.query import Comparison, FilterOp, MetricColumn
 
 # Grammar that only colours a question: used wherever it stands.
-COLOURING = frozenset({Word.conjunction, Word.verdict, Word.all, Word.only, Word.instead, Word.new_topic, Word.having})
+COLOURING = frozenset({Word.conjunction, Word.verdict, Word.all, Word.only, Word.instead, Word.new_topic, Word.having,
+                       Word.total, Word.book})
 DEFAULT_LIST_LIMIT = 10  # "which accounts have the lowest health": the worst ten
 
 _OPS = {Word.less: FilterOp.lt, Word.more: FilterOp.gt, Word.at_least: FilterOp.ge, Word.at_most: FilterOp.le,
@@ -55,6 +56,8 @@ class Draft:
     metrics: list[str] = field(default_factory=list)
     spans: dict[str, Span] = field(default_factory=dict)  # metric → the span that named it
     own: dict[str, list[ValueFilter]] = field(default_factory=dict)  # metric → its own filters
+    shares: set[str] = field(default_factory=set)  # metrics asked as the share their own filters are of the whole
+    value_spans: dict[str, Span] = field(default_factory=dict)  # filtered dimension → the span naming its value
     rows: str | None = None
     dimensions: list[str] = field(default_factory=list)
     filters: list[ValueFilter] = field(default_factory=list)
@@ -118,8 +121,8 @@ def interpret(reading: Reading, choice: MetricChoice, context: PlannerContext, v
         _add_metric(d, name, span)
     d.used.update(choice.used)
     d.notes += choice.notes
-    for step in (_viewer, _time, _why, _placing, _groups, _filters, _counting, _thresholds, _ranking, _movement,
-                 _listing, _upcoming, _colouring):
+    for step in (_viewer, _time, _why, _placing, _groups, _filters, _counting, _share_of, _thresholds, _ranking,
+                 _movement, _listing, _upcoming, _colouring):
         step(d)
     return _freeze(d)
 
@@ -401,6 +404,9 @@ def _filters(d: Draft) -> None:
             if any(v.exact for v in values):
                 d.unusable.append(f"“{span.text}” cannot filter {', '.join(d.metric(m).label for m in d.metrics)}")
             continue
+        if any(v.name in d.dimensions for v in usable) and not _narrows(d, span):
+            d.use(span)  # "by segment … to see if smb is as sticky as enterprise": the groups named, not a filter
+            continue
         tables = d.source_tables()
         order = list(d.catalog.dimensions)
         sense = min(usable, key=lambda v: (not v.exact, d.catalog.dimensions[v.name].table not in tables,
@@ -408,6 +414,7 @@ def _filters(d: Draft) -> None:
         values_of = chosen.setdefault(sense.name, [])
         if sense.value not in values_of:
             values_of.append(sense.value)
+        d.value_spans.setdefault(sense.name, span)
         d.use(span, *d.near(span, {Word.group}, before=1))  # "qbrs held by Leila Johnson": hers
         if span.fuzzy:
             d.notes.append(f"read “{span.text}” as {sense.value}")
@@ -424,6 +431,20 @@ def _filters(d: Draft) -> None:
     d.filters = [f for f in d.filters if f.dimension not in chosen]  # a follow-up's value replaces its dimension's
     for dimension, values in chosen.items():
         d.filters.append(ValueFilter(dimension, tuple(values), dimension in negated))
+
+
+_NARROWING = frozenset({"for", "in", "only", "just", "among", "within", "excluding", "except", "where", "from", "at",
+                        "not", "non", "without"})
+
+
+def _narrows(d: Draft, span: Span) -> bool:
+    """Whether a value of a dimension the answer is split by narrows it ('by segment for smb and enterprise', 'smb
+    vs enterprise') rather than naming groups in passing."""
+    tokens = d.reading.tokens
+    before = tokens[span.start - 1].text if span.start > 0 else ""
+    listed = [s for s in d.reading.before(span, 2) if s.kind is Kind.term and s.values()]
+    joined = [s for s in d.reading.before(span, 1) if s.kind is Kind.word and s.word in (Word.versus, Word.conjunction)]
+    return before in _NARROWING or (bool(listed) and bool(joined) and _narrows(d, listed[-1]))
 
 
 def _variant_taking(d: Draft, values) -> list | None:
@@ -487,11 +508,32 @@ def _counting(d: Draft) -> None:
             d.use(word)
 
 
+def _share_of(d: Draft) -> None:
+    """'what % of tickets opened last quarter were urgent': a count (or sum) whose filtered part is asked as a share of
+    the whole; the part is the value said after the metric, the rest of the filters keep the whole."""
+    shares = [w for w in d.reading.grammar(Word.share) if not set(w.positions) & d.used]
+    if not shares or d.tally or len(d.metrics) != 1:
+        return
+    name = d.metrics[0]
+    metric = d.metric(name)
+    additive = metric.measure is not None and metric.measure.agg.value in ("count", "count_distinct", "sum")
+    span = d.spans.get(name)
+    parts = [f for f in d.filters if f.dimension in d.value_spans and span is not None
+             and d.value_spans[f.dimension].start > span.start and f.dimension not in d.dimensions]
+    if not additive or not parts or metric.quantity:
+        return
+    d.filters = [f for f in d.filters if f not in parts]
+    d.own.setdefault(name, []).extend(parts)
+    d.shares.add(name)
+    d.use(*shares)
+
+
 # ---------------------------------------------------------------- thresholds
 
 def _thresholds(d: Draft) -> None:
     """'health below 60', 'more than 3 open tickets', 'dropped by more than 10 points', '90% or more'."""
     reading = d.reading
+    _metric_against_metric(d)
     for number in reading.of(Kind.number):
         if set(number.positions) & d.used or number.number is None:
             continue
@@ -530,6 +572,29 @@ def _unit_fits(word: str, unit: Unit, column: MetricColumn) -> bool:
     if word in ("point", "points"):
         return unit in (Unit.score, Unit.percent) or column is not MetricColumn.value
     return word in _UNIT_WORDS.get(unit, ())
+
+
+def _metric_against_metric(d: Draft) -> None:
+    """'accounts whose MAU is above the seats they bought', 'more active users than seats': one metric compared with
+    another, read as the catalogue's ratio of the two (seat utilization above 100%)."""
+    reading = d.reading
+    for word in reading.grammar(*COMPARING):
+        if set(word.positions) & d.used:
+            continue
+        before = [(m, s) for m, s in d.spans.items() if s.end <= word.start and reading.distance(s, word) <= 2]
+        after = [(m, s) for m, s in d.spans.items() if s.start >= word.end and reading.distance(word, s) <= 3]
+        if word.word in (Word.more, Word.less) and not before and len(after) >= 2:  # "more X than Y"
+            before, after = after[:1], after[1:]
+        if not before or not after:
+            continue
+        (a, _), (b, _) = before[-1], after[0]
+        ratio = next((m for m in d.catalog.metrics.values()
+                      if m.derived and m.derived.replace(" ", "") == f"{a}/{b}"), None)
+        if ratio is None:
+            continue
+        _add_metric(d, ratio.name)
+        d.thresholds.append(Threshold(ratio.name, _OPS[word.word], ratio.scale))
+        d.use(word)
 
 
 def _comparison_for(d: Draft, number: Span) -> Span | None:
@@ -583,7 +648,7 @@ def _ranking(d: Draft) -> None:
         if reading.has(Word.down) and word.word is not Word.rank:
             descending = False  # "biggest negative movement", "dropped most": the largest fall first
         d.use(*reading.grammar(Word.change, *MOVING))
-    limit = _limit(d, word)
+    limit = next((n for n in (_limit(d, w) for w in words) if n is not None), None)
     d.use(*words, *reading.grammar(Word.first))
     if target in d.spans:  # "top 10 accounts by mrr", "rank csms by their book's health": what the rows are ordered by
         d.use(*[s for s in reading.grammar(Word.group) if word.start < s.start < d.spans[target].start
@@ -888,7 +953,7 @@ def _freeze(d: Draft) -> Interpretation:
     fuzzy = tuple(s.text for s in reading.spans if s.fuzzy and set(s.positions) & d.used)
     evidence = Evidence(unknown=unknown, unused=unused + tuple(d.unusable) + tuple(d.missing), fuzzy=fuzzy,
                         defaults=tuple(d.defaults), missing=tuple(d.missing))
-    metrics = tuple(Asked(m, tuple(d.own.get(m, ()))) for m in d.metrics)
+    metrics = tuple(Asked(m, tuple(d.own.get(m, ())), m in d.shares) for m in d.metrics)
     return Interpretation(
         frame=_frame(d), metrics=metrics, rows=d.rows, dimensions=tuple(d.dimensions), filters=tuple(d.filters),
         thresholds=tuple(d.thresholds), ranking=d.ranking, period=d.period, grain=d.grain, compare=d.compare,

@@ -43,6 +43,7 @@ class Asked:
 
     metric: str
     filters: tuple[ValueFilter, ...] = ()
+    share: bool = False  # the filtered value as a share of the whole ("% of tickets that were urgent")
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,9 @@ class Lexicon:
         if len(text) < 4:
             return None
         match = process.extractOne(text, self.fuzzy.keys(), scorer=fuzz.ratio, score_cutoff=cutoff)
+        if match is None and " " not in text:  # "helath": two letters swapped in one word
+            match = next(((surface, 100.0) for surface in self.fuzzy if len(surface) == len(text) and surface[0] == text[0]
+                          and sorted(surface) == sorted(text)), None)
         return (self.fuzzy[match[0]], match[1]) if match else None
 
     def values_of(self, dimension: str) -> list[str]:

@@ -42,8 +42,9 @@ def plan_question(question: str, context: PlannerContext, viewer: Viewer | None 
     if refusal:
         return refusal
     reading = read(question, context.lexicon, context.as_of)
-    if reading.has(Word.future, Word.advice):
-        words = ", ".join(s.text for s in reading.grammar(Word.future, Word.advice))
+    future = [s for s in reading.grammar(Word.future, Word.advice) if not _names_a_thing(reading, s)]
+    if future:
+        words = ", ".join(s.text for s in future)
         return Unanswerable(f"I can only report what happened up to {context.as_of.isoformat()}, the last day of data; "
                             f"forecasts, predictions and advice (“{words}”) are not in this warehouse. I can show the "
                             "history a forecast would start from.", reason="asks about the future or for advice",
@@ -80,6 +81,12 @@ def plan_question(question: str, context: PlannerContext, viewer: Viewer | None 
     return Plan(query, confidence(evidence), (*evidence.unknown, *evidence.unused), tuple(notes),
                 "follow-up edits the previous question" if base is not None and not evidence.unknown + evidence.unused
                 else reason(evidence), interpretation)
+
+
+def _names_a_thing(reading, span) -> bool:
+    """'the renewal forecast call': a forecast word right before an unknown noun names a thing, not a forecast."""
+    after = reading.after(span, 1)
+    return bool(after) and after[0].kind is Kind.unknown and after[0].start == span.end
 
 
 def _asks_for_rows(reading, context: PlannerContext) -> bool:

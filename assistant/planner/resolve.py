@@ -63,10 +63,10 @@ def _refs(i: Interpretation) -> tuple[list, dict[str, str]]:
         if not asked.filters:
             refs.append(asked.metric)
             continue
-        words = [str(v).lower() for f in asked.filters for v in f.values]
+        words = [str(v).lower() for f in asked.filters for v in f.values] + (["share"] if asked.share else [])
         alias = "__".join([asked.metric, "_".join("".join(c if c.isalnum() else "_" for c in w).strip("_") for w in words)])
         aliases[asked.metric] = alias[:60].rstrip("_")
-        refs.append(MetricRef(name=asked.metric, alias=aliases[asked.metric],
+        refs.append(MetricRef(name=asked.metric, alias=aliases[asked.metric], share=asked.share,
                               filters=tuple(_dimension_filter(f) for f in asked.filters)))
     return refs, aliases
 

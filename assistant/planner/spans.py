@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from assistant.planner.grammar import Word, grammar
 from assistant.planner.lexicon import Lexicon, Sense
@@ -228,6 +228,8 @@ def read(question: str, lexicon: Lexicon, as_of: date) -> Reading:
         i += 1
     fillers = frozenset(i for i in range(len(tokens)) if not any(i in s.positions for s in spans))
     spans = _typos(spans, words, stems, lexicon)
+    spans = _grammar_typos(spans, words)
+    spans = _ellipsis(spans, words, stems, lexicon)
     spans = _scattered(spans, words, stems, lexicon)
     spans.sort(key=lambda s: s.start)
     return Reading(question, text, tuple(tokens), tuple(spans), time, tuple(corrected), fillers)
@@ -272,7 +274,7 @@ def _filler_typo(word: str, filler: frozenset[str]) -> bool:
 
 def _term_at(i: int, content: list[int], stems: list[str], lexicon: Lexicon,
              taken: set[int]) -> tuple[tuple[int, ...], list[Sense]] | None:
-    """The longest catalogue term starting at content word `i` (filler between its words skipped)."""
+    """The longest catalogue term starting at content word `i` (filler between its words skipped, nothing else)."""
     if i not in content:
         return None
     k = content.index(i)
@@ -280,6 +282,8 @@ def _term_at(i: int, content: list[int], stems: list[str], lexicon: Lexicon,
         positions = tuple(content[k:k + n])
         if any(p in taken for p in positions) or positions[-1] - positions[0] > 2 * n + 1:
             continue
+        if any(p in taken for p in range(positions[0], positions[-1] + 1)):
+            continue  # never across a time phrase: "nps ytd promoters" is not "nps promoters"
         senses = lexicon.lookup([stems[p] for p in positions])
         if senses:
             return positions, senses
@@ -310,6 +314,35 @@ def _typos(spans: list[Span], words: list[str], stems: list[str], lexicon: Lexic
     return spans
 
 
+GRAMMAR_NEAR = 85  # rapidfuzz ratio: "whcih" is "which", "accross" is "across"
+
+
+def _grammar_typos(spans: list[Span], words: list[str]) -> list[Span]:
+    """An unknown word a letter or two away from a grammar word (of five letters or more) is that word."""
+    singles = {p[0]: c for p, c in grammar().phrases.items() if len(p) == 1 and len(p[0]) >= 5 and c is not Word.filler}
+    for k, span in enumerate(spans):
+        if span.kind is not Kind.unknown or len(span.text) < 5:
+            continue
+        best = process.extractOne(span.text, list(singles), scorer=fuzz.ratio, score_cutoff=GRAMMAR_NEAR)
+        if best is not None and best[0][0] == span.text[0]:
+            spans[k] = Span(Kind.word, span.positions, span.text, word=singles[best[0]], fuzzy=True)
+    return spans
+
+
+def _ellipsis(spans: list[Span], words: list[str], stems: list[str], lexicon: Lexicon) -> list[Span]:
+    """'net and gross revenue retention': a word before 'and'/'or' that, with the rest of the next term, is a term."""
+    spans.sort(key=lambda s: s.start)
+    for k in range(len(spans) - 2):
+        first, joint, term = spans[k], spans[k + 1], spans[k + 2]
+        if first.kind is not Kind.unknown or not (joint.kind is Kind.word and joint.word is Word.conjunction) \
+                or term.kind is not Kind.term or len(term.positions) < 2:
+            continue
+        senses = lexicon.lookup([stems[first.start], *[stems[p] for p in term.positions[1:]]])
+        if senses:
+            spans[k] = Span(Kind.term, first.positions, first.text, tuple(senses))
+    return spans
+
+
 def _word_by_word(term: tuple[str, ...], typed: list[str]) -> bool:
     """Each typed word is itself near its term word: "agent utilization" is not "seat utilization"."""
     return len(term) != len(typed) or all(fuzz.ratio(a, b) >= WORD_NEAR for a, b in zip(term, typed))
@@ -323,7 +356,7 @@ def _scattered(spans: list[Span], words: list[str], stems: list[str], lexicon: L
     """
     where: dict[str, list[int]] = {}
     for span in spans:
-        if span.kind in (Kind.term, Kind.unknown) or (span.kind is Kind.word and len(span.positions) == 1):
+        if span.kind in (Kind.term, Kind.unknown):  # grammar words stay what they are ("components" asks for parts)
             for p in span.positions:
                 where.setdefault(stems[p], []).append(p)
     unknown = {p for s in spans if s.kind is Kind.unknown for p in s.positions}

@@ -152,7 +152,7 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
         return act
 
     def grain(m: re.Match, w: TimeWords) -> None:
-        word = m.group("g") or m.group("g2") or m.group("g3")
+        word = m.group("g") or m.group("g2") or m.group("g3") or m.group("g4")
         w.grain = _ADVERB_GRAINS.get(word) or _UNIT_GRAINS[_unit(word)]
 
     def trend(m: re.Match, w: TimeWords) -> None:
@@ -246,6 +246,14 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
         when = date(year, number, int(m.group("d")))
         return Period(when, when)
 
+    def last_named_month(m: re.Match, w: TimeWords) -> Period:
+        """'last october': the latest October before the current month (a year ago when it is October now)."""
+        number = _month_number(m.group("m"))
+        start = date(as_of.year, number, 1)
+        if start >= grain_start(as_of, TimeGrain.month):
+            start = date(as_of.year - 1, number, 1)
+        return Period(start, month_end(start))
+
     def since_day(m: re.Match, w: TimeWords) -> Period:
         return Period(day(m, w).start, as_of)
 
@@ -298,9 +306,14 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
         ("period", r"\b(?:from |between )?(?P<m1>" + _MONTH + r")(?: (?P<y1>" + _YEAR + r"))? (?:to|through|until|-|and) "
          r"(?P<m2>" + _MONTH + r")(?: (?P<y>" + _YEAR + r"))?\b", month_range),
         ("period", r"\b(?:yesterday|today)\b", lambda m, w: Period(as_of, as_of)),
-        ("period", r"\b(?:since|from) (?:(?P<m>" + _MONTH + r")(?: (?P<y>" + _YEAR + r"))?|(?P<yy>" + _YEAR + r"))\b", since),
         ("period", r"\b(?:since|from) (?P<m>" + _MONTH + r") (?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:,? (?P<y>" + _YEAR + r"))?\b",
          since_day),
+        ("period", r"\b(?:from |since )?(?P<yy>" + _YEAR + r") (?:onwards?|and later|and after|on)\b",
+         lambda m, w: _through_as_of(date(int(m.group("yy")), 1, 1), as_of)),
+        ("period", r"\blast (?P<m>" + _MONTH + r")\b", last_named_month),
+        ("period", r"\b(?:(?:at|by) )?(?:the )?end of (?:the )?(?P<y>" + _YEAR + r")\b",
+         lambda m, w: year(m, w)),
+        ("period", r"\b(?:since|from) (?:(?P<m>" + _MONTH + r")(?: (?P<y>" + _YEAR + r"))?|(?P<yy>" + _YEAR + r"))\b", since),
         ("period", r"\b(?:(?:at |by )?the )?end of (?P<m>" + _MONTH + r")(?: (?P<y>" + _YEAR + r"))?\b", month),
         ("period", r"\b(?:as of|on|at) (?P<m>" + _MONTH + r") (?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:,? (?P<y>" + _YEAR + r"))?\b",
          day),
@@ -308,7 +321,8 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
          lambda m, w: Period.months(f"{m.group('y')}-{m.group('mm')}")),
         ("period", r"\b(?:in |during |for )?(?P<m>" + _MONTH + r")(?: (?P<y>" + _YEAR + r"))?\b", month),
         ("period", r"\b(?:in |during |for |fy ?)?(?P<y>" + _YEAR + r")\b", year),
-        ("grain", r"\b(?:by|per|each|every|over|for each|broken down by) (?:the )?(?P<g>day|week|month|quarter|year)s?\b"
+        ("grain", r"\b(?:by|per|each|every|over|for each|broken down by|at each) (?:the )?(?P<g>day|week|month|quarter|year)s?"
+         r"(?: ends?)?\b|\b(?P<g4>month|quarter|year)[ -]ends?\b"
          r"|\b(?P<g2>daily|weekly|monthly|quarterly|yearly|annually)\b"
          r"|\b(?P<g3>day|week|month|quarter|year) (?:by|over|after) (?:day|week|month|quarter|year)\b", grain),
         ("trend", r"\b(?:trend(?:s|ed|ing|line)?|over time|time series|history|historically|getting (?:better|worse))\b", trend),
