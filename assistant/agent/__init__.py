@@ -2,13 +2,13 @@
 
     model.py      the chat model from OPENAI_API_KEY / OPENAI_BASE_URL / OPENAI_MODEL
     prompt.py     the short system prompt, and prompt-size estimates
-    retrieval.py  BM25 over the catalogue, so the prompt never carries all of it
     tools.py      search_catalog, find_values, run_semantic_query, run_sql for one viewer
     limits.py     per-question caps (tool calls, tokens, wall time) and the one retry
     grounding.py  numbers in the model's text must appear in a tool result
     agent.py      `Agent.answer(question, viewer, conversation, assistant) -> Answer`
 
-`agent_from_env()` is None when no OPENAI_* variable configures a model; nothing then
+Catalogue search is the planner's own retrieval (assistant/planner/candidates.py), so the
+agent and the rules rank the catalogue alike. `agent_from_env()` is None when no OPENAI_* variable configures a model; nothing then
 touches the network.
 """
 

@@ -23,7 +23,7 @@ from assistant.agent.grounding import grounding_warning, ungrounded
 from assistant.agent.limits import AgentLimits, Budget, LimitReached
 from assistant.agent.model import ModelSettings, chat_model, model_error_message
 from assistant.agent.prompt import estimate_tokens, fixed_prompt_tokens, system_prompt
-from assistant.agent.retrieval import CatalogIndex
+from assistant.planner.candidates import CatalogIndex
 from assistant.agent.tools import QUERY_TOOLS, Toolbox, ToolRun
 from assistant.answer import Answer, Status
 from assistant.conversation import Conversation

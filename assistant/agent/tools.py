@@ -18,7 +18,7 @@ from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process
 
-from assistant.agent.retrieval import CatalogIndex
+from assistant.planner.candidates import CatalogIndex
 from assistant.answer import Answer, Status
 from assistant.viewer import Viewer
 from semantic_layer.catalog import Catalog

@@ -169,8 +169,6 @@ def choose_metrics(reading, catalog: Catalog) -> MetricChoice:
         if span.kinds() != {"metric"}:
             if chosen or _listed(reading, span):
                 continue  # "which customers …", "onboarding nps": the dimension or value sense
-            if len(names) > 1:
-                continue
         if len(names) > 1:
             names = _by_neighbours(reading, span, names, catalog, used)
         if len(names) > 1:
@@ -236,6 +234,7 @@ def _asked_statistics(reading, name: str, span, catalog: Catalog, used: set[int]
     near = [s for s in reading.spans if s.kind is Kind.word and s.word in statistics
             and (s.word in (Word.mean, Word.median) or reading.distance(s, span) <= 3)]
     found = []
+    named = any(reading.tokens[p].text in ("average", "mean", "median", "avg") for p in span.positions)
     for word in near:
         wanted = statistics[word.word]
         sibling = next((m for m in catalog.metrics.values() if m.quantity == metric.quantity
@@ -243,4 +242,6 @@ def _asked_statistics(reading, name: str, span, catalog: Catalog, used: set[int]
         if sibling is not None:
             used.update(word.positions)
             found.append(sibling.name)
+    if named and found:
+        found.insert(0, name)  # "avg and median first response time": the one the term named, and the other
     return list(dict.fromkeys(found)) or [name]

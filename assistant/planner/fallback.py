@@ -64,6 +64,10 @@ def nothing_understood(reading: Reading, context: PlannerContext) -> Clarify | U
     unknown = [s.text for s in reading.unknown()]
     found = retrieve(context.index, reading.text)
     near = [w for w in unknown if context.lexicon.closest((w,), cutoff=NEAR)]
+    if len(unknown) > 2 and not reading.filler and all(s.kind is Kind.unknown for s in reading.spans):
+        return Unanswerable("I can only read questions in English, about the customer metrics in the catalogue; try "
+                            "e.g. “What is our NRR last quarter?”", options(_headline(catalog), reading, catalog),
+                            tuple(unknown), "no English words", final=True)
     if not unknown:
         return Clarify("Which metric would you like? For example:",
                        options(found.names or _headline(catalog), reading, catalog), 0.2, (), "no metric named")
@@ -117,6 +121,13 @@ def _name_like(reading: Reading, context: PlannerContext) -> str | None:
     running on into words the data's names use ("globex industries")."""
     question = reading.question
     vocabulary = context.lexicon.names
+    for span in reading.of(Kind.term):  # "northwind traders": a name's first word, then words no name has
+        entities = [v for v in span.values() if context.catalog.dimensions[v.name].entity]
+        following = reading.at(span.end) if span.end < len(reading.tokens) else None
+        if entities and not any(v.exact for v in entities) and following is not None and following.kind is Kind.unknown:
+            words = [_as_typed(question, reading.tokens[p].text) or reading.tokens[p].text
+                     for p in (*span.positions, *following.positions)]
+            return " ".join(words)
     for span in reading.unknown():
         word = reading.tokens[span.start].text
         typed = _as_typed(question, word)
@@ -197,32 +208,55 @@ def period_phrase(period: Period, as_of) -> str:
 
 
 def as_question(query: SemanticQuery, context: PlannerContext) -> str:
-    """A plan said back as a question the user can click: 'NRR by segment for EMEA, Q3 2026?'."""
+    """A plan said back as a question the user can click, in words the planner reads back:
+    'What is our net revenue retention by segment for EMEA, Q3 2026?', 'Which accounts have health score below 60
+    in October 2026?', 'Which accounts are among the at-risk accounts in October 2026?'."""
     catalog = context.catalog
-    names = [m if isinstance(m, str) else m.name for m in query.metrics]
-    labels = " and ".join(catalog.metrics[n].label for n in dict.fromkeys(names))
+    names = list(dict.fromkeys(m if isinstance(m, str) else m.name for m in query.metrics))
+    labels = " and ".join(catalog.metrics[n].label.lower() for n in names)
     entity = next((d for d in query.dimensions if catalog.dimensions[d].entity), None)
     groups = [catalog.dimensions[d].label.lower() for d in query.dimensions if d != entity]
-    parts = [labels]
-    if entity and query.tally is None:
-        parts = [f"which {catalog.dimensions[entity].entity}s"]
-        conditions = [f"{catalog.metrics[f.metric.split('__')[0]].label.lower()}{_column(f.column)} {_OPS.get(f.op, f.op.value)} "
-                      f"{f.value:g}" for f in query.metric_filters if f.value or f.op is not FilterOp.gt]
-        parts.append(f"have {' and '.join(conditions)}" if conditions else f"by {labels.lower()}")
-    if groups:
-        parts.append("by " + " and ".join(groups))
     values = [("excluding " if f.op is FilterOp.not_in else "for ") + ", ".join(map(str, f.values))
-              for f in query.filters if not catalog.dimensions[f.dimension].listed_as and f.dimension != "customer_status"]
-    parts += values
+              for f in query.filters if f.dimension != _listed_dimension(catalog, entity)]
+    when = period_phrase(query.time_range, context.as_of)
+    flags = [f for f in query.metric_filters if f.op is FilterOp.gt and f.value == 0 and not f.metric.count("__")
+             and catalog.metrics.get(f.metric) is not None and catalog.metrics[f.metric].counts]
+    conditions = [f for f in query.metric_filters if f not in flags]
+    noun = f"{catalog.dimensions[entity].entity}s" if entity else ""
+    if query.tally is not None and entity:
+        head = f"How many {noun} have " + " and ".join(_condition(f, catalog) for f in conditions)
+    elif entity and flags:
+        head = f"Which {noun} are among the {catalog.metrics[flags[0].metric].label.lower()}"
+    elif entity and conditions:
+        head = f"Which {noun} have " + " and ".join(_condition(f, catalog) for f in conditions)
+    elif entity and query.order_by:
+        order = query.order_by[0]
+        word = "top" if order.descending else "bottom"
+        head = f"{word.capitalize()} {query.limit or ''} {noun} by {labels}".replace("  ", " ")
+    elif entity:
+        head = f"{labels.capitalize()} per {catalog.dimensions[entity].entity}"
+    else:
+        head = f"What is our {labels}"
+    parts = [head, *(["by " + " and ".join(groups)] if groups else []), *values]
     if query.grain:
         parts.append(f"by {query.grain.value}")
-    parts.append(period_phrase(query.time_range, context.as_of))
+    parts.append(("over " if when.startswith("the ") else "" if when.startswith("from ") else "in ") + when)
     if query.compare is not None:
         parts.append("vs the previous period" if query.compare.value == "previous_period" else
                      "vs the same period last year" if query.compare.value == "same_period_last_year" else
                      f"vs {period_phrase(query.compare_with, context.as_of)}")
-    text = " ".join(parts)
-    return text[0].upper() + text[1:] + "?"
+    return " ".join(parts) + "?"
+
+
+def _listed_dimension(catalog: Catalog, entity: str | None) -> str | None:
+    listed = catalog.dimensions[entity].listed_as if entity else None
+    return listed.dimension if listed else None
+
+
+def _condition(f, catalog: Catalog) -> str:
+    metric = catalog.metrics.get(f.metric.split("__")[0])
+    label = metric.label.lower() if metric else f.metric.replace("_", " ")
+    return f"{label}{_column(f.column)} {_OPS.get(f.op, f.op.value)} {f.value:g}"
 
 
 def _column(column: MetricColumn) -> str:

@@ -215,7 +215,8 @@ def _placing(d: Draft) -> None:
     ('time to value for accounts that *signed* in Q2') reads the metric's variant that places them that way."""
     for span in d.reading.of(Kind.term):
         placing = set(span.placing()) | _cohort_of(d, span)
-        if not placing or set(span.positions) & d.used or d.near(span, {Word.group, Word.list}, before=1):
+        grouped = span.dimensions() and d.near(span, {Word.group, Word.list}, before=1)
+        if not placing or set(span.positions) & d.used or grouped:
             continue
         sources = {m.source for m in leaves([d.metric(n) for n in d.metrics], d.catalog) if m.source}
         if placing & sources or _placed_variant(d, placing):
@@ -339,7 +340,9 @@ def _entity_noun(d: Draft, span: Span, dimension: str) -> None:
         d.use(*d.near(span, {Word.group}, before=1))
         return  # "cost per customer": part of the metric's own meaning
     mine = d.near(span, {Word.mine}, before=1)
-    asks = d.near(span, {Word.list, Word.rank, Word.all} | RANKING, before=4)
+    asks = d.near(span, {Word.list, Word.rank} | RANKING, before=4)
+    if reading.has(Word.list, Word.show):
+        asks += d.near(span, {Word.all}, before=2)  # "list all accounts"; "total mrr across all accounts" is one number
     asks += [s for s in d.near(span, {Word.group}, before=1 if not mine else 2)
              if not mine or s.text in ("each", "per", "every", "for each")]  # "across my accounts": in passing
     asks += [s for s in reading.after(span, 2) if s.kind is Kind.word and s.word in (Word.having, Word.negation)
@@ -489,6 +492,8 @@ def _counting(d: Draft) -> None:
     reading = d.reading
     for word in reading.grammar(Word.count, Word.share):
         after = [s for s in reading.after(word, 4) if s.kind is Kind.term]
+        while after and after[0].values() and not after[0].dimensions():
+            after = after[1:]  # "what share of enterprise accounts": the accounts, of a segment
         entity = next((x for x in (after[0].dimensions() if after else []) if d.entity_of(x)), None)
         share = word.word is Word.share
         if entity is not None and not any(d.metric(m).counts == d.entity_of(entity) for m in d.metrics):
@@ -663,6 +668,11 @@ def _ranking(d: Draft) -> None:
         elif d.rows and not d.dimensions:
             limit = DEFAULT_LIST_LIMIT
     d.ranking = Ranking(target, descending, column, limit)
+    if limit == 1 and column is MetricColumn.change and len(d.metrics) == 1:
+        # "which CSM's book has the biggest negative health movement": the one row, with the parts that moved it
+        rows = [x for x in (d.rows, *d.dimensions) if x]
+        d.metrics += [p for p in d.metric(target).parts if all(x in d.metric(p).dimensions for x in rows)
+                      and p not in d.metrics]
 
 
 def _limit(d: Draft, word: Span) -> int | None:
@@ -728,6 +738,9 @@ def _listing(d: Draft) -> None:
         elif having:  # "accounts with open urgent tickets"
             d.thresholds.append(Threshold(name, FilterOp.gt, 0))
             d.use(*having)
+    flags = [m for m in d.metrics if d.metric(m).counts == entity]
+    evidence = [e for f in flags for e in d.metric(f).evidence if e in d.metrics]
+    d.metrics[:] = list(dict.fromkeys([*flags, *evidence, *d.metrics]))  # the flag, then why each row is there
     if d.thresholds:
         d.use(*reading.grammar(Word.having))
 
@@ -859,9 +872,10 @@ def _colouring(d: Draft) -> None:
             reading.has(Word.change) and not reading.has(*RANKING):
         d.compare = Comparison.previous_period  # "how has usage moved", "the change in NRR": against the period before
         d.use(*reading.grammar(Word.change, *MOVING))
-    for word in reading.grammar(Word.versus):  # "green vs yellow vs red": side by side
-        named = [s for s in d.spans.values()]
-        if any(s.end <= word.start for s in named) and any(s.start >= word.end for s in named):
+    for word in reading.grammar(Word.versus):  # "green vs yellow vs red", "whether emea lags apac": side by side
+        named = [s for s in d.spans.values()] + [s for s in reading.of(Kind.term) if s.values()]
+        if any(s.end <= word.start and reading.distance(s, word) <= 1 for s in named) and \
+                any(s.start >= word.end and reading.distance(word, s) <= 1 for s in named):
             d.use(word)
     units = {d.metric(m).unit for m in d.metrics}
     for word in reading.grammar(Word.unit):  # "downgrades in dollars", "(median hours)"
@@ -874,6 +888,10 @@ def _colouring(d: Draft) -> None:
         _statistic_words(d)
     if d.rows is not None:  # the words that asked for the rows, and for what each shows ("with their health")
         d.use(*reading.grammar(Word.list, Word.having, Word.first))
+    for span in reading.of(Kind.term):  # "customers who signed up": a relative pronoun after a noun of entities
+        if any(d.entity_of(x) for x in span.dimensions()):
+            d.use(*[s for s in reading.after(span, 1) if s.kind is Kind.word and s.word is Word.list
+                    and s.start == span.end])
     csm = d.catalog.entity_dimension("csm")
     if csm is not None and (d.rows == csm.name or csm.name in d.dimensions or any(f.dimension == csm.name for f in d.filters)):
         d.use(*reading.grammar(Word.book))  # "Maria's book", "which CSM's book"

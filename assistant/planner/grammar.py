@@ -45,6 +45,7 @@ class Word(StrEnum):
     book = "book"
     having = "having"
     negation = "negation"
+    similar = "similar"
     versus = "versus"
     mean = "mean"
     median = "median"

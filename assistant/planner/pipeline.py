@@ -23,7 +23,7 @@ from assistant.planner.frames import interpret
 from assistant.planner.grammar import Word
 from assistant.planner.interpretation import Interpretation
 from assistant.planner.normalize import normalize
-from assistant.planner.plan import Outcome, Plan, PlannerContext, Unanswerable
+from assistant.planner.plan import CONFIDENT, Outcome, Plan, PlannerContext, Unanswerable
 from assistant.planner.resolve import NotInData, resolve
 from assistant.planner.score import confidence, reason
 from assistant.planner.spans import Kind, read
@@ -69,14 +69,16 @@ def plan_question(question: str, context: PlannerContext, viewer: Viewer | None 
     missing = missing_name(reading, context)
     if missing is not None:
         return missing
+    evidence = interpretation.evidence
     try:
         query = resolve(interpretation, context)
     except NotInData as error:
-        return Unanswerable(f"I understood the question, but {error}.", reason="period not in the data", final=True)
+        understood = confidence(evidence) >= CONFIDENT  # else the period may not be what was meant: let the agent try
+        return Unanswerable(f"I understood the question, but {error}." if understood else f"I could not answer that: {error}.",
+                            reason="period not in the data", final=understood, confidence=confidence(evidence))
     except ValueError as error:
         return Unanswerable(f"I understood the question but could not build a query for it: {error}",
                             reason="invalid query")
-    evidence = interpretation.evidence
     notes = [*interpretation.notes, *(["follow-up on the previous question"] if base is not None else [])]
     return Plan(query, confidence(evidence), (*evidence.unknown, *evidence.unused), tuple(notes),
                 "follow-up edits the previous question" if base is not None and not evidence.unknown + evidence.unused

@@ -324,8 +324,11 @@ def _grammar_typos(spans: list[Span], words: list[str]) -> list[Span]:
         if span.kind is not Kind.unknown or len(span.text) < 5:
             continue
         best = process.extractOne(span.text, list(singles), scorer=fuzz.ratio, score_cutoff=GRAMMAR_NEAR)
-        if best is not None and best[0][0] == span.text[0]:
-            spans[k] = Span(Kind.word, span.positions, span.text, word=singles[best[0]], fuzzy=True)
+        swapped = next((w for w in singles if len(w) == len(span.text) and w[0] == span.text[0]
+                        and sorted(w) == sorted(span.text)), None)
+        found = best[0] if best is not None and best[0][0] == span.text[0] else swapped
+        if found is not None:
+            spans[k] = Span(Kind.word, span.positions, span.text, word=singles[found], fuzzy=True)
     return spans
 
 

@@ -273,7 +273,7 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
         ("shift", r"\b(?:(?:for |in |during )?the )?(?:same (?:period|month|quarter|week|time) )?(?:a|one) year (?:ago|earlier|before)"
          r"|\bthe (?:same (?:period|month|quarter) )?(?:the |of the )?(?:previous|prior) year\b|\bthe year before\b",
          lambda m, w: setattr(w, "shift", Comparison.same_period_last_year)),
-        ("shift", r"\bthe (?:month|quarter|week|period) before\b|\bthe (?:previous|prior|preceding) (?:one|period)\b",
+        ("shift", r"\bthe (?:month|quarter|week|period) before\b(?! last)|\bthe (?:previous|prior|preceding) (?:one|period)\b",
          lambda m, w: setattr(w, "shift", Comparison.previous_period)),
         ("ahead", r"\b(?:in |within |over |during |for )?(?:the )?(?:next|coming|upcoming|following) (?:(?P<n>" + _COUNT
          + r") )?(?P<u>" + _UNITS + r")\b", ahead),

@@ -12,7 +12,7 @@ from agent.fake_openai import FakeOpenAI, Reply
 from assistant.agent import Agent, agent_from_env
 from assistant.agent.model import DEFAULT_MODEL, ModelSettings
 from assistant.agent.prompt import estimate_tokens, fixed_prompt_tokens, system_prompt
-from assistant.agent.retrieval import CatalogIndex
+from assistant.planner.candidates import CatalogIndex
 from assistant.agent.tools import Toolbox
 from assistant.viewer import Viewer
 

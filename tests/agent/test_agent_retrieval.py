@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.agent.retrieval import CatalogIndex, words
+from assistant.planner.candidates import CatalogIndex, words
 from semantic_layer.catalog import default_catalog
 
 
@@ -36,4 +36,4 @@ def test_unrelated_words_find_nothing(index):
 
 
 def test_words_drop_stop_words_and_plurals():
-    assert words("What are the renewals of our accounts?") == ["renewal", "account"]
+    assert words("What are the renewals of our accounts?") == ["renew", "account"]

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from assistant.agent.retrieval import CatalogIndex
+from assistant.planner.candidates import CatalogIndex
 from assistant.agent.tools import Toolbox, preview
 from assistant.answer import Answer, Status
 from assistant.viewer import Viewer

@@ -59,8 +59,9 @@ SPEC = [
                                        "time_range": ("2025-01-01", "2025-12-31")}),
     ("Which enterprise accounts show declining adoption and unresolved support friction?",
      {"metrics": ["declining_adoption_with_friction_accounts", "active_users_vs_3_months_earlier", "severe_open_tickets"],
-      "dimensions": ["account_name"], "filters": {"segment": ["Enterprise"]}, "time_range": OCT}),
-    ("renewals in next 90 days w/ health trend + open tickets", {"metrics": ["days_to_renewal", "next_renewal_arr", "health_score", "open_tickets"],
+      "dimensions": ["account_name"], "filters": {"segment": ["Enterprise"], "customer_status": ["current"]},
+      "time_range": OCT}),
+    ("renewals in next 90 days w/ health trend + open tickets", {"metrics": ["days_to_renewal", "next_renewal_date", "next_renewal_arr", "health_score", "open_tickets"],
                                                                  "dimensions": ["account_name"], "compare": "previous_period"}),
     ("which csm book dropped most in health this month", {"metrics": ["health_score", "usage_score", "support_score", "engagement_score", "payment_score", "executive_score"], "dimensions": ["csm_name"],
                                                           "order": [("health_score", "change", False)], "limit": 1}),
@@ -83,13 +84,14 @@ SPEC = [
                                                     "order": [("ticket_volume", "value", True)], "limit": None}),
     # lists of accounts, thresholds, ranking
     ("which enterprise accounts have health below 60",
-     {"dimensions": ["account_name"], "filters": {"segment": ["Enterprise"]},
+     {"dimensions": ["account_name"], "filters": {"segment": ["Enterprise"], "customer_status": ["current"]},
       "metric_filters": [("health_score", "<", 60.0, "value")]}),
     ("list accts with helth score under 50 this month",
      {"metrics": ["health_score"], "dimensions": ["account_name"], "metric_filters": [("health_score", "<", 50.0, "value")]}),
     ("which accounts have more than 3 open tickets",
      {"metrics": ["open_tickets"], "metric_filters": [("open_tickets", ">", 3.0, "value")], "compare": None}),
-    ("accounts with at least 2 urgent tickets open", {"metric_filters": [("open_urgent_tickets", ">=", 2.0, "value")]}),
+    ("accounts with at least 2 urgent tickets open", {"metric_filters": [("open_tickets", ">=", 2.0, "value")],
+                                                      "filters": {"ticket_priority": ["urgent"], "customer_status": ["current"]}}),
     ("top 10 accounts by mrr", {"metrics": ["mrr"], "dimensions": ["account_name"], "order": [("mrr", "value", True)],
                                 "limit": 10}),
     ("bottom 5 accounts by health in october", {"order": [("health_score", "value", False)], "limit": 5}),
@@ -100,8 +102,6 @@ SPEC = [
     ("which customers are using more of the product and may be ready for expansion?",
      {"metrics": ["expansion_ready_accounts", "active_users_vs_30_days_before", "seat_utilization", "health_score"], "dimensions": ["account_name"],
       "metric_filters": [("expansion_ready_accounts", ">", 0.0, "value")]}),
-    ("what share of accounts took over 60 days to reach first value last quarter",
-     {"metrics": ["ttv_over_60_share"], "dimensions": [], "metric_filters": []}),
     ("how many qbrs did we hold last quarter", {"metrics": ["qbr_count"]}),
     ("how many accounts are at risk this month", {"metrics": ["at_risk_accounts"], "dimensions": []}),
     ("which csm's book has the biggest negative health movement this month?",
@@ -109,9 +109,10 @@ SPEC = [
       "dimensions": ["csm_name"], "compare": "previous_period",
       "order": [("health_score", "change", False)], "limit": 1, "time_range": OCT}),
     ("which accounts renew in the next 90 days, with their health trend and open tickets?",
-     {"metrics": ["days_to_renewal", "next_renewal_arr", "health_score", "open_tickets"], "dimensions": ["account_name"],
-      "metric_filters": [("days_to_renewal", "<=", 90.0, "value")], "compare": "previous_period", "time_range": OCT}),
-    ("upcomming renewals nxt 90 days?", {"metrics": ["days_to_renewal", "next_renewal_arr"],
+     {"metrics": ["days_to_renewal", "next_renewal_date", "next_renewal_arr", "health_score", "open_tickets"],
+      "dimensions": ["account_name"], "metric_filters": [("days_to_renewal", "<=", 90.0, "value")],
+      "compare": "previous_period", "time_range": OCT}),
+    ("upcomming renewals nxt 90 days?", {"metrics": ["days_to_renewal", "next_renewal_date", "next_renewal_arr"],
                                         "metric_filters": [("days_to_renewal", "<=", 90.0, "value")]}),
     ("health components (usage, support, engagement, payment, executive) for october",
      {"metrics": ["health_score", "usage_score", "support_score", "engagement_score", "payment_score", "executive_score"]}),
@@ -180,17 +181,6 @@ def test_my_accounts_for_a_csm_is_their_book_through_row_level_security(context)
     outcome = plan_question("health of my accounts this month", context, Viewer.csm("C007"))
     assert outcome.query.filters == ()  # RLS, not a filter, keeps it to the book
     assert any("C007" in note for note in outcome.notes)
-
-
-def test_planning_is_fast(context):
-    import time
-
-    questions = [q for q, _ in SPEC]
-    start = time.perf_counter()
-    for question in questions:
-        plan_question(question, context)
-    per_question_ms = (time.perf_counter() - start) * 1000 / len(questions)
-    assert per_question_ms < 20
 
 
 @pytest.mark.parametrize(("question", "typo", "start", "end"), [

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from assistant.planner.lexicon import normalize
+from assistant.planner.normalize import normalize
 from assistant.planner.timewords import parse_time
 from semantic_layer.model import TimeGrain
 from semantic_layer.query import Comparison
@@ -69,11 +69,50 @@ def test_time_phrase(text, as_of, period, grain, compare):
     assert (got, words.grain, words.compare) == (period, grain, compare)
 
 
-@pytest.mark.parametrize(("text", "days"), [("renew in the next 90 days", 90), ("renewals in the coming month", 30),
-                                            ("up for renewal within the next 3 months", 90), ("renewing next quarter", 91)])
-def test_horizon_looks_past_as_of(text, days):
+@pytest.mark.parametrize(("text", "start", "end"), [
+    ("renew in the next 90 days", "2026-11-01", "2027-01-29"),
+    ("renewals in the coming month", "2026-11-01", "2026-11-30"),
+    ("up for renewal within the next 3 months", "2026-11-01", "2027-01-31"),
+    ("renewing next quarter", "2027-01-01", "2027-03-31"),
+    ("renewals between now and the end of february", "2026-11-01", "2027-02-28"),
+    ("upcoming renewals", "2026-11-01", "2027-01-29"),  # no window said: the next 90 days, and a note says so
+])
+def test_what_is_coming_up_looks_past_as_of(text, start, end):
     words = parse_time(normalize(text), OCT31)
-    assert (words.horizon_days, words.period) == (days, None)
+    assert ((words.ahead.start.isoformat(), words.ahead.end.isoformat()), words.period) == ((start, end), None)
+
+
+# Phrases added with the typed planner: halves, boundaries, periods ago, comparisons with a named period.
+MORE = [
+    ("ticket volume h1 2026", ("2026-01-01", "2026-06-30"), None, None),
+    ("revenue churn for the back half of last year", ("2025-07-01", "2025-12-31"), None, None),
+    ("nrr in h2", ("2025-07-01", "2025-12-31"), None, None),  # H2 2026 is not complete: the latest complete H2
+    ("grr since the start of last year", ("2025-01-01", "2026-10-31"), None, None),
+    ("health since the end of last month", ("2026-10-01", "2026-10-31"), None, None),
+    ("mrr two months ago", ("2026-08-01", "2026-08-31"), None, None),
+    ("nps the quarter before last", ("2026-04-01", "2026-06-30"), None, None),
+    ("qbrs since july 1st", ("2026-07-01", "2026-10-31"), None, None),
+    ("cohorts from 2024 onward", ("2024-01-01", "2026-10-31"), None, None),
+    ("arr at the end of 2025 vs end of 2024", ("2025-01-01", "2025-12-31"), PREV, None),
+    ("q1 through q3 this year", ("2026-01-01", "2026-09-30"), None, None),  # the narrower of two readings
+    ("tickets this quarter vs last quarter", ("2026-10-01", "2026-10-31"), None, ("2026-07-01", "2026-09-30")),
+    ("mau now vs last october", None, None, ("2025-10-01", "2025-10-31")),
+    ("fewer users than at the end of july", None, None, ("2026-07-01", "2026-07-31")),
+    ("oct mau vs june", ("2026-10-01", "2026-10-31"), None, ("2026-06-01", "2026-06-30")),
+]
+
+
+@pytest.mark.parametrize(("text", "period", "compare", "compare_with"), MORE, ids=[c[0] for c in MORE])
+def test_more_time_phrases(text, period, compare, compare_with):
+    words = parse_time(normalize(text), OCT31)
+    got = None if words.period is None else (words.period.start.isoformat(), words.period.end.isoformat())
+    other = None if words.compare_with is None else (words.compare_with.start.isoformat(), words.compare_with.end.isoformat())
+    assert (got, words.compare, other) == (period, compare, compare_with)
+
+
+def test_a_period_moved_back_is_a_shift_for_a_follow_up():
+    assert parse_time("what about the year before", OCT31).shift is YOY
+    assert parse_time("and the quarter before", OCT31).shift is PREV
 
 
 @pytest.mark.parametrize("text", ["what may happen", "declining marketing adoption", "a decent september? no, separate",

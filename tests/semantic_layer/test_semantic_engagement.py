@@ -122,8 +122,9 @@ def test_ticket_volume_at_every_time_grain_with_empty_periods_as_zero(wh, grain,
 
 
 def test_ticket_volume_by_csm_and_category_does_not_fan_out(wh):
-    # B1 has two users; joining tickets to accounts and CSMs must not multiply tickets
-    assert by(wh, "ticket_volume", "csm_name") == {"Dana Lee": 2, None: 1}
+    # B1 has two users; joining tickets to accounts and CSMs must not multiply tickets. The account without a
+    # CSM is no CSM's group: its ticket is not a row of the breakdown
+    assert by(wh, "ticket_volume", "csm_name") == {"Dana Lee": 2}
     assert by(wh, "ticket_volume", "ticket_category") == {"bug": 2, "how-to": 1, "billing": 0}
 
 
@@ -134,6 +135,18 @@ def test_fcr_and_response_times(wh):
     assert row["first_response_hours_median"] == pytest.approx(2)  # T1 2 h, T2 4 h, T3 1 h
     assert row["first_response_hours_mean"] == pytest.approx(7 / 3)
     assert row["resolution_hours_median"] == pytest.approx((24 + 62 * 24) / 2)  # T1 24 h, T4 62 days
+
+
+@pytest.mark.metric_values("resolution_hours_mean")
+def test_mean_resolution_time_of_tickets_resolved_in_september(wh):
+    assert one(wh, "resolution_hours_mean")["resolution_hours_mean"] == pytest.approx((24 + 62 * 24) / 2)  # T1, T4
+
+
+@pytest.mark.metric_values("nps_promoters", "nps_detractors", "survey_responses")
+def test_promoter_and_detractor_counts_and_responses(wh):
+    row = one(wh, "nps_promoters", "nps_detractors", "survey_responses")
+    assert (row["nps_promoters"], row["nps_detractors"], row["survey_responses"]) == (3, 1, 8)  # 5 nps, 3 ces answers
+    assert by(wh, "survey_responses", "survey_type") == {"nps": 5, "ces": 3}
 
 
 @pytest.mark.metric_values("nps", "nps_promoters_pct", "nps_detractors_pct", "ces")
@@ -243,6 +256,16 @@ def test_time_to_value_and_onboarding_in_q3(wh):
     assert row["onboarding_completion_rate"] == pytest.approx(50)  # cohort B2 (training open), B3 (done)
 
 
+@pytest.mark.metric_values("ttv_mean_days")
+def test_mean_time_to_value_in_q3(wh):
+    assert one(wh, "ttv_mean_days", period=Q3)["ttv_mean_days"] == pytest.approx(30)  # (40 + 20 + 30) ÷ 3
+
+
+@pytest.mark.metric_values("churn_date")
+def test_churn_date_of_the_account_that_left_in_september(wh):
+    assert by(wh, "churn_date", "account_name") == {"Bluebird": None, "Cobalt": None, "Driftwood": date(2026, 9, 15)}
+
+
 @pytest.mark.metric_values("renewal_rate", "arr_renewal_rate", "arr_up_for_renewal", "renewals_due")
 def test_renewals_in_q3(wh):
     row = one(wh, "renewal_rate", "arr_renewal_rate", "arr_up_for_renewal", "renewals_due", period=Q3)
@@ -256,6 +279,12 @@ def test_renewals_in_q3(wh):
 def test_days_to_renewal_per_account_after_september(wh):
     # B1's next term ends 31 July 2027: 304 days after 30 September 2026; B3's ends on 30 September itself
     assert by(wh, "days_to_renewal", "account_name") == {"Bluebird": 304, "Cobalt": None, "Driftwood": None}
+
+
+@pytest.mark.metric_values("next_renewal_date")
+def test_next_renewal_date_after_september(wh):
+    assert by(wh, "next_renewal_date", "account_name") == {"Bluebird": date(2027, 7, 31), "Cobalt": None,
+                                                           "Driftwood": None}
 
 
 @pytest.mark.metric_values("next_renewal_arr")
@@ -334,3 +363,35 @@ def test_grid_keeps_real_account_csm_pairs_and_crosses_independent_dimensions(wh
     counts = {(r["segment"], r["ticket_category"]): r["ticket_volume"] for r in rows}
     assert len(counts) == 2 * 3  # every segment × every category, with zeros where nothing was opened
     assert (counts[("Enterprise", "bug")], counts[("SMB", "how-to")], counts[("SMB", "bug")]) == (2, 1, 0)
+
+
+def test_a_tally_counts_the_accounts_that_qualify_per_group_with_zero_for_none(wh):
+    # September: B1 health 88 (Enterprise), B2 40 (SMB), B3 none (churned); accounts under 50 per segment
+    from semantic_layer.query import Tally
+
+    rows = run(wh, SemanticQuery(metrics=["health_score"], time_range=SEPTEMBER, dimensions=["account_name", "segment"],
+                                 metric_filters=[MetricFilter(metric="health_score", op="<", value=50)],
+                                 tally=Tally(by=("segment",), share=True)))
+    assert {r["segment"]: (r["accounts"], r["accounts_share"]) for r in rows} == {"Enterprise": (0, 0.0), "SMB": (1, 50.0)}
+
+
+def test_a_share_of_a_filtered_count_is_its_percent_of_the_whole(wh):
+    # September tickets T1 (urgent), T2 (high), T3 (urgent): two of three are urgent
+    share = MetricRef(name="ticket_volume", alias="urgent_share", share=True,
+                      filters=[DimensionFilter(dimension="ticket_priority", values=["urgent"])])
+    (row,) = run(wh, SemanticQuery(metrics=[share], time_range=SEPTEMBER))
+    assert row["urgent_share"] == pytest.approx(200 / 3)
+
+
+def test_a_comparison_with_a_named_period(wh):
+    # MAU on 30 September (3 users active in its last 30 days) against June (none yet)
+    (row,) = run(wh, SemanticQuery(metrics=["mau"], time_range=SEPTEMBER, compare="other_period",
+                                   compare_with=Period.months("2026-06")))
+    assert (row["mau"], row["mau__previous"], row["mau__change"]) == (3, 0, 3)
+
+
+def test_a_broadcast_part_ignores_a_filter_it_cannot_take(wh):
+    # dashboards: B1 of the two active accounts; the denominator (active accounts) is not filtered by feature
+    (row,) = run(wh, SemanticQuery(metrics=["feature_adoption_rate"], time_range=SEPTEMBER,
+                                   filters=[DimensionFilter(dimension="feature", values=["dashboards"])]))
+    assert row["feature_adoption_rate"] == pytest.approx(50)

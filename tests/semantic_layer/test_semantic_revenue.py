@@ -69,6 +69,13 @@ def test_q3_movements_follow_base_and_end_month(wh):
     assert float(row["net_new_mrr"]) == 0  # 80 + 20 − 50 − 50
 
 
+@pytest.mark.metric_values("net_new_arr")
+def test_net_new_arr_is_twelve_times_net_new_mrr(wh):
+    assert float(one(wh, "net_new_arr")["net_new_arr"]) == 0  # 12 × (80 + 20 − 50 − 50)
+    rows = run(wh, SemanticQuery(metrics=["net_new_arr"], time_range=Q3, dimensions=["segment"]))
+    assert {r["segment"]: float(r["net_new_arr"]) for r in rows} == {"Enterprise": 12 * (20 - 50), "SMB": 12 * (80 - 50)}
+
+
 @pytest.mark.metric_values("nrr", "grr", "logo_churn_rate", "revenue_churn_rate", "customer_retention_rate")
 def test_q3_retention_rates(wh):
     row = one(wh, "nrr", "grr", "logo_churn_rate", "revenue_churn_rate", "customer_retention_rate")

@@ -99,7 +99,7 @@ def test_40_satisfied_of_50_is_80_percent_csat(con):
     assert value(con, "csat", SEPTEMBER) == pytest.approx(80)
 
 
-@pytest.mark.metric_values("trials_started", "trial_conversion_rate")
+@pytest.mark.metric_values("trials_started", "trial_conversion_rate", "trials_converted")
 def test_20_paid_of_100_trials_is_20_percent_conversion(con):
     con.execute("""
         INSERT INTO trials
@@ -107,6 +107,7 @@ def test_20_paid_of_100_trials_is_20_percent_conversion(con):
         FROM range(1, 101) AS r(i)
     """)
     assert value(con, "trials_started", SEPTEMBER) == 100
+    assert value(con, "trials_converted", SEPTEMBER) == 20
     assert value(con, "trial_conversion_rate", SEPTEMBER) == pytest.approx(20)
 
 

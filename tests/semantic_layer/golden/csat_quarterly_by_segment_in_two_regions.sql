@@ -54,6 +54,8 @@ WITH periods AS (
     SELECT
       surveys.segment
     FROM surveys
+    WHERE
+      NOT surveys.segment IS NULL
   ) AS dimension_values
 ), results AS (
   SELECT

@@ -160,18 +160,26 @@ WITH periods AS (
     SELECT
       account_expansion_signals.account_name
     FROM account_expansion_signals
+    WHERE
+      NOT account_expansion_signals.account_name IS NULL
     UNION
     SELECT
       monthly_activity.account_name
     FROM monthly_activity
+    WHERE
+      NOT monthly_activity.account_name IS NULL
     UNION
     SELECT
       contracted_accounts.account_name
     FROM contracted_accounts
+    WHERE
+      NOT contracted_accounts.account_name IS NULL
     UNION
     SELECT
       latest_health_week.account_name
     FROM latest_health_week
+    WHERE
+      NOT latest_health_week.account_name IS NULL
   ) AS dimension_values
 ), results AS (
   SELECT

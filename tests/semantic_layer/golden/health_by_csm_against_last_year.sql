@@ -70,6 +70,8 @@ WITH periods AS (
     SELECT
       latest_health_week.csm_name
     FROM latest_health_week
+    WHERE
+      NOT latest_health_week.csm_name IS NULL
   ) AS dimension_values
   WHERE
     periods.reported

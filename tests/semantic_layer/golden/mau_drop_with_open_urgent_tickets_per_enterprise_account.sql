@@ -93,10 +93,14 @@ WITH periods AS (
     SELECT
       monthly_activity.account_name
     FROM monthly_activity
+    WHERE
+      NOT monthly_activity.account_name IS NULL
     UNION
     SELECT
       tickets_open.account_name
     FROM tickets_open
+    WHERE
+      NOT tickets_open.account_name IS NULL
   ) AS dimension_values
   WHERE
     periods.reported

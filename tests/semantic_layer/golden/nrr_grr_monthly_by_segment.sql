@@ -74,6 +74,8 @@ WITH periods AS (
     SELECT
       mrr_movements.segment
     FROM mrr_movements
+    WHERE
+      NOT mrr_movements.segment IS NULL
   ) AS dimension_values
 ), results AS (
   SELECT

@@ -101,14 +101,20 @@ WITH periods AS (
     SELECT
       upcoming_renewals.account_name
     FROM upcoming_renewals
+    WHERE
+      NOT upcoming_renewals.account_name IS NULL
     UNION
     SELECT
       latest_health_week.account_name
     FROM latest_health_week
+    WHERE
+      NOT latest_health_week.account_name IS NULL
     UNION
     SELECT
       tickets_open.account_name
     FROM tickets_open
+    WHERE
+      NOT tickets_open.account_name IS NULL
   ) AS dimension_values
   WHERE
     periods.reported

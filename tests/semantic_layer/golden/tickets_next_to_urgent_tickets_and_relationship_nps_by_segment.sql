@@ -80,14 +80,20 @@ WITH periods AS (
     SELECT
       tickets_opened.segment
     FROM tickets_opened
+    WHERE
+      NOT tickets_opened.segment IS NULL
     UNION
     SELECT
       tickets_opened__urgent_tickets.segment
     FROM tickets_opened__urgent_tickets
+    WHERE
+      NOT tickets_opened__urgent_tickets.segment IS NULL
     UNION
     SELECT
       surveys__relationship_nps.segment
     FROM surveys__relationship_nps
+    WHERE
+      NOT surveys__relationship_nps.segment IS NULL
   ) AS dimension_values
   WHERE
     periods.reported

@@ -53,6 +53,8 @@ WITH periods AS (
     SELECT
       tickets_opened.ticket_category
     FROM tickets_opened
+    WHERE
+      NOT tickets_opened.ticket_category IS NULL
   ) AS dimension_values
 ), results AS (
   SELECT

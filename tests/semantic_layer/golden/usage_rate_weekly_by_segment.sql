@@ -154,10 +154,14 @@ WITH periods AS (
     SELECT
       account_weekly_usage.segment
     FROM account_weekly_usage
+    WHERE
+      NOT account_weekly_usage.segment IS NULL
     UNION
     SELECT
       contracted_accounts.segment
     FROM contracted_accounts
+    WHERE
+      NOT contracted_accounts.segment IS NULL
   ) AS dimension_values
 ), results AS (
   SELECT

@@ -1,0 +1,46 @@
+-- case: metric_ttv_mean_days
+-- query: {"metrics":["ttv_mean_days"],"time_range":{"start":"2025-07-01","end":"2025-09-30"}}
+-- explanation:
+--   Time to value (mean) (ttv_mean_days): mean days from contract_start to the first_value milestone's completion
+--   Period: Q3 2025 (2025-07-01 to 2025-09-30).
+--   One row for the whole period.
+WITH periods AS (
+  /* one row per period; base month = the month before the period, end month = its last month */
+  SELECT
+    *
+  FROM (VALUES
+    (CAST('2025-07-01' AS DATE), CAST('2025-09-30' AS DATE), 92, CAST('2025-06-01' AS DATE), CAST('2025-09-01' AS DATE))) AS periods(period_start, period_end, period_days, base_month, end_month)
+), first_value_reached AS (
+  /* first_value_reached: ttv_mean_days */
+  SELECT
+    periods.period_start,
+    AVG(CASE WHEN onboarding_milestones.milestone = 'first_value' THEN DATE_DIFF('DAY', accounts.contract_start, onboarding_milestones.completed_on) END) AS ttv_mean_days
+  FROM onboarding_milestones
+  LEFT JOIN accounts
+    ON accounts.account_id = onboarding_milestones.account_id
+  JOIN periods
+    ON onboarding_milestones.completed_on BETWEEN periods.period_start AND periods.period_end
+  GROUP BY
+    periods.period_start
+), grid AS (
+  SELECT
+    periods.period_start,
+    periods.period_end
+  FROM periods
+), results AS (
+  SELECT
+    grid.period_start,
+    grid.period_end,
+    first_value_reached.ttv_mean_days AS ttv_mean_days
+  FROM grid
+  LEFT JOIN first_value_reached
+    ON first_value_reached.period_start = grid.period_start
+)
+SELECT
+  results.period_start,
+  results.period_end,
+  results.ttv_mean_days AS ttv_mean_days
+FROM results
+ORDER BY
+  results.period_start,
+  results.period_end
