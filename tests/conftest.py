@@ -6,8 +6,13 @@ import hashlib
 
 import duckdb
 import pytest
+from hypothesis import settings
 
 from data.paths import resolve_warehouse
+
+# Property tests draw the same examples on every run: a failure is reproducible, never luck.
+settings.register_profile("deterministic", derandomize=True)
+settings.load_profile("deterministic")
 
 
 @pytest.fixture(scope="session")

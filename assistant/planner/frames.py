@@ -255,6 +255,7 @@ def _placed_variant(d: Draft, placing: set[str]) -> bool:
 
 def _groups(d: Draft) -> None:
     """Dimensions named as such become groupings; entity nouns ('accounts') become the rows when asked for."""
+    reading = d.reading
     _grouped_inside_terms(d)
     for span in d.reading.of(Kind.term):
         dims = span.dimensions()
@@ -283,7 +284,8 @@ def _groups(d: Draft) -> None:
             d.unusable.append(f"{', '.join(d.metric(m).label for m in d.metrics) or 'that'} cannot be split by "
                               f"{d.catalog.dimensions[dims[0]].label.lower()}")
             continue
-        d.use(span, *d.near(span, {Word.group}, before=2), *d.near(span, {Word.list}, before=1))
+        d.use(span, *d.near(span, {Word.group}, before=2), *d.near(span, {Word.list}, before=1),
+              *[s for s in reading.after(span, 1) if s.kind is Kind.word and s.word is Word.group])  # "segment combos"
         if d.base is not None and d.reading.has(Word.instead) and not d.regrouped:
             d.dimensions = [x for x in d.dimensions if x == d.rows]  # "by plan instead": the grouping is replaced
             d.regrouped = True
@@ -446,7 +448,8 @@ def _narrows(d: Draft, span: Span) -> bool:
     tokens = d.reading.tokens
     before = tokens[span.start - 1].text if span.start > 0 else ""
     listed = [s for s in d.reading.before(span, 2) if s.kind is Kind.term and s.values()]
-    joined = [s for s in d.reading.before(span, 1) if s.kind is Kind.word and s.word in (Word.versus, Word.conjunction)]
+    joined = [s for s in d.reading.before(span, 1) if s.kind is Kind.word and (s.word is Word.conjunction or (
+        s.word is Word.versus and s.text in ("vs", "versus", "against", "compared to", "compared with")))]
     return before in _NARROWING or (bool(listed) and bool(joined) and _narrows(d, listed[-1]))
 
 
@@ -751,7 +754,8 @@ def _movement(d: Draft) -> None:
     if d.rows is None or d.ranking is not None:
         return
     for name, span in list(d.spans.items()):
-        near = [s for s in [*reading.before(span, 2), *reading.after(span, 1)] if s.kind is Kind.word and s.word in MOVING]
+        after = [s for s in reading.after(span, 1) if s.text not in ("up", "down")]  # "the arr up (for renewal)"
+        near = [s for s in [*reading.before(span, 2), *after] if s.kind is Kind.word and s.word in MOVING]
         if not near and (d.compare_with is not None or d.compare is not None):
             near = [s for s in reading.before(span, 2) if s.kind is Kind.word and s.word in (Word.less, Word.more)
                     and not set(s.positions) & d.used]  # "fewer active users than at the end of July"
@@ -848,7 +852,9 @@ def _why(d: Draft) -> None:
     if not pieces:
         return
     d.metrics[:] = [base, *pieces, *[m for m in d.metrics if m != base and m not in pieces]]
-    d.use(*parts)
+    d.use(*parts, *[s for p in parts for s in reading.before(p, 1) if s.kind is Kind.number])  # "its 5 components"
+    if parts:
+        d.use(*reading.grammar(*MOVING))  # "what's dragging it": the parts are the answer
     if why:
         d.why = True
         d.compare = d.compare or Comparison.previous_period
@@ -856,7 +862,8 @@ def _why(d: Draft) -> None:
     vocabulary = {w for p in pieces for phrase in (p.replace("_", " "), *d.metric(p).synonyms) for w in key(phrase)}
     for span in reading.of(Kind.term, Kind.unknown):  # parts named in passing: "health components (usage, support, …)"
         if set(span.metrics()) & set(pieces) or all(reading.tokens[p].stem in vocabulary for p in span.positions):
-            d.use(span)
+            d.use(span)  # the word names a part, so a metric read from it alone is not asked for
+            d.metrics[:] = [m for m in d.metrics if m in (base, *pieces) or d.spans.get(m) is not span]
 
 
 def _colouring(d: Draft) -> None:

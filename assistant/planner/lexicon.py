@@ -71,7 +71,9 @@ class Lexicon:
         text = " ".join(words)
         if len(text) < 4:
             return None
-        match = process.extractOne(text, self.fuzzy.keys(), scorer=fuzz.ratio, score_cutoff=cutoff)
+        single = " " not in text
+        match = process.extractOne(text, [s for s in self.fuzzy if not single or abs(len(s) - len(text)) <= 2],
+                                   scorer=fuzz.ratio, score_cutoff=max(cutoff, 86) if single else cutoff)
         if match is None and " " not in text:  # "helath": two letters swapped in one word
             match = next(((surface, 100.0) for surface in self.fuzzy if len(surface) == len(text) and surface[0] == text[0]
                           and sorted(surface) == sorted(text)), None)

@@ -22,9 +22,10 @@ LEMMAS = {
     "hold": "held", "holding": "held", "hit": "reach", "hits": "reach", "reached": "reach", "reaching": "reach",
     "reaches": "reach", "came": "come", "comes": "come", "coming": "come", "gave": "give", "given": "give",
 }
-# Words left as typed: "opened" (an event: tickets opened in a period) must not meet "open" (a state: tickets
-# open now), as the suffix rules would make them.
-UNSTEMMED = frozenset({"opened"})
+# Words left as typed, because the suffix rules would make them meet a word of another meaning: "opened" (an event:
+# tickets opened in a period) is not "open" (a state: tickets open now); "renewed" and "churned" (renewal outcomes,
+# accounts that left) are not "renewal" and "churn" (the metrics).
+UNSTEMMED = frozenset({"opened", "renewed", "churned"})
 # Kept inside catalogue terms, although grammar, so "per feature adoption" stays one term.
 KEPT_IN_TERMS = frozenset({"by", "per", "each"})
 

@@ -373,8 +373,8 @@ def _scattered(spans: list[Span], words: list[str], stems: list[str], lexicon: L
         width = sum(1 for p in range(span[0], span[-1] + 1) if p not in named)
         if width > SCATTER_WIDTH + 1 or not unknown & set(span):
             continue
-        if any(s.kind in (Kind.number, Kind.time) or (s.kind is Kind.word and s.word not in (Word.group, Word.conjunction))
-               for s in between):
+        if any(s.kind in (Kind.number, Kind.time) or (s.kind is Kind.word and s.word not in (
+                Word.group, Word.conjunction, Word.having)) for s in between):
             continue  # "customers had at least 3 active days" is not "active customers"
         if best is None or len(span) > best[0]:
             best = (len(span), term, span)

@@ -331,7 +331,7 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
 
 # The words of the grammar a typo is matched against: "last quater" is "last quarter".
 TIME_VOCABULARY = ("quarter", "quarters", "month", "months", "year", "years", "weeks", "yesterday", "today",
-                   "previous", "trailing", "since", *MONTHS)
+                   "previous", "trailing", "since", "coming", "upcoming", *MONTHS)
 _TYPO_NEAR = 80  # rapidfuzz ratio: one letter missing or two swapped in a word of five or more
 
 

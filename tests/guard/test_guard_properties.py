@@ -44,7 +44,7 @@ BAD_SOURCES = [
 BAD_STATEMENTS = [
     "DROP TABLE accounts", "COPY accounts TO 'x.csv'", "ATTACH 'x.duckdb' AS x", "SET threads = 1",
     "PRAGMA database_list", "INSTALL httpfs", "DELETE FROM accounts", "CREATE TEMP TABLE t AS SELECT 1",
-    "CHECKPOINT", "CALL duckdb_settings()", "DETACH x", "LOAD httpfs", "UPDATE accounts SET csm_id = NULL",
+    "FORCE CHECKPOINT", "CALL duckdb_settings()", "DETACH x", "LOAD httpfs", "UPDATE accounts SET csm_id = NULL",
 ]
 BAD_EXPRESSIONS = [
     "getenv('HOME')", "current_setting('threads')", "read_csv('x')", "nextval('s')", "$1",
