@@ -261,6 +261,14 @@ class Bounds(Frozen):
     upper: float | None = None
 
 
+class Slice(Frozen):
+    """A metric that is another one for a single value of a dimension (green accounts: scored accounts, band green)."""
+
+    metric: str
+    dimension: str
+    value: str
+
+
 class Window(Frozen):
     """A metric's default time window: `count` periods of `grain` ending with the latest."""
 
@@ -299,6 +307,10 @@ class Metric(Frozen):
     # What the planner, the narrative and the checks need to know, declared rather than read from the wording:
     counts: str | None = Field(None, description="the entity this count counts (account): per entity it is 1 or 0")
     former: bool = Field(False, description="counts entities that left (lost customers): a list of them keeps churned ones")
+    slice_of: Slice | None = Field(None, description="the metric and dimension value this one is: several slices "
+                                                    "asked side by side are the metric split by the dimension")
+    opposite: str | None = Field(None, description="the count of the entities this one does not count yet "
+                                                   "(accounts reaching first value: accounts without first value)")
     quantity: str | None = Field(None, pattern=NAME_PATTERN,
                                  description="metrics of one quantity differ only in their statistic (TTV median, mean)")
     statistic: Statistic | None = None

@@ -203,7 +203,7 @@ def _listed(reading, span) -> bool:
         return False
     asks = {Word.list, Word.group, Word.rank, *RANKING}
     return any(s.kind is Kind.word and s.word in asks for s in reading.before(span, 3)) or any(
-        s.kind is Kind.word and s.word in (Word.having, Word.negation) for s in reading.after(span, 2))
+        s.kind is Kind.word and s.word in (Word.having, Word.negation, Word.exclusion) for s in reading.after(span, 2))
 
 
 def _by_neighbours(reading, span, names: list[str], catalog: Catalog, used: set[int]) -> list[str]:

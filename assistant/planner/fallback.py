@@ -30,16 +30,21 @@ _OPS = {FilterOp.lt: "below", FilterOp.le: "at most", FilterOp.gt: "above", Filt
 def ask_which_metric(question: str, span: Span, names: tuple[str, ...], catalog: Catalog) -> Clarify:
     """'churn' can mean logo or revenue churn: the question once per reading, in the asker's own words."""
     labels = [catalog.metrics[n].label for n in names]
-    options = tuple(replace_words(question, span.text, label.lower()) for label in labels)
-    return Clarify(f"“{span.text}” can mean {' or '.join(labels)}. Which one?", options,
-                   reason=f"“{span.text}” names {len(names)} metrics", final=True)
+    said = next((t.name for t in catalog.ambiguous_terms.values() if set(t.means) == set(names)
+                 and re.search(rf"\b{re.escape(t.name)}\b", question, re.IGNORECASE)), span.text)  # "at risk", whole
+    options = tuple(replace_words(question, said, label.lower()) for label in labels)
+    return Clarify(f"“{said}” can mean {' or '.join(labels)}. Which one?", options,
+                   reason=f"“{said}” names {len(names)} metrics", final=True)
 
 
 def replace_words(question: str, text: str, replacement: str) -> str:
     """`question` with the words `text` (as the planner read them) replaced, keeping the rest as typed."""
     pattern = r"\b" + r"[\s'’\-_]+(?:\w+[\s'’\-_]+)?".join(re.escape(w) for w in text.split()) + r"\w*"
     replaced, count = re.subn(pattern, replacement, question, count=1, flags=re.IGNORECASE)
-    return replaced if count else f"{question.rstrip('?')} ({replacement})?"
+    if not count:
+        return f"{question.rstrip('?')} ({replacement})?"
+    last = replacement.split()[-1]  # "at risk accounts" → "health-risk accounts", not "… accounts accounts"
+    return re.sub(rf"\b{re.escape(last)}\s+{re.escape(last)}\b", last, replaced, count=1, flags=re.IGNORECASE)
 
 
 def ask_which_value(question: str, dimension: str, context: PlannerContext) -> Clarify | None:

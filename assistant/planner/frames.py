@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from assistant.planner.candidates import MetricChoice
-from assistant.planner.grammar import COMPARING, MOVING, RANKING, Word
+from assistant.planner.grammar import COMPARING, MOVING, NEGATING, RANKING, Word
 from assistant.planner.interpretation import Asked, Evidence, Frame, Interpretation, Ranking, Threshold, ValueFilter
 from assistant.planner.normalize import key
 from assistant.planner.plan import PlannerContext
@@ -80,6 +80,7 @@ class Draft:
     choose: str | None = None  # "in a specific segment": the dimension whose value must be picked
     base: Interpretation | None = None  # the previous interpretation, when this is a follow-up
     regrouped: bool = False  # a follow-up's "instead" replaced the grouping
+    undecided: Span | None = None  # a term of several metrics nothing decided ("at risk")
 
     @property
     def catalog(self):
@@ -121,7 +122,8 @@ def interpret(reading: Reading, choice: MetricChoice, context: PlannerContext, v
         _add_metric(d, name, span)
     d.used.update(choice.used)
     d.notes += choice.notes
-    for step in (_viewer, _time, _why, _placing, _groups, _filters, _counting, _share_of, _thresholds, _ranking,
+    d.undecided = choice.ambiguous[0] if choice.ambiguous else None
+    for step in (_viewer, _time, _why, _placing, _opposites, _slices, _groups, _filters, _counting, _share_of, _thresholds, _ranking,
                  _movement, _listing, _upcoming, _colouring):
         step(d)
     return _freeze(d)
@@ -205,6 +207,53 @@ def _reach_ahead(d: Draft) -> bool:
     ranges = d.context.data_ranges
     return bool(d.metrics) and all(ranges.get(d.metric(m).source or "", (None, d.context.as_of))[1] > d.context.as_of
                                    for m in d.metrics)
+
+
+# ---------------------------------------------------------------- opposites
+
+def _opposites(d: Draft) -> None:
+    """'accounts that have not reached first value': the declared count of the entities the metric does not count."""
+    for name in list(d.metrics):
+        opposite, span = d.metric(name).opposite, d.spans.get(name)
+        if opposite is None or span is None:
+            continue
+        negation = d.near(span, {Word.negation}, before=3)
+        if negation:
+            d.metrics[d.metrics.index(name)] = opposite
+            d.spans[opposite] = d.spans.pop(name)
+            d.use(*negation, *d.near(span, {Word.having}, before=3))
+
+
+def _slices(d: Draft) -> None:
+    """'how many accounts are green vs yellow vs red': slices of one metric side by side are that metric split by
+    their dimension, one row per value (only the values named, when not all are)."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for name in d.metrics:
+        part = d.metric(name).slice_of
+        if part is not None:
+            groups.setdefault((part.metric, part.dimension), []).append(name)
+    for (base, dimension), names in groups.items():
+        if len(names) < 2:
+            continue
+        values = tuple(d.metric(n).slice_of.value for n in names)
+        declared = {m.slice_of.value for m in d.catalog.metrics.values()
+                    if m.slice_of is not None and (m.slice_of.metric, m.slice_of.dimension) == (base, dimension)}
+        spans = [d.spans[n] for n in names if n in d.spans]
+        if spans:  # "green vs yellow vs red", "green / yellow / red": the joining words
+            first, last = min(s.start for s in spans), max(s.end for s in spans)
+            d.use(*[w for w in d.reading.grammar(Word.versus, Word.conjunction) if first <= w.start < last])
+            d.use(*[w for w in d.reading.grammar(Word.group) if w.end <= first and
+                    d.reading.distance(w, min(spans, key=lambda x: x.start)) <= 1])  # "split across green, …"
+        at = d.metrics.index(names[0])
+        d.metrics[:] = [m for m in d.metrics if m not in names]
+        d.metrics.insert(at, base)
+        d.spans[base] = d.spans.get(names[0])
+        for n in names:
+            d.spans.pop(n, None)
+        if dimension not in d.dimensions:
+            d.dimensions.append(dimension)
+        if set(values) != declared:
+            d.filters.append(ValueFilter(dimension, values, False))
 
 
 # ---------------------------------------------------------------- placing
@@ -347,8 +396,8 @@ def _entity_noun(d: Draft, span: Span, dimension: str) -> None:
         asks += d.near(span, {Word.all}, before=2)  # "list all accounts"; "total mrr across all accounts" is one number
     asks += [s for s in d.near(span, {Word.group}, before=1 if not mine else 2)
              if not mine or s.text in ("each", "per", "every", "for each")]  # "across my accounts": in passing
-    asks += [s for s in reading.after(span, 2) if s.kind is Kind.word and s.word in (Word.having, Word.negation)
-             and any(x.kind in (Kind.term, Kind.number) or x.word in (Word.negation, *COMPARING, *MOVING)
+    asks += [s for s in reading.after(span, 2) if s.kind is Kind.word and s.word in (Word.having, *NEGATING)
+             and any(x.kind in (Kind.term, Kind.number) or x.word in (*NEGATING, *COMPARING, *MOVING)
                      for x in reading.after(s, 2))]  # "accounts with …", not "do my accounts have?"
     follows_value = any(s.kind is Kind.term and s.values() for s in reading.before(span, 1))
     clause = d.rows is None and not follows_value and _relative_clause(d, span)
@@ -423,7 +472,8 @@ def _filters(d: Draft) -> None:
         d.use(span, *d.near(span, {Word.group}, before=1))  # "qbrs held by Leila Johnson": hers
         if span.fuzzy:
             d.notes.append(f"read “{span.text}” as {sense.value}")
-        not_words = d.near(span, {Word.negation}, before=2)
+        not_words = d.near(span, {Word.exclusion}, before=2) or (
+            [] if _counted_after(d, span) else d.near(span, {Word.negation}, before=2))  # "without urgent tickets": none
         if not_words and not any(s.word is Word.having for s in reading.before(span, 2) if s.kind is Kind.word):
             negated.add(sense.name)
             d.use(*not_words)
@@ -436,6 +486,12 @@ def _filters(d: Draft) -> None:
     d.filters = [f for f in d.filters if f.dimension not in chosen]  # a follow-up's value replaces its dimension's
     for dimension, values in chosen.items():
         d.filters.append(ValueFilter(dimension, tuple(values), dimension in negated))
+
+
+def _counted_after(d: Draft, span: Span) -> bool:
+    """Whether a count the answer shows follows the value: 'without any urgent tickets' negates the count."""
+    after = [s for s in d.reading.after(span, 2) if s.kind is Kind.term]
+    return bool(after) and any(d.metric(m).unit is Unit.count for m in after[0].metrics() if m in d.metrics)
 
 
 _NARROWING = frozenset({"for", "in", "only", "just", "among", "within", "excluding", "except", "where", "from", "at",
@@ -510,6 +566,10 @@ def _counting(d: Draft) -> None:
                 if d.rows == entity:
                     d.rows = None
             d.use(word, after[0])
+        elif entity is not None and not share:  # "how many accounts have not reached first value": the count answers
+            if d.rows == entity:
+                d.rows = None
+            d.use(word, after[0])
         elif not share and (any(d.metric(m).unit is Unit.count for m in d.metrics)):
             d.use(word)  # "how many promoters": the count itself
         elif share and any(d.metric(m).unit is Unit.percent for m in d.metrics):
@@ -569,6 +629,9 @@ def _thresholds(d: Draft) -> None:
             continue
         d.thresholds.append(Threshold(metric, op, value, column))
         d.use(number, op_span, *[s for s in reading.after(number, 3) if s.kind is Kind.word and s.word is Word.unit])
+    if d.thresholds and d.undecided is not None and d.rows is not None:
+        d.use(d.undecided)  # "at risk (health under 60)": the asker's own definition decides the term
+        d.notes.append(f"“{d.undecided.text}” read by your definition, not the catalogue's")
 
 
 _UNIT_WORDS = {Unit.days: ("day", "days"), Unit.hours: ("hour", "hours"), Unit.minutes: ("minute", "minutes"),

@@ -45,6 +45,7 @@ class Word(StrEnum):
     book = "book"
     having = "having"
     negation = "negation"
+    exclusion = "exclusion"
     similar = "similar"
     versus = "versus"
     mean = "mean"
@@ -65,6 +66,7 @@ class Word(StrEnum):
 COMPARING = frozenset({Word.less, Word.more, Word.at_least, Word.at_most, Word.equal})
 RANKING = frozenset({Word.highest, Word.lowest, Word.best, Word.worst})
 MOVING = frozenset({Word.up, Word.down})
+NEGATING = frozenset({Word.negation, Word.exclusion})
 
 
 @dataclass(frozen=True)

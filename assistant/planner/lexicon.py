@@ -130,7 +130,10 @@ def build_lexicon(catalog: Catalog, values: Mapping[str, Sequence[str]]) -> Lexi
         for phrase in (metric.name.replace("_", " "), *metric.synonyms):
             lexicon.add(phrase, Sense("metric", metric.name))
     for dimension in catalog.dimensions.values():
-        for phrase in (dimension.name.replace("_", " "), *dimension.synonyms):
+        name = dimension.name.replace("_", " ")
+        if len(key(name)) == len(name.split()) or key(name) not in lexicon.terms:  # "health band" is not "health"
+            lexicon.add(name, Sense("dimension", dimension.name))
+        for phrase in dimension.synonyms:
             lexicon.add(phrase, Sense("dimension", dimension.name))
     for source in catalog.sources.values():
         for phrase in source.placed_by:

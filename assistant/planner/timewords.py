@@ -27,6 +27,7 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
 _MONTH = ("(?:january|jan|february|feb|march|mar|april|apr|may|june|jun|july|jul|august|aug|september|sept|sep"
           "|october|oct|november|nov|december|dec)")
 _YEAR = r"(?:19|20)\d\d"
+_WEEKDAY = "(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _UNITS = r"(?:days?|weeks?|months?|quarters?|years?)"
 _VS = r"(?:vs\.?|versus|compared (?:to|with)|against|than|from)"
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -257,6 +258,11 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
     def since_day(m: re.Match, w: TimeWords) -> Period:
         return Period(day(m, w).start, as_of)
 
+    def week_of(m: re.Match, w: TimeWords) -> Period:
+        """'the week of sep 28': the Monday-to-Sunday week holding that day."""
+        monday = day(m, w).start - timedelta(days=day(m, w).start.weekday())
+        return Period(monday, min(monday + timedelta(days=6), as_of))
+
     def year(m: re.Match, w: TimeWords) -> Period:
         value = int(m.group("y"))
         return current(TimeGrain.year, w, str(value)) if value == as_of.year else \
@@ -303,11 +309,13 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
          r"|\b(?:in |during |for )?(?P<y2>" + _YEAR + r")[ -]?q(?P<q2>[1-4])\b",
          lambda m, w: _quarter(int(m.group("q") or m.group("q2")),
                                _year(m.group("y") or m.group("y2")) if (m.group("y") or m.group("y2")) else None, as_of)),
-        ("period", r"\b(?:from |between )?(?P<m1>" + _MONTH + r")(?: (?P<y1>" + _YEAR + r"))? (?:to|through|until|-|and) "
+        ("period", r"\b(?:from |between )?(?P<m1>" + _MONTH + r")(?: (?P<y1>" + _YEAR + r"))? (?:(?:to|through|until|-|and) )?"
          r"(?P<m2>" + _MONTH + r")(?: (?P<y>" + _YEAR + r"))?\b", month_range),
         ("period", r"\b(?:yesterday|today)\b", lambda m, w: Period(as_of, as_of)),
-        ("period", r"\b(?:since|from) (?P<m>" + _MONTH + r") (?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:,? (?P<y>" + _YEAR + r"))?\b",
-         since_day),
+        ("period", r"(?<!each )(?<!every )(?<!per )(?<!by )\b(?:the )?week (?:of|starting|beginning|commencing)(?: on)?(?: " + _WEEKDAY + r")? (?P<m>" + _MONTH
+         + r") (?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:,? (?P<y>" + _YEAR + r"))?\b", week_of),
+        ("period", r"\b(?:since|from|starting|beginning)(?: on| from)?(?: " + _WEEKDAY + r")? (?P<m>" + _MONTH
+         + r") (?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:,? (?P<y>" + _YEAR + r"))?\b", since_day),
         ("period", r"\b(?:from |since )?(?P<yy>" + _YEAR + r") (?:onwards?|and later|and after|on)\b",
          lambda m, w: _through_as_of(date(int(m.group("yy")), 1, 1), as_of)),
         ("period", r"\blast (?P<m>" + _MONTH + r")\b", last_named_month),

@@ -25,6 +25,20 @@ def test_a_word_shared_by_several_metrics_offers_them(context):
                                "what was customer retention rate last year")
 
 
+def test_at_risk_is_not_defined_by_the_domain_so_it_asks_which_definition(context):
+    outcome = plan_question("which of my accounts are at risk", context)
+    assert isinstance(outcome, Clarify)
+    assert outcome.options == ("which of my accounts are health-risk accounts", "which of my accounts are red health accounts")
+    for option, metric in zip(outcome.options, ("health_risk_accounts", "red_health_accounts")):
+        assert plan_question(option, context).query.metrics[0] == metric
+
+
+def test_the_askers_own_definition_settles_an_undefined_term(context):
+    plan = plan_question("which accounts are at risk, i.e. health under 45", context)
+    assert isinstance(plan, Plan) and plan.confident
+    assert [(f.metric, f.op.value, f.value) for f in plan.query.metric_filters] == [("health_score", "<", 45.0)]
+
+
 @pytest.mark.parametrize("question", ["how are we doing", "show me the numbers"])
 def test_a_vague_question_asks_which_metric(context, question):
     outcome = plan_question(question, context)
@@ -128,7 +142,7 @@ def test_an_option_offered_back_is_a_question_the_rules_answer_the_same_way(cont
 
     for question in ["nrr by segment in emea last quarter", "which enterprise accounts have health below 60",
                      "how many accounts in each plan have seat utilization under 40%", "top 10 accounts by mrr",
-                     "which accounts are at risk", "tickets this quarter vs last quarter", "mau past 90 days"]:
+                     "which accounts are health-risk accounts", "tickets this quarter vs last quarter", "mau past 90 days"]:
         plan = plan_question(question, context)
         again = plan_question(as_question(plan.query, context), context)
         assert isinstance(again, Plan) and again.confident and again.query == plan.query, question

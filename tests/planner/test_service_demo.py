@@ -89,7 +89,7 @@ def test_a_csm_asking_about_all_accounts_gets_their_book_and_is_told(assistant):
 
 def test_a_csm_list_of_at_risk_accounts_holds_only_their_accounts(assistant):
     book = {name for (name,) in independent(assistant, f"SELECT name FROM accounts WHERE csm_id = '{CSM}'")}
-    answer = assistant.ask("which of my accounts are at risk", Viewer.csm(CSM))
+    answer = assistant.ask("which of my accounts are health-risk accounts", Viewer.csm(CSM))
     names = {row[answer.columns.index("account_name")] for row in answer.rows}
     assert names and names <= book
     assert any(CSM in w for w in answer.warnings)

@@ -164,10 +164,10 @@ def test_nps_by_touchpoint(wh):
 
 
 @pytest.mark.metric_values("health_score", "usage_score", "support_score", "engagement_score", "payment_score",
-                           "executive_score", "health_score_avg", "at_risk_accounts")
+                           "executive_score", "health_score_avg", "health_risk_accounts")
 def test_health_in_september_is_the_latest_week_averaged_over_accounts(wh):
     row = one(wh, "health_score", "usage_score", "support_score", "engagement_score", "payment_score", "executive_score",
-              "health_score_avg", "at_risk_accounts")
+              "health_score_avg", "health_risk_accounts")
     # September ends on Wednesday the 30th: its last 7 days (24–30) hold the week of Monday 28 September
     assert row["health_score"] == pytest.approx((88 + 40) / 2)
     assert row["usage_score"] == pytest.approx((90 + 30) / 2)
@@ -180,13 +180,15 @@ def test_health_in_september_is_the_latest_week_averaged_over_accounts(wh):
     assert row["health_score"] == pytest.approx(weighted)
     # every account-week starting in September (the 31 August week belongs to August): 90, 85, 88, 55, 45, 40
     assert row["health_score_avg"] == pytest.approx((90 + 85 + 88 + 55 + 45 + 40) / 6)
-    assert row["at_risk_accounts"] == 1  # B2 had weeks below 60 in September
+    assert row["health_risk_accounts"] == 1  # B2 had weeks below 60 in September
     assert by(wh, "health_score", "segment") == pytest.approx({"Enterprise": 88.0, "SMB": 40.0})
 
 
 @pytest.mark.metric_values("green_health_share", "yellow_health_share", "red_health_share",
-                           "green_health_accounts", "yellow_health_accounts", "red_health_accounts")
+                           "green_health_accounts", "yellow_health_accounts", "red_health_accounts", "scored_accounts")
 def test_health_bands_count_accounts_by_their_latest_week(wh):
+    assert one(wh, "scored_accounts")["scored_accounts"] == 2  # B1 and B2 scored in the week of 28 September
+    assert by(wh, "scored_accounts", "health_band") == {"green": 1, "yellow": 0, "red": 1}  # B2 was yellow before
     row = one(wh, "green_health_share", "yellow_health_share", "red_health_share",
               "green_health_accounts", "yellow_health_accounts", "red_health_accounts")
     # latest weeks: B1 88 (green), B2 40 (red); B2's earlier 55 (yellow) does not count
@@ -231,6 +233,27 @@ def test_time_to_value_distribution_of_a_hundred_accounts(con):
     assert row["first_value_accounts"] == 100
     assert row["ttv_median_days"] == pytest.approx(50.5)  # between the 50th and 51st of 1 … 100
     assert (row["ttv_over_30_share"], row["ttv_over_60_share"], row["ttv_over_90_share"]) == pytest.approx((70, 40, 10))
+
+
+@pytest.mark.metric_values("accounts_without_first_value")
+def test_accounts_without_first_value_are_those_started_not_yet_there_and_not_gone(con):
+    # W1 reaches first value on 10 September; W2 never does; W3 never does but churns on 20 August; W4 starts in October
+    con.execute("""
+        INSERT INTO accounts VALUES
+          ('W1', 'Willow', 'SMB', 'Retail', 'EMEA', 'Starter', 'pooled', NULL, 'inbound', DATE '2026-06-01', NULL, 5),
+          ('W2', 'Wren', 'SMB', 'Retail', 'EMEA', 'Starter', 'pooled', NULL, 'inbound', DATE '2026-07-01', NULL, 5),
+          ('W3', 'Wasp', 'SMB', 'Retail', 'APAC', 'Starter', 'pooled', NULL, 'inbound', DATE '2026-08-01', DATE '2026-08-20', 5),
+          ('W4', 'Wolf', 'SMB', 'Retail', 'APAC', 'Starter', 'pooled', NULL, 'inbound', DATE '2026-10-05', NULL, 5);
+        INSERT INTO onboarding_milestones VALUES
+          ('W1', 'first_value', DATE '2026-07-01', DATE '2026-09-10'), ('W2', 'first_value', DATE '2026-08-01', NULL),
+          ('W3', 'first_value', DATE '2026-09-01', NULL), ('W4', 'first_value', DATE '2026-11-05', NULL),
+          ('W2', 'kickoff', DATE '2026-07-05', NULL);
+    """)
+    rows = run(con, SemanticQuery(metrics=["accounts_without_first_value"], time_range=Period.months("2026-07", "2026-09"),
+                                  grain="month"))
+    # end of July: W1, W2 (W3 not started); end of August: W1, W2 (W3 left); end of September: W2
+    assert [r["accounts_without_first_value"] for r in rows] == [2, 2, 1]
+    assert by(con, "accounts_without_first_value", "region") == {"EMEA": 1, "APAC": 0}
 
 
 @pytest.mark.metric_values("seats_purchased", "seat_utilization", "active_accounts", "product_adoption_rate")

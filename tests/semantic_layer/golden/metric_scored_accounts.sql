@@ -1,0 +1,45 @@
+-- case: metric_scored_accounts
+-- query: {"metrics":["scored_accounts"],"time_range":{"start":"2025-07-01","end":"2025-09-30"}}
+-- explanation:
+--   Scored accounts (scored_accounts): count of accounts with a weekly health_score for the week starting in P's last 7 days
+--   Period: Q3 2025 (2025-07-01 to 2025-09-30).
+--   Each account's latest weekly health score, the week starting in the period's last 7 days (the last 7 days of each period).
+--   One row for the whole period.
+WITH periods AS (
+  /* one row per period; base month = the month before the period, end month = its last month */
+  SELECT
+    *
+  FROM (VALUES
+    (CAST('2025-07-01' AS DATE), CAST('2025-09-30' AS DATE), 92, CAST('2025-06-01' AS DATE), CAST('2025-09-01' AS DATE), CAST('2025-09-24' AS DATE))) AS periods(period_start, period_end, period_days, base_month, end_month, trailing_7_start)
+), latest_health_week AS (
+  /* latest_health_week: scored_accounts */
+  SELECT
+    periods.period_start,
+    COUNT(DISTINCT health_scores_weekly.account_id) AS scored_accounts
+  FROM health_scores_weekly
+  JOIN periods
+    ON health_scores_weekly.week_start BETWEEN periods.trailing_7_start AND periods.period_end
+  GROUP BY
+    periods.period_start
+), grid AS (
+  SELECT
+    periods.period_start,
+    periods.period_end
+  FROM periods
+), results AS (
+  SELECT
+    grid.period_start,
+    grid.period_end,
+    COALESCE(latest_health_week.scored_accounts, 0) AS scored_accounts
+  FROM grid
+  LEFT JOIN latest_health_week
+    ON latest_health_week.period_start = grid.period_start
+)
+SELECT
+  results.period_start,
+  results.period_end,
+  results.scored_accounts AS scored_accounts
+FROM results
+ORDER BY
+  results.period_start,
+  results.period_end
