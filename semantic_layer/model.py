@@ -165,6 +165,9 @@ class Dimension(Frozen):
     person: bool = Field(False, description="values are people's names: a first or a last name alone can name one")
     split_blended: bool = Field(False, description="a blended number with a benchmark is checked against a split by "
                                                    "this dimension, and a group that departs is named")
+    value_phrases: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict, description="value -> phrases that name it, for values the data's own labels do not say "
+                                          "('current customers': customer status current)")
 
 
 class TimeDimension(Frozen):

@@ -164,8 +164,16 @@ def choose_metrics(reading, catalog: Catalog) -> MetricChoice:
             continue
         tables = {_table(catalog, n) for n, _ in chosen} - {None}
         if "value" in span.kinds() and any(_table(catalog, n) in tables for n in names):
-            used.update(span.positions)  # "attendance at QBRs", "conversion rate of trials": the word restates the topic
-            continue
+            takes = any(x.kind == "value" and x.name in catalog.metrics[m].dimensions for x in span.senses for m, _ in chosen)
+            counts = [(m, s) for m, s in chosen if _table(catalog, m) in {_table(catalog, n) for n in names}
+                      and catalog.metrics[m].measure is not None and catalog.metrics[m].measure.agg.value == "count"]
+            if takes and counts and len(names) == 1 and not reading.has(Word.count):
+                chosen[:] = [c for c in chosen if c not in counts]  # "nps from relationship surveys": their nps
+                _choose(chosen, used, notes, names[0], span, catalog)
+                used.update(p for _, s in counts for p in s.positions)
+            elif not takes:
+                used.update(span.positions)  # "attendance at QBRs", "conversion rate of trials": the word restates the topic
+            continue  # "how many nps surveys": the value filters the count asked
         if span.kinds() != {"metric"}:
             if chosen or _listed(reading, span):
                 continue  # "which customers …", "onboarding nps": the dimension or value sense
@@ -175,6 +183,7 @@ def choose_metrics(reading, catalog: Catalog) -> MetricChoice:
             ambiguous = ambiguous or (span, tuple(names))
             continue
         _choose(chosen, used, notes, names[0], span, catalog)
+    _rows_restated(reading, chosen, catalog)
     chosen = [(variant, span) for name, span in chosen for variant in _asked_statistics(reading, name, span, catalog, used)]
     return MetricChoice(tuple(dict.fromkeys(chosen)), frozenset(used), tuple(notes), ambiguous)
 
@@ -182,6 +191,26 @@ def choose_metrics(reading, catalog: Catalog) -> MetricChoice:
 def _table(catalog: Catalog, name: str) -> str | None:
     source = catalog.sources.get(catalog.metrics[name].source or "")
     return source.table if source else None
+
+
+def _rows_restated(reading, chosen: list, catalog: Catalog) -> None:
+    """'nps from relationship surveys': a bare count of the rows another chosen metric measures, named after it with
+    nothing joining them and no count asked, only says which rows."""
+    from assistant.planner.grammar import Word
+    from assistant.planner.spans import Kind
+
+    if reading.has(Word.count):
+        return
+    for name, span in list(chosen):
+        metric = catalog.metrics[name]
+        if metric.measure is None or metric.measure.agg.value != "count" or metric.measure.filter or metric.where:
+            continue
+        measured = [s for m, s in chosen if m != name and _table(catalog, m) == _table(catalog, name)
+                    and s.end <= span.start]
+        joined = measured and any(w.kind is Kind.word and w.word in (Word.conjunction, Word.versus)
+                                  and measured[-1].end <= w.start < span.start for w in reading.spans)
+        if measured and not joined:
+            chosen.remove((name, span))
 
 
 def _choose(chosen: list, used: set[int], notes: list[str], name: str, span, catalog: Catalog) -> None:

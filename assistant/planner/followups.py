@@ -31,6 +31,8 @@ def continues(reading: Reading, choice: MetricChoice, last: Interpretation | Non
         return False
     if reading.has(Word.all) and any(s.kind is Kind.term and s.dimensions() for s in reading.spans):
         return False  # "now list all my accounts": a new subject
+    if reading.has(Word.those) and last.rows is not None:
+        return True  # "which of those renew next month", "and their health score"
     opening = reading.spans[0] if reading.spans else None
     opens = opening is not None and opening.kind is Kind.word and opening.word in _OPENINGS
     if choice.metrics and not opens:

@@ -38,7 +38,7 @@ from semantic_layer.query import Comparison, FilterOp, MetricColumn
 
 # Grammar that only colours a question: used wherever it stands.
 COLOURING = frozenset({Word.conjunction, Word.verdict, Word.all, Word.only, Word.instead, Word.new_topic, Word.having,
-                       Word.total, Word.book})
+                       Word.total, Word.book, Word.those})
 DEFAULT_LIST_LIMIT = 10  # "which accounts have the lowest health": the worst ten
 
 _OPS = {Word.less: FilterOp.lt, Word.more: FilterOp.gt, Word.at_least: FilterOp.ge, Word.at_most: FilterOp.le,
@@ -116,8 +116,8 @@ def interpret(reading: Reading, choice: MetricChoice, context: PlannerContext, v
               base: Interpretation | None = None) -> Interpretation:
     """The interpretation of a question whose metrics `choice` named; a follow-up edits `base`, the previous one."""
     d = Draft(reading, context, viewer)
-    if base is not None:
-        _start_from(d, base, replace_metrics=bool(choice.metrics))
+    if base is not None:  # "and their health?" after a list: the same rows, one more column
+        _start_from(d, base, replace_metrics=bool(choice.metrics) and not (reading.has(Word.those) and base.rows))
     for name, span in choice.metrics:
         _add_metric(d, name, span)
     d.used.update(choice.used)
@@ -203,10 +203,11 @@ def _time(d: Draft) -> None:
 
 
 def _reach_ahead(d: Draft) -> bool:
-    """Whether every asked metric's rows run past as_of (contract terms ending), so a period can be whole."""
+    """Whether every asked metric counts or sums rows that run past as_of (contract terms ending), so a period can be
+    whole; a rate of outcomes (renewal rate) is of what has been decided, up to today."""
     ranges = d.context.data_ranges
     return bool(d.metrics) and all(ranges.get(d.metric(m).source or "", (None, d.context.as_of))[1] > d.context.as_of
-                                   for m in d.metrics)
+                                   and d.metric(m).measure is not None for m in d.metrics)
 
 
 # ---------------------------------------------------------------- opposites
@@ -447,7 +448,8 @@ def _filters(d: Draft) -> None:
     negated: set[str] = set()
     for span in reading.of(Kind.term):
         values = span.values()
-        if not values or set(span.positions) & d.used:
+        entity_too = any(d.entity_of(x) for x in span.dimensions())  # "current customers": rows and a filter
+        if not values or set(span.positions) & d.used and not entity_too:
             continue
         usable = [v for v in values if d.allowed(v.name)]
         if not usable:
@@ -463,8 +465,9 @@ def _filters(d: Draft) -> None:
             continue
         tables = d.source_tables()
         order = list(d.catalog.dimensions)
-        sense = min(usable, key=lambda v: (not v.exact, d.catalog.dimensions[v.name].table not in tables,
-                                           order.index(v.name)))
+        named = {x for s in reading.after(span, 1) if s.kind is Kind.term for x in s.dimensions()}  # "enterprise plan"
+        sense = min(usable, key=lambda v: (v.name not in named, not v.exact, d.catalog.dimensions[v.name].table not in
+                                           tables, order.index(v.name)))
         values_of = chosen.setdefault(sense.name, [])
         if sense.value not in values_of:
             values_of.append(sense.value)
@@ -662,6 +665,10 @@ def _metric_against_metric(d: Draft) -> None:
         ratio = next((m for m in d.catalog.metrics.values()
                       if m.derived and m.derived.replace(" ", "") == f"{a}/{b}"), None)
         if ratio is None:
+            continue
+        if ratio.name in d.metrics and ratio.name not in (a, b):  # "seat utilisation, total MAU over total seats": its
+            d.metrics[:] = [m for m in d.metrics if m not in (a, b)]  # definition said again, not a comparison
+            d.use(word, *reading.grammar(Word.total))
             continue
         _add_metric(d, ratio.name)
         d.thresholds.append(Threshold(ratio.name, _OPS[word.word], ratio.scale))

@@ -45,6 +45,7 @@ class Word(StrEnum):
     book = "book"
     having = "having"
     negation = "negation"
+    those = "those"
     exclusion = "exclusion"
     similar = "similar"
     versus = "versus"

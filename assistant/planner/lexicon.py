@@ -135,6 +135,13 @@ def build_lexicon(catalog: Catalog, values: Mapping[str, Sequence[str]]) -> Lexi
             lexicon.add(name, Sense("dimension", dimension.name))
         for phrase in dimension.synonyms:
             lexicon.add(phrase, Sense("dimension", dimension.name))
+    entities = {d.table: d.name for d in catalog.dimensions.values() if d.entity}
+    for dimension in catalog.dimensions.values():  # "current customers": the customers, and which of them
+        for value, phrases in dimension.value_phrases.items():
+            for phrase in phrases:
+                lexicon.add(phrase, Sense("value", dimension.name, value, True), fuzzy=False)
+                if dimension.table in entities:
+                    lexicon.add(phrase, Sense("dimension", entities[dimension.table]), fuzzy=False)
     for source in catalog.sources.values():
         for phrase in source.placed_by:
             lexicon.add(phrase, Sense("placing", source.name), fuzzy=False)

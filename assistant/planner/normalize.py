@@ -26,8 +26,8 @@ LEMMAS = {
 # tickets opened in a period) is not "open" (a state: tickets open now); "renewed" and "churned" (renewal outcomes,
 # accounts that left) are not "renewal" and "churn" (the metrics).
 UNSTEMMED = frozenset({"opened", "renewed", "churned"})
-# Kept inside catalogue terms, although grammar, so "per feature adoption" stays one term.
-KEPT_IN_TERMS = frozenset({"by", "per", "each"})
+# Kept inside catalogue terms, although grammar, so "per feature adoption" and "current customers" stay one term.
+KEPT_IN_TERMS = frozenset({"by", "per", "each", "current"})
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[/&.][a-z0-9]+)*%?|[<>]=?|%|\?")
 # "how long does it take to reach first value" asks for a "time to …" metric.

@@ -181,12 +181,21 @@ def read(question: str, lexicon: Lexicon, as_of: date) -> Reading:
     content = [i for i in free if words[i] not in filler or words[i] in KEPT_IN_TERMS]
     is_filler = {i for i in free if i not in content}
     phrases = grammar()
+    clauses = {j for i in range(len(words)) if (c := phrases.classify(words, i)) and c[0] is Word.having and c[1] > 1
+               for j in range(i, i + c[1])}  # "accounts that have health …": a clause, not a verb inside a term
+    auxiliary = {i for i in content if phrases.classify(words, i) == (Word.having, 1) and i not in clauses
+                 and i > 0 and words[i - 1] in filler}  # "… do we have …", not "accounts with health"
+    loose = [i for i in content if i not in auxiliary]
     i = 0
     while i < len(tokens):
         if i in taken:
             i += 1
             continue
         term = _term_at(i, content, stems, lexicon, taken)
+        if i in loose and (term is None or len(term[0]) == 1):
+            across = _term_at(i, loose, stems, lexicon, taken)
+            if across is not None and len(across[0]) > 1 and any(across[0][0] < a < across[0][-1] for a in auxiliary):
+                term = across
         said = phrases.classify(words, i)
         if said is not None and any(j in taken for j in range(i, i + said[1])):
             said = None

@@ -387,14 +387,25 @@ def parse_time(text: str, as_of: date) -> TimeWords:
             words.spans.append((start, end))
             words.phrases.append(match.group(0).strip())
     _settle_periods(words, sorted(periods, key=lambda x: x[0]), as_of)
+    if re.search(r"\b(?:so far|to date|ytd|qtd|mtd)\b", text):
+        words.whole = None  # "renewal rate so far in 2026": up to today, even where the data runs ahead
+    _series_of_changes(words)
     _whole_previous(words, as_of)
     return words
+
+
+def _series_of_changes(words: TimeWords) -> None:
+    """'nps month over month for the last 4 months': each month against the one before, a series."""
+    grain, period = words.compare_grain, words.period
+    if words.compare is Comparison.previous_period and grain is not None and period is not None and \
+            words.grain is None and grain_start(period.end, grain) > period.start:
+        words.grain = grain
 
 
 def _whole_previous(words: TimeWords, as_of: date) -> None:
     """'this quarter vs last quarter': a period cut at as_of is compared with the whole period before it."""
     if words.compare is Comparison.previous_period and words.whole is not None and words.period is not None \
-            and words.period.end == as_of and words.compare_with is None:
+            and words.period.end == as_of and words.compare_with is None and words.grain is None:
         words.compare, words.compare_with = None, previous_period(words.whole)
 
 
