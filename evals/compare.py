@@ -76,12 +76,12 @@ def cells_equal(expected: Any, actual: Any, tolerance: Tolerance = Tolerance()) 
 
 
 def _sort_key(value: Any) -> tuple:
-    # A coarse key that puts equal cells next to each other; the exact check follows.
+    # A key that puts equal cells next to each other; the check within tolerance follows.
     if value is None:
         return (0, "")
     number = _number(value)
     if number is not None:
-        return (1, round(number, 1))
+        return (1, number)
     day = _day(value)
     if day is not None:
         return (2, day.isoformat())
@@ -101,13 +101,33 @@ def rows_equal(expected: Sequence[Row], actual: Sequence[Row], ordered: bool, to
     key = lambda row: tuple(_sort_key(v) for v in row)  # noqa: E731
     if all(same(e, a) for e, a in zip(sorted(expected, key=key), sorted(actual, key=key))):
         return True
-    # Values near a rounding edge can sort apart: fall back to matching each row to any unused one.
-    unused = list(actual)
-    for e in expected:
-        match = next((i for i, a in enumerate(unused) if same(e, a)), None)
-        if match is None:
+    # Values near a rounding edge can sort apart: pair the rows as a bipartite matching, since a greedy pairing
+    # can take a near value another row needed (0.874 and 0.883 are both within 0.01 of 0.880).
+    return _perfect_matching([[j for j, a in enumerate(actual) if same(e, a)] for e in expected], len(actual))
+
+
+def _perfect_matching(options: list[list[int]], width: int) -> bool:
+    """Whether every left item can be paired with its own right item from its options (augmenting paths)."""
+    owner = [-1] * width  # right item -> the left item it is paired with
+    for start in range(len(options)):
+        came_from: dict[int, tuple[int, int]] = {}  # right item -> (left item that reached it, previous right item)
+        frontier, free = [(start, -1)], None
+        while frontier and free is None:
+            left, via = frontier.pop()
+            for j in options[left]:
+                if j in came_from:
+                    continue
+                came_from[j] = (left, via)
+                if owner[j] == -1:
+                    free = j
+                    break
+                frontier.append((owner[j], j))
+        if free is None:
             return False
-        unused.pop(match)
+        while free != -1:  # flip the pairs along the path back to the start
+            left, via = came_from[free]
+            owner[free] = left
+            free = via
     return True
 
 

@@ -98,6 +98,15 @@ def test_values_near_a_rounding_edge_still_pair_up():
     assert compare_tables(["k", "v"], expected, ["k", "v"], answer).passed
 
 
+def test_values_within_tolerance_of_several_others_are_paired_as_a_whole():
+    # 0.8827 is within 0.01 of both 0.8740 and 0.8844: a greedy pairing takes the wrong one and strands 0.8740
+    expected = [("EMEA", 0.8827), ("LATAM", 0.8844), ("APAC", 0.8740), ("NA", 0.8570)]
+    answer = [["APAC", 0.8740], ["EMEA", 0.8827], ["LATAM", 0.8844], ["NA", 0.8570]]
+    assert compare_tables(["region", "v"], expected, ["region", "v"], answer).passed
+    assert compare_tables(["v"], [(v,) for _, v in expected], ["v"], [[v] for _, v in answer]).passed
+    assert not compare_tables(["v"], [(0.8827,), (0.8740,)], ["v"], [[0.8827], [0.8600]]).passed
+
+
 def test_status_cases_compare_statuses():
     assert compare_status("clarify", "clarify").passed
     verdict = compare_status("unanswerable", "answered")
