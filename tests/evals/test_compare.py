@@ -107,6 +107,13 @@ def test_values_within_tolerance_of_several_others_are_paired_as_a_whole():
     assert not compare_tables(["v"], [(0.8827,), (0.8740,)], ["v"], [[0.8827], [0.8600]]).passed
 
 
+def test_rows_tied_on_every_number_may_come_in_either_order_when_order_matters():
+    expected = [("Ulis", 41), ("Wila", 24), ("Lina", 24)]
+    assert compare_tables(["n", "v"], expected, ["n", "v"], [["Ulis", 41], ["Lina", 24], ["Wila", 24]], ordered=True).passed
+    assert not compare_tables(["n", "v"], expected, ["n", "v"], [["Lina", 24], ["Ulis", 41], ["Wila", 24]],
+                              ordered=True).passed
+
+
 def test_status_cases_compare_statuses():
     assert compare_status("clarify", "clarify").passed
     verdict = compare_status("unanswerable", "answered")
