@@ -481,7 +481,7 @@ def _filters(d: Draft) -> None:
             negated.add(sense.name)
             d.use(*not_words)
         d.use(*[s for s in reading.after(span, 1) if s.kind is Kind.word and s.word in (Word.book, Word.only)])
-        versus = d.near(span, {Word.versus}, before=1)
+        versus = d.near(span, {Word.versus}, before=1, after=1)  # "smb vs enterprise", "smb and enterprise separately"
         if versus and len(values_of) > 1 and sense.name != d.rows:
             if sense.name not in d.dimensions:
                 d.dimensions.append(sense.name)  # "smb vs enterprise": side by side, not blended

@@ -144,7 +144,7 @@ def build_lexicon(catalog: Catalog, values: Mapping[str, Sequence[str]]) -> Lexi
                     lexicon.add(phrase, Sense("dimension", entities[dimension.table]), fuzzy=False)
     for source in catalog.sources.values():
         for phrase in source.placed_by:
-            lexicon.add(phrase, Sense("placing", source.name), fuzzy=False)
+            lexicon.add(phrase, Sense("placing", source.name), fuzzy=len(phrase) >= 7)  # "happend"; not "hed" for "held"
     for term in catalog.ambiguous_terms.values():
         for name in term.means:
             lexicon.add(term.name, Sense("metric" if name in catalog.metrics else "dimension", name))

@@ -330,7 +330,13 @@ def _grammar_typos(spans: list[Span], words: list[str]) -> list[Span]:
     """An unknown word a letter or two away from a grammar word (of five letters or more) is that word."""
     singles = {p[0]: c for p, c in grammar().phrases.items() if len(p) == 1 and len(p[0]) >= 5 and c is not Word.filler}
     for k, span in enumerate(spans):
-        if span.kind is not Kind.unknown or len(span.text) < 5:
+        if span.kind is not Kind.unknown or len(span.text) < 4:
+            continue
+        if len(span.text) == 4:  # "wich": a letter left out of a longer grammar word, nothing looser for short words
+            dropped = next((w for w in singles if len(w) == 5 and w[0] == span.text[0] and
+                            any(w[:i] + w[i + 1:] == span.text for i in range(1, 5))), None)
+            if dropped is not None:
+                spans[k] = Span(Kind.word, span.positions, span.text, word=singles[dropped], fuzzy=True)
             continue
         best = process.extractOne(span.text, list(singles), scorer=fuzz.ratio, score_cutoff=GRAMMAR_NEAR)
         swapped = next((w for w in singles if len(w) == len(span.text) and w[0] == span.text[0]

@@ -338,7 +338,7 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
 
 
 # The words of the grammar a typo is matched against: "last quater" is "last quarter".
-TIME_VOCABULARY = ("quarter", "quarters", "month", "months", "year", "years", "weeks", "yesterday", "today",
+TIME_VOCABULARY = ("quarter", "quarters", "month", "months", "year", "years", "week", "weeks", "last", "next", "past", "yesterday", "today",
                    "previous", "trailing", "since", "coming", "upcoming", *MONTHS)
 _TYPO_NEAR = 80  # rapidfuzz ratio: one letter missing or two swapped in a word of five or more
 
@@ -354,9 +354,18 @@ def correct_time_typos(text: str, known: Callable[[str], bool]) -> tuple[str, li
 
     def fix(match: re.Match) -> str:
         word = match.group(0)
-        if len(word) < 5 or word in TIME_VOCABULARY or known(word):
+        if word in TIME_VOCABULARY or known(word):
             return word
-        best = process.extractOne(word, TIME_VOCABULARY, scorer=fuzz.ratio, score_cutoff=_TYPO_NEAR)
+        if len(word) == 4:  # "yaer": two letters swapped in a short time word
+            swapped = next((t for t in TIME_VOCABULARY if len(t) == 4 and t[0] == word[0] and sorted(t) == sorted(word)), None)
+            if swapped is not None:
+                notes.append(f"read “{word}” as “{swapped}”")
+                return swapped
+            return word
+        if len(word) < 5:
+            return word
+        best = process.extractOne(word, [t for t in TIME_VOCABULARY if len(t) >= 5], scorer=fuzz.ratio,
+                                  score_cutoff=_TYPO_NEAR)
         if best is None or best[0][0] != word[0]:
             return word
         notes.append(f"read “{word}” as “{best[0]}”")
