@@ -272,6 +272,13 @@ class Slice(Frozen):
     value: str
 
 
+class Exceeding(Frozen):
+    """A share of rows whose quantity is above a value (TTV over 60 days: ttv above 60)."""
+
+    quantity: str
+    value: float
+
+
 class Window(Frozen):
     """A metric's default time window: `count` periods of `grain` ending with the latest."""
 
@@ -310,6 +317,8 @@ class Metric(Frozen):
     # What the planner, the narrative and the checks need to know, declared rather than read from the wording:
     counts: str | None = Field(None, description="the entity this count counts (account): per entity it is 1 or 0")
     former: bool = Field(False, description="counts entities that left (lost customers): a list of them keeps churned ones")
+    exceeding: Exceeding | None = Field(None, description="the share of the rows whose quantity is above a value: "
+                                                          "'what share took more than 60 days' asks for this metric")
     slice_of: Slice | None = Field(None, description="the metric and dimension value this one is: several slices "
                                                     "asked side by side are the metric split by the dimension")
     opposite: str | None = Field(None, description="the count of the entities this one does not count yet "

@@ -286,6 +286,8 @@ def declared_metadata(catalog: Catalog) -> list[Issue]:
                     bad(m.name, field, f"unknown metric {ref!r}")
         if m.ahead and m.ahead not in metrics:
             bad(m.name, "ahead", f"unknown metric {m.ahead!r}")
+        if m.exceeding and not any(x.quantity == m.exceeding.quantity and x.statistic for x in metrics.values()):
+            bad(m.name, "exceeding", f"no metric has quantity {m.exceeding.quantity!r}")
         if m.slice_of and (m.slice_of.metric not in metrics or m.slice_of.dimension not in metrics[m.slice_of.metric].dimensions):
             bad(m.name, "slice_of", f"{m.slice_of.metric!r} must be a metric that can be split by {m.slice_of.dimension!r}")
         if m.opposite and (m.opposite not in metrics or metrics[m.opposite].counts != m.counts or not m.counts):

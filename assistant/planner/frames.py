@@ -123,8 +123,9 @@ def interpret(reading: Reading, choice: MetricChoice, context: PlannerContext, v
     d.used.update(choice.used)
     d.notes += choice.notes
     d.undecided = choice.ambiguous[0] if choice.ambiguous else None
-    for step in (_viewer, _time, _why, _placing, _opposites, _slices, _groups, _filters, _counting, _share_of, _thresholds, _ranking,
-                 _movement, _listing, _upcoming, _colouring):
+    # _placing runs again after _thresholds: a share read from "took more than 60 days" may have a cohort variant
+    for step in (_viewer, _time, _why, _placing, _opposites, _slices, _groups, _filters, _counting, _share_of,
+                 _thresholds, _placing, _ranking, _movement, _listing, _upcoming, _colouring, _what_they_took):
         step(d)
     return _freeze(d)
 
@@ -614,6 +615,8 @@ def _thresholds(d: Draft) -> None:
             continue
         op = _OPS[op_span.word]
         value = number.number
+        if _share_exceeding(d, metric, number, op_span, op):
+            continue
         column = MetricColumn.value
         moving = d.near(number, MOVING, before=4)
         unit = d.metric(metric).unit
@@ -635,6 +638,30 @@ def _thresholds(d: Draft) -> None:
     if d.thresholds and d.undecided is not None and d.rows is not None:
         d.use(d.undecided)  # "at risk (health under 60)": the asker's own definition decides the term
         d.notes.append(f"“{d.undecided.text}” read by your definition, not the catalogue's")
+
+
+def _share_exceeding(d: Draft, metric: str, number: Span, op_span: Span, op: FilterOp) -> bool:
+    """'what share took more than 60 days to reach first value': the declared share of the rows above that value,
+    of the same rows as the metric named (accounts reaching first value: TTV over 60 days)."""
+    if op not in (FilterOp.gt, FilterOp.ge) or not (d.reading.has(Word.share) or d.metric(metric).exceeding):
+        return False
+    source = d.metric(metric).source
+    said = [s for s in d.reading.after(number, 3)[:2] if s.kind is Kind.word and s.word is Word.unit]
+    for share in d.catalog.metrics.values():
+        above = share.exceeding
+        if above is None or above.value != number.number or share.source != source:
+            continue
+        units = {m.unit for m in d.catalog.metrics.values() if m.quantity == above.quantity}
+        if said and not any(_unit_fits(said[0].text, u, MetricColumn.value) for u in units):
+            continue
+        if metric in d.metrics and d.metric(metric).exceeding is None and not d.metric(metric).quantity:
+            d.metrics[d.metrics.index(metric)] = share.name  # the rows named only to say whose share
+            d.spans[share.name] = d.spans.pop(metric)
+        else:
+            _add_metric(d, share.name)
+        d.use(number, op_span, *said, *d.reading.grammar(Word.share))
+        return True
+    return False
 
 
 _UNIT_WORDS = {Unit.days: ("day", "days"), Unit.hours: ("hour", "hours"), Unit.minutes: ("minute", "minutes"),
@@ -818,6 +845,24 @@ def _listing(d: Draft) -> None:
         d.use(*reading.grammar(Word.having))
 
 
+def _what_they_took(d: Draft) -> None:
+    """'the biggest logos we lost, by MRR': the MRR of a customer that left is 0, so each is shown with what it took
+    away, the measure of the same unit its flag shows as evidence (churned MRR)."""
+    flags = [m for m in d.metrics if d.metric(m).former and d.metric(m).counts]
+    for flag in flags:
+        for i, name in enumerate(d.metrics):
+            if name in flags or name in d.metric(flag).evidence:
+                continue
+            lost = next((e for e in d.metric(flag).evidence if d.metric(e).unit is d.metric(name).unit), None)
+            if lost is None:
+                continue
+            d.metrics[i] = lost
+            if d.ranking is not None and d.ranking.metric == name:
+                d.ranking = Ranking(lost, d.ranking.descending, d.ranking.column, d.ranking.limit)
+            d.notes.append(f"{d.metric(name).label} of {d.metric(flag).label.lower()}: read as {d.metric(lost).label}")
+    d.metrics[:] = list(dict.fromkeys(d.metrics))
+
+
 def _movement(d: Draft) -> None:
     """'accounts with declining adoption', 'rising active users': in a list, keep the rows that moved that way."""
     reading = d.reading
@@ -986,8 +1031,33 @@ def _loose_groupings(d: Draft) -> None:
                 Word.mine, Word.book, Word.all, Word.group)) or (after[0].kind is Kind.term and (
                 after[0].dimensions() or after[0].values())):
             d.use(word)
+        elif _metric_by(d, word, after[0]):
+            d.use(word, after[0])
         elif after[0].kind in (Kind.unknown, Kind.term) or after[0].word is Word.why:
             d.missing.append(f"a split by {' '.join(s.text for s in after)}")
+
+
+def _metric_by(d: Draft, word: Span, after: Span) -> bool:
+    """'by' before a metric rather than a dimension: 'the 10 biggest logos we lost, by mrr' ranks by it; 'renewal
+    rate, by count and by arr' names the variants whose own terms say so ('renewal rate by arr')."""
+    by_metric = [m for m, s in d.spans.items() if s is after]
+    if d.ranking is not None and by_metric and by_metric[0] != d.ranking.metric:
+        d.ranking = Ranking(by_metric[0], d.ranking.descending, d.ranking.column, d.ranking.limit)
+        return True
+    stems = [t.stem for t in d.reading.tokens]
+    said = [stems[p] for p in (*word.positions, *after.positions)]
+    for name, span in list(d.spans.items()):
+        if span.end > word.start:
+            continue
+        variant = next((x.name for x in d.context.lexicon.lookup([stems[p] for p in span.positions] + said)
+                        if x.kind == "metric"), None)
+        if variant is not None:
+            for other in by_metric:  # "arr" was only ever the name of the variant
+                d.metrics.remove(other)
+                d.spans.pop(other)
+            _add_metric(d, variant, after)
+            return True
+    return False
 
 
 def _modifying_metrics(d: Draft) -> None:

@@ -43,3 +43,15 @@ def test_each_signup_quarter_of_the_period_gets_its_median_days_to_value_and_sha
     assert set(by_cohort) == {date(2025, 4, 1), date(2025, 7, 1)}  # A6's cohort (Q4 2024) is not a row of its own
     assert by_cohort[date(2025, 4, 1)] == pytest.approx((70, 200 / 3))  # median of 90 and 50; A1 and A3 over 60 of 3
     assert by_cohort[date(2025, 7, 1)] == pytest.approx((55, 50))  # median of 20 and 90; A5 over 60 of 2
+
+
+@pytest.mark.metric_values("cohort_reached_ttv_over_30_share", "cohort_reached_ttv_over_60_share",
+                           "cohort_reached_ttv_over_90_share")
+def test_the_shares_over_n_days_of_a_cohort_count_only_the_accounts_that_reached_first_value(con):
+    con.execute(ROWS)
+    names = ["cohort_reached_ttv_over_30_share", "cohort_reached_ttv_over_60_share", "cohort_reached_ttv_over_90_share"]
+    rows = run(con, SemanticQuery(metrics=names, time_range=Period.months("2025-04", "2025-09"), dimensions=["signup_cohort"]))
+    by_cohort = {r["signup_cohort"]: tuple(r[n] for n in names) for r in rows}
+    # Q2: A1 90 days, A2 50 days (A3 has not reached it and is left out); 90 is not more than 90
+    assert by_cohort[date(2025, 4, 1)] == pytest.approx((100, 50, 0))
+    assert by_cohort[date(2025, 7, 1)] == pytest.approx((50, 50, 0))  # Q3: A4 20 days, A5 90 days
