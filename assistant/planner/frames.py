@@ -1028,7 +1028,8 @@ def _loose_groupings(d: Draft) -> None:
             continue
         after = reading.after(word, 2)
         if not after or after[0].kind is Kind.time or (after[0].kind is Kind.word and after[0].word in (
-                Word.mine, Word.book, Word.all, Word.group)) or (after[0].kind is Kind.term and (
+                Word.mine, Word.book, Word.all, Word.group, *COMPARING)) or after[0].kind is Kind.number or (
+                after[0].kind is Kind.term and (
                 after[0].dimensions() or after[0].values())):
             d.use(word)
         elif _metric_by(d, word, after[0]):

@@ -377,6 +377,9 @@ def correct_time_typos(text: str, known: Callable[[str], bool]) -> tuple[str, li
 _VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus|compared? (?:(?:it|that|this|them) )?(?:to|with)|against|than|relative to)\s*(?:the |that |what |at |in |on |it (?:was|did) |they (?:did|were|had) )*$")
 
 
+_AT_END = re.compile(r"\b(?:as of |at |by )?(?:the )?(?:end|close) of (?:the )?$")
+
+
 def parse_time(text: str, as_of: date) -> TimeWords:
     """The time words of normalized `text`, resolved against `as_of`."""
     words = TimeWords()
@@ -387,6 +390,8 @@ def parse_time(text: str, as_of: date) -> TimeWords:
             start, end = match.span()
             if any(taken[start:end]) or _bare_ambiguous_month(match):
                 continue
+            if kind == "period" and (at_end := _AT_END.search(text[:start])) and not any(taken[at_end.start():start]):
+                start = at_end.start()  # "as of the end of H1 2026", "at the close of Q3": the period's last state
             result = action(match, words)
             if kind == "period":
                 versus = bool(_VERSUS_BEFORE.search(text[max(0, start - 40):start])) or \
