@@ -37,8 +37,8 @@ def continues(reading: Reading, choice: MetricChoice, last: Interpretation | Non
     opens = opening is not None and opening.kind is Kind.word and opening.word in _OPENINGS
     if choice.metrics and not opens:
         return False
-    if choice.metrics and len(reading.tokens) > SHORT:
-        return False
+    if choice.metrics and len(reading.tokens) > SHORT and not (opens and opening.word is Word.instead):
+        return False  # "same thing but for emea, and show it as arr": however long, it edits the last answer
     edits = any(s.kind in (Kind.time, Kind.number) for s in reading.spans) or any(
         s.kind is Kind.term and (s.values() or s.dimensions()) for s in reading.spans) or reading.has(*_EDITS)
     return bool(choice.metrics) or (edits and (opens or len(reading.tokens) <= SHORT))

@@ -399,8 +399,9 @@ def _entity_noun(d: Draft, span: Span, dimension: str) -> None:
     asks += [s for s in d.near(span, {Word.group}, before=1 if not mine else 2)
              if not mine or s.text in ("each", "per", "every", "for each")]  # "across my accounts": in passing
     asks += [s for s in reading.after(span, 2) if s.kind is Kind.word and s.word in (Word.having, *NEGATING)
-             and any(x.kind in (Kind.term, Kind.number) or x.word in (*NEGATING, *COMPARING, *MOVING)
-                     for x in reading.after(s, 2))]  # "accounts with …", not "do my accounts have?"
+             and any(x.kind is Kind.number or x.kind is Kind.term and (x.metrics() or x.values() or x.dimensions())
+                     or x.word in (*NEGATING, *COMPARING, *MOVING) for x in reading.after(s, 2))
+             ]  # "accounts with …", not "do my accounts have?" nor "tickets my accounts have opened"
     follows_value = any(s.kind is Kind.term and s.values() for s in reading.before(span, 1))
     clause = d.rows is None and not follows_value and _relative_clause(d, span)
     if asks or clause or not d.metrics and not d.reading.has(Word.count, Word.share):

@@ -333,6 +333,8 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
          r"(?: ends?)?\b|\b(?P<g4>month|quarter|year)[ -]ends?\b"
          r"|\b(?P<g2>daily|weekly|monthly|quarterly|yearly|annually)\b"
          r"|\b(?P<g3>day|week|month|quarter|year) (?:by|over|after) (?:day|week|month|quarter|year)\b", grain),
+        ("grain", r"\b(?:for |in )?each of (?=(?:the )?(?:last|past|previous|prior) \w+ (?P<g>day|week|month|quarter|year)s\b)",
+         grain),  # "for each of the last 4 quarters": one row per quarter
         ("trend", r"\b(?:trend(?:s|ed|ing|line)?|over time|time series|history|historically|getting (?:better|worse))\b", trend),
     ]
 
