@@ -31,6 +31,7 @@ from assistant.planner.normalize import key
 from assistant.planner.plan import PlannerContext
 from assistant.planner.window import default_period, leaves
 from assistant.planner.spans import Kind, Reading, Span
+from assistant.planner.timewords import parse_time
 from assistant.viewer import Viewer
 from semantic_layer.model import Direction, Metric, TimeMode, Unit
 from semantic_layer.periods import Period, previous_period, same_period_last_year
@@ -38,7 +39,7 @@ from semantic_layer.query import Comparison, FilterOp, MetricColumn
 
 # Grammar that only colours a question: used wherever it stands.
 COLOURING = frozenset({Word.conjunction, Word.verdict, Word.all, Word.only, Word.instead, Word.new_topic, Word.having,
-                       Word.total, Word.book, Word.those})
+                       Word.total, Word.book, Word.those, Word.defining})
 DEFAULT_LIST_LIMIT = 10  # "which accounts have the lowest health": the worst ten
 
 _OPS = {Word.less: FilterOp.lt, Word.more: FilterOp.gt, Word.at_least: FilterOp.ge, Word.at_most: FilterOp.le,
@@ -616,7 +617,7 @@ def _thresholds(d: Draft) -> None:
             continue
         op = _OPS[op_span.word]
         value = number.number
-        if _share_exceeding(d, metric, number, op_span, op):
+        if _share_exceeding(d, metric, number, op_span, op) or _against_a_base(d, metric, number, op_span, op):
             continue
         column = MetricColumn.value
         moving = d.near(number, MOVING, before=4)
@@ -639,6 +640,40 @@ def _thresholds(d: Draft) -> None:
     if d.thresholds and d.undecided is not None and d.rows is not None:
         d.use(d.undecided)  # "at risk (health under 60)": the asker's own definition decides the term
         d.notes.append(f"“{d.undecided.text}” read by your definition, not the catalogue's")
+
+
+def _against_a_base(d: Draft, metric: str, number: Span, op_span: Span, op: FilterOp) -> bool:
+    """'October MAU below 70% of July's', '10% higher than in June': a metric against its own value in another
+    period, named right after, as a percentage change from that base (below 70% of it: down more than 30%)."""
+    reading = d.reading
+    if not number.percent or d.metric(metric).unit is Unit.percent:
+        return False
+    after = [s for s in reading.spans if s.start >= number.end and reading._gap(number.end, s.start) <= 2]
+    base = next((s for s in after if s.kind is Kind.time), None)
+    tokens = reading.tokens
+    of = number.end < len(tokens) and tokens[number.end].text == "of"  # "70% of July's": a level, not a change
+    compared = [s for s in after if s.kind is Kind.word and s.word in COMPARING and s.start < (base.start if base else 0)]
+    if base is None or not (of or compared):
+        return False
+    named = [m for s in reading.of(Kind.term) if s.start >= base.end and reading.distance(base, s) <= 1
+             for m in s.metrics() if m in d.metrics]
+    metric = named[0] if named else metric  # "more than 10% higher than June MAU": MAU's own change
+    base_period = parse_time(base.text, d.context.as_of).period
+    others = [parse_time(s.text, d.context.as_of).period for s in reading.of(Kind.time) if s is not base]
+    if base_period is None:
+        return False
+    if of:
+        value = number.number - 100
+    else:  # "10% higher than June": the direction is the word after the number
+        op = _OPS[compared[0].word]
+        value = -number.number if compared[0].word is Word.less else number.number
+        d.use(compared[0])
+    d.thresholds.append(Threshold(metric, op, value, MetricColumn.change_pct))
+    d.period = next((p for p in others if p is not None), None) or \
+        default_period([d.metric(metric)], None, d.context.as_of)
+    d.compare, d.compare_with = Comparison.other_period, base_period
+    d.use(number, op_span, *d.near(number, MOVING, before=4))
+    return True
 
 
 def _share_exceeding(d: Draft, metric: str, number: Span, op_span: Span, op: FilterOp) -> bool:
@@ -820,6 +855,12 @@ def _listing(d: Draft) -> None:
         _add_metric(d, d.catalog.dimensions[d.rows].size)  # "list my accounts": shown with their size
     entity = d.entity_of(d.rows)
     filtered = {t.metric for t in d.thresholds}
+    if reading.has(Word.defining) and filtered:  # "ready to expand, i mean MAU above seats and …": their definition
+        flags = [m for m in d.metrics if d.metric(m).counts == entity and m not in filtered]
+        for flag in flags:
+            d.metrics.remove(flag)
+            d.metrics[:] = [m for m in d.metrics if m not in d.metric(flag).evidence or m in filtered]
+            d.notes.append(f"{d.metric(flag).label}: read by your definition, not the catalogue's")
     for name in list(d.metrics):
         metric = d.metric(name)
         if metric.counts == entity and name not in filtered:
@@ -968,7 +1009,7 @@ def _why(d: Draft) -> None:
     if not pieces:
         return
     d.metrics[:] = [base, *pieces, *[m for m in d.metrics if m != base and m not in pieces]]
-    d.use(*parts, *[s for p in parts for s in reading.before(p, 1) if s.kind is Kind.number])  # "its 5 components"
+    d.use(*parts, *[s for p in parts for s in reading.before(p, 2) if s.kind is Kind.number])  # "its 5 components"
     if parts:
         d.use(*reading.grammar(*MOVING))  # "what's dragging it": the parts are the answer
     if why:
@@ -1029,7 +1070,7 @@ def _loose_groupings(d: Draft) -> None:
             continue
         after = reading.after(word, 2)
         if not after or after[0].kind is Kind.time or (after[0].kind is Kind.word and after[0].word in (
-                Word.mine, Word.book, Word.all, Word.group, *COMPARING)) or after[0].kind is Kind.number or (
+                Word.mine, Word.book, Word.all, Word.group, Word.those, *COMPARING)) or after[0].kind is Kind.number or (
                 after[0].kind is Kind.term and (
                 after[0].dimensions() or after[0].values())):
             d.use(word)

@@ -46,6 +46,7 @@ class Word(StrEnum):
     having = "having"
     negation = "negation"
     those = "those"
+    defining = "defining"
     exclusion = "exclusion"
     similar = "similar"
     versus = "versus"

@@ -20,7 +20,7 @@ from enum import StrEnum
 
 from rapidfuzz import fuzz, process
 
-from assistant.planner.grammar import Word, grammar
+from assistant.planner.grammar import COMPARING, Word, grammar
 from assistant.planner.lexicon import Lexicon, Sense
 from assistant.planner.normalize import KEPT_IN_TERMS, Token, filler_words, key, normalize, tokenize
 from assistant.planner.timewords import TimeWords, correct_time_typos, parse_time
@@ -221,7 +221,9 @@ def read(question: str, lexicon: Lexicon, as_of: date) -> Reading:
             taken.update(positions)
             i += 1
             continue
-        if said is not None or i in is_filler or _filler_typo(words[i], filler):  # filler: no span, no meaning
+        counted = bool(spans) and spans[-1].kind is Kind.word and spans[-1].word in COMPARING and \
+            words[i] in NUMBER_WORDS  # "more than one urgent ticket": the filler "one" is a number there
+        if not counted and (said is not None or i in is_filler or _filler_typo(words[i], filler)):  # filler: no meaning
             i += said[1] if said else 1
             continue
         number = _number(tokens, i)

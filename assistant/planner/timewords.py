@@ -289,6 +289,9 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
         ("period", r"\b(?:since|from) (?:the )?(?P<edge>start|beginning|end) of (?P<which>last|previous|this) "
          r"(?P<u>month|quarter|year)\b", since_boundary),
         ("period", r"\b(?:in |during |for )?(?:the )?(?P<u>month|quarter|year|week) before last\b", before_last),
+        ("compare", r"\b" + _VS + r" (?:a|one) (?P<u>week|month|quarter) ago\b", compare(Comparison.previous_period)),
+        ("period", r"\b(?:a|one) (?P<u>week|month|quarter) ago\b",
+         lambda m, w: grain_period(_UNIT_GRAINS[m.group("u")], -1, as_of)),  # "health a month ago": last month's
         ("period", r"\b(?P<n>" + _COUNT + r") (?P<u>days?|weeks?|months?|quarters?|years?) ago\b", periods_ago),
         ("period", r"\b(?:in |during |for |over )?(?:the )?(?:h(?P<h>[12])|(?P<h2>[12])h|(?P<hw>first|second|back|front|latter|last) half)"
          r"(?: of)?(?P<y> (?:" + _YEAR + r"|this year|last year|the previous year|previous year))?\b", half),
