@@ -259,11 +259,16 @@ def _asked_statistics(reading, name: str, span, catalog: Catalog, used: set[int]
     metric = catalog.metrics[name]
     if metric.quantity is None or span is None:
         return [name]
-    statistics = {Word.count: "count", Word.share: "share", Word.mean: "mean", Word.median: "median"}
+    statistics = {Word.count: "count", Word.share: "share", Word.mean: "mean", Word.median: "median", Word.total: "total"}
+    def apart(word) -> int:  # content words between, a time phrase not counted ("rate for q1 and how much")
+        low, high = sorted((word.start, span.start))
+        timed = sum(len(t.positions) for t in reading.of(Kind.time) if low < t.start < high)
+        return reading.distance(word, span) - timed
+
     near = [s for s in reading.spans if s.kind is Kind.word and s.word in statistics
-            and (s.word in (Word.mean, Word.median) or reading.distance(s, span) <= 3)]
+            and (s.word in (Word.mean, Word.median) or apart(s) <= 3)]
     found = []
-    named = any(reading.tokens[p].text in ("average", "mean", "median", "avg") for p in span.positions)
+    named = any(reading.tokens[p].text in ("average", "mean", "median", "avg", "rate") for p in span.positions)
     for word in near:
         wanted = statistics[word.word]
         sibling = next((m for m in catalog.metrics.values() if m.quantity == metric.quantity

@@ -125,8 +125,8 @@ def interpret(reading: Reading, choice: MetricChoice, context: PlannerContext, v
     d.notes += choice.notes
     d.undecided = choice.ambiguous[0] if choice.ambiguous else None
     # _placing runs again after _thresholds: a share read from "took more than 60 days" may have a cohort variant
-    for step in (_viewer, _time, _why, _placing, _opposites, _slices, _groups, _filters, _counting, _share_of,
-                 _thresholds, _placing, _ranking, _movement, _listing, _upcoming, _colouring, _what_they_took):
+    for step in (_viewer, _time, _why, _placing, _opposites, _slices, _groups, _both_periods, _filters, _counting,
+                 _share_of, _thresholds, _placing, _ranking, _movement, _listing, _upcoming, _colouring, _what_they_took):
         step(d)
     return _freeze(d)
 
@@ -343,6 +343,15 @@ def _groups(d: Draft) -> None:
             d.regrouped = True
         if chosen not in d.dimensions:
             d.dimensions.append(chosen)
+
+
+def _both_periods(d: Draft) -> None:
+    """'by signup quarter, for the 2024 and 2025 cohorts': two periods joined by 'and', split by periods anyway,
+    are one range, not one compared with the other."""
+    both = d.reading.time.both
+    by_period = d.grain is not None or any(d.catalog.dimensions[x].grain for x in d.dimensions)
+    if both is not None and by_period and d.compare is not None and d.reading.time.compare is not None:
+        d.period, d.compare = both, None
 
 
 def _grouped_inside_terms(d: Draft) -> None:
@@ -1108,6 +1117,8 @@ def _modifying_metrics(d: Draft) -> None:
     query cannot do; it is said, so the question is asked back rather than answered as two numbers."""
     named = sorted(((s, m) for m, s in d.spans.items()), key=lambda pair: pair[0].start)
     for (first, a), (second, b) in zip(named, named[1:]):
+        if first is second:
+            continue  # "logo churn rate and how many": two statistics of one term
         between = [s for s in d.reading.spans if first.end <= s.start < second.start]
         qualifying = all(s.kind is Kind.word and s.word is Word.having for s in between)
         flag = d.metric(b).counts or any(m.counts and m.quantity == d.metric(b).quantity for m in d.catalog.metrics.values()

@@ -58,6 +58,7 @@ class TimeWords:
     whole: Period | None = None  # that period uncut, for sources that reach past as_of (contract terms ending)
     compare_grain: TimeGrain | None = None  # "QoQ" with no period: the latest complete quarter
     unit_grain: TimeGrain | None = None  # "the last 4 quarters": a trend over it goes by quarter
+    both: Period | None = None  # "the 2024 and 2025 cohorts": two periods joined by "and", as one range
     spans: list[tuple[int, int]] = field(default_factory=list)
     phrases: list[str] = field(default_factory=list)
     corrected: list[str] = field(default_factory=list)  # typos read as time words, said in the answer
@@ -390,6 +391,7 @@ def parse_time(text: str, as_of: date) -> TimeWords:
     words = TimeWords()
     taken = [False] * len(text)
     periods: list[tuple[int, Period, bool]] = []  # (where, period, after a comparison word)
+    reaches: list[tuple[int, int]] = []  # where each period phrase starts and ends
     for kind, pattern, action in _rules(as_of):
         for match in re.finditer(pattern, text):
             start, end = match.span()
@@ -402,10 +404,15 @@ def parse_time(text: str, as_of: date) -> TimeWords:
                 versus = bool(_VERSUS_BEFORE.search(text[max(0, start - 40):start])) or \
                     bool(re.match(r"\s*(?:vs\.?|versus|compared|against)\b", text[start:end]))
                 periods.append((start, result, versus))
+                reaches.append((start, end))
             taken[start:end] = [True] * (end - start)
             words.spans.append((start, end))
             words.phrases.append(match.group(0).strip())
     _settle_periods(words, sorted(periods, key=lambda x: x[0]), as_of)
+    if len(reaches) == 2:
+        (_, a_end), (b_start, _) = sorted(reaches)
+        if re.fullmatch(r"\s*(?:and|&|\+)\s*", text[a_end:b_start]) and all(p is not None for _, p, _ in periods):
+            words.both = Period(min(p.start for _, p, _ in periods), max(p.end for _, p, _ in periods))
     if re.search(r"\b(?:so far|to date|ytd|qtd|mtd)\b", text):
         words.whole = None  # "renewal rate so far in 2026": up to today, even where the data runs ahead
     _series_of_changes(words)
