@@ -125,7 +125,7 @@ def interpret(reading: Reading, choice: MetricChoice, context: PlannerContext, v
     d.notes += choice.notes
     d.undecided = choice.ambiguous[0] if choice.ambiguous else None
     # _placing runs again after _thresholds: a share read from "took more than 60 days" may have a cohort variant
-    for step in (_viewer, _time, _why, _placing, _opposites, _slices, _groups, _both_periods, _filters, _counting,
+    for step in (_viewer, _time, _other_statistic, _why, _placing, _opposites, _slices, _groups, _both_periods, _filters, _counting,
                  _share_of, _thresholds, _placing, _ranking, _movement, _listing, _upcoming, _colouring, _what_they_took):
         step(d)
     return _freeze(d)
@@ -210,6 +210,21 @@ def _reach_ahead(d: Draft) -> bool:
     ranges = d.context.data_ranges
     return bool(d.metrics) and all(ranges.get(d.metric(m).source or "", (None, d.context.as_of))[1] > d.context.as_of
                                    and d.metric(m).measure is not None for m in d.metrics)
+
+
+def _other_statistic(d: Draft) -> None:
+    """'now the mean instead' after a median: the same quantity, the other statistic the catalogue declares."""
+    if d.base is None or d.spans:
+        return
+    statistics = {Word.mean: "mean", Word.median: "median", Word.count: "count", Word.share: "share"}
+    for word in d.reading.grammar(*statistics):
+        for i, name in enumerate(d.metrics):
+            quantity = d.metric(name).quantity
+            sibling = next((m.name for m in d.catalog.metrics.values() if quantity and m.quantity == quantity
+                            and m.statistic is not None and m.statistic.value == statistics[word.word]), None)
+            if sibling is not None:
+                d.metrics[i] = sibling
+                d.use(word)
 
 
 # ---------------------------------------------------------------- opposites
@@ -566,6 +581,12 @@ def _counting(d: Draft) -> None:
     reading = d.reading
     for word in reading.grammar(Word.count, Word.share):
         after = [s for s in reading.after(word, 4) if s.kind is Kind.term]
+        counter = next((d.catalog.dimensions[v.name].counted_by for v in (after[0].values() if after else ())
+                        if d.catalog.dimensions[v.name].counted_by), None)
+        if not d.metrics and counter is not None and word.word is Word.count:
+            _add_metric(d, counter)  # "number of executive reviews": the meetings of that type, counted
+            d.use(word)
+            continue
         while after and after[0].values() and not after[0].dimensions():
             after = after[1:]  # "what share of enterprise accounts": the accounts, of a segment
         entity = next((x for x in (after[0].dimensions() if after else []) if d.entity_of(x)), None)

@@ -99,7 +99,8 @@ def _asks_for_rows(reading, context: PlannerContext) -> bool:
                                                             Word.mine)
     counted = any(d.counted_by for d in dimensions) and reading.has(Word.count, Word.group, Word.list, Word.highest,
                                                                     Word.lowest, Word.rank)
-    return shown or counted
+    valued = [context.catalog.dimensions[v.name] for s in reading.of(Kind.term) for v in s.values()]
+    return shown or counted or (any(d.counted_by for d in valued) and reading.has(Word.count))  # "number of EBRs"
 
 
 def not_a_question(question: str) -> Unanswerable | None:
