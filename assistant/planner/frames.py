@@ -983,6 +983,15 @@ def _upcoming(d: Draft) -> None:
     if not lists and d.metrics and all(_about_terms_ending(d, m) for m in d.metrics):
         d.period = d.horizon  # "ARR up for renewal in the next 90 days": the terms ending then
         return
+    blocked = countdown is not None and any(f.dimension not in countdown.dimensions for f in d.filters)
+    if blocked and d.metrics and all(_about_terms_ending(d, m) for m in d.metrics):
+        d.period = d.horizon  # "renewals in the next 60 days not closed yet": the terms ending then, by outcome
+        account = catalog.entity_dimension("account")
+        if lists and d.rows is None and account is not None:
+            d.rows = account.name
+            if not any(t.metric in d.metrics for t in d.thresholds):
+                d.thresholds.append(Threshold(d.metrics[0], FilterOp.gt, 0))
+        return
     if countdown is not None and countdown.name in d.metrics:
         return  # a follow-up of a list of what is coming up: already counted down
     if countdown is None or not (ahead or _about_terms_ending_any(d)):
