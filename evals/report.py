@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.answer import format_table
+from assistant.planner.plan import CONFIDENT
 from evals.run import CaseResult, Outcome
 
 SHOWN_ROWS = 5
@@ -72,6 +73,31 @@ def tally(label: str, results: Sequence[CaseResult]) -> Tally:
                  len(answered), sum(1 for r in answered if r.passed))
 
 
+CONFIDENCE_BINS = (0.0, 0.2, 0.4, CONFIDENT, 0.8, 1.0001)  # the rules answer on their own from CONFIDENT
+
+
+@dataclass(frozen=True)
+class Bin:
+    """Cases whose planner confidence fell in [low, high): how many, and the outcomes."""
+
+    low: float
+    high: float
+    cases: int
+    correct: int
+    wrong: int
+
+
+def calibration(results: Sequence[CaseResult]) -> tuple[Bin, ...]:
+    """Outcomes per band of the planner's confidence: the higher the band, the more of it should be correct."""
+    scored = [r for r in results if r.answer is not None and r.answer.confidence is not None]
+    bins = []
+    for low, high in zip(CONFIDENCE_BINS, CONFIDENCE_BINS[1:]):
+        inside = [r for r in scored if low <= r.answer.confidence < high]
+        bins.append(Bin(low, min(high, 1.0), len(inside), sum(1 for r in inside if r.outcome is Outcome.correct),
+                        sum(1 for r in inside if r.outcome is Outcome.wrong)))
+    return tuple(bins)
+
+
 @dataclass(frozen=True)
 class Summary:
     """What a run measured on one eval set."""
@@ -84,6 +110,7 @@ class Summary:
     harness_errors: tuple[CaseResult, ...]
     planner: str
     name: str = "dev"
+    bins: tuple[Bin, ...] = ()
 
 
 def summarize(results: Sequence[CaseResult], planner: str = "rules", name: str = "dev") -> Summary:
@@ -107,6 +134,7 @@ def summarize(results: Sequence[CaseResult], planner: str = "rules", name: str =
         harness_errors=tuple(r for r in results if r.harness_error),
         planner=planner,
         name=name,
+        bins=calibration(counted),
     )
 
 
@@ -215,6 +243,12 @@ def markdown_report(summaries: Summary | Sequence[Summary]) -> str:
              *[f"- {headline(s)}" for s in summaries], "",
              "| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1),
              *[f"| {' | '.join(_md_cell(c) for c in row)} |" for row in rows]]
+    lines += ["", "## Confidence and outcomes", "",
+              "The planner's confidence for each case, in bands, and how the cases in each band ended "
+              f"(answered by the rules from {CONFIDENT:.1f}; below, asked back or sent to the agent).", "",
+              "| set | confidence | cases | correct | confidently wrong |", "|---|---|---:|---:|---:|"]
+    lines += [f"| {s.name} | {b.low:.1f}–{b.high:.1f} | {b.cases} | {_share(b.correct, b.cases):.1f}% | "
+              f"{_share(b.wrong, b.cases):.1f}% |" for s in summaries for b in s.bins if b.cases]
     for summary in summaries:
         if summary.harness_errors:
             lines += ["", f"## Harness errors ({summary.name})", ""]

@@ -105,3 +105,21 @@ def test_status_misses_and_a_clean_run_render():
     assert "message: I could not match churn" in terminal_report(summarize([miss]))
     clean = markdown_report(summarize([result(case("a"), True)], planner="llm"))
     assert clean.startswith("# Evaluation report: llm planner") and "## Misses: dev (0)\n\nNone." in clean
+
+
+def _scored(id, confidence, outcome):
+    answer = Answer("q", Status.ANSWERED if outcome is not Outcome.declined else Status.CLARIFY, "ok",
+                    columns=["x"], rows=[[1]])
+    answer.confidence = confidence
+    return result(case(id), outcome is Outcome.correct, answer=answer, outcome=outcome)
+
+
+def test_outcomes_are_shown_per_band_of_confidence():
+    results = [_scored("a", 1.0, Outcome.correct), _scored("b", 0.92, Outcome.wrong), _scored("c", 0.55, Outcome.declined),
+               _scored("d", 0.1, Outcome.declined), _scored("e", 0.65, Outcome.correct)]
+    bins = {(round(b.low, 1), round(b.high, 1)): (b.cases, b.correct, b.wrong) for b in summarize(results).bins}
+    assert bins[(0.8, 1.0)] == (2, 1, 1)
+    assert bins[(0.6, 0.8)] == (1, 1, 0)
+    assert bins[(0.4, 0.6)] == (1, 0, 0) and bins[(0.0, 0.2)] == (1, 0, 0)
+    report = markdown_report(summarize(results))
+    assert "## Confidence and outcomes" in report and "| dev | 0.8–1.0 | 2 | 50.0% | 50.0% |" in report
