@@ -1080,6 +1080,11 @@ def _colouring(d: Draft) -> None:
         if any(s.end <= word.start and reading.distance(s, word) <= 1 for s in named) and \
                 any(s.start >= word.end and reading.distance(word, s) <= 1 for s in named):
             d.use(word)
+    if d.dimensions or d.compare or d.compare_with:  # "do partner customers retain better than inbound? nrr by channel"
+        for word in reading.grammar(*COMPARING):
+            if not set(word.positions) & d.used and word.text.replace(" ", "").isalpha() and \
+                    not any(s.kind is Kind.number for s in reading.after(word, 3)):
+                d.use(word)  # words only: "q1 -> q2 -> q3" is a sequence, not a verdict
     units = {d.metric(m).unit for m in d.metrics}
     for word in reading.grammar(Word.unit):  # "downgrades in dollars", "(median hours)"
         if any(_unit_fits(word.text, unit, MetricColumn.value) for unit in units):

@@ -20,7 +20,7 @@ LEMMAS = {
     "winning": "win", "took": "take", "taking": "take", "takes": "take", "renews": "renew", "renewing": "renew",
     "signup": "start", "signups": "start", "signed": "start", "joined": "start", "started": "start", "onboarded": "start",
     "hold": "held", "holding": "held", "hit": "reach", "hits": "reach", "reached": "reach", "reaching": "reach",
-    "reaches": "reach", "came": "come", "comes": "come", "coming": "come", "gave": "give", "given": "give",
+    "reaches": "reach", "retain": "retention", "retains": "retention", "retained": "retention", "came": "come", "comes": "come", "coming": "come", "gave": "give", "given": "give",
 }
 # Words left as typed, because the suffix rules would make them meet a word of another meaning: "opened" (an event:
 # tickets opened in a period) is not "open" (a state: tickets open now); "renewed" and "churned" (renewal outcomes,
