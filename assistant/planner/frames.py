@@ -126,7 +126,8 @@ def interpret(reading: Reading, choice: MetricChoice, context: PlannerContext, v
     d.undecided = choice.ambiguous[0] if choice.ambiguous else None
     # _placing runs again after _thresholds: a share read from "took more than 60 days" may have a cohort variant
     for step in (_viewer, _time, _other_statistic, _why, _placing, _opposites, _slices, _groups, _both_periods, _filters, _counting,
-                 _share_of, _thresholds, _placing, _ranking, _movement, _listing, _upcoming, _colouring, _what_they_took):
+                 _share_of, _thresholds, _placing, _ranking, _movement, _listing, _upcoming, _colouring, _between_ends,
+                 _what_they_took):
         step(d)
     return _freeze(d)
 
@@ -952,6 +953,15 @@ def _movement(d: Draft) -> None:
         d.thresholds.append(Threshold(name, FilterOp.lt if falling else FilterOp.gt, 0, MetricColumn.change))
         d.compare = d.compare or Comparison.previous_period
         d.use(*near)
+
+
+def _between_ends(d: Draft) -> None:
+    """'lost the most health between the week of Sep 28 and the week of Oct 26': a change across a range of two
+    named periods is the later one against the earlier one, not the range against the one before it."""
+    ends = d.reading.time.ends
+    if ends is None or d.compare is not Comparison.previous_period or d.reading.time.compare is not None:
+        return
+    d.period, d.compare, d.compare_with = ends[1], Comparison.other_period, ends[0]
 
 
 def _rate_as_flag(d: Draft) -> None:

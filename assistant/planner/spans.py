@@ -223,7 +223,8 @@ def read(question: str, lexicon: Lexicon, as_of: date) -> Reading:
             continue
         counted = bool(spans) and spans[-1].kind is Kind.word and spans[-1].word in COMPARING and \
             words[i] in NUMBER_WORDS  # "more than one urgent ticket": the filler "one" is a number there
-        if not counted and (said is not None or i in is_filler or _filler_typo(words[i], filler)):  # filler: no meaning
+        typo = _filler_typo(words[i], filler) and not lexicon.knows(words[i])  # "lost" is not "lots"
+        if not counted and (said is not None or i in is_filler or typo):  # filler: no span, no meaning
             i += said[1] if said else 1
             continue
         number = _number(tokens, i)

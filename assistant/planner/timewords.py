@@ -59,6 +59,7 @@ class TimeWords:
     compare_grain: TimeGrain | None = None  # "QoQ" with no period: the latest complete quarter
     unit_grain: TimeGrain | None = None  # "the last 4 quarters": a trend over it goes by quarter
     both: Period | None = None  # "the 2024 and 2025 cohorts": two periods joined by "and", as one range
+    ends: tuple[Period, Period] | None = None  # "between the week of A and the week of B": the two ends of a range
     spans: list[tuple[int, int]] = field(default_factory=list)
     phrases: list[str] = field(default_factory=list)
     corrected: list[str] = field(default_factory=list)  # typos read as time words, said in the answer
@@ -474,6 +475,7 @@ def _settle_periods(words: TimeWords, periods: list[tuple[int, Period, bool]], a
         words.compare_with = second
     else:
         words.period = Period(min(first.start, second.start), max(first.end, second.end))
+        words.ends = (first, second) if first.start <= second.start else (second, first)
 
 
 def _bare_ambiguous_month(match: re.Match) -> bool:
