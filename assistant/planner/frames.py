@@ -1143,15 +1143,18 @@ def _metric_by(d: Draft, word: Span, after: Span) -> bool:
         return True
     stems = [t.stem for t in d.reading.tokens]
     said = [stems[p] for p in (*word.positions, *after.positions)]
-    for name, span in list(d.spans.items()):
-        if span.end > word.start:
-            continue
-        variant = next((x.name for x in d.context.lexicon.lookup([stems[p] for p in span.positions] + said)
-                        if x.kind == "metric"), None)
+    named = [(name, [stems[p] for p in span.positions]) for name, span in d.spans.items() if span.end <= word.start]
+    if not named and d.base is not None:  # "ok and by arr?" after "renewal rate by count": the metric's own words
+        named = [(name, list(key(phrase))) for name in d.base.metric_names
+                 for phrase in (name.replace("_", " "), *d.metric(name).synonyms)]
+    for name, words in named:
+        variant = next((x.name for x in d.context.lexicon.lookup(words + said) if x.kind == "metric"), None)
         if variant is not None:
             for other in by_metric:  # "arr" was only ever the name of the variant
                 d.metrics.remove(other)
                 d.spans.pop(other)
+            if d.base is not None and name in d.metrics and not d.reading.has(Word.conjunction):
+                d.metrics.remove(name)  # "now by arr": instead of by count
             _add_metric(d, variant, after)
             return True
     return False

@@ -49,6 +49,9 @@ class Lexicon:
         self.longest = max(self.longest, len(term))
         if fuzzy and len(" ".join(term)) >= 5:
             self.fuzzy.setdefault(" ".join(term), term)
+            surface = " ".join(w for w in tokens(normalize(phrase)) if w not in filler_words())
+            if len(surface.split()) == len(term):  # "renwals" is nearer "renewals" than the stem "renew"
+                self.fuzzy.setdefault(surface, term)
 
     def knows(self, word: str) -> bool:
         """Whether `word` is part of any term (a metric's, a dimension's or a value from the data)."""

@@ -31,6 +31,8 @@ KEPT_IN_TERMS = frozenset({"by", "per", "each", "current"})
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[/&.][a-z0-9]+)*%?|[<>]=?|%|\?")
 # "how long does it take to reach first value" asks for a "time to …" metric.
+# "how many tickets did my customers open": the event (opened), not the state ("tickets they have open").
+_DID_OPEN = re.compile(r"\b(did|do|does)((?: (?!have\b|has\b|had\b|still\b)[a-z']+){1,3}) open\b")
 _HOW_LONG = re.compile(r"\bhow long (?:(?:does|did|do) (?:it|they|we) take |(?:it|they) takes? |to take )?(?:to |until |till )?")
 _CONTRACTION = re.compile(r"\b(have|has|had|is|are|was|were|do|does|did|should|would|could|ai)n'?t\b")
 _IRREGULAR_NOT = {"can't": "can not", "cant": "can not", "won't": "will not", "wont": "will not"}
@@ -73,6 +75,7 @@ def normalize(text: str) -> str:
     text = re.sub(r"\s[+&]\s", " and ", text)
     text = _abbreviation_pattern().sub(lambda m: grammar().abbreviations[m.group(0)], text)
     text = _HOW_LONG.sub("time to ", text)
+    text = _DID_OPEN.sub(r"\1\2 opened", text)
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -308,7 +308,10 @@ def _typos(spans: list[Span], words: list[str], stems: list[str], lexicon: Lexic
         typed = [stems[p] for s in run for p in s.positions]
         match = lexicon.closest(typed)
         if match is None or len(match[0]) < len(typed) or not _word_by_word(match[0], typed):
-            return None
+            raw = [words[p] for s in run for p in s.positions]  # "renwals": nearer "renewals" than its stem "renew"
+            match = lexicon.closest(raw) if len(raw) == 1 else None
+            if match is None or len(match[0]) < len(typed):
+                return None
         positions = tuple(p for s in run for p in s.positions)
         return Span(Kind.term, positions, " ".join(words[p] for p in positions), tuple(lexicon.terms[match[0]]), fuzzy=True)
 
