@@ -15,7 +15,7 @@ from assistant.viewer import Viewer
 from semantic_layer.compile import output_column
 from semantic_layer.describe import band_text as catalogue_band_text
 from semantic_layer.model import Band, Dimension, Direction, Metric, Unit
-from semantic_layer.periods import period_name
+from semantic_layer.periods import Period, period_name
 from semantic_layer.plan import Plan
 from semantic_layer.query import MetricColumn
 
@@ -49,12 +49,32 @@ def band_text(band: Band, unit: Unit) -> str:
     return f"{band.label} ({bounds}{'%' if unit is Unit.percent else ''})"
 
 
-def benchmark_sentence(metric: Metric, value: Any) -> str:
+def _months(period: Period | None) -> float:
+    """A period's length in months: whole calendar months counted, other spans by their days."""
+    if period is None:
+        return 0.0
+    if period.is_whole_months:
+        return (period.end.year - period.start.year) * 12 + period.end.month - period.start.month + 1
+    return period.days / (365.25 / 12)
+
+
+def banded(metric: Metric, value: float, period: Period | None) -> tuple[float, str]:
+    """The value the bands judge (a month's churn compounded to the year the bands are for), and the words that
+    say so ('about 14.5% a year'), or '' when the value is judged as it is."""
+    judged = metric.on_band_basis(value, _months(period))
+    if judged == value:
+        return value, ""
+    return judged, f"about {format_value(judged, metric.unit)} a {metric.bands_per.value}"
+
+
+def benchmark_sentence(metric: Metric, value: Any, period: Period | None = None) -> str:
     """The band `value` falls in and the typical benchmark, or '' when the catalogue gives none."""
     if value is None or not (metric.benchmarks or metric.benchmark_note):
         return ""
-    band = metric.band_for(float(value))
-    parts = [f"— {band_text(band, metric.unit)}"] if band else ["— outside the published bands"] if metric.benchmarks else []
+    judged, said = banded(metric, float(value), period)
+    band = metric.band_for(judged)
+    parts = [f"— {said + ', ' if said else ''}{band_text(band, metric.unit)}"] if band else \
+        [f"— {said + ', ' if said else ''}outside the published bands"] if metric.benchmarks else []
     if metric.benchmark_note:
         parts.append(f"typical benchmark: {metric.benchmark_note}")
     return " " + "; ".join(parts)
@@ -137,7 +157,7 @@ def trend_sentences(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[str, 
             latest[group] = value
             name = " ".join(map(str, group))
             text = f"{name + ' ' if name else ''}{_label(output)} {format_value(value, unit)}"
-            position = _position(output.metric, value)
+            position = _position(output.metric, banded(output.metric, value, plan.reported[-1].period)[0])
             text += f" — {position}" if position else ""
             if len(ordered) > 1:
                 change = value - float(first[column])
@@ -223,7 +243,7 @@ def _single(plan: Plan, row: Sequence[Any], index: dict[str, int], context: str)
     for output in plan.outputs:
         value = row[index[output.name]]
         sentence = f"{_label(output)} {format_value(value, output.metric.unit)}"
-        sentence += benchmark_sentence(output.metric, value)
+        sentence += benchmark_sentence(output.metric, value, plan.reported[0].period)
         previous = index.get(output_column(output.name, MetricColumn.previous))
         if previous is not None and row[previous] is not None:
             sentence += f" (was {format_value(row[previous], output.metric.unit)} in the period before)"
@@ -259,7 +279,8 @@ def _first_rows(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[str, int]
             if change is not None and row[change] is not None:
                 value += f" ({float(row[change]):+,.1f})"
             elif not plan.query.metric_filters and row[index[output.name]] is not None and output.metric.benchmarks:
-                band = output.metric.band_for(float(row[index[output.name]]))
+                band = output.metric.band_for(banded(output.metric, float(row[index[output.name]]),
+                                                     plan.reported[0].period)[0])
                 value += f" ({band.label})" if band else ""  # a breakdown's groups against the benchmark
             values.append(f"{_label(output)} {value}")
         lines.append(f"{name}: {', '.join(values)}.")
@@ -300,11 +321,20 @@ def _membership(plan: Plan) -> set[str]:
             and any(o.name == f.metric and o.metric.counts for o in plan.outputs)}
 
 
-def chart_suggestion(plan: Plan) -> dict[str, Any] | None:
-    """A line over time for a trend, bars for a breakdown, nothing for a single number."""
-    metrics = [o.name for o in plan.outputs if o.metric.unit is not Unit.date]
-    first = plan.dimensions[0].name if plan.dimensions else None
-    if not metrics:
+MAX_BARS = 50  # a bar chart of more accounts than this is unreadable
+
+
+def chart_suggestion(plan: Plan, rows: int = 0) -> dict[str, Any] | None:
+    """A line over time for a trend, bars for a breakdown, nothing for a single number.
+
+    In a list of entities, a metric that counts the entity (1 for each listed account) and a countdown are what put
+    the rows there, not something to compare; a list of more rows than bars can be read has no chart."""
+    first = plan.dimensions[0] if plan.dimensions else None
+    listing = first is not None and first.entity is not None and len(plan.reported) == 1
+    metrics = [o.name for o in plan.outputs if o.metric.unit is not Unit.date
+               and not (listing and (o.metric.counts == first.entity or o.metric.horizon))]
+    first = first.name if first is not None else None
+    if not metrics or (listing and rows > MAX_BARS):
         return None
     if len(plan.reported) > 1:
         return {"kind": "line", "x": "period_start", "y": metrics, "series": first}

@@ -14,6 +14,8 @@ import time
 from datetime import date
 from typing import TYPE_CHECKING
 
+from sqlglot import exp
+
 from assistant.answer import Answer, Status
 from assistant.conversation import Conversation
 from assistant.narrative import breakdown_outliers, chart_suggestion, narrative
@@ -28,7 +30,7 @@ from semantic_layer.compile import compile_query
 from semantic_layer.entities import indexed_dimensions, values_query
 from semantic_layer.errors import SemanticLayerError
 from semantic_layer.model import TimeMode
-from semantic_layer.query import SemanticQuery
+from semantic_layer.query import FilterOp, SemanticQuery
 
 if TYPE_CHECKING:
     from assistant.agent.agent import Agent
@@ -178,6 +180,14 @@ class Assistant:
             return Answer(question, Status.UNANSWERABLE, f"The query cannot be built: {error}",
                           query=query.model_dump(mode="json"), planner=NONE, timings_ms={"compile": _ms(start)})
         compiling = _ms(start)
+        elsewhere = self._outside_the_book(query, viewer)
+        if elsewhere:
+            one = len(elsewhere) == 1
+            return Answer(question, Status.UNANSWERABLE,
+                          f"{' and '.join(elsewhere)} {'is' if one else 'are'} not in your book of accounts, so I "
+                          f"cannot show {'it' if one else 'them'}.", query=query.model_dump(mode="json"), planner=NONE,
+                          timings_ms={"compile": compiling},
+                          detail="row-level security keeps only the viewer's accounts; the named ones are not among them")
         tree = compiled.tree
         if tree.args.get("limit") is None:  # governed queries are bounded by the runner's cap, said only if it cuts
             tree = tree.copy().limit(self.runner.settings.row_limit)
@@ -197,10 +207,24 @@ class Assistant:
                               + "; ".join(problems) + ". Please report it with the SQL below.")
             return answer
         answer.message = narrative(plan, answer.columns, answer.rows, viewer)
-        answer.chart = chart_suggestion(plan) if answer.rows else None
+        answer.chart = chart_suggestion(plan, len(answer.rows)) if answer.rows else None
         answer.warnings = [*answer.warnings, *partial_period_warnings(plan, self.as_of),
                            *self._sample_warnings(compiled, viewer)]
         return answer
+
+    def _outside_the_book(self, query: SemanticQuery, viewer: Viewer) -> list[str]:
+        """The accounts a CSM names that are not theirs: said, rather than answered with the empty rows RLS leaves."""
+        if viewer.sees_all_accounts:
+            return []
+        named = [(self.catalog.dimensions[f.dimension], f.values) for f in query.filters
+                 if f.op in (FilterOp.eq, FilterOp.in_) and self.catalog.dimensions[f.dimension].entity == "account"]
+        outside = []
+        for dimension, values in named:
+            select = values_query(dimension).where(exp.column(dimension.column, dimension.table).isin(*values))
+            seen = self.runner.run_expression(select, viewer, "book check")
+            held = {str(row[0]) for row in seen.rows} if seen.ok else {str(v) for v in values}
+            outside += [str(v) for v in values if str(v) not in held]
+        return outside
 
     def _sample_warnings(self, compiled, viewer: Viewer) -> list[str]:
         sampled = sample_query(compiled.plan, compiled.tree)

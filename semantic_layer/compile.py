@@ -123,8 +123,9 @@ def _dimension_groups(plan: Plan) -> list[tuple[str, list[Dimension]]]:
     """Requested dimensions in groups whose value combinations are listed together.
 
     An entity's attributes go with the entity (account_name with its segment and CSM: only
-    the real pairs); independent dimensions (segment and feature) each form a group, and
-    the groups are crossed so that combinations without data still get a row.
+    the real pairs); other dimensions of one table go together (segment and plan: the pairs
+    the accounts hold); independent dimensions (segment and feature) form groups of their own,
+    crossed so that combinations without data still get a row.
     """
     groups: list[tuple[str, list[Dimension]]] = []
     grouped: set[str] = set()
@@ -134,7 +135,16 @@ def _dimension_groups(plan: Plan) -> list[tuple[str, list[Dimension]]]:
         members = [d for d in plan.dimensions if d.name not in grouped and join_path(entity.table, d.table) is not None]
         groups.append((entity.table, members))
         grouped |= {d.name for d in members}
-    groups += [(d.table, [d]) for d in plan.dimensions if d.name not in grouped]
+    by_table: dict[str, list] = {}
+    for d in plan.dimensions:  # segment and plan: the pairs their one table holds, one subquery per table
+        if d.name not in grouped:
+            by_table.setdefault(d.table, []).append(d)
+    tables = [table for table, _ in groups]
+    for table, members in by_table.items():
+        if table in tables:  # an entity's group of that table already exists: it takes them too
+            groups[tables.index(table)][1].extend(members)
+        else:
+            groups.append((table, members))
     return groups
 
 

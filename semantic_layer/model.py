@@ -299,6 +299,8 @@ class Metric(Frozen):
     synonyms: tuple[str, ...] = ()
     benchmarks: tuple[Band, ...] = ()
     benchmark_note: str | None = None
+    bands_per: TimeGrain | None = Field(None, description="the period the benchmark bands are published for (logo "
+                                                           "churn: a year); a shorter period's rate is compounded to it")
     dimensions: tuple[str, ...] = ()
     default_window: Window
     per: TimeGrain | None = Field(None, description="defined per one period of this grain only (CLV: per month)")
@@ -352,6 +354,13 @@ class Metric(Frozen):
     def band_for(self, value: float) -> Band | None:
         """The first benchmark band holding `value`, or None."""
         return next((b for b in self.benchmarks if b.contains(value)), None)
+
+    def on_band_basis(self, value: float, months: float) -> float:
+        """`value` over `months` as the bands' period would show it: a monthly churn m compounds to a year as
+        1 − (1 − m)^12 (the domain notes' conversion); unchanged when the bands have no period or it matches."""
+        if self.bands_per is not TimeGrain.year or months <= 0 or abs(months - 12) < 0.5 or self.unit is not Unit.percent:
+            return value
+        return 100 * (1 - (1 - value / 100) ** (12 / months))
 
 
 class AmbiguousTerm(Frozen):

@@ -39,6 +39,7 @@ FAILED = "Something went wrong while answering, so there is no answer this time.
 
 CSS = """
 #result-table { font-variant-numeric: tabular-nums; }
+#result-table th { min-width: 7rem; word-break: normal; overflow-wrap: normal; hyphens: none; }
 .source-line { color: var(--body-text-color-subdued); }
 footer { display: none !important; }
 .starters button { justify-content: flex-start; text-align: left; white-space: normal; }
@@ -96,8 +97,6 @@ def _messages(answer: Answer, catalog, sql: str | None) -> list[dict[str, Any]]:
     """The chat messages of one answer: the narrative (with clickable options), for a list who is on it
     and why, a chart, and the collapsed 'How this was computed' showing `sql`."""
     narrative = {"role": "assistant", "content": render.narrative_markdown(answer, catalog)}
-    if answer.options:
-        narrative["options"] = [{"value": o, "label": o} for o in answer.options]
     if len(answer.rows) > TABLE_ROWS:
         narrative["content"] += (f"\n\n_The table beside the chat shows the first {TABLE_ROWS:,} of "
                                  f"{len(answer.rows):,} rows; the CSV download has them all._")
@@ -114,6 +113,8 @@ def _messages(answer: Answer, catalog, sql: str | None) -> list[dict[str, Any]]:
     how = render.computation_markdown(answer, catalog, sql)
     if how:
         messages.append({"role": "assistant", "content": how, "metadata": {"title": HOW_TITLE, "status": "done"}})
+    if answer.options:  # the chat shows option buttons under the last message of a turn only
+        messages[-1]["options"] = [{"value": o, "label": o} for o in answer.options]
     return messages
 
 

@@ -226,9 +226,10 @@ def result_table(answer: Answer, catalog: Catalog) -> Table:
     periods = {(row[names.index(PERIOD_START)], row[names.index(PERIOD_END)]) for row in answer.rows} \
         if PERIOD_START in names and PERIOD_END in names else set()
     has_period = len(periods) > 1  # one period for every row is said in the message, not repeated per row
-    shown = [s for s in specs if s.name not in (PERIOD_START, PERIOD_END)]
-    headers = ([PERIOD_LABEL] if has_period else []) + [s.label for s in shown]
     reasons = list_reasons(answer, catalog)
+    flags = _flag_columns(answer, catalog) if reasons is not None else set()  # said in "Why on the list" instead
+    shown = [s for s in specs if s.name not in (PERIOD_START, PERIOD_END) and s.name not in flags]
+    headers = ([PERIOD_LABEL] if has_period else []) + [s.label for s in shown]
     if reasons is not None:
         headers.append(WHY_LABEL)
     values, display = [], []
@@ -300,8 +301,19 @@ def list_reasons(answer: Answer, catalog: Catalog) -> list[str] | None:
     if not parts:
         parts = [(s.name, "") for s in specs.values() if s.unit is not None]
     parts = [(c, t) for c, t in parts if c in index]
-    return ["; ".join(f"{specs[c].label} {specs[c].format(row[index[c]])} {t}".rstrip() for c, t in parts)
-            for row in answer.rows]
+    flags = _flag_columns(answer, catalog)
+    return ["; ".join(specs[c].label if c in flags else f"{specs[c].label} {specs[c].format(row[index[c]])} {t}".rstrip()
+                      for c, t in parts) for row in answer.rows]
+
+
+def _flag_columns(answer: Answer, catalog: Catalog) -> set[str]:
+    """The columns of metrics that count the listed entity: 1 on every listed row, so what matters is their name."""
+    query = _query(answer)
+    if query is None:
+        return set()
+    entities = {catalog.dimensions[d].entity for d in query.dimensions if d in catalog.dimensions} - {None}
+    outputs = _metric_names(query)
+    return {c for c in answer.columns if (m := _metric(catalog, outputs.get(c, c))) is not None and m.counts in entities}
 
 
 # --- the narrative -----------------------------------------------------------------------

@@ -29,6 +29,8 @@ def continues(reading: Reading, choice: MetricChoice, last: Interpretation | Non
     """Whether the question edits `last` rather than standing on its own."""
     if last is None or reading.has(Word.new_topic):
         return False
+    if choice.ambiguous is not None and not choice.metrics:
+        return False  # "churn last month" after anything: a term of several metrics is asked about, not an edit
     if reading.has(Word.all) and any(s.kind is Kind.term and s.dimensions() for s in reading.spans):
         return False  # "now list all my accounts": a new subject
     if reading.has(Word.those) and last.rows is not None:

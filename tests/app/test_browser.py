@@ -13,7 +13,6 @@ import io
 import pytest
 
 from app.served import ARTIFACTS, PASSWORDS, book
-from assistant.answer import Answer, Status
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -113,21 +112,15 @@ def test_a_csm_signs_in_asks_and_sees_only_their_book(app, page):
     assert not [name for name in theirs if name in text]
 
 
-def test_clarifying_options_and_starters_are_one_click_questions(app, page, monkeypatch):
-    context, _ = app
-    answer_for = context.assistant.ask
-    option = "What is the health score of my accounts by month?"
-
-    def clarifying(question, viewer=None, conversation=None):
-        if question == "health?":
-            return Answer(question, Status.CLARIFY, "Which health do you mean?", options=[option, "What is NPS?"])
-        return answer_for(question, viewer, conversation)
-
-    monkeypatch.setattr(context.assistant, "ask", clarifying)
-    ask(page, "health?", table=False)
+def test_clarifying_options_and_starters_are_one_click_questions(app, page):
+    # a real clarifying answer: the domain notes leave "at risk" undefined, so the planner asks which is meant
+    option = "which of my accounts are health-risk accounts"
+    ask(page, "which of my accounts are at risk", table=False)
+    page.locator("#chat button", has_text=option).wait_for()
+    page.screenshot(path=ARTIFACTS / "07-options-offered.png")
     page.locator("#chat button", has_text=option).click()
     page.locator("#chat .message-row", has_text=option).last.wait_for()
-    page.locator("#result-table").get_by_text("Period", exact=True).wait_for()
+    page.locator("#result-table").get_by_text("Health score", exact=True).wait_for()
     page.screenshot(path=ARTIFACTS / "07-option-clicked.png")
     assert "'C005'" in page.locator("#chat code").last.inner_text()  # the SQL shown is what ran for her
 

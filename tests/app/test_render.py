@@ -113,6 +113,17 @@ def test_an_account_list_says_why_each_account_is_on_it():
     assert table.headers[-1] == render.WHY_LABEL and table.display[0][-1].startswith("Health score 42.0")
 
 
+def test_a_flag_that_put_each_account_on_the_list_is_named_not_shown_as_a_column_of_ones():
+    query = {"metrics": ["health_risk_accounts", "health_score"], "time_range": {"start": "2026-10-01", "end": "2026-10-31"},
+             "dimensions": ["account_name"], "metric_filters": [{"metric": "health_risk_accounts", "op": ">", "value": 0}]}
+    a = answer(["period_start", "period_end", "account_name", "health_risk_accounts", "health_score"],
+               [[*OCT, "Northwind Logistics", 1, 42.0]], query)
+    flag = CATALOG.metric("health_risk_accounts").label
+    assert render.list_reasons(a, CATALOG) == [flag]
+    table = render.result_table(a, CATALOG)
+    assert flag not in table.headers and table.display[0] == ["Northwind Logistics", "42.0", flag]
+
+
 def test_a_list_without_filters_names_the_values_shown_and_other_answers_have_no_reasons():
     assert render.list_reasons(account_list(), CATALOG)[1] == "Health score 55.5; Open tickets 0"
     by_segment = answer(["period_start", "period_end", "segment", "nrr"], [[*OCT, "SMB", 98.0]],

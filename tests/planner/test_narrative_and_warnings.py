@@ -29,6 +29,15 @@ def test_a_number_sits_next_to_its_band_and_the_typical_benchmark():
     assert benchmark_sentence(default_catalog().metrics["mrr"], 5000) == ""
 
 
+def test_a_months_churn_is_judged_against_annual_bands_once_compounded():
+    churn = default_catalog().metrics["logo_churn_rate"]
+    september, year = Period.months("2026-09"), Period.months("2025-01", "2025-12")
+    # 1.3% a month is 1 − (1 − 0.013)^12 ≈ 14.5% a year: a systemic problem, not "best (< 5%)"
+    assert benchmark_sentence(churn, 1.3, september).startswith(" — about 14.5% a year, systemic problem")
+    assert benchmark_sentence(churn, 4.0, year).startswith(" — best (annual)")  # a year's rate is judged as it is
+    assert churn.on_band_basis(6.4, 1) == pytest.approx(54.8, abs=0.1)  # the domain notes' 6.4% monthly ≈ 55% annual
+
+
 @pytest.mark.parametrize(("value", "unit", "text"), [
     (104.26, Unit.percent, "104.3%"), (1234567.8, Unit.currency, "$1,234,568"), (42.5, Unit.currency, "$42.50"),
     (0.4234, Unit.ratio, "0.42"), (1500, Unit.count, "1,500"), (23.04, Unit.days, "23.0 days"), (1, Unit.days, "1 day"), (55.0, Unit.days, "55 days"), (None, Unit.score, "no value"),
@@ -66,6 +75,17 @@ def test_an_account_list_says_why_each_account_is_there():
 ])
 def test_chart_suggestion(fields, chart):
     assert chart_suggestion(plan(**fields)) == chart
+
+
+def test_a_list_charts_what_it_compares_not_the_flag_that_put_each_row_there():
+    flagged = compile_query(SemanticQuery(metrics=["health_risk_accounts", "health_score"], time_range=Q3,
+                                          dimensions=["account_name"])).plan
+    assert chart_suggestion(flagged, rows=12) == {"kind": "bar", "x": "account_name", "y": ["health_score"],
+                                                  "series": None}
+    assert chart_suggestion(flagged, rows=257) is None  # 257 bars cannot be read
+    only_flag = compile_query(SemanticQuery(metrics=["health_risk_accounts"], time_range=Q3,
+                                            dimensions=["account_name"])).plan
+    assert chart_suggestion(only_flag, rows=12) is None
 
 
 def test_grr_above_100_is_a_bug_not_an_answer():

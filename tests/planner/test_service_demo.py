@@ -183,3 +183,11 @@ def test_a_blended_number_says_which_segment_it_hides(assistant):
     assert (f"Blended, this hides a departure: {shrinking[0]} departs from the rest on Net revenue retention "
             f"({by_segment[shrinking[0]]:.1f}% against {others[0]:.1f}%–{others[-1]:.1f}% elsewhere)") in answer.message
     assert "hides" not in assistant.ask("nrr for smb last quarter").message
+
+
+def test_a_csm_asking_about_another_csms_account_is_told_it_is_not_in_their_book(assistant):
+    (other,) = independent(assistant, f"SELECT min(name) FROM accounts WHERE csm_id <> '{CSM}' AND csm_id IS NOT NULL")[0:1]
+    answer = assistant.ask(f"health score for {other[0]}", Viewer.csm(CSM))
+    assert answer.status is Status.UNANSWERABLE and answer.message.startswith(f"{other[0]} is not in your book")
+    assert not answer.rows
+    assert assistant.ask(f"health score for {other[0]}", Viewer.leader()).status is Status.ANSWERED

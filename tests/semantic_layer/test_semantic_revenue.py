@@ -162,3 +162,11 @@ def test_dimension_filter_restricts_rows_and_grid(wh):
 def test_synonyms_resolve_to_the_canonical_metric(wh):
     row = one(wh, "net revenue retention")
     assert row["nrr"] == pytest.approx(300 / 380 * 100)
+
+
+def test_two_dimensions_of_one_table_list_the_pairs_it_holds(wh):
+    # A1 moves to the Scale plan: the pairs are the ones the accounts hold, not every segment × every plan
+    wh.execute("UPDATE accounts SET plan = 'Scale' WHERE account_id = 'A1'")
+    rows = run(wh, SemanticQuery(metrics=["mrr"], time_range=Q3, dimensions=["segment", "plan"]))
+    assert {(r["segment"], r["plan"]): float(r["mrr"]) for r in rows} == {
+        ("Enterprise", "Scale"): 120, ("Enterprise", "Growth"): 150, ("SMB", "Growth"): 110}
