@@ -268,6 +268,11 @@ def _first_rows(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[str, int]
     """The first rows spelled out with their values: why each account (or group) is in the list."""
     members = _membership(plan)
     lines = []
+    shown = [o for o in plan.outputs if o.name not in members and o.metric.unit is not Unit.date]
+    entity = any(d.entity for d in plan.dimensions)
+    if not plan.query.order_by and not entity and shown:  # a breakdown in words: its largest groups, not A, B, C
+        column = index[shown[0].name]
+        rows = sorted(rows, key=lambda r: -float(r[column]) if r[column] is not None else float("inf"))
     for row in rows[:LIST_REASONS]:
         name = ", ".join(_named(row[index[d.name]], d) for d in plan.dimensions) or str(row[index["period_start"]])
         values = []

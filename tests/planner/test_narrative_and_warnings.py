@@ -88,6 +88,15 @@ def test_a_list_charts_what_it_compares_not_the_flag_that_put_each_row_there():
     assert chart_suggestion(only_flag, rows=12) is None
 
 
+def test_a_breakdown_in_words_names_its_largest_groups():
+    p = compile_query(SemanticQuery(metrics=["open_tickets"], time_range=Q3, dimensions=["ticket_category"])).plan
+    rows = [[Q3.start, Q3.end, c, n] for c, n in [("access", 130), ("billing", 151), ("bug", 466), ("how-to", 403),
+                                                   ("integration", 321)]]
+    text = narrative(p, ["period_start", "period_end", "ticket_category", "open_tickets"], rows, Viewer.leader())
+    assert "bug: Open tickets 466. how-to: Open tickets 403. integration: Open tickets 321." in text
+    assert "access" not in text
+
+
 def test_grr_above_100_is_a_bug_not_an_answer():
     p = plan(metrics=["grr", "nrr"])
     problems = broken_invariants(p, ["period_start", "period_end", "grr", "nrr"], [[Q3.start, Q3.end, 100.4, 104.0]])
