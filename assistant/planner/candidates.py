@@ -260,10 +260,16 @@ def _asked_statistics(reading, name: str, span, catalog: Catalog, used: set[int]
     if metric.quantity is None or span is None:
         return [name]
     statistics = {Word.count: "count", Word.share: "share", Word.mean: "mean", Word.median: "median", Word.total: "total"}
+    joined = [t for t in reading.of(Kind.term) if t.metrics() and t is not span and any(
+        w.kind is Kind.word and w.word in (Word.versus, Word.conjunction) and min(t.end, span.end) <= w.start
+        and w.end <= max(t.start, span.start) for w in reading.spans) and reading.distance(t, span) <= 1]
+
     def apart(word) -> int:  # content words between, a time phrase not counted ("rate for q1 and how much")
-        low, high = sorted((word.start, span.start))
-        timed = sum(len(t.positions) for t in reading.of(Kind.time) if low < t.start < high)
-        return reading.distance(word, span) - timed
+        def gap(other) -> int:
+            low, high = sorted((word.start, other.start))
+            timed = sum(len(t.positions) for t in reading.of(Kind.time) if low < t.start < high)
+            return reading.distance(word, other) - timed
+        return min(gap(s) for s in (span, *joined))  # "promoters vs detractors … just the counts": both
 
     near = [s for s in reading.spans if s.kind is Kind.word and s.word in statistics
             and (s.word in (Word.mean, Word.median) or apart(s) <= 3)]

@@ -99,6 +99,10 @@ class Draft:
         """Whether every chosen metric (or those given) can be grouped or filtered by `dimension`."""
         return all(dimension in self.metric(m).dimensions for m in (self.metrics if metrics is None else metrics))
 
+    def source_mode(self, name: str) -> TimeMode | None:
+        source = self.catalog.sources.get(self.metric(name).source or "")
+        return source.mode if source is not None else None
+
     def source_tables(self) -> set[str]:
         sources = self.catalog.sources
         return {sources[self.metric(m).source].table for m in self.metrics if self.metric(m).source in sources}
@@ -958,10 +962,16 @@ def _movement(d: Draft) -> None:
 def _between_ends(d: Draft) -> None:
     """'lost the most health between the week of Sep 28 and the week of Oct 26': a change across a range of two
     named periods is the later one against the earlier one, not the range against the one before it."""
-    ends = d.reading.time.ends
-    if ends is None or d.compare is not Comparison.previous_period or d.reading.time.compare is not None:
+    time = d.reading.time
+    if d.compare is not Comparison.previous_period or time.compare is not None:
         return
-    d.period, d.compare, d.compare_with = ends[1], Comparison.other_period, ends[0]
+    if time.ends is not None:
+        d.period, d.compare, d.compare_with = time.ends[1], Comparison.other_period, time.ends[0]
+    elif time.since is not None and all(d.metric(m).measure is None or d.source_mode(m) is not TimeMode.within
+                                        for m in d.metrics):
+        # "lost 10% of their MAU since July": a state now against then (events since July are a count instead)
+        d.period = default_period([d.metric(m) for m in d.metrics], None, d.context.as_of)
+        d.compare, d.compare_with = Comparison.other_period, time.since
 
 
 def _rate_as_flag(d: Draft) -> None:

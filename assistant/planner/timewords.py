@@ -60,6 +60,7 @@ class TimeWords:
     unit_grain: TimeGrain | None = None  # "the last 4 quarters": a trend over it goes by quarter
     both: Period | None = None  # "the 2024 and 2025 cohorts": two periods joined by "and", as one range
     ends: tuple[Period, Period] | None = None  # "between the week of A and the week of B": the two ends of a range
+    since: Period | None = None  # "since July": the period a change since then is measured from
     spans: list[tuple[int, int]] = field(default_factory=list)
     phrases: list[str] = field(default_factory=list)
     corrected: list[str] = field(default_factory=list)  # typos read as time words, said in the answer
@@ -205,7 +206,14 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
         if m.group("edge") == "end":
             offset += 1  # since the end of last month: from the start of this one
         start = grain_period(grain, offset, as_of).start
+        if m.group("edge") != "end":
+            w.since = grain_period(grain, offset, as_of)  # "dropped 10 points since last month": against last month
         return _through_as_of(start, as_of) if start <= as_of else Period(as_of, as_of)
+
+    def since_last(m: re.Match, w: TimeWords) -> Period:
+        """'since last month': from its start to today, and a change since then is measured against it."""
+        w.since = grain_period(_UNIT_GRAINS[m.group("u")], -1, as_of)
+        return _through_as_of(w.since.start, as_of)
 
     def periods_ago(m: re.Match, w: TimeWords) -> Period:
         return grain_period(_UNIT_GRAINS[_unit(m.group("u"))], -_count(m.group("n")), as_of)
@@ -229,6 +237,7 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
             start = date(int(m.group("y")), number, 1) if m.group("y") else _latest_month(number, as_of)
         else:
             start = date(int(m.group("yy")), 1, 1)
+        w.since = Period(start, month_end(start)) if m.group("m") else None  # "lost 10% of MAU since July": against July
         return _through_as_of(start, as_of)
 
     def month_range(m: re.Match, w: TimeWords) -> Period:
@@ -290,6 +299,7 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
         ("ahead", r"\b(?:coming up|upcoming)\b", upcoming),
         ("period", r"\b(?:since|from) (?:the )?(?P<edge>start|beginning|end) of (?P<which>last|previous|this) "
          r"(?P<u>month|quarter|year)\b", since_boundary),
+        ("period", r"\bsince (?P<which>last|previous) (?P<u>month|quarter|year)\b", since_last),
         ("period", r"\b(?:in |during |for )?(?:the )?(?P<u>month|quarter|year|week) before last\b", before_last),
         ("compare", r"\b" + _VS + r" (?:a|one) (?P<u>week|month|quarter) ago\b", compare(Comparison.previous_period)),
         ("period", r"\b(?:a|one) (?P<u>week|month|quarter) ago\b",
