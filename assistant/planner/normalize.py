@@ -71,6 +71,7 @@ def normalize(text: str) -> str:
     text = _THOUSANDS.sub("", text)
     text = _SCALED.sub(_scaled, text)
     text = _DOLLAR.sub("", text)
+    text = re.sub(r"\s*(?:-+>|=>|\u2192)\s*", ", ", text)  # "q1 -> q2 -> q3": a sequence, read as a list
     text = re.sub(r"(\d)\s*\+", r"\1 or more", text)
     text = re.sub(r"\s[+&]\s", " and ", text)
     text = _abbreviation_pattern().sub(lambda m: grammar().abbreviations[m.group(0)], text)

@@ -112,13 +112,15 @@ def _check_data_starts(period: Period, compare, i: Interpretation, metrics: list
         if span is None:
             continue
         first, last = span
-        movement = catalog.sources[metric.source].mode is TimeMode.movement
+        source = catalog.sources[metric.source]
+        movement = source.mode is TimeMode.movement
         for asked in periods:
             needed = add_months(asked.start, -1) if movement else asked.start
             if asked.end < first or (movement and needed < month_start(first)):
                 raise NotInData(f"the data starts in {month_label(first)}, so {asked.label()} cannot be answered"
                                 + (" (its revenue movements compare with the month before it)" if movement else ""))
-            if asked.start > last:
+            reads_from = asked.trailing_start(source.days) if source.mode is TimeMode.trailing_days else asked.start
+            if reads_from > last:  # "health today" reads the last 7 days: the week that started this week
                 raise NotInData(f"the data runs to {last.isoformat()}, so {asked.label()} is not in it yet")
 
 

@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 from assistant.planner.grammar import COMPARING, Word, grammar
 from assistant.planner.lexicon import Lexicon, Sense
 from assistant.planner.normalize import KEPT_IN_TERMS, Token, filler_words, key, normalize, tokenize
-from assistant.planner.timewords import TimeWords, correct_time_typos, parse_time
+from assistant.planner.timewords import UPCOMING, TimeWords, correct_time_typos, parse_time, upcoming_by_default
 
 SCATTER_WIDTH = 3  # at most this many words from the first to the last word of a term found out of order
 WORD_NEAR = 80  # each word of a typo'd phrase must be at least this close to its term's word
@@ -31,7 +31,7 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
                 "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
                 "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100}
 _NUMBER = re.compile(r"^(\d+(?:\.\d+)?)(%?)$")
-_TIME_ADVERB = re.compile(r"\b([a-z]+ )?(daily|weekly|monthly|quarterly|yearly|annual)((?: [a-z/]+){0,2})")
+_TIME_ADVERB = re.compile(r"\b([a-z]+ )?(daily|weekly|monthly|quarterly|yearly|annual|coming up|upcoming)((?: [a-z/]+){0,2})")
 
 
 class Kind(StrEnum):
@@ -165,7 +165,10 @@ def _number(tokens: list[Token], i: int) -> tuple[float, bool, int] | None:
 def read(question: str, lexicon: Lexicon, as_of: date) -> Reading:
     """The spans of `question`: what each run of words may mean."""
     text, corrected = correct_time_typos(_without_filler_typos(normalize(question), lexicon), lexicon.knows)
-    time = parse_time(_mask_metric_adverbs(text, lexicon), as_of)
+    masked = _mask_metric_adverbs(text, lexicon)
+    time = parse_time(masked, as_of)
+    if (upcoming := UPCOMING.search(text)) and not UPCOMING.search(masked):
+        upcoming_by_default(time, upcoming.group(0), as_of)  # "arr coming up for renewal": a term, and still ahead
     tokens = tokenize(text)
     words = [t.text for t in tokens]
     stems = [t.stem for t in tokens]

@@ -18,7 +18,8 @@ from datetime import date, timedelta
 
 from semantic_layer.model import TimeGrain
 from semantic_layer.periods import (
-    Period, add_months, grain_period, grain_start, month_end, previous_period, same_period_last_year, trailing_days,
+    Period, add_months, grain_period, grain_start, is_whole, month_end, next_grain_start, previous_period,
+    same_period_last_year, trailing_days,
 )
 from semantic_layer.query import Comparison
 
@@ -136,6 +137,16 @@ def _abbreviated_unit(text: str) -> str | None:
 Action = Callable[[re.Match, TimeWords], Period | None]
 
 
+UPCOMING = re.compile(r"\b(?:coming up|upcoming)\b")
+
+
+def upcoming_by_default(w: TimeWords, said: str, as_of: date) -> None:
+    """'upcoming renewals' with no window of its own: the next 90 days; a window said anywhere else wins."""
+    if w.ahead is None:
+        w.ahead = Period(as_of + timedelta(days=1), as_of + timedelta(days=_DEFAULT_AHEAD_DAYS))
+        w.partial = w.partial or f"“{said}” with no window: the next {_DEFAULT_AHEAD_DAYS} days"
+
+
 def _rules(as_of: date) -> list[tuple[str, str, Action]]:
     """(kind, pattern, action), most specific first. Period actions return the period; the others set fields."""
 
@@ -177,9 +188,14 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
         year = int(m.group("y")) if m.group("y") else as_of.year + (1 if number <= as_of.month else 0)
         w.ahead = Period(as_of + timedelta(days=1), month_end(date(year, number, 1)))
 
+    def ahead_to_end(m: re.Match, w: TimeWords) -> None:
+        unit = next(g for g in m.groups() if g)
+        grain = TimeGrain.year if unit[0] == "y" else TimeGrain.quarter
+        w.ahead = Period(as_of + timedelta(days=1), next_grain_start(grain_start(as_of + timedelta(days=1), grain),
+                                                                      grain) - timedelta(days=1))
+
     def upcoming(m: re.Match, w: TimeWords) -> None:
-        w.ahead = Period(as_of + timedelta(days=1), as_of + timedelta(days=_DEFAULT_AHEAD_DAYS))
-        w.partial = w.partial or f"“{m.group(0).strip()}” with no window: the next {_DEFAULT_AHEAD_DAYS} days"
+        upcoming_by_default(w, m.group(0).strip(), as_of)
 
     def half(m: re.Match, w: TimeWords) -> Period:
         which = m.group("h") or m.group("h2") or m.group("hw")
@@ -280,6 +296,9 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
             Period(date(value, 1, 1), date(value, 12, 31))
 
     return [
+        ("ahead", r"\b(?:(?:between )?(?:now|today) (?:and|to|through|until|till)|before|by|until|till|through|thru) "
+         r"(?:the )?(?:end of (?:the |this )?(year|quarter)|(year|quarter)[ -]end|eo(y|q))\b"
+         r"|\b(?:the )?(?:rest|remainder|balance) of (?:the |this )?(year|quarter)\b", ahead_to_end),
         ("compare", r"\b(?:yoy|y/y|year[- ]over[- ]year|" + _VS + r" (?:the )?(?:same (?:period|time|month|quarter) )?"
          r"(?:last year|a year (?:ago|earlier|before)|prior year|previous year|the year before)"
          r"|same (?:period|time) last year)\b", compare(Comparison.same_period_last_year)),
@@ -296,7 +315,7 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
          + r") )?(?P<u>" + _UNITS + r")\b", ahead),
         ("ahead", r"\b(?:between )?(?:now|today) (?:and|to|through|until|till) (?:the )?(?:end of )?(?P<m>" + _MONTH
          + r")(?: (?P<y>" + _YEAR + r"))?\b", ahead_until),
-        ("ahead", r"\b(?:coming up|upcoming)\b", upcoming),
+        ("ahead", UPCOMING.pattern, upcoming),
         ("period", r"\b(?:since|from) (?:the )?(?P<edge>start|beginning|end) of (?P<which>last|previous|this) "
          r"(?P<u>month|quarter|year)\b", since_boundary),
         ("period", r"\bsince (?P<which>last|previous) (?P<u>month|quarter|year)\b", since_last),
@@ -318,7 +337,7 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
         ("period", r"\b(?P<u>ytd|qtd|mtd|year to date|quarter to date|month to date)\b",
          lambda m, w: current({"y": TimeGrain.year, "q": TimeGrain.quarter, "m": TimeGrain.month}[m.group("u")[0]], w,
                               "this " + {"y": "year", "q": "quarter", "m": "month"}[m.group("u")[0]])),
-        ("period", r"\b(?:from |between )?q(?P<q1>[1-4])(?: (?P<y1>" + _YEAR + r"))? ?(?:to|through|until|-|and) ?"
+        ("period", r"(?<!, )\b(?:from |between )?q(?P<q1>[1-4])(?: (?P<y1>" + _YEAR + r"))? ?(?:to|through|until|-|and) ?"
          r"q(?P<q2>[1-4])(?:[ ']*(?P<y>(?:19|20)?\d\d))?\b", quarter_range),
         ("period", r"\b(?:in |during |for )?(?:the )?q(?P<q>[1-4])(?:[ '-]*(?P<y>(?:19|20)?\d\d))?\b"
          r"|\b(?:in |during |for )?(?P<y2>" + _YEAR + r")[ -]?q(?P<q2>[1-4])\b",
@@ -419,7 +438,9 @@ def parse_time(text: str, as_of: date) -> TimeWords:
             taken[start:end] = [True] * (end - start)
             words.spans.append((start, end))
             words.phrases.append(match.group(0).strip())
-    _settle_periods(words, sorted(periods, key=lambda x: x[0]), as_of)
+    periods.sort(key=lambda x: x[0])
+    if not _enumerated(words, [p for _, p, versus in periods if not versus], as_of) or any(v for _, _, v in periods):
+        _settle_periods(words, periods, as_of)
     if len(reaches) == 2:
         (_, a_end), (b_start, _) = sorted(reaches)
         if re.fullmatch(r"\s*(?:and|&|\+)\s*", text[a_end:b_start]) and all(p is not None for _, p, _ in periods):
@@ -429,6 +450,23 @@ def parse_time(text: str, as_of: date) -> TimeWords:
     _series_of_changes(words)
     _whole_previous(words, as_of)
     return words
+
+
+def _enumerated(words: TimeWords, periods: list[Period], as_of: date) -> bool:
+    """'nrr q1, q2 and q3 this year', 'jan -> feb -> mar': three or more back-to-back periods of one grain are a series
+    at that grain over their span (a period holding all of them, "this year", only places them)."""
+    named = [p for p in periods if not all(p.start <= o.start and o.end <= p.end for o in periods)]
+    if len(named) < 3:
+        return False
+    named.sort(key=lambda p: p.start)
+    for grain in (TimeGrain.week, TimeGrain.month, TimeGrain.quarter, TimeGrain.year):
+        if all(is_whole(p, grain) for p in named) and \
+                all(next_grain_start(a.start, grain) == b.start for a, b in zip(named, named[1:])):
+            words.period, words.grain = Period(named[0].start, named[-1].end), words.grain or grain
+            if words.period.end < as_of:
+                words.partial = words.whole = None  # "q1, q2, q3 this year": whole quarters, though the year is not
+            return True
+    return False
 
 
 def _series_of_changes(words: TimeWords) -> None:
