@@ -130,7 +130,8 @@ def interpret(reading: Reading, choice: MetricChoice, context: PlannerContext, v
     d.undecided = choice.ambiguous[0] if choice.ambiguous else None
     # _placing runs again after _thresholds: a share read from "took more than 60 days" may have a cohort variant
     for step in (_viewer, _time, _other_statistic, _why, _placing, _opposites, _slices, _groups, _both_periods, _filters, _counting,
-                 _share_of, _thresholds, _placing, _ranking, _movement, _listing, _upcoming, _colouring, _between_ends,
+                 _share_of, _thresholds, _placing, _ranking, _movement, _listing, _which_pass, _upcoming, _colouring,
+                 _between_ends,
                  _what_they_took):
         step(d)
     return _freeze(d)
@@ -872,6 +873,16 @@ def _asks_for_one(d: Draft) -> bool:
 
 # ---------------------------------------------------------------- listing
 
+def _which_pass(d: Draft) -> None:
+    """'dau/mau by segment - which are above 0.4': a list word before a threshold asks for the rows that pass it."""
+    if not d.thresholds or (d.rows is None and not d.dimensions):
+        return
+    for word in d.reading.grammar(Word.list):
+        after = d.reading.after(word, 2)
+        if any(s.kind is Kind.word and s.word in COMPARING and set(s.positions) <= d.used for s in after):
+            d.use(word)
+
+
 def _listing(d: Draft) -> None:
     """Which accounts qualify: thresholds, flags ('at risk'), 'with open tickets', 'without a QBR'."""
     account = d.catalog.entity_dimension("account")
@@ -1138,6 +1149,8 @@ def _loose_groupings(d: Draft) -> None:
                 after[0].kind is Kind.term and (
                 after[0].dimensions() or after[0].values())):
             d.use(word)
+        elif d.rows is not None and after[0].kind is Kind.word and after[0].word is Word.having:
+            d.use(word, after[0])  # "how many open tickets each has": each of the rows listed
         elif _metric_by(d, word, after[0]):
             d.use(word, after[0])
         elif after[0].kind in (Kind.unknown, Kind.term) or after[0].word is Word.why:

@@ -34,6 +34,10 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:[/&.][a-z0-9]+)*%?|[<>]=?|%|\?")
 # "how many tickets did my customers open": the event (opened), not the state ("tickets they have open").
 _DID_OPEN = re.compile(r"\b(did|do|does)((?: (?!have\b|has\b|had\b|still\b)[a-z']+){1,3}) open\b")
 _HOW_LONG = re.compile(r"\bhow long (?:(?:does|did|do) (?:it|they|we) take |(?:it|they) takes? |to take )?(?:to |until |till )?")
+# "how many days did acme corp take to reach first value": the subject between the verb and "take" moves after it.
+_TAKES = re.compile(r"\bhow (?:long|many (?:days|hours|weeks|months|minutes)) (?:does|did|do|will|would|should) "
+                    r"((?:(?!take\b)[a-z0-9.&']+ ){1,8})take (?:us |them |him |her |it )?(?:to |until |till )(.*)$")
+_PRONOUNS = frozenset({"it", "we", "they", "you", "he", "she", "i"})
 _CONTRACTION = re.compile(r"\b(have|has|had|is|are|was|were|do|does|did|should|would|could|ai)n'?t\b")
 _IRREGULAR_NOT = {"can't": "can not", "cant": "can not", "won't": "will not", "wont": "will not"}
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
@@ -44,6 +48,11 @@ _DOLLAR = re.compile(r"\$\s?(?=\d)")
 def _scaled(match: re.Match) -> str:
     value = float(match.group(1)) * (1_000 if match.group(2) == "k" else 1_000_000)
     return f"{value:.0f}" if value == int(value) else f"{value}"
+
+
+def _time_taken(match: re.Match) -> str:
+    subject = match.group(1).strip()
+    return f"time to {match.group(2)}" + ("" if subject in _PRONOUNS else f" for {subject}")
 
 
 @cache
@@ -75,6 +84,8 @@ def normalize(text: str) -> str:
     text = re.sub(r"(\d)\s*\+", r"\1 or more", text)
     text = re.sub(r"\s[+&]\s", " and ", text)
     text = _abbreviation_pattern().sub(lambda m: grammar().abbreviations[m.group(0)], text)
+    text = re.sub(r"\b(?:one|a|1) (?:number|row|value|figure|line) (?=per\b|for each\b|each\b)", "", text)
+    text = _TAKES.sub(_time_taken, text)
     text = _HOW_LONG.sub("time to ", text)
     text = _DID_OPEN.sub(r"\1\2 opened", text)
     return re.sub(r"\s+", " ", text).strip()
