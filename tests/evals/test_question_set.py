@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from assistant.runner import connect_hardened
-from evals.cases import Shape, catalogue_families, load_cases
+from evals.cases import EVAL_SETS, Shape, catalogue_families, load_cases, set_folder
 from evals.run import expected_table
 from semantic_layer.catalog import default_catalog
 
@@ -86,3 +86,16 @@ def test_planted_slow_onboarding_cohort(tables):
 def test_rls_cases_see_less_than_the_leader(tables):
     leader, csm = tables["mrr-october"].rows[0][0], tables["rls-total-mrr-as-csm"].rows[0][0]
     assert 0 < csm < leader
+
+
+HELD_OUT = [name for name in EVAL_SETS if name != "dev"]
+
+
+@pytest.mark.parametrize("name", HELD_OUT)
+def test_each_held_out_batch_is_big_mixed_and_runs(name, con):
+    cases = load_cases(set_folder(name))
+    assert len(cases) >= 200
+    assert sum(1 for c in cases if c.conversation) >= 20
+    assert sum(1 for c in cases if c.status is not None) >= 0.15 * len(cases)
+    empty = [c.id for c in cases if c.sql is not None and not expected_table(con, c.sql).rows]
+    assert empty == []
