@@ -98,12 +98,14 @@ class Assistant:
         a question about a period outside them is told how far the data goes."""
         ranges, seen = {}, {}
         for source in self.catalog.sources.values():
-            if "." in source.time or source.mode not in (TimeMode.within, TimeMode.trailing_days, TimeMode.movement):
+            if source.mode not in (TimeMode.within, TimeMode.trailing_days, TimeMode.movement):
                 continue  # a snapshot (open at the end, what comes after) has no range of its own
-            where = (source.table, source.time)
+            # a source placed by another table's column (a cohort by accounts.contract_start) spans that column
+            table, column = source.time.split(".", 1) if "." in source.time else (source.table, source.time)
+            where = (table, column)
             if where not in seen:
-                answer = self.runner.run(f"SELECT CAST(MIN({source.time}) AS DATE), CAST(MAX({source.time}) AS DATE) "
-                                         f"FROM {source.table}", _ANALYST, f"data range of {source.name}")
+                answer = self.runner.run(f"SELECT CAST(MIN({column}) AS DATE), CAST(MAX({column}) AS DATE) "
+                                         f"FROM {table}", _ANALYST, f"data range of {source.name}")
                 seen[where] = tuple(answer.rows[0]) if answer.ok and answer.rows and answer.rows[0][0] else None
             if seen[where] is not None:
                 ranges[source.name] = seen[where]

@@ -104,6 +104,9 @@ class Source(Frozen):
     signals: tuple[Signal, ...] = Field((), description="rollup: per-key values from other tables, as extra columns")
     placed_by: tuple[str, ...] = Field((), description="words that say how a row is placed in time ('opened', 'raised' "
                                                        "for tickets opened): a question using them restates the period")
+    once_per_account: bool = Field(False, description="within: an account has such a row once (a milestone, a contract "
+                                                      "start, a churn), so a named account with no period said is read "
+                                                      "over all of its history")
 
     @model_validator(mode="after")
     def _mode_fields(self) -> Source:
@@ -120,6 +123,8 @@ class Source(Frozen):
             raise ValueError("mode rollup needs signals")
         if self.signals and self.mode is not TimeMode.rollup:
             raise ValueError("only a rollup source has signals")
+        if self.once_per_account and self.mode is not TimeMode.within:
+            raise ValueError("only a within source can be once_per_account")
         return self
 
     @property

@@ -21,6 +21,8 @@ is declared in the catalogue.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -130,7 +132,8 @@ def interpret(reading: Reading, choice: MetricChoice, context: PlannerContext, v
     d.undecided = choice.ambiguous[0] if choice.ambiguous else None
     # _placing runs again after _thresholds: a share read from "took more than 60 days" may have a cohort variant
     for step in (_viewer, _time, _other_statistic, _why, _placing, _opposites, _slices, _groups, _both_periods, _filters, _counting,
-                 _share_of, _thresholds, _placing, _ranking, _movement, _listing, _which_pass, _upcoming, _colouring,
+                 _share_of, _thresholds, _placing, _ranking, _movement, _listing, _which_pass, _whether_any, _upcoming,
+                 _colouring,
                  _between_ends,
                  _what_they_took):
         step(d)
@@ -560,6 +563,9 @@ def _variant_taking(d: Draft, values) -> list | None:
     return None
 
 
+_RELATIVE = frozenset({"that", "which", "who", "whose"})
+
+
 def _scope_to_one_metric(d: Draft, span: Span, values) -> bool:
     """'MAU and open urgent tickets': a value only some metrics can take filters the nearest of them alone."""
     for sense in values:
@@ -567,6 +573,10 @@ def _scope_to_one_metric(d: Draft, span: Span, values) -> bool:
         if not takers or len(takers) == len(d.metrics):
             continue
         near = min(takers, key=lambda m: abs(d.spans[m].start - span.start) if m in d.spans else 99)
+        earlier = [m for m in takers if m in d.spans and d.spans[m].end <= span.start]
+        clause = {t.text for t in d.reading.tokens[max(0, span.start - 3):span.start]} & _RELATIVE
+        if earlier and clause:  # "renewals coming up that are still pending": the clause is about what came before
+            near = max(earlier, key=lambda m: d.spans[m].end)
         own = d.own.setdefault(near, [])
         for i, f in enumerate(own):
             if f.dimension == sense.name:
@@ -883,6 +893,20 @@ def _which_pass(d: Draft) -> None:
             d.use(word)
 
 
+_WHETHER_ANY = re.compile(r"\b(?:are|is|do|does|did|were|was|has|have) any\b")
+
+
+def _whether_any(d: Draft) -> None:
+    """'by segment — are any of them over 0.4?': a yes-or-no about the groups is answered by showing every group
+    against the number, not by a table that may be empty."""
+    if d.rows is not None or not d.dimensions or not d.thresholds or not _WHETHER_ANY.search(d.reading.text):
+        return
+    for t in d.thresholds:
+        d.notes.append(f"every {d.catalog.dimensions[d.dimensions[0]].label.lower()} shown, to see which have "
+                       f"{d.metric(t.metric).label} {t.op.value} {t.value:g}")
+    d.thresholds.clear()
+
+
 def _listing(d: Draft) -> None:
     """Which accounts qualify: thresholds, flags ('at risk'), 'with open tickets', 'without a QBR'."""
     account = d.catalog.entity_dimension("account")
@@ -1032,6 +1056,12 @@ def _upcoming(d: Draft) -> None:
         if d.metric(name).ahead:
             d.metrics.remove(name)
             d.spans.pop(name, None)
+            for kept in d.own.pop(name, []):  # "renewals … still pending": the next renewal that is still pending
+                if kept.dimension in countdown.dimensions:
+                    for taker in (countdown.name, *countdown.evidence):
+                        d.own.setdefault(taker, []).append(kept)
+                else:
+                    d.unusable.append(f"{countdown.label} cannot be narrowed by {d.catalog.dimensions[kept.dimension].label}")
     d.metrics.insert(0, countdown.name)
     for evidence in reversed(countdown.evidence):
         if evidence not in d.metrics:

@@ -34,6 +34,7 @@ def resolve(interpretation: Interpretation, context: PlannerContext) -> Semantic
     filters = [_dimension_filter(f) for f in i.filters]
     filters += _listed_as(i, catalog, metrics, {f.dimension for f in filters})
     grain, compare, period = _time(i, metrics, catalog, context.as_of)
+    period = _whole_history(i, metrics, context) or period
     _check_data_starts(period, compare, i, metrics, catalog, context)
     thresholds = [MetricFilter(metric=aliases.get(t.metric, t.metric), op=t.op, value=t.value, column=t.column)
                   for t in i.thresholds]
@@ -100,6 +101,22 @@ def _time(i: Interpretation, metrics: list[Metric], catalog: Catalog, as_of: dat
         period = Period(aligned, period.end) if aligned <= period.end else period  # "the last 8 weeks": 8 whole weeks
     grain = grain or per_grain(period, metrics)
     return grain, compare, period
+
+
+def _whole_history(i: Interpretation, metrics: list[Metric], context: PlannerContext) -> Period | None:
+    """'how many days did Acme take to reach first value': with no period said, a named account's own milestone,
+    whenever its contract started, not the latest quarter's cohort (which it is most likely not in)."""
+    catalog = context.catalog
+    account = catalog.entity_dimension("account")
+    if i.period is not None or i.grain is not None or i.trend or account is None or \
+            not any(f.dimension == account.name and not f.negated for f in i.filters):
+        return None
+    sources = [catalog.sources[m.source] for m in leaves(metrics, catalog) if m.source]
+    if not sources or not all(s.once_per_account for s in sources):
+        return None
+    if not all(s.name in context.data_ranges for s in sources):
+        return None
+    return Period(min(context.data_ranges[s.name][0] for s in sources), context.as_of)
 
 
 def _check_data_starts(period: Period, compare, i: Interpretation, metrics: list[Metric], catalog: Catalog,

@@ -31,7 +31,7 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
                 "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
                 "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100}
 _NUMBER = re.compile(r"^(\d+(?:\.\d+)?)(%?)$")
-_TIME_ADVERB = re.compile(r"\b([a-z]+ )?(daily|weekly|monthly|quarterly|yearly|annual|coming up|upcoming)((?: [a-z/]+){0,2})")
+_TIME_ADVERB = re.compile(r"\b((?:[a-z]+ ){0,2})(daily|weekly|monthly|quarterly|yearly|annual|coming up|upcoming)((?: [a-z/]+){0,2})")
 
 
 class Kind(StrEnum):
@@ -136,7 +136,7 @@ def _mask_metric_adverbs(text: str, lexicon: Lexicon) -> str:
     """Hide 'daily active users', 'average weekly health' from the time grammar: they name metrics, not grains."""
     def mask(match: re.Match) -> str:
         before, adverb, after = (match.group(1) or "").split(), match.group(2), (match.group(3) or "").split()
-        for lead in (before, []):
+        for lead in [before[k:] for k in range(len(before))] + [[]]:
             for n in range(len(after), -1, -1):
                 phrase = " ".join([*lead, adverb, *after[:n]])
                 if (lead or n) and any(s.kind == "metric" for s in lexicon.lookup(key(phrase))):
@@ -194,7 +194,7 @@ def read(question: str, lexicon: Lexicon, as_of: date) -> Reading:
         if i in taken:
             i += 1
             continue
-        term = _term_at(i, content, stems, lexicon, taken)
+        term = _prefer_longer_reach(i, _term_at(i, content, stems, lexicon, taken), content, stems, lexicon, taken)
         if i in loose and (term is None or len(term[0]) == 1):
             across = _term_at(i, loose, stems, lexicon, taken)
             if across is not None and len(across[0]) > 1 and any(across[0][0] < a < across[0][-1] for a in auxiliary):
@@ -285,6 +285,18 @@ def _filler_typo(word: str, filler: frozenset[str]) -> bool:
     """'teh', 'thier', 'waht': a filler word with two letters swapped (only called on words nothing else knows)."""
     return len(word) >= 3 and word.isalpha() and (word,) not in grammar().phrases and any(
         len(f) == len(word) and sorted(f) == sorted(word) and f != word for f in filler)
+
+
+def _prefer_longer_reach(i: int, term, content: list[int], stems: list[str], lexicon: Lexicon, taken: set[int]):
+    """'each account health score': 'account' then 'health score', not 'account health' leaving 'score' alone, when
+    the first word is a term by itself and the term from the next word reaches further."""
+    if term is None or len(term[0]) < 2:
+        return term
+    later = _term_at(term[0][1], content, stems, lexicon, taken)
+    alone = lexicon.lookup([stems[i]])
+    if later is not None and alone and later[0][-1] > term[0][-1]:
+        return (i,), alone
+    return term
 
 
 def _term_at(i: int, content: list[int], stems: list[str], lexicon: Lexicon,
