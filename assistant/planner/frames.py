@@ -545,7 +545,13 @@ def _narrows(d: Draft, span: Span) -> bool:
     listed = [s for s in d.reading.before(span, 2) if s.kind is Kind.term and s.values()]
     joined = [s for s in d.reading.before(span, 1) if s.kind is Kind.word and (s.word is Word.conjunction or (
         s.word is Word.versus and s.text in ("vs", "versus", "against", "compared to", "compared with")))]
-    return before in _NARROWING or (bool(listed) and bool(joined) and _narrows(d, listed[-1]))
+    if before in _NARROWING or (bool(listed) and bool(joined) and _narrows(d, listed[-1])):
+        return True
+    named_after = [s for s in d.reading.before(span, 1) if s.kind is Kind.term and s.end == span.start and
+                   {v.name for v in span.values()} & set(s.dimensions())]
+    joins_next = [s for s in d.reading.after(span, 1) if s.kind is Kind.word and s.start == span.end and
+                  (s.word is Word.conjunction or s.text in ("vs", "versus"))]
+    return bool(named_after and joins_next)  # "by touchpoint (qbr vs support)": the groups asked for
 
 
 def _variant_taking(d: Draft, values) -> list | None:
@@ -1183,6 +1189,11 @@ def _loose_groupings(d: Draft) -> None:
             d.use(word, after[0])  # "how many open tickets each has": each of the rows listed
         elif _metric_by(d, word, after[0]):
             d.use(word, after[0])
+        elif after[0].kind is Kind.term and after[0].metrics() and \
+                all(s.kind is Kind.time or s.start > after[0].end for s in after[1:]) and \
+                all(d.catalog.metrics[m].source in d.catalog.sources and
+                    d.catalog.sources[d.catalog.metrics[m].source].table in d.source_tables() for m in after[0].metrics()):
+            d.use(word, after[0])  # "response time for every ticket opened last quarter": the rows measured
         elif after[0].kind in (Kind.unknown, Kind.term) or after[0].word is Word.why:
             d.missing.append(f"a split by {' '.join(s.text for s in after)}")
 

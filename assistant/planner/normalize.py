@@ -85,6 +85,7 @@ def normalize(text: str) -> str:
     text = re.sub(r"\s[+&]\s", " and ", text)
     text = _abbreviation_pattern().sub(lambda m: grammar().abbreviations[m.group(0)], text)
     text = re.sub(r"\b(?:one|a|1) (?:number|row|value|figure|line) (?=per\b|for each\b|each\b)", "", text)
+    text = re.sub(r"\b(?:over |across )?all (?:the )?(?:weeks|months|days) (?:of|in) ", "in ", text)  # one number
     text = _TAKES.sub(_time_taken, text)
     text = _HOW_LONG.sub("time to ", text)
     text = _DID_OPEN.sub(r"\1\2 opened", text)
