@@ -260,12 +260,15 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
         first, last = _month_number(m.group("m1")), _month_number(m.group("m2"))
         end_year = int(m.group("y")) if m.group("y") else _latest_month(last, as_of).year
         start_year = int(m.group("y1")) if m.group("y1") else end_year - (1 if first > last else 0)
-        return Period(date(start_year, first, 1), month_end(date(end_year, last, 1)))
+        begin, end = date(start_year, first, 1), date(end_year, last, 1)
+        w.ends = (Period(begin, month_end(begin)), Period(end, month_end(end))) if begin != end else None
+        return Period(begin, month_end(end))
 
     def quarter_range(m: re.Match, w: TimeWords) -> Period:
         year = _year(m.group("y")) if m.group("y") else None
         first = _quarter(int(m.group("q1")), _year(m.group("y1")) if m.group("y1") else year, as_of)
         last = _quarter(int(m.group("q2")), year, as_of)
+        w.ends = (first, last) if first != last else None  # "how did csat change from q2 to q3": Q3 against Q2
         return Period(first.start, last.end)
 
     def day(m: re.Match, w: TimeWords) -> Period:
@@ -304,7 +307,8 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
          r"|same (?:period|time) last year)\b", compare(Comparison.same_period_last_year)),
         ("compare", r"\b(?:mom|m/m|qoq|q/q|wow|w/w|(?:month|quarter|week)[- ]over[- ](?:month|quarter|week)|"
          + _VS + r" (?:the )?(?:(?:last|previous|prior|preceding) (?P<u>month|quarter|week|period)|"
-         r"(?P<u2>month|quarter|week|period) before))\b", compare(Comparison.previous_period)),
+         r"(?P<u2>month|quarter|week|period|one) before|(?:previous|prior|preceding) one|one prior))\b",
+         compare(Comparison.previous_period)),
         ("compare", r"\b(?:this time|same time) last year\b", compare(Comparison.same_period_last_year)),
         ("shift", r"\b(?:(?:for |in |during )?the )?(?:same (?:period|month|quarter|week|time) )?(?:a|one) year (?:ago|earlier|before)"
          r"|\bthe (?:same (?:period|month|quarter) )?(?:the |of the )?(?:previous|prior) year\b|\bthe year before\b",
