@@ -25,7 +25,7 @@ from semantic_layer.catalog import Catalog, default_catalog
 from semantic_layer.explain import explain
 from semantic_layer.fragments import parse_fragment
 from semantic_layer.joins import join_path
-from semantic_layer.model import Dimension, Empty, Metric, TimeMode
+from semantic_layer.model import Dimension, Empty, Metric, TimeMode, Unit
 from semantic_layer.periods import SPINE
 from semantic_layer.plan import PERIOD_COLUMNS, Plan, plan_query, scan_name
 from semantic_layer.query import MetricColumn, SemanticQuery
@@ -272,11 +272,20 @@ def _comparable(plan: Plan, metric: Metric) -> bool:
     return source is None or source.mode is not TimeMode.after_end
 
 
+def _columns_of(plan: Plan, metric: Metric, columns: list[MetricColumn]) -> list[MetricColumn]:
+    """A metric's output columns: no comparison for a countdown, no arithmetic change for a date (churn date)."""
+    if not _comparable(plan, metric):
+        return columns[:1]
+    if metric.unit is Unit.date:
+        return [c for c in columns if c in (MetricColumn.value, MetricColumn.previous)]
+    return columns
+
+
 def _final(plan: Plan) -> tuple[exp.Select, tuple[str, ...]]:
     query = plan.query
     keys = [*PERIOD_COLUMNS, *[d.name for d in plan.dimensions]]
     metric_columns = [MetricColumn.value] + (list(MetricColumn)[1:] if query.compare else [])
-    outputs = [(o.name, c) for o in plan.outputs for c in (metric_columns if _comparable(plan, o.metric) else metric_columns[:1])]
+    outputs = [(o.name, c) for o in plan.outputs for c in _columns_of(plan, o.metric, metric_columns)]
     select = exp.select(*[col(k, RESULTS) for k in keys]).from_(RESULTS)
     select = select.select(*[_metric_column(m, c).as_(output_column(m, c)) for m, c in outputs])
     for f in query.metric_filters:

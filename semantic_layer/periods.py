@@ -104,7 +104,7 @@ class Period:
         return self.end - timedelta(days=days - 1)
 
     def label(self) -> str:
-        """A human name: 'July 2025', 'Q3 2025', '2025', or 'July 2025 to September 2025'."""
+        """A human name: 'July 2025', 'Q3 2025', '2025', 'week of 2025-07-07', or 'July 2025 to September 2025'."""
         if self.is_whole_months:
             if self.month_count == 1:
                 return month_label(self.start)
@@ -115,6 +115,8 @@ class Period:
             return f"{month_label(self.start)} to {month_label(self.end)}"
         if self.start == self.end:
             return self.start.isoformat()
+        if self.days == 7 and self.start.weekday() == 0:
+            return f"week of {self.start.isoformat()}"
         return f"{self.start.isoformat()} to {self.end.isoformat()}"
 
 

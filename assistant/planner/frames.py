@@ -35,7 +35,7 @@ from assistant.planner.window import default_period, leaves
 from assistant.planner.spans import Kind, Reading, Span
 from assistant.planner.timewords import parse_time
 from assistant.viewer import Viewer
-from semantic_layer.model import Direction, Metric, TimeMode, Unit
+from semantic_layer.model import Direction, Metric, TimeGrain, TimeMode, Unit
 from semantic_layer.periods import Period, previous_period, same_period_last_year
 from semantic_layer.query import Comparison, FilterOp, MetricColumn
 
@@ -200,6 +200,11 @@ def _time(d: Draft) -> None:
         if time.period is not None and time.grain is None and not time.trend and d.grain is not None \
                 and d.base.period is not None and time.period.days < d.base.period.days:
             d.grain = None  # "and in september?" after a monthly trend: that month alone
+    whole_months = any(d.catalog.sources[m.source].whole_months for m in leaves([d.metric(x) for x in d.metrics], d.catalog)
+                       if m.source in d.catalog.sources)
+    if d.trend and d.grain is None and time.unit_grain is not None and not (
+            whole_months and time.unit_grain is TimeGrain.week):
+        d.grain = time.unit_grain  # "health trend over the last 8 weeks": week by week
     if time.shift is not None:
         start = d.period or (d.base.period if d.base is not None else None) or \
             default_period([d.metric(m) for m in d.metrics], d.grain, d.context.as_of) if d.metrics else None
@@ -944,6 +949,8 @@ def _listing(d: Draft) -> None:
             for evidence in metric.evidence:
                 if evidence in d.catalog.metrics and d.rows in d.metric(evidence).dimensions:
                     _add_metric(d, evidence)
+            if metric.evidence and not d.why:
+                d.use(*reading.grammar(Word.why))  # "my red accounts and why": each shown with what put it there
             continue
         span = d.spans.get(name)
         if span is None or name in filtered or metric.unit is not Unit.count:

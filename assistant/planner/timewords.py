@@ -239,7 +239,7 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
 
     def trailing(m: re.Match, w: TimeWords) -> Period:
         unit = _unit(m.group("u"))
-        w.unit_grain = _UNIT_GRAINS[unit] if unit in ("month", "quarter", "year") else None
+        w.unit_grain = _UNIT_GRAINS[unit] if unit in ("week", "month", "quarter", "year") else None
         return _trailing(_count(m.group("n")), unit, as_of)
 
     def month(m: re.Match, w: TimeWords) -> Period:
