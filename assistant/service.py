@@ -19,7 +19,7 @@ from sqlglot import exp
 from assistant.answer import Answer, Status
 from assistant.conversation import Conversation
 from assistant.narrative import breakdown_outliers, chart_suggestion, narrative
-from assistant.planner import Clarify, Plan, PlannerContext, build_lexicon, plan_question
+from assistant.planner import Clarify, Plan, PlannerContext, Unanswerable, build_lexicon, plan_question
 from assistant.planner.fallback import unsure
 from assistant.runner import Runner, RunnerSettings
 from assistant.viewer import Viewer
@@ -115,7 +115,12 @@ class Assistant:
         """Answer one plain-English question; appends the turn to `conversation` when given."""
         viewer = viewer or Viewer.leader()
         start = time.perf_counter()
-        outcome = plan_question(question, self.context, viewer, conversation.last_interpretation() if conversation else None)
+        try:
+            outcome = plan_question(question, self.context, viewer,
+                                    conversation.last_interpretation() if conversation else None)
+        except Exception as error:  # noqa: BLE001 — a planner bug reaches the user as a sentence, the analyst as detail
+            outcome = Unanswerable("I could not read that question; please put it another way.",
+                                   reason=f"the planner failed: {type(error).__name__}: {error}")
         planning = _ms(start)
         query = None
         if isinstance(outcome, Plan) and outcome.confident:

@@ -260,7 +260,7 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
         first, last = _month_number(m.group("m1")), _month_number(m.group("m2"))
         end_year = int(m.group("y")) if m.group("y") else _latest_month(last, as_of).year
         start_year = int(m.group("y1")) if m.group("y1") else end_year - (1 if first > last else 0)
-        begin, end = date(start_year, first, 1), date(end_year, last, 1)
+        begin, end = sorted((date(start_year, first, 1), date(end_year, last, 1)))  # "may 2026 and march 2026"
         w.ends = (Period(begin, month_end(begin)), Period(end, month_end(end))) if begin != end else None
         return Period(begin, month_end(end))
 
@@ -268,6 +268,10 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
         year = _year(m.group("y")) if m.group("y") else None
         first = _quarter(int(m.group("q1")), _year(m.group("y1")) if m.group("y1") else year, as_of)
         last = _quarter(int(m.group("q2")), year, as_of)
+        if last.start < first.start and m.group("conn") != "and" and not m.group("y1"):
+            first = _quarter(int(m.group("q1")), last.start.year - 1, as_of)  # "from q4 to q2": the Q4 before it
+        if last.start < first.start:
+            first, last = last, first  # "q3 and q2": both, in order
         w.ends = (first, last) if first != last else None  # "how did csat change from q2 to q3": Q3 against Q2
         return Period(first.start, last.end)
 
@@ -341,7 +345,7 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
         ("period", r"\b(?P<u>ytd|qtd|mtd|year to date|quarter to date|month to date)\b",
          lambda m, w: current({"y": TimeGrain.year, "q": TimeGrain.quarter, "m": TimeGrain.month}[m.group("u")[0]], w,
                               "this " + {"y": "year", "q": "quarter", "m": "month"}[m.group("u")[0]])),
-        ("period", r"(?<!, )\b(?:from |between )?q(?P<q1>[1-4])(?: (?P<y1>" + _YEAR + r"))? ?(?:to|through|until|-|and) ?"
+        ("period", r"(?<!, )\b(?:from |between )?q(?P<q1>[1-4])(?: (?P<y1>" + _YEAR + r"))? ?(?P<conn>to|through|until|-) ?"
          r"q(?P<q2>[1-4])(?:[ ']*(?P<y>(?:19|20)?\d\d))?\b", quarter_range),
         ("period", r"\b(?:in |during |for )?(?:the )?q(?P<q>[1-4])(?:[ '-]*(?P<y>(?:19|20)?\d\d))?\b"
          r"|\b(?:in |during |for )?(?P<y2>" + _YEAR + r")[ -]?q(?P<q2>[1-4])\b",
@@ -370,7 +374,7 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
         ("grain", r"\b(?:by|per|each|every|over|for each|broken down by|at each) (?:the )?(?P<g>day|week|month|quarter|year)s?"
          r"(?: ends?)?\b|\b(?P<g4>month|quarter|year)[ -]ends?\b"
          r"|\b(?P<g2>daily|weekly|monthly|quarterly|yearly|annually)\b"
-         r"|\b(?P<g3>day|week|month|quarter|year) (?:by|over|after) (?:day|week|month|quarter|year)\b", grain),
+         r"|\b(?P<g3>day|week|month|quarter|year) (?:by|over|after) (?P=g3)\b", grain),  # "month by month"
         ("grain", r"\b(?:for |in )?each of (?=(?:the )?(?:last|past|previous|prior) \w+ (?P<g>day|week|month|quarter|year)s\b)",
          grain),  # "for each of the last 4 quarters": one row per quarter
         ("trend", r"\b(?:trend(?:s|ed|ing|line)?|over time|time series|history|historically|getting (?:better|worse))\b", trend),

@@ -191,3 +191,14 @@ def test_a_csm_asking_about_another_csms_account_is_told_it_is_not_in_their_book
     assert answer.status is Status.UNANSWERABLE and answer.message.startswith(f"{other[0]} is not in your book")
     assert not answer.rows
     assert assistant.ask(f"health score for {other[0]}", Viewer.leader()).status is Status.ANSWERED
+
+
+def test_a_planner_failure_is_a_sentence_for_the_user_and_the_detail_for_the_analyst(assistant, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("a period cannot end before it starts")
+
+    monkeypatch.setattr("assistant.service.plan_question", broken)
+    answer = assistant.ask("nrr for q3 and q2")
+    assert answer.status is Status.UNANSWERABLE
+    assert "Traceback" not in answer.message and "period cannot end" not in answer.message
+    assert "period cannot end" in answer.route_reason

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assistant.planner.normalize import normalize
 from assistant.planner.timewords import parse_time
@@ -132,3 +134,18 @@ def test_a_partial_period_is_noted_and_clipped_to_as_of():
 def test_trend_words_ask_for_a_series():
     assert parse_time("nrr trend", OCT31).trend
     assert parse_time("health over time", OCT31).trend
+
+
+_PHRASES = ["q1", "q3", "q3 2026", "q1 2025", "may", "march 2026", "may 2026", "jan", "dec 2025", "2025", "h1",
+            "h2 2025", "last month", "this year", "last quarter", "ytd", "since june", "since last month",
+            "the last 3 months", "next 90 days", "week of oct 5", "oct 12", "between now and year end",
+            "the rest of the quarter", "to", "and", "vs", "from", "through", "-", "->", ",", "by month",
+            "over the last 8 weeks", "yoy", "a year ago", "the month before", "end of q3"]
+
+
+@settings(max_examples=400)
+@given(st.lists(st.sampled_from(_PHRASES), min_size=1, max_size=5))
+def test_any_run_of_time_phrases_reads_without_error_into_ordered_periods(words):
+    time = parse_time(normalize(" ".join(words)), OCT31)
+    for period in (time.period, time.compare_with, time.ahead, time.since, *(time.ends or ())):
+        assert period is None or period.start <= period.end
