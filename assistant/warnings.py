@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import decimal
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlglot import exp
 
-from semantic_layer.model import Aggregation, Metric
+from semantic_layer.model import Aggregation, Metric, TimeMode
 from semantic_layer.plan import Plan
 
 SMALL_SAMPLE = 30
@@ -97,11 +97,35 @@ def broken_invariants(plan: Plan, columns: Sequence[str], rows: Sequence[Sequenc
             problems.append(f"{metric.label} came out above {upper:g} ({max(values):.1f}), which its definition rules out")
         if lower is not None and any(v < lower - 1e-9 for v in values):
             problems.append(f"{metric.label} came out below {lower:g} ({min(values):.1f}), which its definition rules out")
+    starts, ends = _dates(columns, rows, "period_start"), _dates(columns, rows, "period_end")
     for name, metric in outputs.items():  # the catalogue's own invariants: DAU never above MAU, GRR never above NRR
         for higher in metric.at_most:
             if higher not in outputs:
                 continue
             lows, highs = _values(columns, rows, name), _values(columns, rows, higher)
-            if any(a is not None and b is not None and a > b + 1e-9 for a, b in zip(lows, highs)):
+            if any(a is not None and b is not None and a > b + 1e-9 and
+                   _within(plan, metric, outputs[higher], start, end) for a, b, start, end in zip(lows, highs, starts, ends)):
                 problems.append(f"{metric.label} came out above {outputs[higher].label}, which cannot happen")
     return problems
+
+
+def _dates(columns: Sequence[str], rows: Sequence[Sequence[Any]], name: str) -> list[date | None]:
+    if name not in columns:
+        return [None] * len(rows)
+    i = list(columns).index(name)
+    return [r[i] if isinstance(r[i], date) else None for r in rows]
+
+
+def _within(plan: Plan, low: Metric, high: Metric, start: date | None, end: date | None) -> bool:
+    """Whether `low` reads days that `high` reads too, so it cannot exceed it: October's average DAU counts users of
+    October 1st, whom WAU (the last 7 days) never sees, so for a month DAU above WAU is possible, not a bug."""
+    if start is None or end is None:
+        return True
+
+    def first_day(metric: Metric) -> date:
+        source = plan.catalog.sources.get(metric.source or "")
+        if source is not None and source.mode is TimeMode.trailing_days:
+            return end - timedelta(days=source.days - 1)
+        return start
+
+    return first_day(low) >= first_day(high)

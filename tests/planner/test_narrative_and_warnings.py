@@ -109,6 +109,16 @@ def test_dau_above_mau_is_a_bug():
         "DAU came out above MAU, which cannot happen"]
 
 
+def test_dau_above_wau_is_a_bug_within_a_week_but_not_over_a_month():
+    from datetime import date
+    week, month = (date(2026, 10, 19), date(2026, 10, 25)), (date(2026, 10, 1), date(2026, 10, 31))
+    p = plan(metrics=["dau", "wau"], dimensions=["account_name"])
+    columns = ["period_start", "period_end", "account_name", "dau", "wau"]
+    # an account whose only user was active on October 1st: a month's average DAU of 1/31, nobody in the last 7 days
+    assert broken_invariants(p, columns, [[*month, "Quiet Co", 1 / 31, 0]]) == []
+    assert broken_invariants(p, columns, [[*week, "Quiet Co", 1 / 7, 0]]) == ["DAU came out above WAU, which cannot happen"]
+
+
 def test_a_share_outside_0_to_100_is_a_bug_and_a_good_result_is_not():
     p = plan(metrics=["csat"])
     assert broken_invariants(p, ["period_start", "period_end", "csat"], [[None, None, 101.0]])
