@@ -342,6 +342,8 @@ class Metric(Frozen):
     horizon: bool = Field(False, description="a countdown: 'in the next N days' keeps the rows where it is at most N")
     bounds: Bounds | None = None
     at_most: tuple[str, ...] = Field((), description="metrics this one can never exceed (DAU <= MAU)")
+    no_history: bool = Field(False, description="read from a column kept only as it is today (seats purchased): a "
+                                                "period's value uses today's figure, so its change over time is unknown")
 
     @model_validator(mode="after")
     def _one_kind(self) -> Metric:

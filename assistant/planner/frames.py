@@ -132,7 +132,7 @@ def interpret(reading: Reading, choice: MetricChoice, context: PlannerContext, v
     d.undecided = choice.ambiguous[0] if choice.ambiguous else None
     # _placing runs again after _thresholds: a share read from "took more than 60 days" may have a cohort variant
     for step in (_viewer, _time, _other_statistic, _why, _placing, _opposites, _slices, _groups, _both_periods, _filters, _counting,
-                 _share_of, _thresholds, _placing, _ranking, _movement, _listing, _which_pass, _whether_any, _upcoming,
+                 _share_of, _thresholds, _placing, _ranking, _movement, _listing, _which_pass, _whether_any, _no_history, _upcoming,
                  _colouring,
                  _between_ends,
                  _what_they_took):
@@ -418,9 +418,13 @@ def _count_instead(d: Draft, span: Span, dims: list[str]) -> bool:
 
 
 def _qualifies_value(d: Draft, span: Span, dims: list[str]) -> bool:
-    """'Growth plan', 'integration category', 'enterprise segment': the dimension word names a value's dimension."""
+    """'Growth plan', 'integration category', 'segment enterprise': the dimension word names a value's dimension."""
     before = [s for s in d.reading.before(span, 1) if s.kind is Kind.term]
-    return bool(before) and any(v.name in dims for v in before[-1].values())
+    if before and any(v.name in dims for v in before[-1].values()):
+        return True
+    after = [s for s in d.reading.after(span, 1) if s.kind is Kind.term and s.start == span.end]
+    grouped = d.near(span, {Word.group}, before=1)
+    return bool(after) and not grouped and any(v.name in dims for v in after[0].values())  # "service model low-touch"
 
 
 def _entity_noun(d: Draft, span: Span, dimension: str) -> None:
@@ -893,6 +897,14 @@ def _asks_for_one(d: Draft) -> bool:
 
 
 # ---------------------------------------------------------------- listing
+
+def _no_history(d: Draft) -> None:
+    """'how have seats purchased changed this year': a column kept only as it is today has no change to show."""
+    if d.trend or d.grain is not None or d.compare is not None or d.compare_with is not None:
+        for name in d.metrics:
+            if d.metric(name).no_history:
+                d.missing.append(f"history of {d.metric(name).label.lower()} (only today's figure is kept)")
+
 
 def _which_pass(d: Draft) -> None:
     """'dau/mau by segment - which are above 0.4': a list word before a threshold asks for the rows that pass it."""
