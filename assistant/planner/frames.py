@@ -1057,7 +1057,7 @@ def _upcoming(d: Draft) -> None:
         return
     catalog = d.catalog
     countdown = next((m for m in catalog.metrics.values() if m.horizon), None)
-    ahead = [d.metric(m).ahead for m in d.metrics if d.metric(m).ahead]
+    ahead = [d.metric(m).ahead for m in d.metrics if d.metric(m).ahead and catalog.metrics[d.metric(m).ahead].horizon]
     counted = d.reading.has(Word.count, Word.total) and not d.reading.has(Word.list)
     lists = d.rows is not None or d.reading.has(Word.list) or (bool(ahead) and not counted)
     if not lists and d.metrics and all(_about_terms_ending(d, m) for m in d.metrics):
@@ -1079,8 +1079,15 @@ def _upcoming(d: Draft) -> None:
         return
     for name in list(d.metrics):
         if d.metric(name).ahead:
+            target = d.metric(name).ahead
             d.metrics.remove(name)
             d.spans.pop(name, None)
+            # "with a renewal in the next 30 days": the countdown's window says it; "arr up for renewal over 200k":
+            # the same number about the next renewal
+            d.thresholds[:] = [t if t.metric != name else Threshold(target, t.op, t.value, t.column)
+                               for t in d.thresholds if t.metric != name or target != countdown.name]
+            if target != countdown.name and target not in d.metrics:
+                d.metrics.append(target)
             for kept in d.own.pop(name, []):  # "renewals … still pending": the next renewal that is still pending
                 if kept.dimension in countdown.dimensions:
                     for taker in (countdown.name, *countdown.evidence):

@@ -247,7 +247,34 @@ def read(question: str, lexicon: Lexicon, as_of: date) -> Reading:
     spans = _ellipsis(spans, words, stems, lexicon)
     spans = _scattered(spans, words, stems, lexicon)
     spans.sort(key=lambda s: s.start)
+    spans = _around_values(spans, words, stems, lexicon)
     return Reading(question, text, tuple(tokens), tuple(spans), time, tuple(corrected), fillers)
+
+
+def _around_values(spans: list[Span], words: list[str], stems: list[str], lexicon: Lexicon) -> list[Span]:
+    """'open high priority tickets': a metric term with a value said inside it ('open … tickets' around 'high
+    priority') is the term, and the value narrows it."""
+    out: list[Span | None] = list(spans)
+    for k, head in enumerate(out):
+        if head is None or len(head.positions) != 1 or head.kind not in (Kind.unknown, Kind.term) or \
+                any(x.kind == "metric" for x in head.senses):
+            continue
+        for n in (1, 2):  # the words inside: a value, perhaps with its dimension's name ("high priority")
+            inside, tail = out[k + 1:k + 1 + n], out[k + 1 + n] if k + 1 + n < len(out) else None
+            run = [head, *inside, tail]
+            if tail is None or any(x is None for x in inside) or not inside[0].values() or \
+                    any(x.kind is not Kind.term or x.metrics() for x in inside) or \
+                    tail.kind is not Kind.term or not tail.metrics() or \
+                    any(a.end != b.start for a, b in zip(run, run[1:])):
+                continue
+            senses = [x for x in lexicon.lookup([stems[head.start], *[stems[p] for p in tail.positions]])
+                      if x.kind == "metric"]
+            if senses:
+                positions = (head.start, *tail.positions)
+                out[k], out[k + 1 + n] = None, Span(Kind.term, positions, " ".join(words[p] for p in positions),
+                                                    tuple(senses))
+                break
+    return sorted((x for x in out if x is not None), key=lambda x: x.start)
 
 
 def _phrase_over_content(i: int, content: list[int], words: list[str],
