@@ -132,7 +132,7 @@ def interpret(reading: Reading, choice: MetricChoice, context: PlannerContext, v
     d.undecided = choice.ambiguous[0] if choice.ambiguous else None
     # _placing runs again after _thresholds: a share read from "took more than 60 days" may have a cohort variant
     for step in (_viewer, _time, _other_statistic, _why, _placing, _opposites, _slices, _groups, _both_periods, _filters, _counting,
-                 _share_of, _thresholds, _placing, _ranking, _movement, _listing, _which_pass, _whether_any, _no_history, _upcoming,
+                 _share_of, _thresholds, _placing, _ranking, _movement, _listing, _which_pass, _whether_any, _no_history, _grain_fits, _upcoming,
                  _colouring,
                  _between_ends,
                  _what_they_took):
@@ -904,6 +904,16 @@ def _no_history(d: Draft) -> None:
         for name in d.metrics:
             if d.metric(name).no_history:
                 d.missing.append(f"history of {d.metric(name).label.lower()} (only today's figure is kept)")
+
+
+def _grain_fits(d: Draft) -> None:
+    """'nrr weekly': a metric computed over whole months cannot go week by week; say so rather than fail."""
+    if d.grain not in (TimeGrain.day, TimeGrain.week):
+        return
+    for name in d.metrics:
+        if any(m.source in d.catalog.sources and d.catalog.sources[m.source].whole_months
+               for m in leaves([d.metric(name)], d.catalog)):
+            d.unusable.append(f"{d.metric(name).label} is computed over whole months, not by {d.grain.value}")
 
 
 def _which_pass(d: Draft) -> None:
