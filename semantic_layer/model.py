@@ -104,6 +104,8 @@ class Source(Frozen):
     signals: tuple[Signal, ...] = Field((), description="rollup: per-key values from other tables, as extra columns")
     placed_by: tuple[str, ...] = Field((), description="words that say how a row is placed in time ('opened', 'raised' "
                                                        "for tickets opened): a question using them restates the period")
+    rows_called: tuple[str, ...] = Field((), description="words for this source's rows ('users' of activity): said "
+                                                      "next to a metric of these rows, they only say what is measured")
     once_per_account: bool = Field(False, description="within: an account has such a row once (a milestone, a contract "
                                                       "start, a churn), so a named account with no period said is read "
                                                       "over all of its history")

@@ -131,7 +131,7 @@ def interpret(reading: Reading, choice: MetricChoice, context: PlannerContext, v
     d.notes += choice.notes
     d.undecided = choice.ambiguous[0] if choice.ambiguous else None
     # _placing runs again after _thresholds: a share read from "took more than 60 days" may have a cohort variant
-    for step in (_viewer, _time, _other_statistic, _why, _placing, _opposites, _slices, _groups, _both_periods, _filters, _counting,
+    for step in (_viewer, _time, _other_statistic, _why, _placing, _rows_named, _opposites, _slices, _groups, _both_periods, _filters, _counting,
                  _share_of, _thresholds, _placing, _ranking, _movement, _listing, _which_pass, _whether_any, _no_history, _grain_fits, _upcoming,
                  _colouring,
                  _between_ends,
@@ -302,6 +302,16 @@ def _placing(d: Draft) -> None:
         sources = {m.source for m in leaves([d.metric(n) for n in d.metrics], d.catalog) if m.source}
         if placing & sources or _placed_variant(d, placing):
             d.use(span)
+
+
+def _rows_named(d: Draft) -> None:
+    """'session length for users at my accounts', 'per user': a word for the rows the asked metric measures says
+    what is measured, not a split or another metric."""
+    tables = d.source_tables()
+    for span in d.reading.of(Kind.term):
+        named = {d.catalog.sources[x].table for x in span.rows()}
+        if named and named & tables and not (span.metrics() or span.dimensions() or span.values()):
+            d.use(span, *d.near(span, {Word.group}, before=1))
 
 
 def _cohort_of(d: Draft, span: Span) -> set[str]:

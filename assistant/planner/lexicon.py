@@ -22,7 +22,7 @@ from semantic_layer.catalog import Catalog
 class Sense:
     """One thing a term can mean: a metric, a dimension, or a value of a dimension."""
 
-    kind: str  # "metric" | "dimension" | "value" | "placing" (a word saying how a source's rows sit in time)
+    kind: str  # "metric" | "dimension" | "value" | "placing" (how a source's rows sit in time) | "rows" (what they are)
     name: str  # the metric or dimension name
     value: str | None = None  # the dimension value, for kind "value"
     exact: bool = True  # a name, synonym or value as written (not a shortening, initials or a head word)
@@ -146,6 +146,8 @@ def build_lexicon(catalog: Catalog, values: Mapping[str, Sequence[str]]) -> Lexi
                 if dimension.table in entities:
                     lexicon.add(phrase, Sense("dimension", entities[dimension.table]), fuzzy=False)
     for source in catalog.sources.values():
+        for phrase in source.rows_called:
+            lexicon.add(phrase, Sense("rows", source.name), fuzzy=False)
         for phrase in source.placed_by:
             lexicon.add(phrase, Sense("placing", source.name), fuzzy=len(phrase) >= 7)  # "happend"; not "hed" for "held"
     for term in catalog.ambiguous_terms.values():

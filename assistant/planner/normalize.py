@@ -86,6 +86,7 @@ def normalize(text: str) -> str:
     text = _abbreviation_pattern().sub(lambda m: grammar().abbreviations[m.group(0)], text)
     text = re.sub(r"\b(?:one|a|1) (?:number|row|value|figure|line) (?=per\b|for each\b|each\b)", "", text)
     text = re.sub(r"\b(?:over |across )?all (?:the )?(?:weeks|months|days) (?:of|in) ", "in ", text)  # one number
+    text = re.sub(r"\b(biggest|bigger|big|largest|huge|major|worst) ((?:[a-z]+ )?)hits?\b", r"\1 \2drop", text)  # took a hit
     text = _TAKES.sub(_time_taken, text)
     text = _HOW_LONG.sub("time to ", text)
     text = _DID_OPEN.sub(r"\1\2 opened", text)

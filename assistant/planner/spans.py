@@ -64,8 +64,12 @@ class Span:
         return self.positions[-1] + 1
 
     def kinds(self) -> set[str]:
-        """The kinds of meaning, leaving out words that only say how rows sit in time."""
-        return {s.kind for s in self.senses if s.kind != "placing"}
+        """The kinds of meaning, leaving out words that only say how rows sit in time or what they are."""
+        return {s.kind for s in self.senses if s.kind not in ("placing", "rows")}
+
+    def rows(self) -> list[str]:
+        """The sources whose rows this word names ('users' → user activity)."""
+        return [s.name for s in self.senses if s.kind == "rows"]
 
     def placing(self) -> list[str]:
         """The sources whose rows this word places in time ('opened' → tickets opened)."""
