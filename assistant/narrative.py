@@ -291,8 +291,9 @@ def _first_rows(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[str, int]
         lines.append(f"{name}: {', '.join(values)}.")
     thresholds = [f for f in plan.query.metric_filters if f.metric not in members]
     if thresholds:
+        named = {o.name: _label(o) for o in plan.outputs}
         lines.append("Each row is listed because it meets " + "; ".join(
-            f"{f.metric}{'' if f.column is MetricColumn.value else ' ' + f.column.value.replace('_', ' ')} "
+            f"{named.get(f.metric, f.metric)}{'' if f.column is MetricColumn.value else ' ' + f.column.value.replace('_', ' ')} "
             f"{f.op.value} {f.value:g}" for f in thresholds) + ".")
     for output in plan.outputs:
         if output.name in members:

@@ -132,7 +132,7 @@ def interpret(reading: Reading, choice: MetricChoice, context: PlannerContext, v
     d.undecided = choice.ambiguous[0] if choice.ambiguous else None
     # _placing runs again after _thresholds: a share read from "took more than 60 days" may have a cohort variant
     for step in (_viewer, _time, _other_statistic, _why, _placing, _rows_named, _opposites, _slices, _groups, _both_periods, _filters, _counting,
-                 _share_of, _thresholds, _placing, _ranking, _movement, _listing, _which_pass, _whether_any, _no_history, _grain_fits, _upcoming,
+                 _share_of, _thresholds, _placing, _ranking, _movement, _listing, _own_definition, _which_pass, _whether_any, _no_history, _grain_fits, _upcoming,
                  _colouring,
                  _between_ends,
                  _what_they_took):
@@ -708,9 +708,6 @@ def _thresholds(d: Draft) -> None:
             continue
         d.thresholds.append(Threshold(metric, op, value, column))
         d.use(number, op_span, *[s for s in reading.after(number, 3) if s.kind is Kind.word and s.word is Word.unit])
-    if d.thresholds and d.undecided is not None and d.rows is not None:
-        d.use(d.undecided)  # "at risk (health under 60)": the asker's own definition decides the term
-        d.notes.append(f"“{d.undecided.text}” read by your definition, not the catalogue's")
 
 
 def _against_a_base(d: Draft, metric: str, number: Span, op_span: Span, op: FilterOp) -> bool:
@@ -924,6 +921,14 @@ def _grain_fits(d: Draft) -> None:
         if any(m.source in d.catalog.sources and d.catalog.sources[m.source].whole_months
                for m in leaves([d.metric(name)], d.catalog)):
             d.unusable.append(f"{d.metric(name).label} is computed over whole months, not by {d.grain.value}")
+
+
+def _own_definition(d: Draft) -> None:
+    """'at risk meaning health under 40 and no QBR this year': the asker's own definition of a term the catalogue
+    reads several ways decides it, once the accounts it lists are known."""
+    if d.thresholds and d.undecided is not None and d.rows is not None and not set(d.undecided.positions) & d.used:
+        d.use(d.undecided)
+        d.notes.append(f"“{d.undecided.text}” read by your definition, not the catalogue's")
 
 
 def _which_pass(d: Draft) -> None:

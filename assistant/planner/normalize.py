@@ -77,6 +77,7 @@ def normalize(text: str) -> str:
     text = re.sub(r"(?<=[a-z])[-_](?=[a-z])", " ", text)
     text = re.sub(r"\bw/o(?![a-z0-9])", "without", text)
     text = re.sub(r"\bw/(?![a-z0-9])", "with", text)  # "w/ open tickets"; "w/e" stays a word
+    text = re.sub(r"^((?:[a-z'\-]+ ){0,3}[a-z'\-]+): (?=\S)", r"\1 i.e ", text)  # "ready to expand: mau above seats …"
     text = _THOUSANDS.sub("", text)
     text = _SCALED.sub(_scaled, text)
     text = _DOLLAR.sub("", text)

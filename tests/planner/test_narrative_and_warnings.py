@@ -64,7 +64,7 @@ def test_an_account_list_says_why_each_account_is_there():
     rows = [[Q3.start, Q3.end, "Acme Corp", 41.0], [Q3.start, Q3.end, "Globex", 47.5]]
     text = narrative(p, ["period_start", "period_end", "account_name", "health_score"], rows, Viewer.leader())
     assert "2 rows by account" in text and "Acme Corp: Health score 41.0" in text
-    assert "listed because it meets health_score < 50" in text
+    assert "listed because it meets Health score < 50" in text
 
 
 @pytest.mark.parametrize(("fields", "chart"), [
