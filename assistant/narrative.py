@@ -74,7 +74,8 @@ def benchmark_sentence(metric: Metric, value: Any, period: Period | None = None)
     judged, said = banded(metric, float(value), period)
     band = metric.band_for(judged)
     parts = [f"— {said + ', ' if said else ''}{band_text(band, metric.unit)}"] if band else \
-        [f"— {said + ', ' if said else ''}outside the published bands"] if metric.benchmarks else []
+        [f"— {said + ', ' if said else ''}{_between_bands(metric, judged) or 'outside the published bands'}"] \
+        if metric.benchmarks else []
     if metric.benchmark_note:
         parts.append(f"typical benchmark: {metric.benchmark_note}")
     return " " + "; ".join(parts)
@@ -132,8 +133,25 @@ def _position(metric: Metric, value: float) -> str:
     band = metric.band_for(value)
     if band is not None:
         return band_text(band, metric.unit)
+    between = _between_bands(metric, value)
+    if between:
+        return between
     healthy = is_healthy(metric, value)
     return "" if healthy is None else "within the healthy range" if healthy else "below the healthy range"
+
+
+def _between_bands(metric: Metric, value: float) -> str:
+    """'between acceptable (5–7%) and systemic (> 10%)', 'short of healthy (> 90%)': a value in a gap the published
+    bands leave, or past the only bands there are."""
+    below = [b for b in metric.benchmarks if b.upper is not None and b.upper <= value]
+    above = [b for b in metric.benchmarks if b.lower is not None and b.lower >= value]
+    low = max(below, key=lambda b: b.upper) if below else None
+    high = min(above, key=lambda b: b.lower) if above else None
+    if low is not None and high is not None:
+        return f"between {band_text(low, metric.unit)} and {band_text(high, metric.unit)}"
+    if high is not None:
+        return f"short of {band_text(high, metric.unit)}"
+    return f"past {band_text(low, metric.unit)}" if low is not None else ""
 
 
 def trend_sentences(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[str, int]) -> list[str]:
@@ -169,7 +187,7 @@ def trend_sentences(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[str, 
                     text += f" ({'high' if way == 'down' else 'low'} {format_value(peak[column], unit)} in " \
                             f"{labels.get(peak[index['period_start']], 'between')})"
             lines.append(text)
-            healthy = is_healthy(output.metric, value)
+            healthy = is_healthy(output.metric, banded(output.metric, value, plan.reported[-1].period)[0])
             if healthy is not None:
                 judged += 1
                 if not healthy:

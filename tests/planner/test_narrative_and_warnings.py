@@ -190,7 +190,8 @@ def test_a_healthy_trend_says_so_and_a_value_between_bands_is_placed():
     assert "Is it healthy? Yes" in text
     between = narrative(p, ["period_start", "period_end", "grr"], [[m.start, m.end, v] for m, v in zip(months, [91.0, 87.0])],
                         Viewer.leader())
-    assert "87.0% — below the healthy range" in between and "Not everywhere: Gross revenue retention 87.0%" in between
+    assert "87.0% — between red flag (< 85%) and healthy (90–95%)" in between
+    assert "Not everywhere: Gross revenue retention 87.0%" in between
 
 
 def test_a_breakdown_names_the_group_in_a_worse_band_than_every_other():
@@ -237,3 +238,13 @@ def test_the_one_book_that_moved_most_names_the_parts_that_moved_it():
         row += [value, value - change, change, None]
     text = narrative(p, columns, [row], Viewer.leader())
     assert text.endswith("Moved most: Usage score -16.6, Support score -14.9, Payment score +3.0.")
+
+
+def test_a_months_churn_is_judged_healthy_or_not_on_the_same_annual_basis_as_its_band():
+    months = [calendar_period("2026-09"), calendar_period("2026-10")]
+    p = compile_query(SemanticQuery(metrics=["logo_churn_rate"], time_range=Period(months[0].start, months[1].end),
+                                    grain="month")).plan
+    # 1.5% a month compounds to about 16.6% a year: the systemic band, so not healthy
+    text = narrative(p, ["period_start", "period_end", "logo_churn_rate"],
+                     [[m.start, m.end, v] for m, v in zip(months, [1.2, 1.5])], Viewer.leader())
+    assert "systemic" in text and "Is it healthy? Not everywhere" in text and "Is it healthy? Yes" not in text
