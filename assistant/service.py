@@ -24,6 +24,7 @@ from assistant.planner.fallback import unsure
 from assistant.runner import Runner, RunnerSettings
 from assistant.viewer import Viewer
 from assistant.warnings import broken_invariants, partial_period_warnings, sample_query, small_sample_warnings
+from data.contract import tables
 from data.paths import resolve_warehouse
 from semantic_layer.catalog import Catalog, default_catalog
 from semantic_layer.compile import compile_query
@@ -189,7 +190,7 @@ class Assistant:
         compiling = _ms(start)
         elsewhere = self._outside_the_book(query, viewer)
         if elsewhere:
-            one = len(elsewhere) == 1
+            one = len(elsewhere) == 1 and not elsewhere[0].endswith("'s accounts")
             return Answer(question, Status.UNANSWERABLE,
                           f"{' and '.join(elsewhere)} {'is' if one else 'are'} not in your book of accounts, so I "
                           f"cannot show {'it' if one else 'them'}.", query=query.model_dump(mode="json"), planner=NONE,
@@ -224,13 +225,18 @@ class Assistant:
         if viewer.sees_all_accounts:
             return []
         named = [(self.catalog.dimensions[f.dimension], f.values) for f in query.filters
-                 if f.op in (FilterOp.eq, FilterOp.in_) and self.catalog.dimensions[f.dimension].entity == "account"]
+                 if f.op in (FilterOp.eq, FilterOp.in_) and self.catalog.dimensions[f.dimension].entity in ("account", "csm")]
         outside = []
         for dimension, values in named:
             select = values_query(dimension).where(exp.column(dimension.column, dimension.table).isin(*values))
-            seen = self.runner.run_expression(select, viewer, "book check")
+            if dimension.entity == "csm":  # "grace's accounts": another CSM's book is not the viewer's
+                key = tables()[dimension.table].primary_key
+                select = select.where(exp.column(key, dimension.table).eq(exp.Literal.string(viewer.csm_id or "")))
+                seen = self.runner.run_expression(select, _ANALYST, "book check")
+            else:
+                seen = self.runner.run_expression(select, viewer, "book check")
             held = {str(row[0]) for row in seen.rows} if seen.ok else {str(v) for v in values}
-            outside += [str(v) for v in values if str(v) not in held]
+            outside += [f"{v}'s accounts" if dimension.entity == "csm" else str(v) for v in values if str(v) not in held]
         return outside
 
     def _sample_warnings(self, compiled, viewer: Viewer) -> list[str]:

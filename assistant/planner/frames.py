@@ -415,7 +415,8 @@ def _count_instead(d: Draft, span: Span, dims: list[str]) -> bool:
     """'which ticket themes drag health down', 'top ticket themes': rows of the dimension counted, when the
     metric asked (if any) cannot be split by it and the dimension declares what counts it."""
     counter = next((d.catalog.dimensions[x].counted_by for x in dims if d.catalog.dimensions[x].counted_by), None)
-    if counter is None or (d.metrics and not d.near(span, {Word.list} | RANKING, before=2)):
+    asked = d.near(span, {Word.list} | RANKING, before=2) or d.near(span, set(MOVING), before=0, after=2)
+    if counter is None or (d.metrics and not asked):  # "which themes …", "themes dragging health down"
         return False
     if d.metrics:
         d.notes.append(f"{', '.join(d.metric(m).label for m in d.metrics)} cannot be split by "

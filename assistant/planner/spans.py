@@ -136,6 +136,17 @@ class Reading:
         return 0
 
 
+def _split_slashes(text: str, lexicon: Lexicon) -> str:
+    """'nrr/grr by segment': two terms joined by a slash that is not itself a term ('dau/mau' is) are both asked."""
+    def split(match: re.Match) -> str:
+        whole, parts = match.group(0), match.group(0).split("/")
+        if lexicon.lookup(key(whole)) or not all(lexicon.lookup(key(p)) for p in parts):
+            return whole
+        return " and ".join(parts)
+
+    return re.sub(r"\b[a-z0-9]+(?:/[a-z0-9]+)+\b", split, text)
+
+
 def _mask_metric_adverbs(text: str, lexicon: Lexicon) -> str:
     """Hide 'daily active users', 'average weekly health' from the time grammar: they name metrics, not grains."""
     def mask(match: re.Match) -> str:
@@ -168,7 +179,8 @@ def _number(tokens: list[Token], i: int) -> tuple[float, bool, int] | None:
 
 def read(question: str, lexicon: Lexicon, as_of: date) -> Reading:
     """The spans of `question`: what each run of words may mean."""
-    text, corrected = correct_time_typos(_without_filler_typos(normalize(question), lexicon), lexicon.knows)
+    text, corrected = correct_time_typos(_without_filler_typos(_split_slashes(normalize(question), lexicon), lexicon),
+                                         lexicon.knows)
     masked = _mask_metric_adverbs(text, lexicon)
     time = parse_time(masked, as_of)
     if (upcoming := UPCOMING.search(text)) and not UPCOMING.search(masked):

@@ -202,3 +202,12 @@ def test_a_planner_failure_is_a_sentence_for_the_user_and_the_detail_for_the_ana
     assert answer.status is Status.UNANSWERABLE
     assert "Traceback" not in answer.message and "period cannot end" not in answer.message
     assert "period cannot end" in answer.route_reason
+
+
+def test_a_csm_asking_about_another_csms_book_is_told_it_is_not_theirs_not_shown_zero(assistant):
+    (other,) = independent(assistant, f"SELECT min(name) FROM csms WHERE csm_id <> '{CSM}' AND csm_id IN "
+                                      "(SELECT csm_id FROM accounts)")[0:1]
+    (own,) = independent(assistant, f"SELECT name FROM csms WHERE csm_id = '{CSM}'")[0:1]
+    answer = assistant.ask(f"mrr of {other[0]}'s accounts", Viewer.csm(CSM))
+    assert answer.status is Status.UNANSWERABLE and answer.message.startswith(f"{other[0]}'s accounts are not in your book")
+    assert assistant.ask(f"mrr of {own[0]}'s accounts", Viewer.csm(CSM)).status is Status.ANSWERED
