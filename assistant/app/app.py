@@ -148,8 +148,10 @@ def build_app(context: AppContext, concurrency: int = CONCURRENCY) -> gr.Blocks:
             answer = _failure(question, error)
             messages = _messages(answer, catalog, None)
         history = [*history, {"role": "user", "content": question}, *messages]
-        if not answer.ok:
-            return history, "", session, gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        if not answer.ok:  # the Result pane keeps no table of an earlier question next to this one's reply
+            session.answer = None
+            return (history, "", session, pd.DataFrame(), gr.DownloadButton(visible=False), gr.Code(value=""),
+                    gr.Tabs(selected="home"))
         session.answer = answer
         return history, "", session, table, download, gr.Code(value=sql), gr.Tabs(selected="result")
 

@@ -118,6 +118,8 @@ def test_clarifying_options_and_starters_are_one_click_questions(app, page):
     ask(page, "which of my accounts are at risk", table=False)
     page.locator("#chat button", has_text=option).wait_for()
     page.screenshot(path=ARTIFACTS / "07-options-offered.png")
+    # a reply that is not an answer leaves no earlier question's table beside it: the pane shows the starters
+    assert page.get_by_role("tab", name="Start here").get_attribute("aria-selected") == "true"
     page.locator("#chat button", has_text=option).click()
     page.locator("#chat .message-row", has_text=option).last.wait_for()
     page.locator("#result-table").get_by_text("Health score", exact=True).wait_for()
