@@ -271,12 +271,21 @@ def _single(plan: Plan, row: Sequence[Any], index: dict[str, int], context: str)
 
 
 def _largest_changes(plan: Plan, row: Sequence[Any], index: dict[str, int]) -> str:
-    """'Moved most: Usage score −16.6, Support score −14.9.' — the parts behind a change, largest first."""
+    """'Moved most: Support score −58.0 (−11.6 points of Health score), Usage score −13.0 (−5.2 …)': the parts
+    behind a change, those that moved it the way it went first, by their weighted effect where the catalogue
+    declares the weights."""
+    base = plan.outputs[0]
+    total = index.get(output_column(base.name, MetricColumn.change))
+    way = 0.0 if total is None or row[total] is None else (1.0 if float(row[total]) > 0 else -1.0 if float(row[total]) < 0 else 0.0)
     changes = []
     for output in plan.outputs[1:]:
         column = index.get(output_column(output.name, MetricColumn.change))
-        if column is not None and row[column] is not None:
-            changes.append((abs(float(row[column])), f"{_label(output)} {float(row[column]):+,.1f}"))
+        if column is None or row[column] is None:
+            continue
+        change, weight = float(row[column]), base.metric.weights.get(output.metric.name)
+        effect = change * weight if weight is not None else change
+        text = f"{_label(output)} {change:+,.1f}" + (f" ({effect:+,.1f} points of {_label(base)})" if weight else "")
+        changes.append((effect * way if way else abs(effect), text))
     if len(changes) < 2:
         return ""
     return "Moved most: " + ", ".join(text for _, text in sorted(changes, reverse=True)[:LIST_REASONS]) + ". "

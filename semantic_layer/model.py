@@ -336,6 +336,8 @@ class Metric(Frozen):
                                  description="metrics of one quantity differ only in their statistic (TTV median, mean)")
     statistic: Statistic | None = None
     parts: tuple[str, ...] = Field((), description="the metrics it is made of, shown when asked why it moved")
+    weights: dict[str, float] = Field(default_factory=dict, description="each part's weight in it (health = 0.4 usage "
+                                      "+ …): a move is explained by the parts' weighted contributions")
     evidence: tuple[str, ...] = Field((), description="the measures shown beside each listed entity: why it is listed")
     by: dict[str, str] = Field(default_factory=dict,
                                description="dimension -> the variant of this metric that can be split by it")
@@ -358,6 +360,8 @@ class Metric(Frozen):
             raise ValueError("only a derived metric has parts to broadcast")
         if self.derived is not None and (self.source is not None or self.where is not None or self.thresholds):
             raise ValueError("a derived metric takes no source, where or thresholds; its parts have them")
+        if set(self.weights) - set(self.parts):
+            raise ValueError(f"weights name metrics that are not its parts: {', '.join(sorted(set(self.weights) - set(self.parts)))}")
         return self
 
     def band_for(self, value: float) -> Band | None:

@@ -164,7 +164,21 @@ def test_a_why_answer_names_the_parts_that_moved_most():
         columns += [name, f"{name}__previous", f"{name}__change", f"{name}__change_pct"]
         row += [now, before, now - before, None]
     text = narrative(p, columns, [row], Viewer.leader())
-    assert "Moved most: Usage score -16.0, Support score -15.0, Payment score +3.0." in text
+    assert ("Moved most: Usage score -16.0 (-6.4 points of Health score), Support score -15.0 (-3.0 points of Health "
+            "score), Payment score +3.0 (+0.3 points of Health score).") in text
+
+
+def test_the_parts_that_pulled_a_drop_come_first_by_their_weight_not_the_largest_raw_move():
+    p = plan(metrics=["health_score", "usage_score", "support_score", "payment_score"], compare="previous_period",
+             time_range=Period.months("2026-10"))
+    columns, row = ["period_start", "period_end"], [None, None]
+    # the demo's Calosys Water: payment +60 raw is +6 points of health; support -58 raw is -11.6, usage -13 is -5.2
+    for name, now, before in (("health_score", 54.3, 66.0), ("usage_score", 32.6, 45.6), ("support_score", 26.0, 84.0),
+                              ("payment_score", 100.0, 40.0)):
+        columns += [name, f"{name}__previous", f"{name}__change", f"{name}__change_pct"]
+        row += [now, before, now - before, None]
+    text = narrative(p, columns, [row], Viewer.leader())
+    assert "Moved most: Support score -58.0 (-11.6 points of Health score), Usage score -13.0 (-5.2 points" in text
 
 
 def test_a_trend_by_segment_reads_the_latest_period_its_band_and_the_segment_that_departs():
@@ -237,7 +251,8 @@ def test_the_one_book_that_moved_most_names_the_parts_that_moved_it():
     for value, change in [(59.4, -10.4), (29.4, -16.6), (63.4, -14.9), (100.0, 3.0)]:
         row += [value, value - change, change, None]
     text = narrative(p, columns, [row], Viewer.leader())
-    assert text.endswith("Moved most: Usage score -16.6, Support score -14.9, Payment score +3.0.")
+    assert text.endswith("Moved most: Usage score -16.6 (-6.6 points of Health score), Support score -14.9 (-3.0 points "
+                         "of Health score), Payment score +3.0 (+0.3 points of Health score).")
 
 
 def test_a_months_churn_is_judged_healthy_or_not_on_the_same_annual_basis_as_its_band():
