@@ -300,6 +300,9 @@ def _first_rows(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[str, int]
     if not plan.query.order_by and not entity and shown:  # a breakdown in words: its largest groups, not A, B, C
         column = index[shown[0].name]
         rows = sorted(rows, key=lambda r: -float(r[column]) if r[column] is not None else float("inf"))
+        valued = [r for r in rows if r[column] is not None]
+        if len(valued) > LIST_REASONS:  # and the smallest, so the weakest group is never left unsaid
+            rows = [*valued[:LIST_REASONS - 1], valued[-1]]
     for row in rows[:LIST_REASONS]:
         name = ", ".join(_named(row[index[d.name]], d) for d in plan.dimensions) or str(row[index["period_start"]])
         values = []

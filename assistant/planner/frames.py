@@ -36,7 +36,7 @@ from assistant.planner.spans import Kind, Reading, Span
 from assistant.planner.timewords import parse_time
 from assistant.viewer import Viewer
 from semantic_layer.model import Direction, Metric, TimeGrain, TimeMode, Unit
-from semantic_layer.periods import Period, previous_period, same_period_last_year
+from semantic_layer.periods import Period, grain_start, previous_period, same_period_last_year
 from semantic_layer.query import Comparison, FilterOp, MetricColumn
 
 # Grammar that only colours a question: used wherever it stands.
@@ -132,7 +132,7 @@ def interpret(reading: Reading, choice: MetricChoice, context: PlannerContext, v
     d.undecided = choice.ambiguous[0] if choice.ambiguous else None
     # _placing runs again after _thresholds: a share read from "took more than 60 days" may have a cohort variant
     for step in (_viewer, _time, _other_statistic, _why, _placing, _rows_named, _opposites, _slices, _groups, _both_periods, _filters, _counting,
-                 _share_of, _thresholds, _placing, _ranking, _movement, _listing, _own_definition, _which_pass, _whether_any, _no_history, _grain_fits, _upcoming,
+                 _share_of, _thresholds, _placing, _ranking, _movement, _listing, _own_definition, _which_pass, _whether_any, _no_history, _grain_fits, _top_of_a_series, _upcoming,
                  _colouring,
                  _between_ends,
                  _what_they_took):
@@ -930,6 +930,15 @@ def _own_definition(d: Draft) -> None:
     if d.thresholds and d.undecided is not None and d.rows is not None and not set(d.undecided.positions) & d.used:
         d.use(d.undecided)
         d.notes.append(f"“{d.undecided.text}” read by your definition, not the catalogue's")
+
+
+def _top_of_a_series(d: Draft) -> None:
+    """'just the top 5' after a monthly series by plan: the top 5 plans in which month, or over the whole range?
+    A limit over period-by-group rows is neither, so ask rather than cut the series."""
+    several = d.period is None or grain_start(d.period.end, d.grain) > d.period.start if d.grain else False
+    if d.ranking is not None and d.ranking.limit and several and d.dimensions and d.rows is None:
+        d.unusable.append(f"the top {d.ranking.limit} of a series by {d.catalog.dimensions[d.dimensions[0]].label.lower()}"
+                          " (say the period to rank them in)")
 
 
 def _which_pass(d: Draft) -> None:
