@@ -132,7 +132,7 @@ def interpret(reading: Reading, choice: MetricChoice, context: PlannerContext, v
     d.undecided = choice.ambiguous[0] if choice.ambiguous else None
     # _placing runs again after _thresholds: a share read from "took more than 60 days" may have a cohort variant
     for step in (_viewer, _time, _other_statistic, _why, _placing, _rows_named, _opposites, _slices, _groups, _both_periods, _filters, _counting,
-                 _share_of, _thresholds, _placing, _ranking, _movement, _listing, _own_definition, _which_pass, _whether_any, _no_history, _grain_fits, _top_of_a_series, _upcoming,
+                 _share_of, _thresholds, _placing, _ranking, _movement, _listing, _own_definition, _count_behind, _which_pass, _whether_any, _no_history, _grain_fits, _top_of_a_series, _upcoming,
                  _colouring,
                  _between_ends,
                  _what_they_took):
@@ -415,8 +415,9 @@ def _count_instead(d: Draft, span: Span, dims: list[str]) -> bool:
     """'which ticket themes drag health down', 'top ticket themes': rows of the dimension counted, when the
     metric asked (if any) cannot be split by it and the dimension declares what counts it."""
     counter = next((d.catalog.dimensions[x].counted_by for x in dims if d.catalog.dimensions[x].counted_by), None)
-    asked = d.near(span, {Word.list} | RANKING, before=2) or d.near(span, set(MOVING), before=0, after=2)
-    if counter is None or (d.metrics and not asked):  # "which themes …", "themes dragging health down"
+    # with a metric asked, only "themes dragging health down": what pulls it is counted; "the categories with the
+    # worst csat" asks for csat itself, which a count would not answer
+    if counter is None or (d.metrics and not d.reading.has(*MOVING)):
         return False
     if d.metrics:
         d.notes.append(f"{', '.join(d.metric(m).label for m in d.metrics)} cannot be split by "
@@ -567,6 +568,9 @@ def _narrows(d: Draft, span: Span) -> bool:
         s.word is Word.versus and s.text in ("vs", "versus", "against", "compared to", "compared with")))]
     if before in _NARROWING or (bool(listed) and bool(joined) and _narrows(d, listed[-1])):
         return True
+    if any(s.kind is Kind.term and s.start == span.end and any(d.entity_of(x) for x in s.dimensions())
+           for s in d.reading.after(span, 1)):
+        return True  # "which smb accounts are below 0.4" after a split by segment: those accounts only
     named_after = [s for s in d.reading.before(span, 1) if s.kind is Kind.term and s.end == span.start and
                    {v.name for v in span.values()} & set(s.dimensions())]
     joins_next = [s for s in d.reading.after(span, 1) if s.kind is Kind.word and s.start == span.end and
@@ -939,6 +943,27 @@ def _top_of_a_series(d: Draft) -> None:
     if d.ranking is not None and d.ranking.limit and several and d.dimensions and d.rows is None:
         d.unusable.append(f"the top {d.ranking.limit} of a series by {d.catalog.dimensions[d.dimensions[0]].label.lower()}"
                           " (say the period to rank them in)")
+
+
+def _count_behind(d: Draft) -> None:
+    """'logo churn rate last quarter' → 'how many logos is that': the count behind the rate just given (lost
+    customers), not every customer; the catalogue says which count shares the rate's quantity."""
+    if d.base is None or not d.reading.has(Word.those):
+        return
+    for before in d.base.metrics:
+        quantity = d.metric(before.metric).quantity
+        if quantity is None:
+            continue
+        for i, name in enumerate(d.metrics):
+            counted = d.metric(name).counts
+            sibling = next((m.name for m in d.catalog.metrics.values() if m.quantity == quantity and counted
+                            and m.counts == counted and m.name != name), None)
+            if sibling is not None and name != before.metric:
+                d.metrics[i] = sibling
+                if name in d.spans:
+                    d.spans[sibling] = d.spans.pop(name)
+                d.notes.append(f"{d.metric(name).label} of that {d.metric(before.metric).label}: read as "
+                               f"{d.metric(sibling).label}")
 
 
 def _which_pass(d: Draft) -> None:

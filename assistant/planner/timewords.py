@@ -447,7 +447,9 @@ def parse_time(text: str, as_of: date) -> TimeWords:
             words.spans.append((start, end))
             words.phrases.append(match.group(0).strip())
     periods.sort(key=lambda x: x[0])
-    if not _enumerated(words, [p for _, p, versus in periods if not versus], as_of) or any(v for _, _, v in periods):
+    if _ranged(words, text, periods, sorted(reaches)):
+        pass  # "2024 thru 2025": one range from the first to the second
+    elif not _enumerated(words, [p for _, p, versus in periods if not versus], as_of) or any(v for _, _, v in periods):
         _settle_periods(words, periods, as_of)
     if len(reaches) == 2:
         (_, a_end), (b_start, _) = sorted(reaches)
@@ -458,6 +460,23 @@ def parse_time(text: str, as_of: date) -> TimeWords:
     _series_of_changes(words)
     _whole_previous(words, as_of)
     return words
+
+
+def _ranged(words: TimeWords, text: str, periods: list[tuple[int, Period, bool]], reaches: list[tuple[int, int]]) -> bool:
+    """'2024 thru 2025', 'from june to august', 'q1 2025 - q2 2026': two periods joined by a range word are the range
+    from the first to the second (both ends kept, so 'how did it change from … to …' compares them)."""
+    if len(periods) != 2 or len(reaches) != 2 or any(v for _, _, v in periods):
+        return False
+    (_, a_end), (b_start, _) = reaches
+    if not re.fullmatch(r"\s*(?:to|through|thru|until|till|-)\s*", text[a_end:b_start]):
+        return False
+    first, second = (p for _, p, _ in periods)  # in the order said
+    if second.start < first.start:
+        first, second = second, first
+    if first.end >= second.end:  # "from 2024 through 2025": "from 2024" read alone runs to today
+        first = Period(first.start, second.start - timedelta(days=1)) if second.start > first.start else first
+    words.period, words.ends = Period(first.start, max(first.end, second.end)), (first, second)
+    return True
 
 
 def _enumerated(words: TimeWords, periods: list[Period], as_of: date) -> bool:
