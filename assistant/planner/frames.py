@@ -451,8 +451,9 @@ def _entity_noun(d: Draft, span: Span, dimension: str) -> None:
     asks = d.near(span, {Word.list, Word.rank} | RANKING, before=4)
     if reading.has(Word.list, Word.show):
         asks += d.near(span, {Word.all}, before=2)  # "list all accounts"; "total mrr across all accounts" is one number
-    asks += [s for s in d.near(span, {Word.group}, before=1 if not mine else 2)
-             if not mine or s.text in ("each", "per", "every", "for each")]  # "across my accounts": in passing
+    valued = any(s.kind is Kind.term and s.values() and s.end == span.start for s in reading.before(span, 1))
+    asks += [s for s in d.near(span, {Word.group}, before=2 if mine or valued else 1)  # "each pooled csm"
+             if not (mine or valued) or s.text in ("each", "per", "every", "for each")]  # "across my accounts": in passing
     asks += [s for s in reading.after(span, 2) if s.kind is Kind.word and s.word in (Word.having, *NEGATING)
              and any(x.kind is Kind.number or x.kind is Kind.term and (x.metrics() or x.values() or x.dimensions())
                      or x.word in (*NEGATING, *COMPARING, *MOVING) for x in reading.after(s, 2))
@@ -523,8 +524,11 @@ def _filters(d: Draft) -> None:
         tables = d.source_tables()
         order = list(d.catalog.dimensions)
         named = {x for s in reading.after(span, 1) if s.kind is Kind.term for x in s.dimensions()}  # "enterprise plan"
-        sense = min(usable, key=lambda v: (v.name not in named, not v.exact, d.catalog.dimensions[v.name].table not in
-                                           tables, order.index(v.name)))
+        entity_tables = {d.catalog.dimensions[x].table for x in named if d.entity_of(x)}
+        named |= {v.name for v in usable if d.catalog.dimensions[v.name].table in entity_tables}  # "pooled csm": its team
+        before = {f.dimension for f in d.base.filters} if d.base is not None else set()  # "same for growth": the team
+        sense = min(usable, key=lambda v: (v.name not in named, v.name not in before, not v.exact,
+                                           d.catalog.dimensions[v.name].table not in tables, order.index(v.name)))
         values_of = chosen.setdefault(sense.name, [])
         if sense.value not in values_of:
             values_of.append(sense.value)
