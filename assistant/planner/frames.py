@@ -735,11 +735,18 @@ def _against_a_base(d: Draft, metric: str, number: Span, op_span: Span, op: Filt
     named = [m for s in reading.of(Kind.term) if s.start >= base.end and reading.distance(base, s) <= 1
              for m in s.metrics() if m in d.metrics]
     metric = named[0] if named else metric  # "more than 10% higher than June MAU": MAU's own change
-    base_period = parse_time(base.text, d.context.as_of).period
+    based = parse_time(base.text, d.context.as_of)
+    base_period = based.period
     others = [parse_time(s.text, d.context.as_of).period for s in reading.of(Kind.time) if s is not base]
+    if based.ends is not None:  # "lost 30% of their MAU between july and october": october against july
+        base_period, others = based.ends[0], [based.ends[1]]
     if base_period is None:
         return False
-    if of:
+    moving = [s for s in reading.before(op_span, 2) if s.kind is Kind.word and s.word in MOVING]
+    if of and moving:  # "lost more than 25% of their MAU": the size of the move, not a level
+        down = moving[-1].word is Word.down
+        op, value = (_FLIP.get(op, op), -number.number) if down else (op, number.number)
+    elif of:
         value = number.number - 100
     else:  # "10% higher than June": the direction is the word after the number
         op = _OPS[compared[0].word]

@@ -211,6 +211,7 @@ def read(question: str, lexicon: Lexicon, as_of: date) -> Reading:
             i += 1
             continue
         term = _prefer_longer_reach(i, _term_at(i, content, stems, lexicon, taken), content, stems, lexicon, taken)
+        term = _movement_outside(term, words, stems, lexicon)
         if i in loose and (term is None or len(term[0]) == 1):
             across = _term_at(i, loose, stems, lexicon, taken)
             if across is not None and len(across[0]) > 1 and any(across[0][0] < a < across[0][-1] for a in auxiliary):
@@ -340,6 +341,21 @@ def _prefer_longer_reach(i: int, term, content: list[int], stems: list[str], lex
     if later is not None and alone and later[0][-1] > term[0][-1]:
         return (i,), alone
     return term
+
+
+def _movement_outside(term, words: list[str], stems: list[str], lexicon: Lexicon):
+    """'smb customers lost more than 25% of their mau': a movement word ending a term ('customers lost') and followed
+    by a comparison or a number moves what comes after; the term is the words before it."""
+    if term is None or len(term[0]) < 2:
+        return term
+    last = term[0][-1]
+    moving = grammar().classify(words, last)
+    nxt = grammar().classify(words, last + 1) if last + 1 < len(words) else None
+    follows = last + 1 < len(words) and (_NUMBER.match(words[last + 1]) or (nxt is not None and nxt[0] in COMPARING))
+    if moving is None or moving[0] not in (Word.up, Word.down) or not follows:
+        return term
+    shorter = lexicon.lookup([stems[p] for p in term[0][:-1]])
+    return (term[0][:-1], shorter) if shorter else term
 
 
 def _term_at(i: int, content: list[int], stems: list[str], lexicon: Lexicon,
