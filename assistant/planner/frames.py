@@ -1130,7 +1130,9 @@ def _upcoming(d: Draft) -> None:
     countdown = next((m for m in catalog.metrics.values() if m.horizon), None)
     ahead = [d.metric(m).ahead for m in d.metrics if d.metric(m).ahead and catalog.metrics[d.metric(m).ahead].horizon]
     counted = d.reading.has(Word.count, Word.total) and not d.reading.has(Word.list)
-    lists = d.rows is not None or d.reading.has(Word.list) or (bool(ahead) and not counted)
+    # "renewals due per month next quarter": a series of the terms ending, not a list counting down
+    lists = (d.rows is not None or d.reading.has(Word.list) or (bool(ahead) and not counted)) and \
+        not ((d.grain is not None or d.dimensions) and d.rows is None and not d.reading.has(Word.list))  # "… by segment"
     if not lists and d.metrics and all(_about_terms_ending(d, m) for m in d.metrics):
         d.period = d.horizon  # "ARR up for renewal in the next 90 days": the terms ending then
         return
