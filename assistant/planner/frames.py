@@ -743,7 +743,8 @@ def _against_a_base(d: Draft, metric: str, number: Span, op_span: Span, op: Filt
     if base_period is None:
         return False
     moving = [s for s in reading.before(op_span, 2) if s.kind is Kind.word and s.word in MOVING]
-    if of and moving:  # "lost more than 25% of their MAU": the size of the move, not a level
+    if of and moving and op in (FilterOp.gt, FilterOp.ge):  # "lost more than 25% of their MAU": the move's size;
+        # "dropped below 70% of July's" stays a level
         down = moving[-1].word is Word.down
         op, value = (_FLIP.get(op, op), -number.number) if down else (op, number.number)
     elif of:

@@ -88,6 +88,8 @@ def normalize(text: str) -> str:
     text = re.sub(r"\b(?:one|a|1) (?:number|row|value|figure|line) (?=per\b|for each\b|each\b)", "", text)
     text = re.sub(r"\b(?:over |across )?all (?:the )?(?:weeks|months|days) (?:of|in) ", "in ", text)  # one number
     text = re.sub(r"\b(biggest|bigger|big|largest|huge|major|worst) ((?:[a-z]+ )?)hits?\b", r"\1 \2drop", text)  # took a hit
+    if re.search(r"\brenew", text):  # "a renewal in the next 30 days — show the arr up": the ARR up for renewal
+        text = re.sub(r"\b(arr|mrr) up\b(?! for)", r"\1 up for renewal", text)
     text = _TAKES.sub(_time_taken, text)
     text = _HOW_LONG.sub("time to ", text)
     text = _DID_OPEN.sub(r"\1\2 opened", text)
