@@ -43,13 +43,15 @@ def plan_question(question: str, context: PlannerContext, viewer: Viewer | None 
         return refusal
     reading = read(question, context.lexicon, context.as_of)
     future = [s for s in reading.grammar(Word.future, Word.advice) if not _names_a_thing(reading, s)]
+    choice = choose_metrics(reading, context.catalog)
     if future:
         words = ", ".join(s.text for s in future)
+        named = [context.catalog.metrics[name] for name, _ in choice.metrics][:2]
+        history = tuple(f"{m.label} by month over the last 12 months" for m in named)  # where a forecast would start
         return Unanswerable(f"I can only report what happened up to {context.as_of.isoformat()}, the last day of data; "
-                            f"forecasts, predictions and advice (“{words}”) are not in this warehouse. I can show the "
-                            "history a forecast would start from.", reason="asks about the future or for advice",
-                            final=True)
-    choice = choose_metrics(reading, context.catalog)
+                            f"forecasts, predictions and advice (“{words}”) are not in this warehouse."
+                            + (" Here is the history a forecast would start from:" if history else ""),
+                            suggestions=history, reason="asks about the future or for advice", final=True)
     base = last if continues(reading, choice, last) else None
     if base is None:
         if choice.ambiguous and not choice.metrics:

@@ -57,6 +57,10 @@ def test_a_forecast_is_refused_honestly(context):
     outcome = plan_question("forecast nrr for next year", context)
     assert isinstance(outcome, Unanswerable)
     assert "2026-10-31" in outcome.message
+    # the history it would start from is offered as a question that answers
+    (history,) = outcome.suggestions
+    assert isinstance(plan_question(history, context), Plan) and plan_question(history, context).confident
+    assert not plan_question("what should we do about churn", context).suggestions  # no metric named, nothing offered
 
 
 @pytest.mark.parametrize(("question", "says"), [
