@@ -180,7 +180,8 @@ def build_app(context: AppContext, concurrency: int = CONCURRENCY) -> gr.Blocks:
     def on_load(request: gr.Request):
         viewer, who = context.signed_in(request)
         return (f"{home.viewer_line(viewer, who)}  \n<span class='source-line'>{context.source}</span>",
-                *[gr.Column(visible=role is viewer.role) for role in home.ROLE_EXAMPLES])
+                *[gr.Column(visible=role is viewer.role) for role in home.ROLE_EXAMPLES],
+                *[gr.Button(visible=viewer.sees_all_accounts) for _ in team_wide])
 
     with gr.Blocks(title="Customer-success metrics assistant") as demo:
         session = gr.State(Session())
@@ -209,7 +210,9 @@ def build_app(context: AppContext, concurrency: int = CONCURRENCY) -> gr.Blocks:
                             role_columns.append(column)
                         with gr.Column(elem_classes="starters", elem_id="seven"):
                             gr.Markdown("**The seven questions every CS team asks**")
-                            starter_buttons += [gr.Button(q, size="sm", variant="secondary") for q in home.SEVEN_QUESTIONS]
+                            seven = [gr.Button(q, size="sm", variant="secondary") for q in home.SEVEN_QUESTIONS]
+                            team_wide = [b for b, q in zip(seven, home.SEVEN_QUESTIONS) if q in home.TEAM_WIDE]
+                            starter_buttons += seven
                     with gr.Tab("Result", id="result"):
                         table = gr.Dataframe(elem_id="result-table", interactive=False, show_label=False,
                                              max_height=420, wrap=True, buttons=["fullscreen", "copy"],
@@ -232,7 +235,7 @@ def build_app(context: AppContext, concurrency: int = CONCURRENCY) -> gr.Blocks:
         for button in starter_buttons:
             button.click(starter, [button, *inputs], outputs, api_visibility="private")
         dialect.change(redialect, [dialect, session], sql, api_name="sql_in_dialect")
-        demo.load(on_load, None, [header, *role_columns], api_visibility="private")
+        demo.load(on_load, None, [header, *role_columns, *team_wide], api_visibility="private")
         gr.api(answer_json, api_name="answer")
     return demo.queue(default_concurrency_limit=concurrency)
 

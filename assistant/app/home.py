@@ -25,6 +25,9 @@ SEVEN_QUESTIONS = (
     "Which CSM's book has the biggest negative health movement this month?",
 )
 
+# Compares the CSMs' books: a CSM, who sees only their own book, is not offered it.
+TEAM_WIDE = frozenset({"Which CSM's book has the biggest negative health movement this month?"})
+
 ROLE_EXAMPLES: Mapping[Role, tuple[str, ...]] = {
     Role.LEADER: (
         "What is our NRR?",
@@ -52,8 +55,10 @@ CATALOGUE_HEADERS = ["Metric", "Family", "Tier", "Unit", "Definition", "Typical 
 
 
 def starters(viewer: Viewer) -> list[str]:
-    """The role's examples first (what this viewer asks most), then the seven domain questions."""
-    return [*ROLE_EXAMPLES[viewer.role], *SEVEN_QUESTIONS]
+    """The role's examples first (what this viewer asks most), then the seven domain questions (less those that
+    compare books the viewer cannot see)."""
+    return [*ROLE_EXAMPLES[viewer.role],
+            *[q for q in SEVEN_QUESTIONS if viewer.sees_all_accounts or q not in TEAM_WIDE]]
 
 
 def _family(file: str) -> str:

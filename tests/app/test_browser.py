@@ -127,6 +127,9 @@ def test_clarifying_options_and_starters_are_one_click_questions(app, page):
     assert "'C005'" in page.locator("#chat code").last.inner_text()  # the SQL shown is what ran for her
 
     page.get_by_role("tab", name="Start here").click()
+    # signed in as a CSM: the starter comparing every CSM's book is not offered
+    assert not page.get_by_role("button", name="Which CSM's book has the biggest negative health movement this month?",
+                                exact=True).is_visible()
     page.get_by_role("button", name="Which accounts renew in the next 90 days?", exact=True).click()
     page.locator("#chat .message-row", has_text="Which accounts renew in the next 90 days?").last.wait_for()
     page.locator("#result-table").get_by_text("Days to renewal", exact=True).wait_for()

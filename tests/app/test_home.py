@@ -11,9 +11,11 @@ from semantic_layer.catalog import default_catalog
 
 
 def test_starters_put_the_roles_examples_before_the_seven_domain_questions():
-    csm = home.starters(Viewer.csm("C005"))
-    assert csm[:4] == list(home.ROLE_EXAMPLES[Viewer.csm("C005").role]) and csm[4:] == list(home.SEVEN_QUESTIONS)
-    assert len(home.SEVEN_QUESTIONS) == 7 and home.starters(Viewer.leader())[0] != csm[0]
+    csm, leader = home.starters(Viewer.csm("C005")), home.starters(Viewer.leader())
+    assert csm[:4] == list(home.ROLE_EXAMPLES[Viewer.csm("C005").role])
+    assert leader[4:] == list(home.SEVEN_QUESTIONS) and len(home.SEVEN_QUESTIONS) == 7 and leader[0] != csm[0]
+    # a CSM sees only their own book, so the question comparing every CSM's book is not offered to them
+    assert csm[4:] == [q for q in home.SEVEN_QUESTIONS if q not in home.TEAM_WIDE] and len(csm[4:]) == 6
 
 
 def test_the_catalogue_browser_has_every_metric_with_its_definition_and_benchmark():
