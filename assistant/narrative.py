@@ -276,7 +276,8 @@ def _largest_changes(plan: Plan, row: Sequence[Any], index: dict[str, int]) -> s
     declares the weights."""
     base = plan.outputs[0]
     total = index.get(output_column(base.name, MetricColumn.change))
-    way = 0.0 if total is None or row[total] is None else (1.0 if float(row[total]) > 0 else -1.0 if float(row[total]) < 0 else 0.0)
+    moved = 0.0 if total is None or row[total] is None else float(row[total])
+    way = (moved > 0) - (moved < 0)  # +1 up, -1 down, 0 flat
     changes = []
     for output in plan.outputs[1:]:
         column = index.get(output_column(output.name, MetricColumn.change))

@@ -115,7 +115,7 @@ class Period:
             return f"{month_label(self.start)} to {month_label(self.end)}"
         if self.start == self.end:
             return self.start.isoformat()
-        if self.days == 7 and self.start.weekday() == 0:
+        if is_whole(self, TimeGrain.week):
             return f"week of {self.start.isoformat()}"
         return f"{self.start.isoformat()} to {self.end.isoformat()}"
 

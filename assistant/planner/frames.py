@@ -31,7 +31,7 @@ from assistant.planner.grammar import COMPARING, MOVING, NEGATING, RANKING, Word
 from assistant.planner.interpretation import Asked, Evidence, Frame, Interpretation, Ranking, Threshold, ValueFilter
 from assistant.planner.normalize import key
 from assistant.planner.plan import PlannerContext
-from assistant.planner.window import default_period, leaves
+from assistant.planner.window import default_period, leaves, whole_months_only
 from assistant.planner.spans import Kind, Reading, Span
 from assistant.planner.timewords import parse_time
 from assistant.viewer import Viewer
@@ -200,10 +200,8 @@ def _time(d: Draft) -> None:
         if time.period is not None and time.grain is None and not time.trend and d.grain is not None \
                 and d.base.period is not None and time.period.days < d.base.period.days:
             d.grain = None  # "and in september?" after a monthly trend: that month alone
-    whole_months = any(d.catalog.sources[m.source].whole_months for m in leaves([d.metric(x) for x in d.metrics], d.catalog)
-                       if m.source in d.catalog.sources)
     if d.trend and d.grain is None and time.unit_grain is not None and not (
-            whole_months and time.unit_grain is TimeGrain.week):
+            time.unit_grain is TimeGrain.week and whole_months_only([d.metric(x) for x in d.metrics], d.catalog)):
         d.grain = time.unit_grain  # "health trend over the last 8 weeks": week by week
     if time.shift is not None:
         start = d.period or (d.base.period if d.base is not None else None) or \
@@ -935,8 +933,7 @@ def _grain_fits(d: Draft) -> None:
     if d.grain not in (TimeGrain.day, TimeGrain.week):
         return
     for name in d.metrics:
-        if any(m.source in d.catalog.sources and d.catalog.sources[m.source].whole_months
-               for m in leaves([d.metric(name)], d.catalog)):
+        if whole_months_only([d.metric(name)], d.catalog):
             d.unusable.append(f"{d.metric(name).label} is computed over whole months, not by {d.grain.value}")
 
 

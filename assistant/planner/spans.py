@@ -278,11 +278,7 @@ def _around_values(spans: list[Span], words: list[str], stems: list[str], lexico
             continue
         for n in (1, 2):  # the words inside: a value, perhaps with its dimension's name ("high priority")
             inside, tail = out[k + 1:k + 1 + n], out[k + 1 + n] if k + 1 + n < len(out) else None
-            run = [head, *inside, tail]
-            if tail is None or any(x is None for x in inside) or not inside[0].values() or \
-                    any(x.kind is not Kind.term or x.metrics() for x in inside) or \
-                    tail.kind is not Kind.term or not tail.metrics() or \
-                    any(a.end != b.start for a, b in zip(run, run[1:])):
+            if not _value_inside(head, inside, tail):
                 continue
             senses = [x for x in lexicon.lookup([stems[head.start], *[stems[p] for p in tail.positions]])
                       if x.kind == "metric"]
@@ -329,6 +325,15 @@ def _filler_typo(word: str, filler: frozenset[str]) -> bool:
     """'teh', 'thier', 'waht': a filler word with two letters swapped (only called on words nothing else knows)."""
     return len(word) >= 3 and word.isalpha() and (word,) not in grammar().phrases and any(
         len(f) == len(word) and sorted(f) == sorted(word) and f != word for f in filler)
+
+
+def _value_inside(head: Span, inside: list[Span | None], tail: Span | None) -> bool:
+    """Whether `inside` is a value (with perhaps its dimension's name) right between `head` and a metric term."""
+    if tail is None or any(x is None for x in inside) or not inside[0].values():
+        return False
+    run = [head, *inside, tail]
+    return all(x.kind is Kind.term and not x.metrics() for x in inside) and tail.kind is Kind.term and \
+        bool(tail.metrics()) and all(a.end == b.start for a, b in zip(run, run[1:]))
 
 
 def _prefer_longer_reach(i: int, term, content: list[int], stems: list[str], lexicon: Lexicon, taken: set[int]):

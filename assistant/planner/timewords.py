@@ -447,14 +447,13 @@ def parse_time(text: str, as_of: date) -> TimeWords:
             words.spans.append((start, end))
             words.phrases.append(match.group(0).strip())
     periods.sort(key=lambda x: x[0])
-    if _ranged(words, text, periods, sorted(reaches)):
-        pass  # "2024 thru 2025": one range from the first to the second
-    elif not _enumerated(words, [p for _, p, versus in periods if not versus], as_of) or any(v for _, _, v in periods):
+    reaches.sort()
+    ranged = _joined_by(text, reaches, _RANGE_WORDS) and _ranged(words, periods)  # "2024 thru 2025"
+    if not ranged and (not _enumerated(words, [p for _, p, versus in periods if not versus], as_of)
+                       or any(v for _, _, v in periods)):
         _settle_periods(words, periods, as_of)
-    if len(reaches) == 2:
-        (_, a_end), (b_start, _) = sorted(reaches)
-        if re.fullmatch(r"\s*(?:and|&|\+)\s*", text[a_end:b_start]) and all(p is not None for _, p, _ in periods):
-            words.both = Period(min(p.start for _, p, _ in periods), max(p.end for _, p, _ in periods))
+    if _joined_by(text, reaches, _AND_WORDS) and all(p is not None for _, p, _ in periods):
+        words.both = Period(min(p.start for _, p, _ in periods), max(p.end for _, p, _ in periods))
     if re.search(r"\b(?:so far|to date|ytd|qtd|mtd)\b", text):
         words.whole = None  # "renewal rate so far in 2026": up to today, even where the data runs ahead
     _series_of_changes(words)
@@ -462,13 +461,19 @@ def parse_time(text: str, as_of: date) -> TimeWords:
     return words
 
 
-def _ranged(words: TimeWords, text: str, periods: list[tuple[int, Period, bool]], reaches: list[tuple[int, int]]) -> bool:
+_RANGE_WORDS = re.compile(r"\s*(?:to|through|thru|until|till|-)\s*")
+_AND_WORDS = re.compile(r"\s*(?:and|&|\+)\s*")
+
+
+def _joined_by(text: str, reaches: list[tuple[int, int]], joint: re.Pattern) -> bool:
+    """Whether the question names exactly two periods with only `joint` between them ('2024 thru 2025')."""
+    return len(reaches) == 2 and bool(joint.fullmatch(text[reaches[0][1]:reaches[1][0]]))
+
+
+def _ranged(words: TimeWords, periods: list[tuple[int, Period, bool]]) -> bool:
     """'2024 thru 2025', 'from june to august', 'q1 2025 - q2 2026': two periods joined by a range word are the range
     from the first to the second (both ends kept, so 'how did it change from … to …' compares them)."""
-    if len(periods) != 2 or len(reaches) != 2 or any(v for _, _, v in periods):
-        return False
-    (_, a_end), (b_start, _) = reaches
-    if not re.fullmatch(r"\s*(?:to|through|thru|until|till|-)\s*", text[a_end:b_start]):
+    if len(periods) != 2 or any(v for _, _, v in periods):
         return False
     first, second = (p for _, p, _ in periods)  # in the order said
     if second.start < first.start:

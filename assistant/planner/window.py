@@ -58,10 +58,14 @@ def leaves(metrics: list[Metric], catalog: Catalog) -> list[Metric]:
     return out
 
 
+def whole_months_only(metrics: list[Metric], catalog: Catalog) -> bool:
+    """Whether a measured metric behind `metrics` comes from a source that counts whole months only (MRR)."""
+    return any(m.source in catalog.sources and catalog.sources[m.source].whole_months for m in leaves(metrics, catalog))
+
+
 def fit_to_sources(period: Period, metrics: list[Metric], catalog: Catalog) -> Period:
     """`period` stretched to whole months when a metric's source counts whole months only."""
-    whole = any(m.source and catalog.sources[m.source].whole_months for m in leaves(metrics, catalog))
-    if not whole or period.is_whole_months:
+    if not whole_months_only(metrics, catalog) or period.is_whole_months:
         return period
     start = grain_start(period.start, TimeGrain.month)
     end = period.end if period.end == month_end(period.end) else grain_start(period.end, TimeGrain.month) - timedelta(days=1)
