@@ -106,6 +106,8 @@ def _time_condition(source: Source, alias: str) -> exp.Expression:
         return exp.and_(exp.LTE(this=time, expression=end), exp.paren(still_open))
     if source.mode is TimeMode.after_end:
         return exp.GT(this=time, expression=end)
+    if source.mode is TimeMode.by_end:
+        return exp.LTE(this=time, expression=end)
     return exp.Between(this=time, low=start, high=end)
 
 

@@ -47,6 +47,8 @@ def _period_lines(plan: Plan) -> list[str]:
                       for s in source.signals]
         elif source.mode is TimeMode.after_end:
             lines.append(f"{source.description} (after the last day of each period).")
+        elif source.mode is TimeMode.by_end:
+            lines.append(f"{source.description} (on or before the last day of each period).")
     if plan.query.compare:
         compared = reported[0].compare_to
         lines.append(f"Compared with {_COMPARISON_WORDS[plan.query.compare]} ({compared.label()} for {first.label()}).")

@@ -73,6 +73,7 @@ class TimeMode(StrEnum):
     trailing_days = "trailing_days"  # the time column falls in the last `days` days of the period
     open_at_end = "open_at_end"  # started on or before the period's last day and not ended by then
     after_end = "after_end"  # the time column falls after the period's last day (what is coming up)
+    by_end = "by_end"  # the time column falls on or before the period's last day (terms already ended)
     movement = "movement"  # one row per key: its value in the base month and in the end month
     rollup = "rollup"  # one row per key open at the period's end (like open_at_end), with per-key signals
 
@@ -341,6 +342,8 @@ class Metric(Frozen):
     evidence: tuple[str, ...] = Field((), description="the measures shown beside each listed entity: why it is listed")
     by: dict[str, str] = Field(default_factory=dict,
                                description="dimension -> the variant of this metric that can be split by it")
+    amounts: dict[str, str] = Field(default_factory=dict, description="metric -> the metric that is that amount of "
+                                    "the rows this one counts (the ARR of renewals due: ARR up for renewal)")
     ahead: str | None = Field(None, description="the metric that answers this one about what is coming up "
                                                 "(renewals due in the next 90 days: days to renewal)")
     horizon: bool = Field(False, description="a countdown: 'in the next N days' keeps the rows where it is at most N")

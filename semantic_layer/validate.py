@@ -298,6 +298,11 @@ def declared_metadata(catalog: Catalog) -> list[Issue]:
             bad(m.name, "counts", "only a count counts entities")
         if m.horizon and m.unit.value != "days":
             bad(m.name, "horizon", "a countdown is in days")
+        for amount, variant in m.amounts.items():
+            if amount not in metrics or variant not in metrics:
+                bad(m.name, f"amounts.{amount}", f"unknown metric {(amount if amount not in metrics else variant)!r}")
+            elif metrics[variant].unit is not metrics[amount].unit:
+                bad(m.name, f"amounts.{amount}", f"{variant} is not in the unit of {amount}")
         for dimension, variant in m.by.items():
             if dimension not in catalog.dimensions:
                 bad(m.name, f"by.{dimension}", f"unknown dimension {dimension!r}")

@@ -15,13 +15,14 @@ reading as a continuation.
 from __future__ import annotations
 
 from assistant.planner.candidates import MetricChoice
-from assistant.planner.grammar import Word
+from assistant.planner.grammar import RANKING, Word
 from assistant.planner.interpretation import Interpretation
 from assistant.planner.spans import Kind, Reading
 
 SHORT = 8  # words: a question this short that names no metric reads as a continuation
-_EDITS = frozenset({Word.group, Word.highest, Word.lowest, Word.best, Word.worst, Word.rank, Word.why, Word.parts,
-                    Word.less, Word.more, Word.at_least, Word.at_most, Word.only, Word.instead, Word.versus})
+_EDITS = frozenset({Word.group, *RANKING, Word.rank, Word.why, Word.parts,
+                    Word.less, Word.more, Word.at_least, Word.at_most, Word.only, Word.instead, Word.versus,
+                    Word.list, Word.show})
 _OPENINGS = frozenset({Word.conjunction, Word.instead, Word.only})
 
 
@@ -43,6 +44,9 @@ def continues(reading: Reading, choice: MetricChoice, last: Interpretation | Non
         return False
     if choice.metrics and len(reading.tokens) > SHORT and not (opens and opening.word is Word.instead):
         return False  # "same thing but for emea, and show it as arr": however long, it edits the last answer
+    if not choice.metrics and not any(s.kind in (Kind.term, Kind.unknown) for s in reading.spans) and \
+            (reading.time.compare is not None or reading.time.shift is not None or reading.has(Word.versus)):
+        return True  # "how does that compare with the same period last year?": only a comparison, however long
     edits = any(s.kind in (Kind.time, Kind.number) for s in reading.spans) or any(
         s.kind is Kind.term and (s.values() or s.dimensions()) for s in reading.spans) or reading.has(*_EDITS)
     return bool(choice.metrics) or (edits and (opens or len(reading.tokens) <= SHORT))

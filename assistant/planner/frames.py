@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from assistant.planner.candidates import MetricChoice
-from assistant.planner.grammar import COMPARING, MOVING, NEGATING, RANKING, Word
+from assistant.planner.grammar import COMPARING, MOVING, NEGATING, RANKING, SIZE, Word
 from assistant.planner.interpretation import Asked, Evidence, Frame, Interpretation, Ranking, Threshold, ValueFilter
 from assistant.planner.normalize import key
 from assistant.planner.plan import PlannerContext
@@ -38,6 +38,7 @@ from assistant.viewer import Viewer
 from semantic_layer.model import Direction, Metric, TimeGrain, TimeMode, Unit
 from semantic_layer.periods import Period, grain_start, previous_period, same_period_last_year
 from semantic_layer.query import Comparison, FilterOp, MetricColumn
+from semantic_layer.validate import derived_refs
 
 # Grammar that only colours a question: used wherever it stands.
 COLOURING = frozenset({Word.conjunction, Word.verdict, Word.all, Word.only, Word.instead, Word.new_topic, Word.having,
@@ -124,14 +125,18 @@ def interpret(reading: Reading, choice: MetricChoice, context: PlannerContext, v
     """The interpretation of a question whose metrics `choice` named; a follow-up edits `base`, the previous one."""
     d = Draft(reading, context, viewer)
     if base is not None:  # "and their health?" after a list: the same rows, one more column
-        _start_from(d, base, replace_metrics=bool(choice.metrics) and not (reading.has(Word.those) and base.rows))
+        counted = _counted_rows(d, base)
+        _start_from(d, base, replace_metrics=bool(choice.metrics) and not (reading.has(Word.those) and
+                                                                            (base.rows or counted)))
+        if counted:  # "how many smb accounts are red" → "list them": the accounts that were counted
+            d.rows, d.tally = counted, False
     for name, span in choice.metrics:
         _add_metric(d, name, span)
     d.used.update(choice.used)
     d.notes += choice.notes
     d.undecided = choice.ambiguous[0] if choice.ambiguous else None
     # _placing runs again after _thresholds: a share read from "took more than 60 days" may have a cohort variant
-    for step in (_viewer, _time, _other_statistic, _why, _placing, _rows_named, _opposites, _slices, _groups, _both_periods, _filters, _counting,
+    for step in (_viewer, _time, _other_statistic, _why, _placing, _rows_named, _opposites, _left_out, _amount_of, _slices, _groups, _both_periods, _filters, _counting,
                  _share_of, _thresholds, _placing, _ranking, _movement, _listing, _own_definition, _count_behind, _which_pass, _whether_any, _no_history, _grain_fits, _top_of_a_series, _upcoming,
                  _colouring,
                  _between_ends,
@@ -155,6 +160,21 @@ def _start_from(d: Draft, base: Interpretation, replace_metrics: bool) -> None:
     if base.horizon_days is not None:
         d.horizon = Period(d.context.as_of + timedelta(days=1), d.context.as_of + timedelta(days=base.horizon_days))
     d.base = base
+
+
+def _counted_rows(d: Draft, base: Interpretation) -> str | None:
+    """The rows a count answered, when the follow-up asks to see them ('which ones?', 'list them'): the accounts a
+    tally counted, or those an account count ('red health accounts') counted."""
+    reading = d.reading
+    if not (reading.has(Word.list, Word.show) or reading.has(Word.those)) or reading.has(Word.count, Word.share):
+        return None
+    if base.frame is Frame.tally:
+        return base.rows
+    account = d.catalog.entity_dimension("account")
+    if base.rows is None and not base.dimensions and account is not None and \
+            any(d.metric(m).counts == "account" for m in base.metric_names):
+        return account.name
+    return None
 
 
 def _add_metric(d: Draft, name: str, span: Span | None = None) -> None:
@@ -252,6 +272,36 @@ def _opposites(d: Draft) -> None:
             d.metrics[d.metrics.index(name)] = opposite
             d.spans[opposite] = d.spans.pop(name)
             d.use(*negation, *d.near(span, {Word.having}, before=3))
+
+
+def _left_out(d: Draft) -> None:
+    """'churned mrr last quarter, not contraction': a metric named right after a negation, beside another metric
+    asked for, is the one the asker leaves out."""
+    for name in list(d.metrics):
+        span = d.spans.get(name)
+        if span is None or len(d.metrics) < 2 or d.metric(name).opposite is not None:
+            continue
+        negation = [s for s in d.reading.before(span, 1) if s.kind is Kind.word and s.word in NEGATING]
+        kept = [m for m in d.metrics if m != name and m in d.spans and d.spans[m].end <= (negation or [span])[0].start]
+        if negation and kept:
+            d.metrics.remove(name)
+            d.spans.pop(name)
+            d.use(*negation, span)
+
+
+def _amount_of(d: Draft) -> None:
+    """'ARR of contracts ending each month': an amount named right before a count of rows is that amount of those
+    rows, the metric the count declares for it (ARR up for renewal), not the two side by side."""
+    named = sorted(((s, m) for m, s in d.spans.items()), key=lambda pair: pair[0].start)
+    for (first, a), (second, b) in zip(named, named[1:]):
+        amount = d.metric(b).amounts.get(a)
+        if amount is None or first is second or d.reading._gap(first.end, second.start) > 0:
+            continue
+        d.metrics[d.metrics.index(a)] = amount
+        d.metrics.remove(b)
+        d.spans[amount] = d.spans.pop(a)
+        d.spans.pop(b)
+        d.use(second)
 
 
 def _slices(d: Draft) -> None:
@@ -454,8 +504,14 @@ def _entity_noun(d: Draft, span: Span, dimension: str) -> None:
              if not (mine or valued) or s.text in ("each", "per", "every", "for each")]  # "across my accounts": in passing
     asks += [s for s in reading.after(span, 2) if s.kind is Kind.word and s.word in (Word.having, *NEGATING)
              and any(x.kind is Kind.number or x.kind is Kind.term and (x.metrics() or x.values() or x.dimensions())
-                     or x.word in (*NEGATING, *COMPARING, *MOVING) for x in reading.after(s, 2))
+                     or x.word in (*NEGATING, *COMPARING, *MOVING, *RANKING) for x in reading.after(s, 2))
              ]  # "accounts with …", not "do my accounts have?" nor "tickets my accounts have opened"
+    joined = [s for s in reading.after(span, 1) if s.kind is Kind.word and s.word is Word.conjunction]
+    if joined and any(x.kind is Kind.term and x.metrics() for x in reading.after(joined[0], 2)) and not reading.has(
+            Word.count, Word.total):
+        asks += joined  # "renewals past due - accounts and arr": the accounts, each with its ARR
+    if reading.spans and span is reading.spans[0]:  # "whose book took the biggest hit": the subject ranked
+        asks += [s for s in reading.after(span, 2) if s.kind is Kind.word and s.word in RANKING]
     follows_value = any(s.kind is Kind.term and s.values() for s in reading.before(span, 1))
     clause = d.rows is None and not follows_value and _relative_clause(d, span)
     if asks or clause or not d.metrics and not d.reading.has(Word.count, Word.share):
@@ -639,6 +695,10 @@ def _counting(d: Draft) -> None:
             after = after[1:]  # "what share of enterprise accounts": the accounts, of a segment
         entity = next((x for x in (after[0].dimensions() if after else []) if d.entity_of(x)), None)
         share = word.word is Word.share
+        if entity is not None and share and d.metrics and not reading.has(*COMPARING) and \
+                all(_share_of_entity(d, m, d.entity_of(entity)) for m in d.metrics):
+            d.use(word, after[0])  # "what share of the q1 signups completed onboarding": the rate is that share
+            continue
         if entity is not None and not any(d.metric(m).counts == d.entity_of(entity) for m in d.metrics):
             if d.metrics:
                 d.rows, d.tally, d.share = entity, True, share  # "how many accounts in each plan have …"
@@ -658,6 +718,13 @@ def _counting(d: Draft) -> None:
             d.use(word)  # "how many promoters": the count itself
         elif share and any(d.metric(m).unit is Unit.percent for m in d.metrics):
             d.use(word)
+
+
+def _share_of_entity(d: Draft, name: str, entity: str | None) -> bool:
+    """A percentage of entities: a derived rate over a count of them (onboarding completion over onboarding accounts)."""
+    metric = d.metric(name)
+    return metric.unit is Unit.percent and metric.derived is not None and entity is not None and \
+        any(d.metric(part).counts == entity for part in derived_refs(metric) if part in d.catalog.metrics)
 
 
 def _share_of(d: Draft) -> None:
@@ -857,10 +924,13 @@ def _ranking(d: Draft) -> None:
         if not size:
             return
         _add_metric(d, size)  # "our biggest customers": by their size, as the catalogue declares it
+        if word.word not in SIZE:  # "our top customers": top by what is not said
+            d.unusable.append(f"“{word.text}” {d.catalog.dimensions[d.rows].label.lower()}s by which measure "
+                              f"(read as by {d.metric(size).label})")
     target = following[0] if following else d.metrics[0]
     direction = d.metric(target).direction
-    if word.word in (Word.highest, Word.lowest):
-        descending = word.word is Word.highest
+    if word.word in (Word.highest, Word.lowest, *SIZE):
+        descending = word.word in (Word.highest, Word.largest)
     elif word.word in (Word.best, Word.worst):
         descending = (word.word is Word.best) != (direction is Direction.lower_is_better)
     else:
@@ -911,9 +981,11 @@ def _limit(d: Draft, word: Span) -> int | None:
 
 
 def _asks_for_one(d: Draft) -> bool:
-    """'which segment has the lowest NRR', 'which CSM's book …': a singular dimension right after which/what."""
+    """'which segment has the lowest NRR', 'which CSM's book …', 'the segment with the lowest NRR': a singular
+    dimension right after which/what, or opening the question."""
+    opening = d.reading.spans[0] if d.reading.spans else None
     for span in d.reading.of(Kind.term):
-        if span.dimensions() and d.near(span, {Word.list}, before=1) and not span.text.endswith("s"):
+        if span.dimensions() and (d.near(span, {Word.list}, before=1) or span is opening) and not span.text.endswith("s"):
             return True
     return False
 
@@ -1045,6 +1117,8 @@ def _listing(d: Draft) -> None:
             d.thresholds.append(Threshold(name, FilterOp.gt, 0))
             d.use(*having)
     flags = [m for m in d.metrics if d.metric(m).counts == entity]
+    for flag in flags:  # "overdue renewals - the accounts and their arr": the ARR of what each is listed for
+        d.metrics[:] = [d.metric(flag).amounts.get(m, m) for m in d.metrics]
     evidence = [e for f in flags for e in d.metric(f).evidence if e in d.metrics]
     d.metrics[:] = list(dict.fromkeys([*flags, *evidence, *d.metrics]))  # the flag, then why each row is there
     if d.thresholds:
@@ -1254,8 +1328,8 @@ def _colouring(d: Draft) -> None:
         if any(_unit_fits(word.text, unit, MetricColumn.value) for unit in units):
             d.use(word)
     _modifying_metrics(d)
-    if d.metrics and (d.compare or d.trend or d.thresholds):
-        d.use(*reading.grammar(*MOVING), *reading.grammar(Word.change))
+    if d.metrics and (d.compare or d.trend or d.thresholds or d.grain is not None):
+        d.use(*reading.grammar(*MOVING), *reading.grammar(Word.change))  # "is any region slipping?" over a series
     if d.metrics:
         _statistic_words(d)
     if d.rows is not None:  # the words that asked for the rows, and for what each shows ("with their health")

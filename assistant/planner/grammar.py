@@ -32,6 +32,8 @@ class Word(StrEnum):
     equal = "equal"
     highest = "highest"
     lowest = "lowest"
+    largest = "largest"
+    smallest = "smallest"
     best = "best"
     worst = "worst"
     rank = "rank"
@@ -66,7 +68,8 @@ class Word(StrEnum):
 
 
 COMPARING = frozenset({Word.less, Word.more, Word.at_least, Word.at_most, Word.equal})
-RANKING = frozenset({Word.highest, Word.lowest, Word.best, Word.worst})
+RANKING = frozenset({Word.highest, Word.lowest, Word.largest, Word.smallest, Word.best, Word.worst})
+SIZE = frozenset({Word.largest, Word.smallest})
 MOVING = frozenset({Word.up, Word.down})
 NEGATING = frozenset({Word.negation, Word.exclusion})
 

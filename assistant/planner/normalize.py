@@ -18,7 +18,7 @@ from assistant.planner.grammar import Word, grammar
 LEMMAS = {
     "used": "use", "using": "use", "uses": "use", "lose": "lost", "losing": "lost", "loses": "lost", "won": "win",
     "winning": "win", "took": "take", "taking": "take", "takes": "take", "renews": "renew", "renewing": "renew",
-    "signup": "start", "signups": "start", "signed": "start", "joined": "start", "started": "start", "onboarded": "start",
+    "finished": "completed", "finish": "complete", "finishing": "completing", "finishes": "completes", "signup": "start", "signups": "start", "signed": "start", "joined": "start", "started": "start", "onboarded": "start",
     "hold": "held", "holding": "held", "hit": "reach", "hits": "reach", "reached": "reach", "reaching": "reach",
     "reaches": "reach", "retain": "retention", "retains": "retention", "retained": "retention", "came": "come", "comes": "come", "coming": "come", "gave": "give", "given": "give",
 }
@@ -40,6 +40,7 @@ _TAKES = re.compile(r"\bhow (?:long|many (?:days|hours|weeks|months|minutes)) (?
 _PRONOUNS = frozenset({"it", "we", "they", "you", "he", "she", "i"})
 _CONTRACTION = re.compile(r"\b(have|has|had|is|are|was|were|do|does|did|should|would|could|ai)n'?t\b")
 _IRREGULAR_NOT = {"can't": "can not", "cant": "can not", "won't": "will not", "wont": "will not"}
+_SHORT_UNITS = {"d": "days", "w": "weeks", "wk": "weeks", "mo": "months"}
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 _SCALED = re.compile(r"\$?(\d+(?:\.\d+)?)\s?([km])\b")
 _DOLLAR = re.compile(r"\$\s?(?=\d)")
@@ -72,18 +73,25 @@ def normalize(text: str) -> str:
     for irregular, spelled in _IRREGULAR_NOT.items():
         text = re.sub(rf"\b{re.escape(irregular)}\b", spelled, text)
     text = _CONTRACTION.sub(lambda m: f"{m.group(1)} not", text)
+    text = re.sub(r"(?<=[a-z])'ve\b", " have", text)  # "they've got", "we've had"
+    text = re.sub(r"(?<=[a-z])'re\b", " are", text)
+    text = re.sub(r"(?<![a-z])'em\b", "them", text)
     text = re.sub(r"(\w)'s\b", r"\1", text)
     text = re.sub(r"(\w)s'(?!\w)", r"\1s", text)
+    text = re.sub(r"(?<=[a-z])-(in|up|on|out)s\b", r"-\1", text)  # "check-ins": the plural of "check-in"
     text = re.sub(r"(?<=[a-z])[-_](?=[a-z])", " ", text)
     text = re.sub(r"\bw/o(?![a-z0-9])", "without", text)
     text = re.sub(r"\bw/(?![a-z0-9])", "with", text)  # "w/ open tickets"; "w/e" stays a word
     text = re.sub(r"^((?:[a-z'\-]+ ){0,3}[a-z'\-]+): (?=\S)", r"\1 i.e ", text)  # "ready to expand: mau above seats …"
+    text = re.sub(r"\b(\d+) ?(d|wk?|mo)\b", lambda m: f"{m.group(1)} {_SHORT_UNITS[m.group(2)]}", text)  # "next 90d"
     text = _THOUSANDS.sub("", text)
     text = _SCALED.sub(_scaled, text)
     text = _DOLLAR.sub("", text)
     text = re.sub(r"\s*(?:-+>|=>|\u2192)\s*", ", ", text)  # "q1 -> q2 -> q3": a sequence, read as a list
     text = re.sub(r"(\d)\s*\+", r"\1 or more", text)
     text = re.sub(r"\s[+&]\s", " and ", text)
+    text = re.sub(r"\b(?:on|in) an? ([a-z]+) basis\b", r"by \1", text)  # "on an ARR basis": the variant by ARR
+    text = re.sub(r"\bin ([a-z]+) terms\b", r"by \1", text)
     text = _abbreviation_pattern().sub(lambda m: grammar().abbreviations[m.group(0)], text)
     text = re.sub(r"\b(?:one|a|1) (?:number|row|value|figure|line) (?=per\b|for each\b|each\b)", "", text)
     text = re.sub(r"\b(?:over |across )?all (?:the )?(?:weeks|months|days) (?:of|in) ", "in ", text)  # one number

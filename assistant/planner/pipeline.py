@@ -20,7 +20,7 @@ from assistant.planner.candidates import choose_metrics
 from assistant.planner.fallback import ask_which_metric, ask_which_value, missing_name, nothing_understood
 from assistant.planner.followups import continues
 from assistant.planner.frames import interpret
-from assistant.planner.grammar import Word
+from assistant.planner.grammar import RANKING, Word
 from assistant.planner.interpretation import Interpretation
 from assistant.planner.normalize import normalize
 from assistant.planner.plan import CONFIDENT, Outcome, Plan, PlannerContext, Unanswerable
@@ -97,10 +97,10 @@ def _asks_for_rows(reading, context: PlannerContext) -> bool:
     """No metric, but rows asked for that the catalogue knows how to show or count: 'list my accounts', 'our biggest
     customers' (by their declared size), 'top ticket themes', 'how many accounts in EMEA' (by what counts them)."""
     dimensions = [context.catalog.dimensions[d] for s in reading.of(Kind.term) for d in s.dimensions()]
-    shown = any(d.size for d in dimensions) and reading.has(Word.list, Word.all, Word.highest, Word.lowest, Word.rank,
+    shown = any(d.size for d in dimensions) and reading.has(Word.list, Word.all, *RANKING, Word.rank,
                                                             Word.mine)
-    counted = any(d.counted_by for d in dimensions) and reading.has(Word.count, Word.group, Word.list, Word.highest,
-                                                                    Word.lowest, Word.rank)
+    counted = any(d.counted_by for d in dimensions) and reading.has(Word.count, Word.group, Word.list, *RANKING,
+                                                                    Word.rank)
     valued = [context.catalog.dimensions[v.name] for s in reading.of(Kind.term) for v in s.values()]
     return shown or counted or (any(d.counted_by for d in valued) and reading.has(Word.count))  # "number of EBRs"
 

@@ -30,6 +30,8 @@ _MONTH = ("(?:january|jan|february|feb|march|mar|april|apr|may|june|jun|july|jul
 _YEAR = r"(?:19|20)\d\d"
 _WEEKDAY = "(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _UNITS = r"(?:days?|weeks?|months?|quarters?|years?)"
+_RELATIVE_YEAR = r"(?:last year|this year|(?:the )?(?:previous|prior) year|the year before)"
+_SAME = r"(?:period|time|month|quarter|week|half|stretch|window|span|months|weeks|days)"  # "the same half last year"
 _VS = r"(?:vs\.?|versus|compared (?:to|with)|against|than|from)"
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                  "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "thirty": 30, "sixty": 60, "ninety": 90,
@@ -99,6 +101,11 @@ def _last_whole_month_end(as_of: date) -> date:
 def _through_as_of(start: date, as_of: date) -> Period:
     """From `start` to as_of, ending on the last complete month when as_of is mid-month."""
     return Period(start, max(_last_whole_month_end(as_of), month_end(start)))
+
+
+def _relative_year(text: str, as_of: date) -> int:
+    """'last year', 'the prior year' → the year before the as-of date's; 'this year' → its year."""
+    return as_of.year if text.startswith("this") else as_of.year - 1
 
 
 def _quarter(number: int, year: int | None, as_of: date) -> Period:
@@ -303,18 +310,23 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
             Period(date(value, 1, 1), date(value, 12, 31))
 
     return [
+        ("period", r"\b(?:in |during |for )?(?:the )?q(?P<q>[1-4]) (?:of )?(?P<ry>" + _RELATIVE_YEAR + r")\b",
+         lambda m, w: _quarter(int(m.group("q")), _relative_year(m.group("ry"), as_of), as_of)),  # "q3 last year"
+        ("period", r"\b(?:in |during |for )?(?P<m>" + _MONTH + r") (?:of )?(?P<ry>" + _RELATIVE_YEAR + r")\b",
+         lambda m, w: Period.months(f"{_relative_year(m.group('ry'), as_of)}-{_month_number(m.group('m')):02d}")),
         ("ahead", r"\b(?:(?:between )?(?:now|today) (?:and|to|through|until|till)|before|by|until|till|through|thru) "
          r"(?:the )?(?:end of (?:the |this )?(year|quarter)|(year|quarter)[ -]end|eo(y|q))\b"
          r"|\b(?:the )?(?:rest|remainder|balance) of (?:the |this )?(year|quarter)\b", ahead_to_end),
-        ("compare", r"\b(?:yoy|y/y|year[- ]over[- ]year|" + _VS + r" (?:the )?(?:same (?:period|time|month|quarter) )?"
+        ("compare", r"\b(?:yoy|y/y|year[- ]over[- ]year|" + _VS + r" (?:the )?(?:same " + _SAME + r" )?"
          r"(?:last year|a year (?:ago|earlier|before)|prior year|previous year|the year before)"
-         r"|same (?:period|time) last year)\b", compare(Comparison.same_period_last_year)),
+         r"|(?:the )?same " + _SAME + r" (?:last year|the year before|a year (?:ago|earlier|before)))\b",
+         compare(Comparison.same_period_last_year)),
         ("compare", r"\b(?:mom|m/m|qoq|q/q|wow|w/w|(?:month|quarter|week)[- ]over[- ](?:month|quarter|week)|"
          + _VS + r" (?:the )?(?:(?:last|previous|prior|preceding) (?P<u>month|quarter|week|period)|"
          r"(?P<u2>month|quarter|week|period|one) before|(?:previous|prior|preceding) one|one prior))\b",
          compare(Comparison.previous_period)),
         ("compare", r"\b(?:this time|same time) last year\b", compare(Comparison.same_period_last_year)),
-        ("shift", r"\b(?:(?:for |in |during )?the )?(?:same (?:period|month|quarter|week|time) )?(?:a|one) year (?:ago|earlier|before)"
+        ("shift", r"\b(?:(?:for |in |during )?the )?(?:same " + _SAME + r" )?(?:a|one) year (?:ago|earlier|before)"
          r"|\bthe (?:same (?:period|month|quarter) )?(?:the |of the )?(?:previous|prior) year\b|\bthe year before\b",
          lambda m, w: setattr(w, "shift", Comparison.same_period_last_year)),
         ("shift", r"\bthe (?:month|quarter|week|period) before\b(?! last)|\bthe (?:previous|prior|preceding) (?:one|period)\b",

@@ -298,6 +298,16 @@ def test_renewals_in_q3(wh):
     assert row["renewals_due"] == 3
 
 
+@pytest.mark.metric_values("overdue_renewals", "overdue_term_end", "overdue_renewal_arr")
+def test_overdue_renewals_are_terms_ended_by_the_period_end_and_still_pending(wh):
+    # By 30 September: R1 renewed and R2 churned (decided), R3 ended on 30 September still pending; R4 ends in 2027
+    assert by(wh, "overdue_renewals", "account_name") == {"Bluebird": 0, "Cobalt": 0, "Driftwood": 1}
+    assert by(wh, "overdue_term_end", "account_name") == {"Bluebird": None, "Cobalt": None, "Driftwood": date(2026, 9, 30)}
+    assert float(one(wh, "overdue_renewal_arr")["overdue_renewal_arr"]) == 3000
+    # By 31 August R3 had not ended yet: nothing overdue
+    assert one(wh, "overdue_renewals", period=Period.months("2026-08"))["overdue_renewals"] == 0
+
+
 @pytest.mark.metric_values("days_to_renewal")
 def test_days_to_renewal_per_account_after_september(wh):
     # B1's next term ends 31 July 2027: 304 days after 30 September 2026; B3's ends on 30 September itself
