@@ -176,6 +176,8 @@ class Dimension(Frozen):
     value_phrases: dict[str, tuple[str, ...]] = Field(
         default_factory=dict, description="value -> phrases that name it, for values the data's own labels do not say "
                                           "('current customers': customer status current)")
+    kind_of: str | None = Field(None, description="its values are kinds of this dimension's members: 'each key feature' "
+                                                  "is each feature, of the key kind")
 
 
 class TimeDimension(Frozen):
@@ -349,6 +351,9 @@ class Metric(Frozen):
     horizon: bool = Field(False, description="a countdown: 'in the next N days' keeps the rows where it is at most N")
     bounds: Bounds | None = None
     at_most: tuple[str, ...] = Field((), description="metrics this one can never exceed (DAU <= MAU)")
+    restricted_to: dict[str, str] = Field(default_factory=dict, description="dimension -> the value all its rows "
+                                          "already have (product adoption counts key features only): naming it asks "
+                                          "for nothing more")
     no_history: bool = Field(False, description="read from a column kept only as it is today (seats purchased): a "
                                                 "period's value uses today's figure, so its change over time is unknown")
 

@@ -298,6 +298,9 @@ def declared_metadata(catalog: Catalog) -> list[Issue]:
             bad(m.name, "counts", "only a count counts entities")
         if m.horizon and m.unit.value != "days":
             bad(m.name, "horizon", "a countdown is in days")
+        for dimension in m.restricted_to:
+            if dimension not in catalog.dimensions:
+                bad(m.name, f"restricted_to.{dimension}", f"unknown dimension {dimension!r}")
         for amount, variant in m.amounts.items():
             if amount not in metrics or variant not in metrics:
                 bad(m.name, f"amounts.{amount}", f"unknown metric {(amount if amount not in metrics else variant)!r}")
@@ -325,6 +328,8 @@ def declared_metadata(catalog: Catalog) -> list[Issue]:
             ref = getattr(d, field)
             if ref and (ref not in metrics or d.name not in metrics[ref].dimensions):
                 issues.append(_issue(catalog, "dimensions", d.name, field, f"{ref!r} is not a metric split by {d.name}"))
+        if d.kind_of and d.kind_of not in catalog.dimensions:
+            issues.append(_issue(catalog, "dimensions", d.name, "kind_of", f"unknown dimension {d.kind_of!r}"))
         if d.listed_as and d.listed_as.dimension not in catalog.dimensions:
             issues.append(_issue(catalog, "dimensions", d.name, "listed_as", f"unknown dimension {d.listed_as.dimension!r}"))
     for term in catalog.ambiguous_terms.values():

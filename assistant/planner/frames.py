@@ -396,6 +396,7 @@ def _groups(d: Draft) -> None:
     """Dimensions named as such become groupings; entity nouns ('accounts') become the rows when asked for."""
     reading = d.reading
     _grouped_inside_terms(d)
+    _kinds_grouped(d)
     for span in d.reading.of(Kind.term):
         dims = span.dimensions()
         if not dims or set(span.positions) & d.used:
@@ -441,6 +442,21 @@ def _both_periods(d: Draft) -> None:
         d.period, d.compare = both, None
 
 
+def _kinds_grouped(d: Draft) -> None:
+    """'each key feature', 'which key feature': the members of that kind, one row each (by feature, key ones)."""
+    reading = d.reading
+    for span in reading.of(Kind.term):
+        kinds = [v for v in span.values() if d.catalog.dimensions[v.name].kind_of]
+        asks = d.near(span, {Word.group, Word.list}, before=1)
+        if not kinds or not asks or set(span.positions) & d.used:
+            continue
+        members = d.catalog.dimensions[kinds[0].name].kind_of
+        chosen = _allowed_dimension(d, span, [members])
+        if chosen is not None and chosen not in d.dimensions:
+            d.dimensions.append(chosen)
+            d.use(*asks)
+
+
 def _grouped_inside_terms(d: Draft) -> None:
     """'accounts using each feature': a grouping word before a dimension that a longer metric term took in."""
     reading = d.reading
@@ -453,8 +469,9 @@ def _grouped_inside_terms(d: Draft) -> None:
             continue
         position = min(p for p in following[0].positions if p >= word.end)
         senses = d.context.lexicon.lookup([reading.tokens[position].stem])
-        dims = [s.name for s in senses if s.kind == "dimension" and d.allowed(s.name)]
-        if dims and dims[0] not in d.dimensions:
+        dims = [s.name for s in senses if s.kind == "dimension" and d.allowed(s.name) and not any(
+            d.metric(m).counts and d.metric(m).counts == d.entity_of(s.name) for m in following[0].metrics())]
+        if dims and dims[0] not in d.dimensions:  # but "by logo count" is not by logo: it counts them
             d.dimensions.append(dims[0])
             d.use(word)
 
@@ -513,6 +530,8 @@ def _entity_noun(d: Draft, span: Span, dimension: str) -> None:
     if reading.spans and span is reading.spans[0]:  # "whose book took the biggest hit": the subject ranked
         asks += [s for s in reading.after(span, 2) if s.kind is Kind.word and s.word in RANKING]
     follows_value = any(s.kind is Kind.term and s.values() for s in reading.before(span, 1))
+    if follows_value and d.dimensions and d.base is None and reading.has(*RANKING) and not reading.has(Word.mine):
+        return  # "which key feature has the worst adoption among emea accounts": the accounts are in passing
     clause = d.rows is None and not follows_value and _relative_clause(d, span)
     if asks or clause or not d.metrics and not d.reading.has(Word.count, Word.share):
         if d.rows is None or d.rows == dimension:
@@ -566,6 +585,9 @@ def _filters(d: Draft) -> None:
         usable = [v for v in values if d.allowed(v.name)]
         if not usable:
             usable = _variant_taking(d, values) or []
+        if not usable and all(any(d.metric(m).restricted_to.get(v.name) == v.value for v in values) for m in d.metrics):
+            d.use(span)  # "product adoption (key features)": what the metric counts already
+            continue
         if not usable:
             if _scope_to_one_metric(d, span, values):
                 continue
@@ -985,7 +1007,9 @@ def _asks_for_one(d: Draft) -> bool:
     dimension right after which/what, or opening the question."""
     opening = d.reading.spans[0] if d.reading.spans else None
     for span in d.reading.of(Kind.term):
-        if span.dimensions() and (d.near(span, {Word.list}, before=1) or span is opening) and not span.text.endswith("s"):
+        kinds = [v for v in span.values() if d.catalog.dimensions[v.name].kind_of]  # "which key feature"
+        if (span.dimensions() or kinds) and (d.near(span, {Word.list}, before=1) or span is opening) and \
+                not span.text.endswith("s"):
             return True
     return False
 
@@ -1378,10 +1402,12 @@ def _metric_by(d: Draft, word: Span, after: Span) -> bool:
         return True
     stems = [t.stem for t in d.reading.tokens]
     said = [stems[p] for p in (*word.positions, *after.positions)]
-    named = [(name, [stems[p] for p in span.positions]) for name, span in d.spans.items() if span.end <= word.start]
+    earlier = [name for name, span in d.spans.items() if span.end <= word.start]
+    named = [(name, [stems[p] for p in d.spans[name].positions]) for name in earlier]
     if not named and d.base is not None:  # "ok and by arr?" after "renewal rate by count": the metric's own words
-        named = [(name, list(key(phrase))) for name in d.base.metric_names
-                 for phrase in (name.replace("_", " "), *d.metric(name).synonyms)]
+        earlier = list(d.base.metric_names)
+    # "renewal rate by logo count and by arr": the words said, then the metric's own (its term took "by logo count")
+    named += [(name, list(key(phrase))) for name in earlier for phrase in (name.replace("_", " "), *d.metric(name).synonyms)]
     for name, words in named:
         variant = next((x.name for x in d.context.lexicon.lookup(words + said) if x.kind == "metric"), None)
         if variant is not None:
