@@ -102,6 +102,9 @@ class Source(Frozen):
     key: str | None = Field(None, description="movement: the entity whose value moves, e.g. account_id")
     value: str | None = Field(None, description="movement: the value column, e.g. mrr")
     whole_months: bool = Field(False, description="periods must be whole calendar months")
+    cohort: str | None = Field(None, description="the dimension whose values are the periods this source places rows "
+                                                 "in (signup quarter): a metric placed otherwise but split by it, asked "
+                                                 "of accounts that signed in a period, is narrowed to those cohorts")
     signals: tuple[Signal, ...] = Field((), description="rollup: per-key values from other tables, as extra columns")
     placed_by: tuple[str, ...] = Field((), description="words that say how a row is placed in time ('opened', 'raised' "
                                                        "for tickets opened): a question using them restates the period")

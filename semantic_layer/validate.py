@@ -323,6 +323,9 @@ def declared_metadata(catalog: Catalog) -> list[Issue]:
             other = groups.setdefault((m.quantity, m.statistic.value), m.name)
             if other != m.name:
                 bad(m.name, "statistic", f"{other} is already the {m.statistic.value} of {m.quantity!r}")
+    for source in catalog.sources.values():
+        if source.cohort and (source.cohort not in catalog.dimensions or catalog.dimensions[source.cohort].grain is None):
+            issues.append(_issue(catalog, "sources", source.name, "cohort", f"{source.cohort!r} is not a dimension of periods"))
     for d in catalog.dimensions.values():
         for field in ("size", "counted_by"):
             ref = getattr(d, field)

@@ -36,7 +36,7 @@ from assistant.planner.spans import Kind, Reading, Span
 from assistant.planner.timewords import parse_time
 from assistant.viewer import Viewer
 from semantic_layer.model import Direction, Metric, TimeGrain, TimeMode, Unit
-from semantic_layer.periods import Period, grain_start, previous_period, same_period_last_year
+from semantic_layer.periods import Period, grain_start, previous_period, same_period_last_year, split
 from semantic_layer.query import Comparison, FilterOp, MetricColumn
 from semantic_layer.validate import derived_refs
 
@@ -348,7 +348,7 @@ def _placing(d: Draft) -> None:
         if not placing or set(span.positions) & d.used or grouped:
             continue
         sources = {m.source for m in leaves([d.metric(n) for n in d.metrics], d.catalog) if m.source}
-        if placing & sources or _placed_variant(d, placing):
+        if placing & sources or _placed_variant(d, placing) or _narrowed_to_cohorts(d, placing):
             d.use(span)
 
 
@@ -372,6 +372,22 @@ def _cohort_of(d: Draft, span: Span) -> set[str]:
     words = {t.stem for p in span.positions for t in [reading.tokens[p]]}
     return {source.name for source in d.catalog.sources.values()
             if any(set(key(w)) & words for w in source.placed_by)}
+
+
+def _narrowed_to_cohorts(d: Draft, placing: set[str]) -> bool:
+    """'accounts that signed last quarter and still have not reached first value': a metric placed another way (as
+    of the period's end), asked of the accounts a period placed, is that metric now over those signup cohorts."""
+    cohorts = [d.catalog.sources[s].cohort for s in sorted(placing) if d.catalog.sources[s].cohort]
+    if not cohorts or d.period is None or not d.metrics or not d.allowed(cohorts[0]):
+        return False
+    dimension = d.catalog.dimensions[cohorts[0]]
+    if grain_start(d.period.start, dimension.grain) != d.period.start:
+        return False  # "signed since mid-july": not whole cohorts
+    starts = tuple(part.start.isoformat() for part in split(d.period, dimension.grain))
+    d.filters.append(ValueFilter(dimension.name, starts))
+    d.notes.append(f"signed in {d.period.label()}: the {dimension.label.lower()}s of that period, as they are now")
+    d.period = default_period([d.metric(m) for m in d.metrics], None, d.context.as_of)
+    return True
 
 
 def _placed_variant(d: Draft, placing: set[str]) -> bool:
