@@ -187,6 +187,10 @@ def _case(entry: Any, file: str, default_family: str | None, families: set[str],
                 note=str(entry.get("note", "")))
 
 
+# "question: renewal rate (by # of renewals)": YAML reads " #" as a comment and the question stops at "(by"
+_CUT_BY_COMMENT = re.compile(r"""^\s*(?:-\s+)?(?:question|conversation):\s+(?!["'])[^#\n]*\s#""")
+
+
 def parse_cases(folder: Path, families: set[str]) -> tuple[list[Case], list[Issue]]:
     """Every case in `folder`/*.yaml, and every problem found (the cases with problems are left out)."""
     cases: list[Case] = []
@@ -195,6 +199,8 @@ def parse_cases(folder: Path, families: set[str]) -> tuple[list[Case], list[Issu
     if not files:
         issues.append(Issue(str(folder), "-", "no *.yaml case files"))
     for path in files:
+        issues += [Issue(path.name, "-", f"line {n}: a ' #' starts a YAML comment and cuts the question; quote it")
+                   for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if _CUT_BY_COMMENT.match(line)]
         try:
             document = yaml.safe_load(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as error:

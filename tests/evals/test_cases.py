@@ -120,3 +120,21 @@ cases:
     assert [c.id for c in select_cases(cases, case_id="a")] == ["a"]
     with pytest.raises(CaseError, match="categories: health, revenue, single, trend"):
         select_cases(cases, category="usage")
+
+
+def test_a_question_cut_by_a_yaml_comment_is_a_problem(tmp_path):
+    write(tmp_path, "a.yaml", """
+family: health
+cases:
+  - id: cut
+    question: renewal rate (by # of renewals) last quarter
+    shape: single
+    sql: SELECT 1
+  - id: quoted
+    question: "renewal rate (by # of renewals) last quarter"
+    shape: single
+    sql: SELECT 1
+""")
+    cases, issues = parse_cases(tmp_path, FAMILIES)
+    assert [i.message for i in issues] == ["line 5: a ' #' starts a YAML comment and cuts the question; quote it"]
+    assert [c.question for c in cases if c.id == "quoted"] == ["renewal rate (by # of renewals) last quarter"]
