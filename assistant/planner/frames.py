@@ -295,13 +295,16 @@ def _amount_of(d: Draft) -> None:
     named = sorted(((s, m) for m, s in d.spans.items()), key=lambda pair: pair[0].start)
     for (first, a), (second, b) in zip(named, named[1:]):
         amount = d.metric(b).amounts.get(a)
-        if amount is None or first is second or d.reading._gap(first.end, second.start) > 0:
+        between = [s for s in d.reading.spans if first.end <= s.start < second.start]
+        # "ARR on contracts whose term ends …": only the rows' own name and a relative word between
+        if amount is None or first is second or not all(
+                set(s.positions) & d.used or (s.kind is Kind.word and s.word in (Word.list, Word.having)) for s in between):
             continue
         d.metrics[d.metrics.index(a)] = amount
         d.metrics.remove(b)
         d.spans[amount] = d.spans.pop(a)
         d.spans.pop(b)
-        d.use(second)
+        d.use(second, *between)
 
 
 def _slices(d: Draft) -> None:
@@ -1115,12 +1118,12 @@ def _listing(d: Draft) -> None:
     """Which accounts qualify: thresholds, flags ('at risk'), 'with open tickets', 'without a QBR'."""
     account = d.catalog.entity_dimension("account")
     reading = d.reading
-    if d.rows is None and not d.dimensions and account is not None and reading.has(Word.list) and not d.tally:
+    if d.rows is None and not d.dimensions and account is not None and _asks_list(d) and not d.tally:
         _rate_as_flag(d)  # "which of my customers churned": the lost customers, not the churn rate
     if d.rows is None and not d.dimensions and account is not None and d.allowed(account.name):
         per_account = [t for t in d.thresholds if t.column is MetricColumn.value]
         flags = [m for m in d.metrics if d.metric(m).counts == "account"]
-        asked = reading.has(Word.list) or (reading.has(Word.show) and flags and not reading.has(Word.count))
+        asked = _asks_list(d) or (reading.has(Word.show) and flags and not reading.has(Word.count))
         if per_account or (asked and (d.thresholds or flags)):
             d.rows = account.name
     if d.rows is None:
@@ -1163,6 +1166,13 @@ def _listing(d: Draft) -> None:
     d.metrics[:] = list(dict.fromkeys([*flags, *evidence, *d.metrics]))  # the flag, then why each row is there
     if d.thresholds:
         d.use(*reading.grammar(Word.having))
+
+
+def _asks_list(d: Draft) -> bool:
+    """A list word asking for rows, not a relative one right after the rows' own name ('contracts whose term ends')."""
+    reading = d.reading
+    return any(not any(s.kind is Kind.term and s.rows() and s.end == word.start for s in reading.before(word, 1))
+               for word in reading.grammar(Word.list))
 
 
 def _what_they_took(d: Draft) -> None:
@@ -1241,10 +1251,10 @@ def _upcoming(d: Draft) -> None:
     catalog = d.catalog
     countdown = next((m for m in catalog.metrics.values() if m.horizon), None)
     ahead = [d.metric(m).ahead for m in d.metrics if d.metric(m).ahead and catalog.metrics[d.metric(m).ahead].horizon]
-    counted = d.reading.has(Word.count, Word.total) and not d.reading.has(Word.list)
+    counted = d.reading.has(Word.count, Word.total) and not _asks_list(d)
     # "renewals due per month next quarter": a series of the terms ending, not a list counting down
-    lists = (d.rows is not None or d.reading.has(Word.list) or (bool(ahead) and not counted)) and \
-        not ((d.grain is not None or d.dimensions) and d.rows is None and not d.reading.has(Word.list))  # "… by segment"
+    lists = (d.rows is not None or _asks_list(d) or (bool(ahead) and not counted)) and \
+        not ((d.grain is not None or d.dimensions) and d.rows is None and not _asks_list(d))  # "… by segment"
     if not lists and d.metrics and all(_about_terms_ending(d, m) for m in d.metrics):
         d.period = d.horizon  # "ARR up for renewal in the next 90 days": the terms ending then
         return

@@ -18,7 +18,7 @@ from assistant.planner.grammar import Word, grammar
 LEMMAS = {
     "used": "use", "using": "use", "uses": "use", "lose": "lost", "losing": "lost", "loses": "lost", "won": "win",
     "winning": "win", "took": "take", "taking": "take", "takes": "take", "renews": "renew", "renewing": "renew",
-    "finished": "completed", "finish": "complete", "finishing": "completing", "finishes": "completes", "signup": "start", "signups": "start", "signed": "start", "joined": "start", "started": "start", "onboarded": "start",
+    "walked": "churned", "finished": "completed", "finish": "complete", "finishing": "completing", "finishes": "completes", "signup": "start", "signups": "start", "signed": "start", "joined": "start", "started": "start", "onboarded": "start",
     "hold": "held", "holding": "held", "hit": "reach", "hits": "reach", "reached": "reach", "reaching": "reach",
     "reaches": "reach", "retain": "retention", "retains": "retention", "retained": "retention", "came": "come", "comes": "come", "coming": "come", "gave": "give", "given": "give",
 }
@@ -78,6 +78,7 @@ def normalize(text: str) -> str:
     text = re.sub(r"(?<![a-z])'em\b", "them", text)
     text = re.sub(r"(\w)'s\b", r"\1", text)
     text = re.sub(r"(\w)s'(?!\w)", r"\1s", text)
+    text = re.sub(r"\b([a-z]+)-weighted\b", r"by \1", text)  # "arr-weighted"
     text = re.sub(r"(?<=[a-z])-(in|up|on|out)s\b", r"-\1", text)  # "check-ins": the plural of "check-in"
     text = re.sub(r"(?<=[a-z])[-_](?=[a-z])", " ", text)
     text = re.sub(r"\bw/o(?![a-z0-9])", "without", text)
@@ -91,6 +92,7 @@ def normalize(text: str) -> str:
     text = re.sub(r"(\d)\s*\+", r"\1 or more", text)
     text = re.sub(r"\s[+&]\s", " and ", text)
     text = re.sub(r"\b(?:on|in) an? ([a-z]+) basis\b", r"by \1", text)  # "on an ARR basis": the variant by ARR
+    text = re.sub(r"\bweighted (?=by\b)", "", text)  # "weighted by ARR": the variant by ARR
     text = re.sub(r"\bin ([a-z]+) terms\b", r"by \1", text)
     text = _abbreviation_pattern().sub(lambda m: grammar().abbreviations[m.group(0)], text)
     text = re.sub(r"\b(?:one|a|1) (?:number|row|value|figure|line) (?=per\b|for each\b|each\b)", "", text)

@@ -352,6 +352,8 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
          lambda m, w: _trailing(12, "month", as_of) if m.group("u") == "year" else _trailing(1, m.group("u"), as_of)),
         ("period", r"\b(?:in |during |for |over )?(?:the )?(?:last|previous|prior) (?P<u>day|week|month|quarter|year)\b",
          lambda m, w: grain_period(_UNIT_GRAINS[m.group("u")], -1, as_of)),
+        ("period", r"\b(?:as of |in |during |for )?(?:the )?(?:latest|most recent) week\b",  # health's latest week
+         lambda m, w: current(TimeGrain.week, w, "this week")),
         ("period", r"\b(?:in |during |for |so far )?(?:this|the current|current) (?P<u>week|month|quarter|year)"
          r"(?: so far)?\b", lambda m, w: current(_UNIT_GRAINS[m.group("u")], w, f"this {m.group('u')}")),
         ("period", r"\b(?P<u>ytd|qtd|mtd|year to date|quarter to date|month to date)\b",
@@ -450,6 +452,14 @@ def parse_time(text: str, as_of: date) -> TimeWords:
             if kind == "period" and (at_end := _AT_END.search(text[:start])) and not any(taken[at_end.start():start]):
                 start = at_end.start()  # "as of the end of H1 2026", "at the close of Q3": the period's last state
             result = action(match, words)
+            since = _SINCE.search(text[:start]) if kind == "period" else None
+            if since and not any(taken[since.start():start]) and result.end < as_of:
+                # "lost 5 points since the end of september", "since the week of sep 28": from then to today,
+                # against then
+                start, words.since = since.start(), result
+                first = result.end + timedelta(days=1) if _AT_END.search(text[:match.start()]) or \
+                    match.group(0).lstrip().startswith(("end", "the end")) else result.start
+                result = Period(first, as_of)
             if kind == "period":
                 versus = bool(_VERSUS_BEFORE.search(text[max(0, start - 40):start])) or \
                     bool(re.match(r"\s*(?:vs\.?|versus|compared|against)\b", text[start:end]))
@@ -473,6 +483,7 @@ def parse_time(text: str, as_of: date) -> TimeWords:
     return words
 
 
+_SINCE = re.compile(r"\bsince\s+$")
 _RANGE_WORDS = re.compile(r"\s*(?:to|through|thru|until|till|-)\s*")
 _AND_WORDS = re.compile(r"\s*(?:and|&|\+)\s*")
 

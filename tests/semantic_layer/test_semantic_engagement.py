@@ -256,6 +256,16 @@ def test_accounts_without_first_value_are_those_started_not_yet_there_and_not_go
     assert by(con, "accounts_without_first_value", "region") == {"EMEA": 1, "APAC": 0}
 
 
+@pytest.mark.metric_values("overdue_milestones")
+def test_overdue_milestones_are_due_and_not_done_by_the_period_end(wh):
+    # End of August: nothing due and open (B2's training is due 1 September); end of September: B2's training.
+    # B3's first value (due 1 September) was done on 31 August.
+    rows = run(wh, SemanticQuery(metrics=["overdue_milestones"], time_range=Period.months("2026-08", "2026-09"),
+                                 grain="month"))
+    assert [r["overdue_milestones"] for r in rows] == [0, 1]
+    assert by(wh, "overdue_milestones", "milestone")["training"] == 1
+
+
 @pytest.mark.metric_values("seats_purchased", "seat_utilization", "active_accounts", "product_adoption_rate")
 def test_seat_utilization_and_adoption(wh):
     row = one(wh, "seats_purchased", "seat_utilization", "active_accounts", "product_adoption_rate")
