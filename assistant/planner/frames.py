@@ -136,7 +136,7 @@ def interpret(reading: Reading, choice: MetricChoice, context: PlannerContext, v
     d.notes += choice.notes
     d.undecided = choice.ambiguous[0] if choice.ambiguous else None
     # _placing runs again after _thresholds: a share read from "took more than 60 days" may have a cohort variant
-    for step in (_viewer, _time, _other_statistic, _why, _placing, _rows_named, _opposites, _left_out, _amount_of, _slices, _groups, _both_periods, _filters, _counting,
+    for step in (_viewer, _time, _other_statistic, _why, _placing, _rows_named, _dimension_owner, _opposites, _left_out, _amount_of, _slices, _groups, _both_periods, _filters, _counting,
                  _share_of, _thresholds, _placing, _ranking, _movement, _listing, _own_definition, _count_behind, _which_pass, _whether_any, _no_history, _grain_fits, _top_of_a_series, _upcoming,
                  _colouring,
                  _between_ends,
@@ -365,6 +365,20 @@ def _rows_named(d: Draft) -> None:
             d.use(span, *d.near(span, {Word.group}, before=1))
 
 
+def _dimension_owner(d: Draft) -> None:
+    """'CES by the channel of the ticket it was about': the noun after a dimension's name is what the dimension
+    belongs to (tickets), not a count of them asked beside the metric."""
+    reading = d.reading
+    for name, span in list(d.spans.items()):
+        table = d.catalog.sources[d.metric(name).source].table if d.metric(name).source in d.catalog.sources else None
+        owned = [s for s in reading.before(span, 1) if s.kind is Kind.term and reading._gap(s.end, span.start) == 0
+                 and any(d.catalog.dimensions[x].table == table for x in s.dimensions())]
+        if owned and len(d.metrics) > 1:
+            d.metrics.remove(name)
+            d.spans.pop(name)
+            d.use(span)
+
+
 def _cohort_of(d: Draft, span: Span) -> set[str]:
     """'the q2 2025 signup cohort': a dimension of periods (its values are quarters) named next to a time phrase is
     that period, for the sources that place rows by it (the sources declaring its words)."""
@@ -448,6 +462,8 @@ def _groups(d: Draft) -> None:
         if d.base is not None and d.reading.has(Word.instead) and not d.regrouped:
             d.dimensions = [x for x in d.dimensions if x == d.rows]  # "by plan instead": the grouping is replaced
             d.regrouped = True
+            for word in reading.grammar(Word.instead):  # "instead of quarter": the grouping it replaced, named
+                d.use(*[s for s in reading.after(word, 1) if s.kind in (Kind.unknown, Kind.term) and s.start >= span.end])
         if chosen not in d.dimensions:
             d.dimensions.append(chosen)
 
@@ -892,7 +908,7 @@ def _share_exceeding(d: Draft, metric: str, number: Span, op_span: Span, op: Fil
 
 
 _UNIT_WORDS = {Unit.days: ("day", "days"), Unit.hours: ("hour", "hours"), Unit.minutes: ("minute", "minutes"),
-               Unit.currency: ("dollar", "dollars", "usd", "$")}
+               Unit.currency: ("dollar", "dollars", "usd", "$"), Unit.ratio: ("ratio",)}
 
 
 def _unit_fits(word: str, unit: Unit, column: MetricColumn) -> bool:

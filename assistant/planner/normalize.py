@@ -79,6 +79,8 @@ def normalize(text: str) -> str:
     text = re.sub(r"(\w)'s\b", r"\1", text)
     text = re.sub(r"(\w)s'(?!\w)", r"\1s", text)
     text = re.sub(r"\b([a-z]+)-weighted\b", r"by \1", text)  # "arr-weighted"
+    # "(mon-sun)", "(mon-sun weeks)": weeks here run Monday to Sunday anyway
+    text = re.sub(r"\(?\b(?:mon|monday)\s*(?:-|to|thru|through)\s*(?:sun|sunday)\b(?: weeks?)?\)?", " ", text)
     text = re.sub(r"(?<=[a-z])-(in|up|on|out)s\b", r"-\1", text)  # "check-ins": the plural of "check-in"
     text = re.sub(r"(?<=[a-z])[-_](?=[a-z])", " ", text)
     text = re.sub(r"\bw/o(?![a-z0-9])", "without", text)
@@ -92,6 +94,7 @@ def normalize(text: str) -> str:
     text = re.sub(r"(\d)\s*\+", r"\1 or more", text)
     text = re.sub(r"\s[+&]\s", " and ", text)
     text = re.sub(r"\b(?:on|in) an? ([a-z]+) basis\b", r"by \1", text)  # "on an ARR basis": the variant by ARR
+    text = re.sub(r"\b(?:using|with|from|on) ([a-z]+) (?:numbers|figures|data|values)\b", r"in \1", text)  # "using september's numbers"
     text = re.sub(r"\bweighted (?=by\b)", "", text)  # "weighted by ARR": the variant by ARR
     text = re.sub(r"\bin ([a-z]+) terms\b", r"by \1", text)
     text = _abbreviation_pattern().sub(lambda m: grammar().abbreviations[m.group(0)], text)

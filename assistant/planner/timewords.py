@@ -115,9 +115,10 @@ def _quarter(number: int, year: int | None, as_of: date) -> Period:
     return Period(start, month_end(add_months(start, 2)))
 
 
-def _trailing(count: int, unit: str, as_of: date) -> Period:
-    """The last `count` days or weeks up to as_of; months, quarters and years as the latest complete ones."""
-    if unit in ("day", "week"):
+def _trailing(count: int, unit: str, as_of: date, whole: bool = False) -> Period:
+    """The last `count` days or weeks up to as_of; months, quarters and years (and "full weeks") as the latest
+    complete ones."""
+    if unit == "day" or (unit == "week" and not whole):
         return trailing_days(count * _UNIT_DAYS[unit], as_of)
     grain = _UNIT_GRAINS[unit]
     last = _latest_complete(grain, as_of)
@@ -247,7 +248,7 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
     def trailing(m: re.Match, w: TimeWords) -> Period:
         unit = _unit(m.group("u"))
         w.unit_grain = _UNIT_GRAINS[unit] if unit in ("week", "month", "quarter", "year") else None
-        return _trailing(_count(m.group("n")), unit, as_of)
+        return _trailing(_count(m.group("n")), unit, as_of, whole="full" in m.groupdict() and bool(m.group("full")))
 
     def month(m: re.Match, w: TimeWords) -> Period:
         number = _month_number(m.group("m"))
@@ -347,7 +348,7 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
         ("period", r"\b(?:in |during |for |over )?(?:the )?(?:h(?P<h>[12])|(?P<h2>[12])h|(?P<hw>first|second|back|front|latter|last) half)"
          r"(?: of)?(?P<y> (?:" + _YEAR + r"|this year|last year|the previous year|previous year))?\b", half),
         ("period", r"\b(?:over |in |during |for )?(?:the )?(?:last|past|previous|trailing|prior) (?P<n>" + _COUNT
-         + r") (?P<u>" + _UNITS + r")\b", trailing),
+         + r") (?P<full>full |complete |whole )?(?P<u>" + _UNITS + r")\b", trailing),
         ("period", r"\b(?:over |in |during |for )?(?:the )?(?:past|trailing) (?P<u>year|quarter|month|week)\b",
          lambda m, w: _trailing(12, "month", as_of) if m.group("u") == "year" else _trailing(1, m.group("u"), as_of)),
         ("period", r"\b(?:in |during |for |over )?(?:the )?(?:last|previous|prior) (?P<u>day|week|month|quarter|year)\b",

@@ -158,6 +158,11 @@ def test_nps_and_ces(wh):
     assert row["ces"] == pytest.approx(6)  # (5 + 6 + 7) ÷ 3
 
 
+def test_ces_by_the_channel_of_the_ticket_it_was_about(wh):
+    # Only S6 (score 5) names a ticket, T1, opened by email; S7 and S8 are about no ticket and are left out
+    assert by(wh, "ces", "ticket_channel") == {"email": 5.0, "chat": None, "portal": None, "phone": None}
+
+
 def test_nps_by_touchpoint(wh):
     # relationship (2 − 1) ÷ 4; onboarding 1 ÷ 1; support had only CES answers, so no NPS
     assert by(wh, "nps", "survey_touchpoint") == {"relationship": pytest.approx(25.0), "onboarding": pytest.approx(100.0), "support": None}
