@@ -36,8 +36,8 @@ def continues(reading: Reading, choice: MetricChoice, last: Interpretation | Non
         return False  # "now list all my accounts": a new subject
     if reading.has(Word.those) and last.rows is not None:
         return True  # "which of those renew next month", "and their health score"
-    if reading.has(Word.those) and choice.metrics and len(reading.tokens) <= SHORT:
-        return True  # "how many detractors was that": the same period and filters, counted another way
+    if reading.has(Word.those) and choice.metrics and (len(reading.tokens) <= SHORT or not reading.of(Kind.time)):
+        return True  # "how many detractors was that", "what % of those had an exec in the room": the same period
     opening = reading.spans[0] if reading.spans else None
     opens = opening is not None and opening.kind is Kind.word and opening.word in _OPENINGS
     if choice.metrics and not opens:

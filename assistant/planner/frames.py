@@ -218,8 +218,9 @@ def _time(d: Draft) -> None:
             d.compare_with = None if d.compare is Comparison.other_period else d.compare_with
         d.trend = d.trend or time.trend
         if time.period is not None and time.grain is None and not time.trend and d.grain is not None \
-                and d.base.period is not None and time.period.days < d.base.period.days:
-            d.grain = None  # "and in september?" after a monthly trend: that month alone
+                and d.base.period is not None and time.period.days < d.base.period.days \
+                and len(split(time.period, d.grain)) == 1:
+            d.grain = None  # "and in september?" after a monthly trend: that month alone; "just q3": its months
     if d.trend and d.grain is None and time.unit_grain is not None and not (
             time.unit_grain is TimeGrain.week and whole_months_only([d.metric(x) for x in d.metrics], d.catalog)):
         d.grain = time.unit_grain  # "health trend over the last 8 weeks": week by week
@@ -756,6 +757,11 @@ def _counting(d: Draft) -> None:
                 all(_share_of_entity(d, m, d.entity_of(entity)) for m in d.metrics):
             d.use(word, after[0])  # "what share of the q1 signups completed onboarding": the rate is that share
             continue
+        qualifies = reading.has(*COMPARING, *NEGATING) or (reading.has(Word.having) and any(
+            d.metric(m).unit is Unit.count for m in d.metrics))  # "… have open tickets": more than none
+        if entity is not None and share and d.metrics and not qualifies:
+            d.use(word)  # "seat utilization % for my accounts": nothing to qualify by, so the metric itself
+            continue
         if entity is not None and not any(d.metric(m).counts == d.entity_of(entity) for m in d.metrics):
             if d.metrics:
                 d.rows, d.tally, d.share = entity, True, share  # "how many accounts in each plan have …"
@@ -1139,7 +1145,9 @@ def _listing(d: Draft) -> None:
     if d.rows is None and not d.dimensions and account is not None and d.allowed(account.name):
         per_account = [t for t in d.thresholds if t.column is MetricColumn.value]
         flags = [m for m in d.metrics if d.metric(m).counts == "account"]
-        asked = _asks_list(d) or (reading.has(Word.show) and flags and not reading.has(Word.count))
+        theirs = d.base is None and not reading.has(Word.count) and any(  # "accts in the red + their ARR"
+            s.start >= d.spans[f].end for f in flags if f in d.spans for s in reading.grammar(Word.those))
+        asked = _asks_list(d) or theirs or (reading.has(Word.show) and flags and not reading.has(Word.count))
         if per_account or (asked and (d.thresholds or flags)):
             d.rows = account.name
     if d.rows is None:
@@ -1177,7 +1185,9 @@ def _listing(d: Draft) -> None:
             d.use(*having)
     flags = [m for m in d.metrics if d.metric(m).counts == entity]
     for flag in flags:  # "overdue renewals - the accounts and their arr": the ARR of what each is listed for
-        d.metrics[:] = [d.metric(flag).amounts.get(m, m) for m in d.metrics]
+        amounts = d.metric(flag).amounts
+        d.metrics[:] = [amounts.get(m, m) for m in d.metrics]
+        d.thresholds[:] = [Threshold(amounts.get(t.metric, t.metric), t.op, t.value, t.column) for t in d.thresholds]
     evidence = [e for f in flags for e in d.metric(f).evidence if e in d.metrics]
     d.metrics[:] = list(dict.fromkeys([*flags, *evidence, *d.metrics]))  # the flag, then why each row is there
     if d.thresholds:
@@ -1212,8 +1222,8 @@ def _what_they_took(d: Draft) -> None:
 def _movement(d: Draft) -> None:
     """'accounts with declining adoption', 'rising active users': in a list, keep the rows that moved that way."""
     reading = d.reading
-    if d.rows is None or d.ranking is not None:
-        return
+    if d.rows is None or d.ranking is not None or any(d.metric(m).former for m in d.metrics):
+        return  # "the accounts we lost at renewal, with the arr we lost": the loss is what the rows are
     for name, span in list(d.spans.items()):
         after = [s for s in reading.after(span, 1) if s.text not in ("up", "down")]  # "the arr up (for renewal)"
         near = [s for s in [*reading.before(span, 2), *after] if s.kind is Kind.word and s.word in MOVING]
@@ -1476,6 +1486,9 @@ def _modifying_metrics(d: Draft) -> None:
                                          if d.metric(b).quantity)
         if qualifying and flag and not d.metric(a).counts and d.rows is None:
             d.unusable.append(f"{d.metric(a).label} of {d.metric(b).label.lower()}")
+        theirs = any(s.kind is Kind.word and s.word is Word.those for s in between)
+        if theirs and d.metric(a).counts and not d.metric(b).counts and d.rows is None:  # "… red, and their total arr"
+            d.unusable.append(f"{d.metric(b).label} of {d.metric(a).label.lower()}")
 
 
 def _statistic_words(d: Draft) -> None:

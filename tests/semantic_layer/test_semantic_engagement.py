@@ -323,6 +323,22 @@ def test_overdue_renewals_are_terms_ended_by_the_period_end_and_still_pending(wh
     assert one(wh, "overdue_renewals", period=Period.months("2026-08"))["overdue_renewals"] == 0
 
 
+@pytest.mark.metric_values("lost_renewals", "lost_renewal_term_end", "lost_renewal_arr")
+def test_renewals_lost_in_q3_are_the_terms_that_ended_churned(wh):
+    # R2 (Cobalt, 6,000 up for renewal, term ended 31 August) churned; R1 renewed and R3 is still pending
+    assert by(wh, "lost_renewals", "account_name", period=Q3) == {"Bluebird": 0, "Cobalt": 1, "Driftwood": 0}
+    assert by(wh, "lost_renewal_term_end", "account_name", period=Q3)["Cobalt"] == date(2026, 8, 31)
+    assert float(one(wh, "lost_renewal_arr", period=Q3)["lost_renewal_arr"]) == 6000
+
+
+@pytest.mark.metric_values("last_qbr_date")
+def test_last_qbr_date_is_the_latest_qbr_up_to_the_period_end(wh):
+    # QBRs: Bluebird 10 July, Cobalt 10 August; Bluebird's 10 September meeting is a check-in
+    assert by(wh, "last_qbr_date", "account_name") == {"Bluebird": date(2026, 7, 10), "Cobalt": date(2026, 8, 10),
+                                                       "Driftwood": None}
+    assert by(wh, "last_qbr_date", "account_name", period=Period.months("2026-07"))["Cobalt"] is None
+
+
 @pytest.mark.metric_values("days_to_renewal")
 def test_days_to_renewal_per_account_after_september(wh):
     # B1's next term ends 31 July 2027: 304 days after 30 September 2026; B3's ends on 30 September itself

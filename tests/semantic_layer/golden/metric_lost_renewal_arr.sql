@@ -1,0 +1,44 @@
+-- case: metric_lost_renewal_arr
+-- query: {"metrics":["lost_renewal_arr"],"time_range":{"start":"2025-07-01","end":"2025-09-30"}}
+-- explanation:
+--   ARR lost at renewal (lost_renewal_arr): sum of arr_up_for_renewal of renewals with term_end in P and outcome churned
+--   Period: Q3 2025 (2025-07-01 to 2025-09-30).
+--   One row for the whole period.
+WITH periods AS (
+  /* one row per period; base month = the month before the period, end month = its last month */
+  SELECT
+    *
+  FROM (VALUES
+    (CAST('2025-07-01' AS DATE), CAST('2025-09-30' AS DATE), 92, CAST('2025-06-01' AS DATE), CAST('2025-09-01' AS DATE))) AS periods(period_start, period_end, period_days, base_month, end_month)
+), renewals_due AS (
+  /* renewals_due: lost_renewal_arr */
+  SELECT
+    periods.period_start,
+    SUM(CASE WHEN renewals.outcome = 'churned' THEN renewals.arr_up_for_renewal END) AS lost_renewal_arr
+  FROM renewals
+  JOIN periods
+    ON renewals.term_end BETWEEN periods.period_start AND periods.period_end
+  GROUP BY
+    periods.period_start
+), grid AS (
+  SELECT
+    periods.period_start,
+    periods.period_end
+  FROM periods
+), results AS (
+  SELECT
+    grid.period_start,
+    grid.period_end,
+    COALESCE(renewals_due.lost_renewal_arr, 0) AS lost_renewal_arr
+  FROM grid
+  LEFT JOIN renewals_due
+    ON renewals_due.period_start = grid.period_start
+)
+SELECT
+  results.period_start,
+  results.period_end,
+  results.lost_renewal_arr AS lost_renewal_arr
+FROM results
+ORDER BY
+  results.period_start,
+  results.period_end
