@@ -42,7 +42,8 @@ def continues(reading: Reading, choice: MetricChoice, last: Interpretation | Non
     opens = opening is not None and opening.kind is Kind.word and opening.word in _OPENINGS
     if choice.metrics and not opens:
         return False
-    if choice.metrics and len(reading.tokens) > SHORT and not (opens and opening.word is Word.instead):
+    if choice.metrics and len(reading.tokens) > SHORT and not (opens and (opening.word is Word.instead or
+                                                                       reading.has(Word.instead))):
         return False  # "same thing but for emea, and show it as arr": however long, it edits the last answer
     if not choice.metrics and not any(s.kind in (Kind.term, Kind.unknown) for s in reading.spans) and \
             (reading.time.compare is not None or reading.time.shift is not None or reading.has(Word.versus)):

@@ -124,13 +124,17 @@ def interpret(reading: Reading, choice: MetricChoice, context: PlannerContext, v
               base: Interpretation | None = None) -> Interpretation:
     """The interpretation of a question whose metrics `choice` named; a follow-up edits `base`, the previous one."""
     d = Draft(reading, context, viewer)
+    named_rows = _base_rows_named(d, choice, base) if base is not None else []
     if base is not None:  # "and their health?" after a list: the same rows, one more column
         counted = _counted_rows(d, base)
-        _start_from(d, base, replace_metrics=bool(choice.metrics) and not (reading.has(Word.those) and
-                                                                            (base.rows or counted)))
+        _start_from(d, base, replace_metrics=bool(choice.metrics) and not named_rows and not (
+            reading.has(Word.those) and (base.rows or counted)))
         if counted:  # "how many smb accounts are red" → "list them": the accounts that were counted
             d.rows, d.tally = counted, False
     for name, span in choice.metrics:
+        if span in named_rows:
+            d.use(span)
+            continue
         _add_metric(d, name, span)
     d.used.update(choice.used)
     d.notes += choice.notes
@@ -160,6 +164,16 @@ def _start_from(d: Draft, base: Interpretation, replace_metrics: bool) -> None:
     if base.horizon_days is not None:
         d.horizon = Period(d.context.as_of + timedelta(days=1), d.context.as_of + timedelta(days=base.horizon_days))
     d.base = base
+
+
+def _base_rows_named(d: Draft, choice: MetricChoice, base: Interpretation) -> list[Span]:
+    """'and for trials started in H1 2026' after a trial conversion rate: the plain count of the previous metric's
+    own rows, said with a period, names those rows in that period, not a new metric."""
+    sources = {d.metric(m).source for m in base.metric_names}
+    named = [span for name, span in choice.metrics if d.metric(name).source in sources and d.metric(name).measure
+             is not None and d.metric(name).measure.filter is None and d.metric(name).where is None
+             and name not in base.metric_names and any(s.kind is Kind.time for s in d.reading.after(span, 1))]
+    return named if len(named) == len(choice.metrics) else []
 
 
 def _counted_rows(d: Draft, base: Interpretation) -> str | None:
@@ -299,8 +313,10 @@ def _amount_of(d: Draft) -> None:
         between = [s for s in d.reading.spans if first.end <= s.start < second.start]
         # "ARR on contracts whose term ends …": only the rows' own name and a relative word between
         if amount is None or first is second or not all(
-                set(s.positions) & d.used or (s.kind is Kind.word and s.word in (Word.list, Word.having)) for s in between):
-            continue
+                set(s.positions) & d.used or (s.kind is Kind.word and s.word in (Word.list, Word.having))
+                or (s.kind is Kind.term and s.values() and not s.metrics()) for s in between):
+            continue  # "ARR still open for renewal": a value between qualifies the rows
+        between = [s for s in between if not (s.kind is Kind.term and s.values())]  # the value is a filter, later
         d.metrics[d.metrics.index(a)] = amount
         d.metrics.remove(b)
         d.spans[amount] = d.spans.pop(a)
@@ -460,8 +476,10 @@ def _groups(d: Draft) -> None:
             continue
         d.use(span, *d.near(span, {Word.group}, before=2), *d.near(span, {Word.list}, before=1),
               *[s for s in reading.after(span, 1) if s.kind is Kind.word and s.word is Word.group])  # "segment combos"
-        if d.base is not None and d.reading.has(Word.instead) and not d.regrouped:
-            d.dimensions = [x for x in d.dimensions if x == d.rows]  # "by plan instead": the grouping is replaced
+        if d.base is not None and not d.regrouped and (d.reading.has(Word.instead) or (
+                chosen not in d.base.dimensions and d.near(span, {Word.group}, before=2))):
+            # "by plan instead", "ok now by plan" after a split by region: the grouping is replaced
+            d.dimensions = [x for x in d.dimensions if x == d.rows]
             d.regrouped = True
             for word in reading.grammar(Word.instead):  # "instead of quarter": the grouping it replaced, named
                 d.use(*[s for s in reading.after(word, 1) if s.kind in (Kind.unknown, Kind.term) and s.start >= span.end])
@@ -565,6 +583,9 @@ def _entity_noun(d: Draft, span: Span, dimension: str) -> None:
         asks += joined  # "renewals past due - accounts and arr": the accounts, each with its ARR
     if reading.spans and span is reading.spans[0]:  # "whose book took the biggest hit": the subject ranked
         asks += [s for s in reading.after(span, 2) if s.kind is Kind.word and s.word in RANKING]
+        if not reading.has(Word.count, Word.share, Word.total) and any(
+                d.metric(m).counts == d.entity_of(dimension) for m in d.metrics):
+            asks.append(span)  # "accounts that signed since july and still have not hit first value": those accounts
     follows_value = any(s.kind is Kind.term and s.values() for s in reading.before(span, 1))
     if follows_value and d.dimensions and d.base is None and reading.has(*RANKING) and not reading.has(Word.mine):
         return  # "which key feature has the worst adoption among emea accounts": the accounts are in passing
@@ -1175,7 +1196,8 @@ def _listing(d: Draft) -> None:
         span = d.spans.get(name)
         if span is None or name in filtered or metric.unit is not Unit.count:
             continue
-        having = [s for s in reading.before(span, 3) if s.kind is Kind.word and s.word is Word.having]
+        having = [s for s in reading.before(span, 3) if s.kind is Kind.word and s.word is Word.having] or \
+            _having_before_values(d, span)  # "have urgent or high prio tickets open"
         absent = [s for s in reading.before(span, 4) if s.kind is Kind.word and s.word is Word.negation]
         if absent:  # "accounts without a QBR", "that haven't had a single QBR"
             d.thresholds.append(Threshold(name, FilterOp.eq, 0))
@@ -1192,6 +1214,19 @@ def _listing(d: Draft) -> None:
     d.metrics[:] = list(dict.fromkeys([*flags, *evidence, *d.metrics]))  # the flag, then why each row is there
     if d.thresholds:
         d.use(*reading.grammar(Word.having))
+
+
+def _having_before_values(d: Draft, span: Span) -> list[Span]:
+    """A 'have' before a run of values that qualify the counted rows ('have urgent or high priority tickets open')."""
+    run = []
+    for before in reversed(d.reading.before(span, 8)):
+        if before.kind is Kind.word and before.word is Word.having:
+            return [before] if any(s.kind is Kind.term and s.values() for s in run) else []
+        if not (before.kind is Kind.term and (before.values() or before.dimensions() and not before.metrics())
+                or before.kind is Kind.word and before.word is Word.conjunction):
+            return []
+        run.append(before)
+    return []
 
 
 def _asks_list(d: Draft) -> bool:
