@@ -364,7 +364,8 @@ def _placing(d: Draft) -> None:
     ('time to value for accounts that *signed* in Q2') reads the metric's variant that places them that way."""
     for span in d.reading.of(Kind.term):
         placing = set(span.placing()) | _cohort_of(d, span)
-        grouped = span.dimensions() and d.near(span, {Word.group, Word.list}, before=1)
+        grouped = span.dimensions() and (d.near(span, {Word.group, Word.list}, before=1) or any(  # "each 2025 signup quarter"
+            s.kind is Kind.time and d.near(s, {Word.group}, before=1) for s in d.reading.before(span, 1)))
         if not placing or set(span.positions) & d.used or grouped:
             continue
         sources = {m.source for m in leaves([d.metric(n) for n in d.metrics], d.catalog) if m.source}
@@ -1031,6 +1032,9 @@ def _ranking(d: Draft) -> None:
     if target in d.spans:  # "top 10 accounts by mrr", "rank csms by their book's health": what the rows are ordered by
         d.use(*[s for s in reading.grammar(Word.group) if word.start < s.start < d.spans[target].start
                 and reading._gap(s.end, d.spans[target].start) <= 3])
+    if column is MetricColumn.change:  # "rank csms by change in avg health": ordered by the change
+        d.use(*[s for s in reading.grammar(Word.group) if any(
+            x.kind is Kind.word and x.word is Word.change for x in reading.after(s, 1))])
     if d.rows is None and not d.dimensions:
         entity = d.catalog.entity_dimension("account")
         if entity is not None and d.allowed(entity.name):
@@ -1429,15 +1433,18 @@ def _colouring(d: Draft) -> None:
         if any(s.end <= word.start and reading.distance(s, word) <= 1 for s in named) and \
                 any(s.start >= word.end and reading.distance(word, s) <= 1 for s in named):
             d.use(word)
+        elif d.dimensions and not reading.after(word, 1):
+            d.use(word)  # "by signup quarter - is any cohort lagging?": the split shows which
     if d.dimensions or d.compare or d.compare_with:  # "do partner customers retain better than inbound? nrr by channel"
         for word in reading.grammar(*COMPARING):
             if not set(word.positions) & d.used and word.text.replace(" ", "").isalpha() and \
                     not any(s.kind is Kind.number for s in reading.after(word, 3)):
                 d.use(word)  # words only: "q1 -> q2 -> q3" is a sequence, not a verdict
     units = {d.metric(m).unit for m in d.metrics}
-    for word in reading.grammar(Word.unit):  # "downgrades in dollars", "(median hours)"
-        if any(_unit_fits(word.text, unit, MetricColumn.value) for unit in units):
-            d.use(word)
+    column = MetricColumn.change if d.compare or d.compare_with else MetricColumn.value
+    for word in reading.grammar(Word.unit):  # "downgrades in dollars", "(median hours)", "and how many points"
+        if any(_unit_fits(word.text, unit, column) for unit in units):
+            d.use(word, *[s for s in reading.before(word, 1) if s.kind is Kind.word and s.word is Word.count])
     _modifying_metrics(d)
     if d.metrics and (d.compare or d.trend or d.thresholds or d.grain is not None):
         d.use(*reading.grammar(*MOVING), *reading.grammar(Word.change))  # "is any region slipping?" over a series
@@ -1463,7 +1470,8 @@ def _loose_groupings(d: Draft) -> None:
             continue
         after = reading.after(word, 2)
         if not after or after[0].kind is Kind.time or (after[0].kind is Kind.word and after[0].word in (
-                Word.mine, Word.book, Word.all, Word.group, Word.those, *COMPARING)) or after[0].kind is Kind.number or (
+                Word.mine, Word.book, Word.all, Word.group, Word.those, Word.parts, *COMPARING)) or \
+                any(s.kind is Kind.word and s.word is Word.parts for s in after) or after[0].kind is Kind.number or (
                 after[0].kind is Kind.term and (
                 after[0].dimensions() or after[0].values())):
             d.use(word)

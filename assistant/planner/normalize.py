@@ -96,6 +96,7 @@ def normalize(text: str) -> str:
     text = re.sub(r"\b(?:on|in) an? ([a-z]+) basis\b", r"by \1", text)  # "on an ARR basis": the variant by ARR
     text = re.sub(r"\b(?:using|with|from|on) ([a-z]+) (?:numbers|figures|data|values)\b", r"in \1", text)  # "using september's numbers"
     text = re.sub(r"\bweighted (?=by\b)", "", text)  # "weighted by ARR": the variant by ARR
+    text = re.sub(r"\bzero\b(?! (?:point|percent|%))", "no", text)  # "accounts with zero QBRs": none
     text = re.sub(r"\bin ([a-z]+) terms\b", r"by \1", text)
     text = _abbreviation_pattern().sub(lambda m: grammar().abbreviations[m.group(0)], text)
     text = re.sub(r"\b(?:one|a|1) (?:number|row|value|figure|line) (?=per\b|for each\b|each\b)", "", text)
