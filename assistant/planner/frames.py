@@ -141,8 +141,8 @@ def interpret(reading: Reading, choice: MetricChoice, context: PlannerContext, v
     d.undecided = choice.ambiguous[0] if choice.ambiguous else None
     # _placing runs again after _thresholds: a share read from "took more than 60 days" may have a cohort variant
     for step in (_viewer, _time, _other_statistic, _why, _placing, _rows_named, _dimension_owner, _opposites, _left_out, _amount_of, _slices, _groups, _both_periods, _filters, _counting,
-                 _share_of, _thresholds, _placing, _ranking, _movement, _listing, _own_definition, _count_behind, _which_pass, _whether_any, _no_history, _grain_fits, _top_of_a_series, _upcoming,
-                 _colouring,
+                 _share_of, _thresholds, _placing, _ranking, _movement, _listing, _own_definition, _count_behind, _which_pass, _whether_any, _grain_fits, _top_of_a_series, _upcoming,
+                 _colouring, _no_history,
                  _between_ends,
                  _what_they_took):
         step(d)
@@ -987,7 +987,9 @@ def _nearest_metric(d: Draft, number: Span) -> str | None:
     if not d.spans:
         return d.metrics[0] if d.base is not None and d.metrics else None
     best, distance = None, None
-    for name, span in d.spans.items():
+    said = [(name, span) for name, span in d.spans.items()] + [  # every mention: "whose MAU … and whose MAU is up 10%"
+        (name, span) for span in d.reading.of(Kind.term) for name in span.metrics() if name in d.spans]
+    for name, span in said:
         gap = number.start - span.end if span.end <= number.start else (span.start - number.end) * 1.5
         if gap >= 0 and (distance is None or gap < distance):
             best, distance = name, gap
@@ -1084,8 +1086,19 @@ def _asks_for_one(d: Draft) -> bool:
 
 def _no_history(d: Draft) -> None:
     """'how have seats purchased changed this year': a column kept only as it is today has no change to show."""
+    for i, threshold in enumerate(d.thresholds):
+        if threshold.column is MetricColumn.value or not d.metric(threshold.metric).no_history:
+            continue
+        unit = d.metric(threshold.metric).unit  # "MAU above their seat count and 10% higher than june": MAU moved
+        others = [m for m in d.metrics if m in d.spans and not d.metric(m).no_history and d.metric(m).unit is unit]
+        if len(others) == 1:
+            d.thresholds[i] = Threshold(others[0], threshold.op, threshold.value, threshold.column)
     if d.trend or d.grain is not None or d.compare is not None or d.compare_with is not None:
+        moving = {t.metric for t in d.thresholds if t.column is not MetricColumn.value} | (
+            {d.ranking.metric} if d.ranking is not None and d.ranking.column is not MetricColumn.value else set())
         for name in d.metrics:
+            if moving and name not in moving:
+                continue  # "MAU above seats and MAU up 10% on June": only MAU's change is asked
             if d.metric(name).no_history:
                 d.missing.append(f"history of {d.metric(name).label.lower()} (only today's figure is kept)")
 

@@ -91,7 +91,7 @@ def normalize(text: str) -> str:
     text = _SCALED.sub(_scaled, text)
     text = _DOLLAR.sub("", text)
     text = re.sub(r"\s*(?:-+>|=>|\u2192)\s*", ", ", text)  # "q1 -> q2 -> q3": a sequence, read as a list
-    text = re.sub(r"(\d)\s*\+", r"\1 or more", text)
+    text = re.sub(r"(\d%?)\s*\+", r"\1 or more", text)
     text = re.sub(r"\s[+&]\s", " and ", text)
     text = re.sub(r"\b(?:on|in) an? ([a-z]+) basis\b", r"by \1", text)  # "on an ARR basis": the variant by ARR
     text = re.sub(r"\b(?:using|with|from|on) ([a-z]+) (?:numbers|figures|data|values)\b", r"in \1", text)  # "using september's numbers"

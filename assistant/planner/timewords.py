@@ -44,6 +44,8 @@ _ADVERB_GRAINS = {"daily": TimeGrain.day, "weekly": TimeGrain.week, "monthly": T
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "quarter": 91, "year": 365}
 # A bare month word that is also an English word is a month only next to a year or a preposition.
 _AMBIGUOUS_MONTHS = frozenset({"may", "mar", "march", "jun", "dec", "jan"})
+_BEFORE_A_MONTH = frozenset({"vs", "versus", "against", "on", "than", "since", "from", "to", "through", "thru", "until",
+                             "till", "of", "before", "after", "end", "start"})
 
 
 @dataclass
@@ -433,7 +435,9 @@ def correct_time_typos(text: str, known: Callable[[str], bool]) -> tuple[str, li
     return re.sub(r"[a-z]+", fix, text), notes
 
 
-_VERSUS_BEFORE = re.compile(r"\b(?:vs\.?|versus|compared? (?:(?:it|that|this|them) )?(?:to|with)|against|than|relative to)\s*(?:the |that |what |at |in |on |it (?:was|did) |they (?:did|were|had) )*$")
+_VERSUS_BEFORE = re.compile(r"(?:\b(?:vs\.?|versus|compared? (?:(?:it|that|this|them) )?(?:to|with)|against|than|relative to)|"
+                            r"\d%(?: or more| or less)? on)\s*(?:the |that |what |at |in |on |it (?:was|did) |they (?:did|were|had) )*$")
+# "up 10% on june": a change measured against that period
 
 
 _AT_END = re.compile(r"\b(?:as of |at |by )?(?:the )?(?:end|close) of (?:the )?$")
@@ -587,4 +591,5 @@ def _bare_ambiguous_month(match: re.Match) -> bool:
     if groups.get("m") is None or groups.get("y") or groups.get("d"):
         return False
     text = match.group(0).strip()
-    return text in _AMBIGUOUS_MONTHS
+    before = match.string[:match.start()].split()
+    return text in _AMBIGUOUS_MONTHS and not (before and before[-1] in _BEFORE_A_MONTH)  # "vs may": the month
