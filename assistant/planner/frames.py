@@ -140,11 +140,10 @@ def interpret(reading: Reading, choice: MetricChoice, context: PlannerContext, v
     d.notes += choice.notes
     d.undecided = choice.ambiguous[0] if choice.ambiguous else None
     # _placing runs again after _thresholds: a share read from "took more than 60 days" may have a cohort variant
-    for step in (_viewer, _time, _other_statistic, _why, _placing, _rows_named, _dimension_owner, _opposites, _left_out, _amount_of, _slices, _groups, _both_periods, _filters, _counting,
-                 _share_of, _thresholds, _placing, _ranking, _movement, _listing, _own_definition, _count_behind, _which_pass, _whether_any, _grain_fits, _top_of_a_series, _upcoming,
-                 _colouring, _no_history,
-                 _between_ends,
-                 _what_they_took):
+    for step in (_viewer, _time, _other_statistic, _why, _placing, _rows_named, _dimension_owner, _opposites,
+                 _left_out, _amount_of, _slices, _groups, _both_periods, _filters, _counting, _share_of, _thresholds,
+                 _placing, _ranking, _movement, _listing, _own_definition, _count_behind, _which_pass, _whether_any,
+                 _grain_fits, _top_of_a_series, _upcoming, _colouring, _no_history, _between_ends, _what_they_took):
         step(d)
     return _freeze(d)
 
@@ -676,7 +675,11 @@ def _filters(d: Draft) -> None:
             negated.add(sense.name)
             d.use(*not_words)
         d.use(*[s for s in reading.after(span, 1) if s.kind is Kind.word and s.word in (Word.book, Word.only)])
-        versus = d.near(span, {Word.versus}, before=1, after=1)  # "smb vs enterprise", "smb and enterprise separately"
+        # "smb vs enterprise", "smb and enterprise separately", "maria's accounts and leila's accounts, separately"
+        versus = d.near(span, {Word.versus}, before=1, after=1) or [
+            s for s in d.near(span, {Word.versus}, before=0, after=2) if all(
+                x.kind is Kind.term and any(d.entity_of(y) for y in x.dimensions())
+                for x in reading.spans if span.end <= x.start < s.start)]
         if versus and len(values_of) > 1 and sense.name != d.rows:
             if sense.name not in d.dimensions:
                 d.dimensions.append(sense.name)  # "smb vs enterprise": side by side, not blended

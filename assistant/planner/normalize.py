@@ -18,9 +18,11 @@ from assistant.planner.grammar import Word, grammar
 LEMMAS = {
     "used": "use", "using": "use", "uses": "use", "lose": "lost", "losing": "lost", "loses": "lost", "won": "win",
     "winning": "win", "took": "take", "taking": "take", "takes": "take", "renews": "renew", "renewing": "renew",
-    "walked": "churned", "finished": "completed", "finish": "complete", "finishing": "completing", "finishes": "completes", "signup": "start", "signups": "start", "signed": "start", "joined": "start", "started": "start", "onboarded": "start",
-    "hold": "held", "holding": "held", "hit": "reach", "hits": "reach", "reached": "reach", "reaching": "reach",
-    "reaches": "reach", "retain": "retention", "retains": "retention", "retained": "retention", "came": "come", "comes": "come", "coming": "come", "gave": "give", "given": "give",
+    "walked": "churned", "finished": "completed", "finish": "complete", "finishing": "completing",
+    "finishes": "completes", "signup": "start", "signups": "start", "signed": "start", "joined": "start",
+    "started": "start", "onboarded": "start", "hold": "held", "holding": "held", "hit": "reach", "hits": "reach",
+    "reached": "reach", "reaching": "reach", "reaches": "reach", "retain": "retention", "retains": "retention",
+    "retained": "retention", "came": "come", "comes": "come", "coming": "come", "gave": "give", "given": "give",
 }
 # Words left as typed, because the suffix rules would make them meet a word of another meaning: "opened" (an event:
 # tickets opened in a period) is not "open" (a state: tickets open now); "renewed" and "churned" (renewal outcomes,
