@@ -321,6 +321,16 @@ def _amount_of(d: Draft) -> None:
         d.spans[amount] = d.spans.pop(a)
         d.spans.pop(b)
         d.use(second, *between)
+        table = d.catalog.sources[d.metric(b).source].table
+        for later, c in [(s, m) for s, m in named if s.start >= second.end]:  # "… with terms ending in the next 90 days"
+            gap = [s for s in d.reading.spans if second.end <= s.start < later.start]
+            if c in d.metrics and d.catalog.sources[d.metric(c).source].table == table and all(
+                    set(s.positions) & d.used or s.kind is Kind.word and s.word in (Word.having, Word.list)
+                    or s.kind is Kind.term and s.values() for s in gap):
+                d.metrics.remove(c)
+                d.spans.pop(c)
+                d.use(later, *[s for s in gap if s.kind is Kind.word])
+        return
 
 
 def _slices(d: Draft) -> None:
@@ -939,7 +949,7 @@ def _share_exceeding(d: Draft, metric: str, number: Span, op_span: Span, op: Fil
 
 
 _UNIT_WORDS = {Unit.days: ("day", "days"), Unit.hours: ("hour", "hours"), Unit.minutes: ("minute", "minutes"),
-               Unit.currency: ("dollar", "dollars", "usd", "$"), Unit.ratio: ("ratio",)}
+               Unit.currency: ("dollar", "dollars", "usd", "$"), Unit.ratio: ("ratio",), Unit.percent: ("rate", "rates")}
 
 
 def _unit_fits(word: str, unit: Unit, column: MetricColumn) -> bool:
@@ -992,6 +1002,12 @@ def _nearest_metric(d: Draft, number: Span) -> str | None:
     best, distance = None, None
     said = [(name, span) for name, span in d.spans.items()] + [  # every mention: "whose MAU … and whose MAU is up 10%"
         (name, span) for span in d.reading.of(Kind.term) for name in span.metrics() if name in d.spans]
+    compared = [s for s in d.reading.before(number, 1) if s.kind is Kind.word and s.word in COMPARING]
+    if compared:  # "health above 85 - expansion candidates": the metric the comparison follows
+        right_before = [name for name, span in said if span.end <= compared[-1].start
+                        and d.reading._gap(span.end, compared[-1].start) == 0]
+        if right_before:
+            return right_before[-1]
     for name, span in said:
         gap = number.start - span.end if span.end <= number.start else (span.start - number.end) * 1.5
         if gap >= 0 and (distance is None or gap < distance):
@@ -1032,6 +1048,8 @@ def _ranking(d: Draft) -> None:
         if reading.has(Word.down) and word.word is not Word.rank:
             descending = False  # "biggest negative movement", "dropped most": the largest fall first
         d.use(*reading.grammar(Word.change, *MOVING))
+    if any(s.kind is Kind.word and s.word is Word.why for s in reading.after(word, 2)):
+        d.missing.append("a breakdown by reason")  # "top churn reasons": no reason is recorded for what happened
     limit = next((n for n in (_limit(d, w) for w in words) if n is not None), None)
     d.use(*words, *reading.grammar(Word.first))
     if target in d.spans:  # "top 10 accounts by mrr", "rank csms by their book's health": what the rows are ordered by
@@ -1197,7 +1215,11 @@ def _listing(d: Draft) -> None:
         _add_metric(d, d.catalog.dimensions[d.rows].size)  # "list my accounts": shown with their size
     entity = d.entity_of(d.rows)
     filtered = {t.metric for t in d.thresholds}
-    if reading.has(Word.defining) and filtered:  # "ready to expand, i mean MAU above seats and …": their definition
+    numbers = [s for s in reading.of(Kind.number)]
+    labelled = filtered and numbers and any(  # "MAU over their seats and health above 85 - expansion candidates"
+        d.spans.get(m) is not None and d.spans[m].start >= max(n.end for n in numbers)
+        for m in d.metrics if d.metric(m).counts == entity and m not in filtered)
+    if (reading.has(Word.defining) or labelled) and filtered:  # "ready to expand, i mean MAU above seats and …"
         flags = [m for m in d.metrics if d.metric(m).counts == entity and m not in filtered]
         for flag in flags:
             d.metrics.remove(flag)
@@ -1440,7 +1462,7 @@ def _colouring(d: Draft) -> None:
         if not after or any(s.kind is Kind.term and set(s.metrics()) & set(d.metrics) for s in after):
             d.use(word)  # "how many open tickets do we have": the verb, not a condition
     _loose_groupings(d)
-    if d.metrics and not (d.compare or d.compare_with or d.trend or d.thresholds or d.ranking) and \
+    if d.metrics and not (d.compare or d.compare_with or d.trend or d.grain or d.thresholds or d.ranking) and \
             reading.has(Word.change) and not reading.has(*RANKING):
         d.compare = Comparison.previous_period  # "how has usage moved", "the change in NRR": against the period before
         d.use(*reading.grammar(Word.change, *MOVING))

@@ -29,7 +29,7 @@ LEMMAS = {
 # accounts that left) are not "renewal" and "churn" (the metrics).
 UNSTEMMED = frozenset({"opened", "renewed", "churned"})
 # Kept inside catalogue terms, although grammar, so "per feature adoption" and "current customers" stay one term.
-KEPT_IN_TERMS = frozenset({"by", "per", "each", "current"})
+KEPT_IN_TERMS = frozenset({"by", "per", "each", "current", "run"})  # "run rate" is not "rate"
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[/&.][a-z0-9]+)*%?|[<>]=?|%|\?")
 # "how long does it take to reach first value" asks for a "time to …" metric.

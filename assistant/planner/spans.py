@@ -447,8 +447,13 @@ def _ellipsis(spans: list[Span], words: list[str], stems: list[str], lexicon: Le
 
 
 def _word_by_word(term: tuple[str, ...], typed: list[str]) -> bool:
-    """Each typed word is itself near its term word: "agent utilization" is not "seat utilization"."""
-    return len(term) != len(typed) or all(fuzz.ratio(a, b) >= WORD_NEAR for a, b in zip(term, typed))
+    """Each typed word is itself near its term word: "agent utilization" is not "seat utilization"; and is not the
+    term word with a prefix or suffix of its own: "reopen" is not "open", "unsigned" not "signed"."""
+    return len(term) != len(typed) or all(fuzz.ratio(a, b) >= WORD_NEAR and not _affixed(a, b) for a, b in zip(term, typed))
+
+
+def _affixed(word: str, typed: str) -> bool:
+    return len(typed) >= len(word) + 2 and (typed.endswith(word) or typed.startswith(word))
 
 
 def _scattered(spans: list[Span], words: list[str], stems: list[str], lexicon: Lexicon) -> list[Span]:

@@ -177,6 +177,17 @@ def test_a_typo_is_read_and_said(context):
     assert any("retension" in note for note in outcome.notes)
 
 
+def test_a_word_with_a_prefix_of_its_own_is_not_a_typo(context):
+    # "reopen" is "open" with a prefix, not a misspelling of it; "rate" alone is not ARR's "run rate"
+    outcome = plan_question("what's our ticket reopen rate ytd?", context)
+    assert "open_tickets" not in outcome_metrics(outcome) and "arr" not in outcome_metrics(outcome)
+    assert not getattr(outcome, "confident", False)
+
+
+def outcome_metrics(outcome) -> tuple[str, ...]:
+    return tuple(m if isinstance(m, str) else m.name for m in outcome.query.metrics) if hasattr(outcome, "query") else ()
+
+
 def test_my_accounts_for_a_csm_is_their_book_through_row_level_security(context):
     from assistant.viewer import Viewer
 
