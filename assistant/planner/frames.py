@@ -125,9 +125,15 @@ def interpret(reading: Reading, choice: MetricChoice, context: PlannerContext, v
     """The interpretation of a question whose metrics `choice` named; a follow-up edits `base`, the previous one."""
     d = Draft(reading, context, viewer)
     named_rows = _base_rows_named(d, choice, base) if base is not None else []
+    if base is not None and base.rows is not None and choice.metrics and all(  # "filter that to health under 60"
+            any(s.kind is Kind.word and s.word in COMPARING for s in reading.after(span, 1)) for _, span in choice.metrics):
+        named_rows = []
+        replace = False
+    else:
+        replace = None
     if base is not None:  # "and their health?" after a list: the same rows, one more column
         counted = _counted_rows(d, base)
-        _start_from(d, base, replace_metrics=bool(choice.metrics) and not named_rows and not (
+        _start_from(d, base, replace_metrics=bool(choice.metrics) and not named_rows and replace is not False and not (
             reading.has(Word.those) and (base.rows or counted)))
         if counted:  # "how many smb accounts are red" → "list them": the accounts that were counted
             d.rows, d.tally = counted, False
@@ -1003,7 +1009,9 @@ def _nearest_metric(d: Draft, number: Span) -> str | None:
     said = [(name, span) for name, span in d.spans.items()] + [  # every mention: "whose MAU … and whose MAU is up 10%"
         (name, span) for span in d.reading.of(Kind.term) for name in span.metrics() if name in d.spans]
     compared = [s for s in d.reading.before(number, 1) if s.kind is Kind.word and s.word in COMPARING]
-    if compared:  # "health above 85 - expansion candidates": the metric the comparison follows
+    flag_after = [name for name, span in said if span.start >= number.end and d.reading._gap(number.end, span.start) == 0
+                  and d.metric(name).counts]
+    if compared and flag_after:  # "health above 85 - expansion candidates": the metric the comparison follows
         right_before = [name for name, span in said if span.end <= compared[-1].start
                         and d.reading._gap(span.end, compared[-1].start) == 0]
         if right_before:
@@ -1053,7 +1061,8 @@ def _ranking(d: Draft) -> None:
     limit = next((n for n in (_limit(d, w) for w in words) if n is not None), None)
     d.use(*words, *reading.grammar(Word.first))
     if target in d.spans:  # "top 10 accounts by mrr", "rank csms by their book's health": what the rows are ordered by
-        d.use(*[s for s in reading.grammar(Word.group) if word.start < s.start < d.spans[target].start
+        first = min(w.start for w in words)  # "rank every csm by average health, lowest first"
+        d.use(*[s for s in reading.grammar(Word.group) if first < s.start < d.spans[target].start
                 and reading._gap(s.end, d.spans[target].start) <= 3])
     if column is MetricColumn.change:  # "rank csms by change in avg health": ordered by the change
         d.use(*[s for s in reading.grammar(Word.group) if any(
@@ -1065,7 +1074,7 @@ def _ranking(d: Draft) -> None:
     if limit is None:
         if _asks_for_one(d):
             limit = 1
-        elif d.rows and not d.dimensions:
+        elif d.rows and not d.dimensions and not reading.has(Word.rank):  # "rank the csms by …": all of them
             limit = DEFAULT_LIST_LIMIT
     d.ranking = Ranking(target, descending, column, limit)
     if limit == 1 and column is MetricColumn.change and len(d.metrics) == 1:
