@@ -26,8 +26,10 @@ _EDITS = frozenset({Word.group, *RANKING, Word.rank, Word.why, Word.parts,
 _OPENINGS = frozenset({Word.conjunction, Word.instead, Word.only})
 
 
-def continues(reading: Reading, choice: MetricChoice, last: Interpretation | None) -> bool:
-    """Whether the question edits `last` rather than standing on its own."""
+def continues(reading: Reading, choice: MetricChoice, last: Interpretation | None,
+              entities: frozenset[str] = frozenset()) -> bool:
+    """Whether the question edits `last` rather than standing on its own; `entities` are the dimensions that name
+    entities (accounts, CSMs)."""
     if last is None or reading.has(Word.new_topic):
         return False
     if choice.ambiguous is not None and not choice.metrics:
@@ -36,6 +38,11 @@ def continues(reading: Reading, choice: MetricChoice, last: Interpretation | Non
         return False  # "now list all my accounts": a new subject
     if reading.has(Word.those) and last.rows is not None:
         return True  # "which of those renew next month", "and their health score"
+    narrows = any(s.kind is Kind.number or s.kind is Kind.term and any(v.name in last.dimensions for v in s.values())
+                  for s in reading.spans)  # "which mid-market accounts are below 50?" after health by segment
+    if not reading.has(Word.those) and last.dimensions and last.rows is None and not narrows and any(
+            s.kind is Kind.term and s.dimensions() and any(d in entities for d in s.dimensions()) for s in reading.spans):
+        return False  # "who are our top accounts" after csat by ticket category: a new subject, not accounts × categories
     if reading.has(Word.those) and choice.metrics and (len(reading.tokens) <= SHORT or not reading.of(Kind.time)):
         return True  # "how many detractors was that", "what % of those had an exec in the room": the same period
     opening = reading.spans[0] if reading.spans else None

@@ -1039,8 +1039,8 @@ def _ranking(d: Draft) -> None:
             return
         _add_metric(d, size)  # "our biggest customers": by their size, as the catalogue declares it
         if word.word not in SIZE:  # "our top customers": top by what is not said
-            d.unusable.append(f"“{word.text}” {d.catalog.dimensions[d.rows].label.lower()}s by which measure "
-                              f"(read as by {d.metric(size).label})")
+            d.unusable.append(f"{word.text} {d.catalog.dimensions[d.rows].label.lower()}s by which measure (read as "
+                              f"by {d.metric(size).label})")
     target = following[0] if following else d.metrics[0]
     direction = d.metric(target).direction
     if word.word in (Word.highest, Word.lowest, *SIZE):

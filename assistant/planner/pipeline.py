@@ -52,7 +52,8 @@ def plan_question(question: str, context: PlannerContext, viewer: Viewer | None 
                             f"forecasts, predictions and advice (“{words}”) are not in this warehouse."
                             + (" Here is the history a forecast would start from:" if history else ""),
                             suggestions=history, reason="asks about the future or for advice", final=True)
-    base = last if continues(reading, choice, last) else None
+    entities = frozenset(d.name for d in context.catalog.dimensions.values() if d.entity)
+    base = last if continues(reading, choice, last, entities) else None
     if base is None:
         if choice.ambiguous and not choice.metrics:
             span, names = choice.ambiguous
