@@ -40,7 +40,7 @@ def continues(reading: Reading, choice: MetricChoice, last: Interpretation | Non
         return True  # "which of those renew next month", "and their health score"
     narrows = any(s.kind is Kind.number or s.kind is Kind.term and any(v.name in last.dimensions for v in s.values())
                   for s in reading.spans)  # "which mid-market accounts are below 50?" after health by segment
-    if not reading.has(Word.those) and last.dimensions and last.rows is None and not narrows and any(
+    if not reading.has(Word.those, Word.instead) and last.dimensions and last.rows is None and not narrows and any(
             s.kind is Kind.term and s.dimensions() and any(d in entities for d in s.dimensions()) for s in reading.spans):
         return False  # "who are our top accounts" after csat by ticket category: a new subject, not accounts × categories
     if reading.has(Word.those) and choice.metrics and (len(reading.tokens) <= SHORT or not reading.of(Kind.time)):

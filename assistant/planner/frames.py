@@ -173,7 +173,13 @@ def _start_from(d: Draft, base: Interpretation, replace_metrics: bool) -> None:
 
 def _base_rows_named(d: Draft, choice: MetricChoice, base: Interpretation) -> list[Span]:
     """'and for trials started in H1 2026' after a trial conversion rate: the plain count of the previous metric's
-    own rows, said with a period, names those rows in that period, not a new metric."""
+    own rows, said with a period, names those rows in that period, not a new metric. 'Same but only for enterprise
+    customers': a word for the accounts after a value narrows the previous answer to them."""
+    reading = d.reading
+    nouns = [span for _, span in choice.metrics if any(d.entity_of(x) for x in span.dimensions()) and any(
+        s.kind is Kind.term and s.values() and s.end == span.start for s in reading.before(span, 1))]
+    if nouns and len(nouns) == len(choice.metrics):
+        return nouns
     sources = {d.metric(m).source for m in base.metric_names}
     named = [span for name, span in choice.metrics if d.metric(name).source in sources and d.metric(name).measure
              is not None and d.metric(name).measure.filter is None and d.metric(name).where is None
