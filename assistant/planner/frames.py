@@ -106,9 +106,24 @@ class Draft:
         source = self.catalog.sources.get(self.metric(name).source or "")
         return source.mode if source is not None else None
 
+    def table_of(self, name: str) -> str | None:
+        """The table a metric's rows come from (None for a derived metric)."""
+        source = self.catalog.sources.get(self.metric(name).source or "")
+        return source.table if source is not None else None
+
     def source_tables(self) -> set[str]:
-        sources = self.catalog.sources
-        return {sources[self.metric(m).source].table for m in self.metrics if self.metric(m).source in sources}
+        return {table for m in self.metrics if (table := self.table_of(m)) is not None}
+
+    def swap(self, old: str, new: str) -> None:
+        """Read metric `old` as `new`, where it stood, with the words that named it."""
+        self.metrics[self.metrics.index(old)] = new
+        if old in self.spans:
+            self.spans[new] = self.spans.pop(old)
+
+    def drop(self, name: str) -> None:
+        """Leave metric `name` out of the answer."""
+        self.metrics.remove(name)
+        self.spans.pop(name, None)
 
     def words_near(self, span: Span, before: int = 3, after: int = 0) -> list[Span]:
         return [*self.reading.before(span, before), *self.reading.after(span, after)]
@@ -124,16 +139,13 @@ def interpret(reading: Reading, choice: MetricChoice, context: PlannerContext, v
               base: Interpretation | None = None) -> Interpretation:
     """The interpretation of a question whose metrics `choice` named; a follow-up edits `base`, the previous one."""
     d = Draft(reading, context, viewer)
-    named_rows = _base_rows_named(d, choice, base) if base is not None else []
-    if base is not None and base.rows is not None and choice.metrics and all(  # "filter that to health under 60"
-            any(s.kind is Kind.word and s.word in COMPARING for s in reading.after(span, 1)) for _, span in choice.metrics):
-        named_rows = []
-        replace = False
-    else:
-        replace = None
+    # "filter that to health under 60" after a list: a condition on the same rows, not a new subject
+    narrowing = base is not None and base.rows is not None and bool(choice.metrics) and all(
+        any(s.kind is Kind.word and s.word in COMPARING for s in reading.after(span, 1)) for _, span in choice.metrics)
+    named_rows = _base_rows_named(d, choice, base) if base is not None and not narrowing else []
     if base is not None:  # "and their health?" after a list: the same rows, one more column
         counted = _counted_rows(d, base)
-        _start_from(d, base, replace_metrics=bool(choice.metrics) and not named_rows and replace is not False and not (
+        _start_from(d, base, replace_metrics=bool(choice.metrics) and not named_rows and not narrowing and not (
             reading.has(Word.those) and (base.rows or counted)))
         if counted:  # "how many smb accounts are red" → "list them": the accounts that were counted
             d.rows, d.tally = counted, False
@@ -295,8 +307,7 @@ def _opposites(d: Draft) -> None:
             continue
         negation = d.near(span, {Word.negation}, before=3)
         if negation:
-            d.metrics[d.metrics.index(name)] = opposite
-            d.spans[opposite] = d.spans.pop(name)
+            d.swap(name, opposite)
             d.use(*negation, *d.near(span, {Word.having}, before=3))
 
 
@@ -310,8 +321,7 @@ def _left_out(d: Draft) -> None:
         negation = [s for s in d.reading.before(span, 1) if s.kind is Kind.word and s.word in NEGATING]
         kept = [m for m in d.metrics if m != name and m in d.spans and d.spans[m].end <= (negation or [span])[0].start]
         if negation and kept:
-            d.metrics.remove(name)
-            d.spans.pop(name)
+            d.drop(name)
             d.use(*negation, span)
 
 
@@ -322,27 +332,27 @@ def _amount_of(d: Draft) -> None:
     for (first, a), (second, b) in zip(named, named[1:]):
         amount = d.metric(b).amounts.get(a)
         between = [s for s in d.reading.spans if first.end <= s.start < second.start]
-        # "ARR on contracts whose term ends …": only the rows' own name and a relative word between
-        if amount is None or first is second or not all(
-                set(s.positions) & d.used or (s.kind is Kind.word and s.word in (Word.list, Word.having))
-                or (s.kind is Kind.term and s.values() and not s.metrics()) for s in between):
-            continue  # "ARR still open for renewal": a value between qualifies the rows
+        # "ARR on contracts whose term ends …", "ARR still open for renewal": only the rows' own name, a relative word
+        # or a value qualifying them between
+        if amount is None or first is second or not all(_qualifies_rows(d, s) for s in between):
+            continue
         between = [s for s in between if not (s.kind is Kind.term and s.values())]  # the value is a filter, later
-        d.metrics[d.metrics.index(a)] = amount
-        d.metrics.remove(b)
-        d.spans[amount] = d.spans.pop(a)
-        d.spans.pop(b)
+        d.swap(a, amount)
+        d.drop(b)
         d.use(second, *between)
-        table = d.catalog.sources[d.metric(b).source].table
+        table = d.table_of(b)
         for later, c in [(s, m) for s, m in named if s.start >= second.end]:  # "… with terms ending in the next 90 days"
             gap = [s for s in d.reading.spans if second.end <= s.start < later.start]
-            if c in d.metrics and d.catalog.sources[d.metric(c).source].table == table and all(
-                    set(s.positions) & d.used or s.kind is Kind.word and s.word in (Word.having, Word.list)
-                    or s.kind is Kind.term and s.values() for s in gap):
-                d.metrics.remove(c)
-                d.spans.pop(c)
+            if c in d.metrics and d.table_of(c) == table and all(_qualifies_rows(d, s) for s in gap):
+                d.drop(c)
                 d.use(later, *[s for s in gap if s.kind is Kind.word])
         return
+
+
+def _qualifies_rows(d: Draft, span: Span) -> bool:
+    """A span between an amount and the rows it is of that only names or qualifies those rows."""
+    return bool(set(span.positions) & d.used) or (span.kind is Kind.word and span.word in (Word.list, Word.having)) or (
+        span.kind is Kind.term and bool(span.values()) and not span.metrics())
 
 
 def _slices(d: Draft) -> None:
@@ -409,12 +419,11 @@ def _dimension_owner(d: Draft) -> None:
     belongs to (tickets), not a count of them asked beside the metric."""
     reading = d.reading
     for name, span in list(d.spans.items()):
-        table = d.catalog.sources[d.metric(name).source].table if d.metric(name).source in d.catalog.sources else None
+        table = d.table_of(name)
         owned = [s for s in reading.before(span, 1) if s.kind is Kind.term and reading._gap(s.end, span.start) == 0
                  and any(d.catalog.dimensions[x].table == table for x in s.dimensions())]
         if owned and len(d.metrics) > 1:
-            d.metrics.remove(name)
-            d.spans.pop(name)
+            d.drop(name)
             d.use(span)
 
 
@@ -455,9 +464,7 @@ def _placed_variant(d: Draft, placing: set[str]) -> bool:
             return False
         swaps[name] = variants[0]
     for old, new in swaps.items():
-        d.metrics[d.metrics.index(old)] = new
-        if old in d.spans:
-            d.spans[new] = d.spans.pop(old)
+        d.swap(old, new)
         d.notes.append(f"{d.metric(old).label} of the accounts that started then: read as {d.metric(new).label}")
     return bool(swaps)
 
@@ -637,9 +644,7 @@ def _allowed_dimension(d: Draft, span: Span, dims: list[str]) -> str | None:
             variants = {m: d.metric(m).by.get(dim) for m in d.metrics}
             if d.metrics and all(variants.values()):
                 for old, new in variants.items():
-                    d.metrics[d.metrics.index(old)] = new
-                    if old in d.spans:
-                        d.spans[new] = d.spans.pop(old)
+                    d.swap(old, new)
                     d.notes.append(f"{d.metric(old).label} by {d.catalog.dimensions[dim].label.lower()}: "
                                    f"read as {d.metric(new).label}")
                 return dim
@@ -747,9 +752,7 @@ def _variant_taking(d: Draft, values) -> list | None:
         swaps = {m: d.metric(m).by.get(sense.name) for m in d.metrics if sense.name not in d.metric(m).dimensions}
         if swaps and all(swaps.values()):
             for old, new in swaps.items():
-                d.metrics[d.metrics.index(old)] = new
-                if old in d.spans:
-                    d.spans[new] = d.spans.pop(old)
+                d.swap(old, new)
                 d.notes.append(f"{d.metric(old).label} for one {d.catalog.dimensions[sense.name].label.lower()}: "
                                f"read as {d.metric(new).label}")
             return [sense]
@@ -951,8 +954,7 @@ def _share_exceeding(d: Draft, metric: str, number: Span, op_span: Span, op: Fil
         if said and not any(_unit_fits(said[0].text, u, MetricColumn.value) for u in units):
             continue
         if metric in d.metrics and d.metric(metric).exceeding is None and not d.metric(metric).quantity:
-            d.metrics[d.metrics.index(metric)] = share.name  # the rows named only to say whose share
-            d.spans[share.name] = d.spans.pop(metric)
+            d.swap(metric, share.name)  # the rows named only to say whose share
         else:
             _add_metric(d, share.name)
         d.use(number, op_span, *said, *d.reading.grammar(Word.share))
@@ -1174,14 +1176,12 @@ def _count_behind(d: Draft) -> None:
         quantity = d.metric(before.metric).quantity
         if quantity is None:
             continue
-        for i, name in enumerate(d.metrics):
+        for name in list(d.metrics):
             counted = d.metric(name).counts
             sibling = next((m.name for m in d.catalog.metrics.values() if m.quantity == quantity and counted
                             and m.counts == counted and m.name != name), None)
             if sibling is not None and name != before.metric:
-                d.metrics[i] = sibling
-                if name in d.spans:
-                    d.spans[sibling] = d.spans.pop(name)
+                d.swap(name, sibling)
                 d.notes.append(f"{d.metric(name).label} of that {d.metric(before.metric).label}: read as "
                                f"{d.metric(sibling).label}")
 
@@ -1230,7 +1230,7 @@ def _listing(d: Draft) -> None:
         _add_metric(d, d.catalog.dimensions[d.rows].size)  # "list my accounts": shown with their size
     entity = d.entity_of(d.rows)
     filtered = {t.metric for t in d.thresholds}
-    numbers = [s for s in reading.of(Kind.number)]
+    numbers = reading.of(Kind.number)
     labelled = filtered and numbers and any(  # "MAU over their seats and health above 85 - expansion candidates"
         d.spans.get(m) is not None and d.spans[m].start >= max(n.end for n in numbers)
         for m in d.metrics if d.metric(m).counts == entity and m not in filtered)
@@ -1347,16 +1347,14 @@ def _between_ends(d: Draft) -> None:
 
 def _rate_as_flag(d: Draft) -> None:
     """A list asked of a rate whose quantity has a count of accounts: list those accounts instead."""
-    for i, name in enumerate(d.metrics):
+    for name in list(d.metrics):
         metric = d.metric(name)
         if metric.quantity is None or metric.counts:
             continue
         sibling = next((m for m in d.catalog.metrics.values() if m.quantity == metric.quantity and m.counts == "account"),
                        None)
         if sibling is not None:
-            d.metrics[i] = sibling.name
-            if name in d.spans:
-                d.spans[sibling.name] = d.spans.pop(name)
+            d.swap(name, sibling.name)
             d.notes.append(f"which accounts: {sibling.label}, listed")
 
 
@@ -1393,8 +1391,7 @@ def _upcoming(d: Draft) -> None:
     for name in list(d.metrics):
         if d.metric(name).ahead:
             target = d.metric(name).ahead
-            d.metrics.remove(name)
-            d.spans.pop(name, None)
+            d.drop(name)
             # "with a renewal in the next 30 days": the countdown's window says it; "arr up for renewal over 200k":
             # the same number about the next renewal
             d.thresholds[:] = [t if t.metric != name else Threshold(target, t.op, t.value, t.column)
@@ -1560,8 +1557,7 @@ def _metric_by(d: Draft, word: Span, after: Span) -> bool:
         variant = next((x.name for x in d.context.lexicon.lookup(words + said) if x.kind == "metric"), None)
         if variant is not None:
             for other in by_metric:  # "arr" was only ever the name of the variant
-                d.metrics.remove(other)
-                d.spans.pop(other)
+                d.drop(other)
             if d.base is not None and name in d.metrics and not d.reading.has(Word.conjunction):
                 d.metrics.remove(name)  # "now by arr": instead of by count
             _add_metric(d, variant, after)
