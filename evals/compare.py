@@ -146,6 +146,11 @@ def _column(rows: Sequence[Row], index: int) -> list[Any]:
     return [row[index] for row in rows]
 
 
+def _hundredth(value: Any) -> Any:
+    number = _number(value)
+    return value if number is None else number / 100
+
+
 def _candidates(expected: Sequence[Row], actual: Sequence[Row], width: int, tolerance: Tolerance) -> list[list[int]]:
     """For each expected column, the answer columns holding the same multiset of values (a necessary condition)."""
     answer_width = len(actual[0]) if actual else 0
@@ -165,8 +170,14 @@ def _mappings(candidates: list[list[int]], taken: tuple[int, ...] = ()) -> Itera
 
 def compare_tables(expected_columns: Sequence[str], expected_rows: Sequence[Row], answer_columns: Sequence[str],
                    answer_rows: Sequence[Row], *, ordered: bool = False, tolerance: Tolerance = Tolerance(),
-                   max_mappings: int = 10_000) -> Verdict:
-    """Whether the answer's table holds exactly the expected rows on some injective choice of its columns."""
+                   max_mappings: int = 10_000, percent_columns: Sequence[int] = ()) -> Verdict:
+    """Whether the answer's table holds exactly the expected rows on some injective choice of its columns.
+
+    A column the answer declares a percentage (`percent_columns`) may also match as the fraction it is out of 100:
+    "seat utilization 85.3%" answers a case written as MAU ÷ seats = 0.853."""
+    if percent_columns:
+        answer_columns = [*answer_columns, *(f"{answer_columns[j]} ÷ 100" for j in percent_columns)]
+        answer_rows = [[*row, *(_hundredth(row[j]) for j in percent_columns)] for row in answer_rows]
     width = len(expected_columns)
     if len(answer_rows) != len(expected_rows):
         return Verdict(False, f"expected {len(expected_rows)} row(s), the answer has {len(answer_rows)}")

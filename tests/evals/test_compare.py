@@ -118,3 +118,13 @@ def test_status_cases_compare_statuses():
     assert compare_status("clarify", "clarify").passed
     verdict = compare_status("unanswerable", "answered")
     assert not verdict.passed and verdict.reason == "expected status unanswerable, the answer's status is answered"
+
+
+def test_a_declared_percentage_also_matches_its_fraction():
+    expected = [("Acme", 0.853), ("Globex", 0.41)]
+    answer = [["Acme", 85.3], ["Globex", 41.0]]
+    assert compare_tables(["name", "utilization"], expected, ["account_name", "seat_utilization"], answer,
+                          percent_columns=[1]).passed
+    assert not compare_tables(["name", "utilization"], expected, ["account_name", "seat_utilization"], answer).passed
+    # a column not declared a percentage is never rescaled
+    assert not compare_tables(["name", "n"], expected, ["account_name", "mau"], answer, percent_columns=[]).passed
