@@ -9,6 +9,8 @@ options of a clarifying question, never a confident answer on their own.
 
 from __future__ import annotations
 
+from semantic_layer.validate import derived_refs
+
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -161,6 +163,10 @@ def choose_metrics(reading, catalog: Catalog) -> MetricChoice:
         names = span.metrics()
         if set(names) & {n for n, _ in chosen}:
             used.update(span.positions)  # "dau/mau stickiness": already chosen
+            again = [(n, s) for n, s in chosen if n in names and s is not None and s.start > span.start]
+            if len(again) == 1:  # "more active users than seats? use september mau": the grammar is at the first
+                chosen[chosen.index(again[0])] = (again[0][0], span)
+                used.update(again[0][1].positions)
             continue
         tables = {_table(catalog, n) for n, _ in chosen} - {None}
         if "value" in span.kinds() and any(_table(catalog, n) in tables for n in names):
@@ -179,6 +185,8 @@ def choose_metrics(reading, catalog: Catalog) -> MetricChoice:
                 continue  # "which customers …", "onboarding nps": the dimension or value sense
         if len(names) > 1:
             names = _by_neighbours(reading, span, names, catalog, used)
+        if len(names) > 1:
+            names = _by_formula(names, {n for n, _ in chosen} | (named - set(span.metrics())), catalog)
         if len(names) > 1:
             ambiguous = ambiguous or (span, tuple(names))
             continue
@@ -239,8 +247,9 @@ def _by_neighbours(reading, span, names: list[str], catalog: Catalog, used: set[
     """The readings whose own words appear elsewhere in the question ("churn … in revenue terms")."""
     from assistant.planner.spans import Kind
 
-    others = {p: reading.tokens[p].stem for s in reading.spans if s is not span and s.kind in (Kind.term, Kind.unknown)
-              for p in s.positions}
+    others = {p: reading.tokens[p].stem for s in reading.spans if s is not span and s.kind in (Kind.term, Kind.unknown,
+                                                                                             Kind.time)
+              for p in s.positions}  # "monthly actve users": a grain word can say which
     scores = {n: len(set(others.values()) & _vocabulary(catalog.metrics[n])) for n in names}
     best = max(scores.values())
     winners = [n for n in names if scores[n] == best]
@@ -248,6 +257,15 @@ def _by_neighbours(reading, span, names: list[str], catalog: Catalog, used: set[
         return names
     used.update(p for p, stem in others.items() if stem in _vocabulary(catalog.metrics[winners[0]]))
     return winners
+
+
+def _by_formula(names: list[str], others: set[str], catalog: Catalog) -> list[str]:
+    """The reading that a catalogue formula joins to another metric of the question: 'more active users than seats'
+    is MAU, the one seat utilization divides by seats purchased."""
+    formulas = [set(derived_refs(m)) for m in catalog.metrics.values()]
+    joined = [n for n in names if any(n in refs and refs & (others - {n}) for refs in formulas)
+              or any(n in derived_refs(catalog.metrics[o]) for o in others)]
+    return joined if len(joined) == 1 else names
 
 
 def _asked_statistics(reading, name: str, span, catalog: Catalog, used: set[int]) -> list[str]:

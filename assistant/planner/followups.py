@@ -21,9 +21,9 @@ from assistant.planner.spans import Kind, Reading
 
 SHORT = 8  # words: a question this short that names no metric reads as a continuation
 _EDITS = frozenset({Word.group, *RANKING, Word.rank, Word.why, Word.parts,
-                    Word.less, Word.more, Word.at_least, Word.at_most, Word.only, Word.instead, Word.versus,
+                    Word.less, Word.more, Word.at_least, Word.at_most, Word.only, Word.back, Word.instead, Word.versus,
                     Word.list, Word.show})
-_OPENINGS = frozenset({Word.conjunction, Word.instead, Word.only})
+_OPENINGS = frozenset({Word.conjunction, Word.instead, Word.only, Word.back})
 
 
 def continues(reading: Reading, choice: MetricChoice, last: Interpretation | None,

@@ -41,7 +41,7 @@ from semantic_layer.query import Comparison, FilterOp, MetricColumn
 from semantic_layer.validate import derived_refs
 
 # Grammar that only colours a question: used wherever it stands.
-COLOURING = frozenset({Word.conjunction, Word.verdict, Word.all, Word.only, Word.instead, Word.new_topic, Word.having,
+COLOURING = frozenset({Word.conjunction, Word.verdict, Word.all, Word.only, Word.back, Word.instead, Word.new_topic, Word.having,
                        Word.total, Word.book, Word.those, Word.defining})
 DEFAULT_LIST_LIMIT = 10  # "which accounts have the lowest health": the worst ten
 
@@ -140,8 +140,8 @@ def interpret(reading: Reading, choice: MetricChoice, context: PlannerContext, v
     """The interpretation of a question whose metrics `choice` named; a follow-up edits `base`, the previous one."""
     d = Draft(reading, context, viewer)
     # "filter that to health under 60" after a list: a condition on the same rows, not a new subject
-    narrowing = base is not None and base.rows is not None and bool(choice.metrics) and all(
-        any(s.kind is Kind.word and s.word in COMPARING for s in reading.after(span, 1)) for _, span in choice.metrics)
+    narrowing = base is not None and base.rows is not None and bool(choice.metrics) and (reading.has(Word.back) or all(
+        any(s.kind is Kind.word and s.word in COMPARING for s in reading.after(span, 1)) for _, span in choice.metrics))
     named_rows = _base_rows_named(d, choice, base) if base is not None and not narrowing else []
     if base is not None:  # "and their health?" after a list: the same rows, one more column
         counted = _counted_rows(d, base)
@@ -701,7 +701,7 @@ def _filters(d: Draft) -> None:
         if not_words and not any(s.word is Word.having for s in reading.before(span, 2) if s.kind is Kind.word):
             negated.add(sense.name)
             d.use(*not_words)
-        d.use(*[s for s in reading.after(span, 1) if s.kind is Kind.word and s.word in (Word.book, Word.only)])
+        d.use(*[s for s in reading.after(span, 1) if s.kind is Kind.word and s.word in (Word.book, Word.only, Word.back)])
         # "smb vs enterprise", "smb and enterprise separately", "maria's accounts and leila's accounts, separately"
         versus = d.near(span, {Word.versus}, before=1, after=1) or [
             s for s in d.near(span, {Word.versus}, before=0, after=2) if all(
@@ -981,7 +981,8 @@ def _metric_against_metric(d: Draft) -> None:
         if set(word.positions) & d.used:
             continue
         before = [(m, s) for m, s in d.spans.items() if s.end <= word.start and reading.distance(s, word) <= 2]
-        after = [(m, s) for m, s in d.spans.items() if s.start >= word.end and reading.distance(word, s) <= 3]
+        after = sorted([(m, s) for m, s in d.spans.items() if s.start >= word.end and reading.distance(word, s) <= 3],
+                       key=lambda pair: pair[1].start)
         if word.word in (Word.more, Word.less) and not before and len(after) >= 2:  # "more X than Y"
             before, after = after[:1], after[1:]
         if not before or not after:
@@ -1040,7 +1041,10 @@ def _ranking(d: Draft) -> None:
     if not words:
         return
     word = next((w for w in words if w.word in RANKING), words[0])
-    following = [m for m, s in d.spans.items() if 0 <= reading._gap(word.end, s.start) <= 3 and s.start >= word.end]
+    # "health and mrr of the 10 accounts with the highest mrr": the metric said after the word, wherever else it is
+    named = [*d.spans.items(), *((m, s) for s in reading.of(Kind.term) for m in s.metrics() if m in d.metrics)]
+    following = list(dict.fromkeys(m for m, s in sorted(named, key=lambda pair: pair[1].start)
+                                   if s.start >= word.end and 0 <= reading._gap(word.end, s.start) <= 3))
     if not d.metrics:
         size = d.rows and d.catalog.dimensions[d.rows].size
         if not size:
@@ -1049,7 +1053,8 @@ def _ranking(d: Draft) -> None:
         if word.word not in SIZE:  # "our top customers": top by what is not said
             d.unusable.append(f"{word.text} {d.catalog.dimensions[d.rows].label.lower()}s by which measure (read as "
                               f"by {d.metric(size).label})")
-    target = following[0] if following else d.metrics[0]
+    kept = d.ranking if d.base is not None and d.ranking is not None and d.ranking.metric in d.metrics else None
+    target = following[0] if following else kept.metric if kept else d.metrics[0]  # "just the top 5": by the same
     direction = d.metric(target).direction
     if word.word in (Word.highest, Word.lowest, *SIZE):
         descending = word.word in (Word.highest, Word.largest)
@@ -1057,7 +1062,7 @@ def _ranking(d: Draft) -> None:
         descending = (word.word is Word.best) != (direction is Direction.lower_is_better)
     else:
         descending = direction is not Direction.lower_is_better  # "rank csms by health": best first
-    column = MetricColumn.value
+    column = kept.column if kept and not following else MetricColumn.value
     if reading.has(Word.change, *MOVING):  # "dropped most", "biggest negative movement": the change is ranked
         column = MetricColumn.change
         d.compare = d.compare or Comparison.previous_period
@@ -1496,7 +1501,8 @@ def _colouring(d: Draft) -> None:
         if any(_unit_fits(word.text, unit, column) for unit in units):
             d.use(word, *[s for s in reading.before(word, 1) if s.kind is Kind.word and s.word is Word.count])
     _modifying_metrics(d)
-    if d.metrics and (d.compare or d.trend or d.thresholds or d.grain is not None):
+    moved = any(t.column is not MetricColumn.value for t in d.thresholds)  # a threshold on a level is no movement
+    if d.metrics and (d.compare or d.compare_with or d.trend or moved or d.grain is not None):
         d.use(*reading.grammar(*MOVING), *reading.grammar(Word.change))  # "is any region slipping?" over a series
     if d.metrics:
         _statistic_words(d)

@@ -59,6 +59,7 @@ class Word(StrEnum):
     conjunction = "conjunction"
     all = "all"
     only = "only"
+    back = "back"  # narrowing the previous answer: "filter that to …"
     instead = "instead"
     new_topic = "new_topic"
     future = "future"

@@ -15,6 +15,7 @@ outcome out. No database, no clock.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from assistant.planner.candidates import choose_metrics
 from assistant.planner.fallback import ask_which_metric, ask_which_value, missing_name, nothing_understood
@@ -73,6 +74,8 @@ def plan_question(question: str, context: PlannerContext, viewer: Viewer | None 
     if missing is not None:
         return missing
     evidence = interpretation.evidence
+    if base is None and reading.has(Word.back):  # "filter that to …" with nothing before it: not a question of its own
+        evidence = replace(evidence, unused=(*evidence.unused, *(s.text for s in reading.grammar(Word.back))))
     try:
         query = resolve(interpretation, context)
     except NotInData as error:

@@ -25,6 +25,32 @@ def test_a_word_shared_by_several_metrics_offers_them(context):
                                "what was customer retention rate last year")
 
 
+def test_active_users_without_a_window_asks_daily_weekly_or_monthly(context):
+    outcome = plan_question("how many active users do we have", context)
+    assert isinstance(outcome, Clarify)
+    assert [plan_question(o, context).query.metrics[0] for o in outcome.options] == ["dau", "wau", "mau"]
+    assert plan_question("how many daily active users did we have in q3", context).query.metrics == ("dau",)
+
+
+def test_active_users_against_seats_are_the_mau_seat_utilization_divides(context):
+    plan = plan_question("which accounts have more active users than seats they bought in september", context)
+    assert isinstance(plan, Plan) and plan.confident
+    assert ("seat_utilization", ">", 100.0) in [(f.metric, f.op.value, f.value) for f in plan.query.metric_filters]
+
+
+def test_a_movement_word_the_query_does_not_reflect_is_not_answered_confidently(context):
+    # a band is a level: "dropped out of green" asks for a move between two weeks, which a list of green accounts is not
+    plan = plan_question("which accounts dropped out of green since the end of september?", context)
+    assert not (isinstance(plan, Plan) and plan.confident)
+    assert "dropped" in plan.unused_words
+
+
+def test_narrowing_a_previous_answer_that_is_not_there_is_not_answered_as_a_new_question(context):
+    plan = plan_question("filter that to health under 60", context)
+    assert not (isinstance(plan, Plan) and plan.confident)
+    assert "filter that to" in plan.unused_words
+
+
 def test_at_risk_is_not_defined_by_the_domain_so_it_asks_which_definition(context):
     outcome = plan_question("which of my accounts are at risk", context)
     assert isinstance(outcome, Clarify)
