@@ -45,6 +45,8 @@ def continues(reading: Reading, choice: MetricChoice, last: Interpretation | Non
         return False  # "who are our top accounts" after csat by ticket category: a new subject, not accounts × categories
     if reading.has(Word.those) and choice.metrics and (len(reading.tokens) <= SHORT or not reading.of(Kind.time)):
         return True  # "how many detractors was that", "what % of those had an exec in the room": the same period
+    if (last.dimensions or last.rows) and any(not reading.after(s, 1) for s in reading.grammar(Word.group)):
+        return True  # "how many detractors in each?" after nps by segment: each of the groups just shown
     opening = reading.spans[0] if reading.spans else None
     opens = opening is not None and opening.kind is Kind.word and opening.word in _OPENINGS
     if choice.metrics and not opens:

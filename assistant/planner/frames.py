@@ -175,6 +175,9 @@ def _start_from(d: Draft, base: Interpretation, replace_metrics: bool) -> None:
         d.ranking = base.ranking
     d.rows, d.dimensions, d.filters = base.rows, list(base.dimensions), list(base.filters)
     d.period, d.grain, d.compare, d.compare_with, d.trend = base.period, base.grain, base.compare, base.compare_with, base.trend
+    if replace_metrics and base.period is None and base.grain is None and not base.trend and base.horizon_days is None:
+        # "whats our MAU rn" → "and wau?": the period the last answer showed, not the new metric's own default
+        d.period = default_period([d.metric(m) for m in base.metric_names], None, d.context.as_of)
     d.share = base.share
     d.tally = base.frame is Frame.tally
     d.why = base.frame is Frame.why and not replace_metrics
@@ -492,6 +495,10 @@ def _groups(d: Draft) -> None:
                 d.dimensions.append(dims[0])
             d.use(*d.near(span, {Word.group, Word.list}, before=2))
             continue
+        every = [w for w in reading.before(span, 1) if w.kind is Kind.word and w.word is Word.all]
+        if every:  # "nps across all touchpoints": all of them together, not one row each
+            d.use(span, *every, *d.near(every[0], {Word.group}, before=1))
+            continue
         if d.near(span, {Word.choose}, before=2):
             d.choose = dims[0]
             d.use(span, *d.near(span, {Word.choose}, before=2))
@@ -680,6 +687,11 @@ def _filters(d: Draft) -> None:
             continue
         if any(v.name in d.dimensions for v in usable) and not _narrows(d, span):
             d.use(span)  # "by segment … to see if smb is as sticky as enterprise": the groups named, not a filter
+            continue
+        beyond = d.near(span, {Word.beyond}, before=3)
+        if beyond:  # "every csat response, not just the support touchpoint": named to say it is not the only one
+            d.use(span, *beyond, *[s for s in reading.after(span, 1) if s.kind is Kind.term and
+                                   set(s.dimensions()) & {v.name for v in usable}])
             continue
         tables = d.source_tables()
         order = list(d.catalog.dimensions)

@@ -59,6 +59,7 @@ class Word(StrEnum):
     conjunction = "conjunction"
     all = "all"
     only = "only"
+    beyond = "beyond"  # "not just support": the value named is one of several, not a filter
     back = "back"  # narrowing the previous answer: "filter that to …"
     instead = "instead"
     new_topic = "new_topic"
