@@ -36,7 +36,13 @@ def parse_fragment(text: str) -> exp.Expression:
 
 def column_refs(text: str) -> list[tuple[str | None, str]]:
     """(table or None, column) for every column `text` uses, in order of appearance."""
-    return [(c.table or None, c.name) for c in parse_fragment(text).find_all(exp.Column)]
+    return list(_column_refs(text))
+
+
+@cache
+def _column_refs(text: str) -> tuple[tuple[str | None, str], ...]:
+    # reads the cached tree without copying it: the planner asks this of every derived metric per question
+    return tuple((c.table or None, c.name) for c in _parsed(text).find_all(exp.Column))
 
 
 def bind(text: str, default: str, aliases: dict[str, str] | None = None) -> exp.Expression:

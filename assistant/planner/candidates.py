@@ -9,8 +9,6 @@ options of a clarifying question, never a confident answer on their own.
 
 from __future__ import annotations
 
-from semantic_layer.validate import derived_refs
-
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -20,6 +18,7 @@ from rapidfuzz import fuzz, process
 from assistant.planner.normalize import key
 from semantic_layer.catalog import Catalog
 from semantic_layer.model import Dimension, Metric
+from semantic_layer.validate import derived_refs
 
 K1, B = 1.2, 0.75
 TYPO_CUTOFF = 85  # rapidfuzz ratio above which an unknown word is read as a catalogue word

@@ -125,6 +125,12 @@ class Draft:
         self.metrics.remove(name)
         self.spans.pop(name, None)
 
+    def mentions(self) -> list[tuple[str, Span]]:
+        """Every place a chosen metric is named, in order: 'health and mrr of the accounts with the highest mrr'."""
+        said = [*self.spans.items(), *((name, span) for span in self.reading.of(Kind.term) for name in span.metrics()
+                                       if name in self.spans)]
+        return sorted(dict.fromkeys(said), key=lambda pair: pair[1].start)
+
     def words_near(self, span: Span, before: int = 3, after: int = 0) -> list[Span]:
         return [*self.reading.before(span, before), *self.reading.after(span, after)]
 
@@ -1027,8 +1033,7 @@ def _nearest_metric(d: Draft, number: Span) -> str | None:
     if not d.spans:
         return d.metrics[0] if d.base is not None and d.metrics else None
     best, distance = None, None
-    said = [(name, span) for name, span in d.spans.items()] + [  # every mention: "whose MAU … and whose MAU is up 10%"
-        (name, span) for span in d.reading.of(Kind.term) for name in span.metrics() if name in d.spans]
+    said = d.mentions()  # every mention: "whose MAU … and whose MAU is up 10%"
     compared = [s for s in d.reading.before(number, 1) if s.kind is Kind.word and s.word in COMPARING]
     flag_after = [name for name, span in said if span.start >= number.end and d.reading._gap(number.end, span.start) == 0
                   and d.metric(name).counts]
@@ -1054,9 +1059,8 @@ def _ranking(d: Draft) -> None:
         return
     word = next((w for w in words if w.word in RANKING), words[0])
     # "health and mrr of the 10 accounts with the highest mrr": the metric said after the word, wherever else it is
-    named = [*d.spans.items(), *((m, s) for s in reading.of(Kind.term) for m in s.metrics() if m in d.metrics)]
-    following = list(dict.fromkeys(m for m, s in sorted(named, key=lambda pair: pair[1].start)
-                                   if s.start >= word.end and 0 <= reading._gap(word.end, s.start) <= 3))
+    following = list(dict.fromkeys(m for m, s in d.mentions() if s.start >= word.end
+                                   and 0 <= reading._gap(word.end, s.start) <= 3))
     if not d.metrics:
         size = d.rows and d.catalog.dimensions[d.rows].size
         if not size:

@@ -15,14 +15,13 @@ outcome out. No database, no clock.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from assistant.planner.candidates import choose_metrics
 from assistant.planner.fallback import ask_which_metric, ask_which_value, missing_name, nothing_understood
 from assistant.planner.followups import continues
 from assistant.planner.frames import interpret
 from assistant.planner.grammar import RANKING, Word
-from assistant.planner.interpretation import Interpretation
+from assistant.planner.interpretation import Evidence, Interpretation
 from assistant.planner.normalize import normalize
 from assistant.planner.plan import CONFIDENT, Outcome, Plan, PlannerContext, Unanswerable
 from assistant.planner.resolve import NotInData, resolve
@@ -75,7 +74,7 @@ def plan_question(question: str, context: PlannerContext, viewer: Viewer | None 
         return missing
     evidence = interpretation.evidence
     if base is None and reading.has(Word.back):  # "filter that to …" with nothing before it: not a question of its own
-        evidence = replace(evidence, unused=(*evidence.unused, *(s.text for s in reading.grammar(Word.back))))
+        evidence = evidence.merged(Evidence(unused=tuple(s.text for s in reading.grammar(Word.back))))
     try:
         query = resolve(interpretation, context)
     except NotInData as error:
