@@ -41,8 +41,8 @@ from semantic_layer.query import Comparison, FilterOp, MetricColumn
 from semantic_layer.validate import derived_refs
 
 # Grammar that only colours a question: used wherever it stands.
-COLOURING = frozenset({Word.conjunction, Word.verdict, Word.all, Word.only, Word.back, Word.instead, Word.new_topic, Word.having,
-                       Word.total, Word.book, Word.those, Word.defining})
+COLOURING = frozenset({Word.conjunction, Word.verdict, Word.all, Word.only, Word.back, Word.instead, Word.new_topic,
+                       Word.having, Word.total, Word.book, Word.those, Word.defining, Word.recent})
 DEFAULT_LIST_LIMIT = 10  # "which accounts have the lowest health": the worst ten
 
 _OPS = {Word.less: FilterOp.lt, Word.more: FilterOp.gt, Word.at_least: FilterOp.ge, Word.at_most: FilterOp.le,
@@ -1046,7 +1046,8 @@ def _nearest_metric(d: Draft, number: Span) -> str | None:
         gap = number.start - span.end if span.end <= number.start else (span.start - number.end) * 1.5
         if gap >= 0 and (distance is None or gap < distance):
             best, distance = name, gap
-    return best
+    shown = [e for e in d.metric(best).evidence if e in d.spans] if best is not None and d.metric(best).counts else []
+    return shown[0] if shown else best  # "accounts in the red (<50) on health": the number is of the health score
 
 
 # ---------------------------------------------------------------- ranking
@@ -1553,11 +1554,15 @@ def _loose_groupings(d: Draft) -> None:
             d.use(word, after[0])
         elif after[0].kind is Kind.term and after[0].metrics() and \
                 all(s.kind is Kind.time or s.start > after[0].end for s in after[1:]) and \
-                all(d.catalog.metrics[m].source in d.catalog.sources and
-                    d.catalog.sources[d.catalog.metrics[m].source].table in d.source_tables() for m in after[0].metrics()):
+                all(d.table_of(m) in d.source_tables() and _counts_rows(d.metric(m)) for m in after[0].metrics()):
             d.use(word, after[0])  # "response time for every ticket opened last quarter": the rows measured
         elif after[0].kind in (Kind.unknown, Kind.term) or after[0].word is Word.why:
             d.missing.append(f"a split by {' '.join(s.text for s in after)}")
+
+
+def _counts_rows(metric: Metric) -> bool:
+    """A count of its source's rows ('tickets opened'): naming it after 'every' names those rows."""
+    return metric.measure is not None and metric.measure.agg.value == "count"
 
 
 def _metric_by(d: Draft, word: Span, after: Span) -> bool:

@@ -59,6 +59,7 @@ class Word(StrEnum):
     conjunction = "conjunction"
     all = "all"
     only = "only"
+    recent = "recent"  # "the most recent": the latest figure, what the period gives anyway
     beyond = "beyond"  # "not just support": the value named is one of several, not a filter
     back = "back"  # narrowing the previous answer: "filter that to …"
     instead = "instead"

@@ -33,6 +33,8 @@ _UNITS = r"(?:days?|weeks?|months?|quarters?|years?)"
 _RELATIVE_YEAR = r"(?:last year|this year|(?:the )?(?:previous|prior) year|the year before)"
 _SAME = r"(?:period|time|month|quarter|week|half|stretch|window|span|months|weeks|days)"  # "the same half last year"
 _VS = r"(?:vs\.?|versus|compared (?:to|with)|against|than|from)"
+# "4 weeks ago", "4 weeks back", "4 weeks earlier", "4 weeks before (that)": not "2 days before the renewal"
+_AGO = r"(?:ago|back|earlier|prior|before(?= that| then|\s*[?.,!;)]|\s*$))"
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                  "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "thirty": 30, "sixty": 60, "ninety": 90,
                  "couple": 2, "a couple": 2, "a couple of": 2, "couple of": 2, "few": 3, "a few": 3}
@@ -343,10 +345,10 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
          r"(?P<u>month|quarter|year)\b", since_boundary),
         ("period", r"\bsince (?P<which>last|previous) (?P<u>month|quarter|year)\b", since_last),
         ("period", r"\b(?:in |during |for )?(?:the )?(?P<u>month|quarter|year|week) before last\b", before_last),
-        ("compare", r"\b" + _VS + r" (?:a|one) (?P<u>week|month|quarter) ago\b", compare(Comparison.previous_period)),
-        ("period", r"\b(?:a|one) (?P<u>week|month|quarter) ago\b",
+        ("compare", r"\b" + _VS + r" (?:a|one) (?P<u>week|month|quarter) " + _AGO, compare(Comparison.previous_period)),
+        ("period", r"\b(?:a|one) (?P<u>week|month|quarter) " + _AGO,
          lambda m, w: grain_period(_UNIT_GRAINS[m.group("u")], -1, as_of)),  # "health a month ago": last month's
-        ("period", r"\b(?P<n>" + _COUNT + r") (?P<u>days?|weeks?|months?|quarters?|years?) ago\b", periods_ago),
+        ("period", r"\b(?P<n>" + _COUNT + r") (?P<u>days?|weeks?|months?|quarters?|years?) " + _AGO, periods_ago),
         ("period", r"\b(?:in |during |for |over )?(?:the )?(?:h(?P<h>[12])|(?P<h2>[12])h|(?P<hw>first|second|back|front|latter|last) half)"
          r"(?: of)?(?P<y> (?:" + _YEAR + r"|this year|last year|the previous year|previous year))?\b", half),
         ("period", r"\b(?:over |in |during |for )?(?:the )?(?:last|past|previous|trailing|prior) (?P<n>" + _COUNT

@@ -51,6 +51,13 @@ def test_narrowing_a_previous_answer_that_is_not_there_is_not_answered_as_a_new_
     assert "filter that to" in plan.unused_words
 
 
+def test_a_split_by_a_score_is_not_read_as_the_rows_measured(context):
+    # "every ticket opened" names the rows a count is over; "by health" asks for a split no dimension gives
+    plan = plan_question("arr by health band", context)
+    assert not (isinstance(plan, Plan) and plan.confident)
+    assert plan_question("response time for every ticket opened last quarter", context).confident
+
+
 def test_at_risk_is_not_defined_by_the_domain_so_it_asks_which_definition(context):
     outcome = plan_question("which of my accounts are at risk", context)
     assert isinstance(outcome, Clarify)

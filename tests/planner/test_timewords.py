@@ -92,6 +92,9 @@ MORE = [
     ("grr since the start of last year", ("2025-01-01", "2026-10-31"), None, None),
     ("health since the end of last month", ("2026-10-01", "2026-10-31"), None, None),
     ("mrr two months ago", ("2026-08-01", "2026-08-31"), None, None),
+    ("health 4 weeks back", ("2026-09-28", "2026-10-04"), None, None),
+    ("health 4 weeks earlier", ("2026-09-28", "2026-10-04"), None, None),
+    ("health 4 weeks before that?", ("2026-09-28", "2026-10-04"), None, None),
     ("nps the quarter before last", ("2026-04-01", "2026-06-30"), None, None),
     ("qbrs since july 1st", ("2026-07-01", "2026-10-31"), None, None),
     ("cohorts from 2024 onward", ("2024-01-01", "2026-10-31"), None, None),
@@ -149,3 +152,7 @@ def test_any_run_of_time_phrases_reads_without_error_into_ordered_periods(words)
     time = parse_time(normalize(" ".join(words)), OCT31)
     for period in (time.period, time.compare_with, time.ahead, time.since, *(time.ends or ())):
         assert period is None or period.start <= period.end
+
+
+def test_a_count_of_days_before_a_thing_is_not_a_period_ago():
+    assert parse_time(normalize("health 2 days before the renewal"), OCT31).period is None
