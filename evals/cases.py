@@ -36,7 +36,8 @@ from assistant.viewer import Viewer
 QUESTIONS_ROOT = Path(__file__).with_name("questions")
 EVAL_SETS = {"dev": "dev", "heldout-1": "heldout/batch1", "heldout-2": "heldout/batch2",
              "heldout-3": "heldout/batch3", "heldout-4": "heldout/batch4",
-             "heldout-5": "heldout/batch5", "heldout-6": "heldout/batch6"}
+             "heldout-5": "heldout/batch5", "heldout-6": "heldout/batch6",
+             "heldout-7": "heldout/batch7"}
 """Each eval set's folder under evals/questions/: dev is tuned on, the held-out batches never are."""
 QUESTIONS_DIR = QUESTIONS_ROOT / EVAL_SETS["dev"]
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
