@@ -148,6 +148,10 @@ def interpret(reading: Reading, choice: MetricChoice, context: PlannerContext, v
     # "filter that to health under 60" after a list: a condition on the same rows, not a new subject
     narrowing = base is not None and base.rows is not None and bool(choice.metrics) and (reading.has(Word.back) or all(
         any(s.kind is Kind.word and s.word in COMPARING for s in reading.after(span, 1)) for _, span in choice.metrics))
+    # "just the top 5 by ARR" after a list: the same rows, ranked by the measure said after "by"
+    ranked_by = base is not None and base.rows is not None and bool(choice.metrics) and reading.has(*RANKING) and all(
+        any(w.kind is Kind.word and w.word is Word.group for w in reading.before(span, 1)) for _, span in choice.metrics)
+    narrowing = narrowing or ranked_by
     named_rows = _base_rows_named(d, choice, base) if base is not None and not narrowing else []
     if base is not None:  # "and their health?" after a list: the same rows, one more column
         counted = _counted_rows(d, base)
@@ -159,6 +163,10 @@ def interpret(reading: Reading, choice: MetricChoice, context: PlannerContext, v
         if span in named_rows:
             d.use(span)
             continue
+        if ranked_by:  # "top 5 by ARR" of renewals coming up: the ARR of what each row is listed for
+            name = next((a for m in base.metric_names if (a := d.metric(m).amounts.get(name))), name)
+            if base.horizon_days is not None and d.metric(name).ahead in base.metric_names:
+                name = d.metric(name).ahead
         _add_metric(d, name, span)
     d.used.update(choice.used)
     d.notes += choice.notes
@@ -525,8 +533,16 @@ def _groups(d: Draft) -> None:
             d.regrouped = True
             for word in reading.grammar(Word.instead):  # "instead of quarter": the grouping it replaced, named
                 d.use(*[s for s in reading.after(word, 1) if s.kind in (Kind.unknown, Kind.term) and s.start >= span.end])
-        if chosen not in d.dimensions:
-            d.dimensions.append(chosen)
+        _group_by(d, chosen)
+
+
+def _group_by(d: Draft, dimension: str) -> None:
+    """Split by `dimension`; in a follow-up, the previous answer's filter on it gives way ('nps for enterprise' →
+    'now by segment': every segment)."""
+    if d.base is not None:
+        d.filters = [f for f in d.filters if f.dimension != dimension or f not in d.base.filters]
+    if dimension not in d.dimensions:
+        d.dimensions.append(dimension)
 
 
 def _both_periods(d: Draft) -> None:
@@ -549,7 +565,7 @@ def _kinds_grouped(d: Draft) -> None:
         members = d.catalog.dimensions[kinds[0].name].kind_of
         chosen = _allowed_dimension(d, span, [members])
         if chosen is not None and chosen not in d.dimensions:
-            d.dimensions.append(chosen)
+            _group_by(d, chosen)
             d.use(*asks)
 
 
@@ -580,6 +596,9 @@ def _count_instead(d: Draft, span: Span, dims: list[str]) -> bool:
     # worst csat" asks for csat itself, which a count would not answer
     if counter is None or (d.metrics and not d.reading.has(*MOVING)):
         return False
+    flags = [m for m in d.metrics if d.metric(m).counts]
+    if flags:  # "ticket categories of accounts in the red": the flag says which accounts, which a count cannot take
+        d.unusable.append(f"{d.metric(counter).label.lower()} of {d.metric(flags[0]).label.lower()}")
     if d.metrics:
         d.notes.append(f"{', '.join(d.metric(m).label for m in d.metrics)} cannot be split by "
                        f"{d.catalog.dimensions[dims[0]].label.lower()}; counting {d.metric(counter).label.lower()} instead")
@@ -616,9 +635,10 @@ def _entity_noun(d: Draft, span: Span, dimension: str) -> None:
     asks += [s for s in d.near(span, {Word.group}, before=2 if mine or valued else 1)  # "each pooled csm"
              if not (mine or valued) or s.text in ("each", "per", "every", "for each")]  # "across my accounts": in passing
     asks += [s for s in reading.after(span, 2) if s.kind is Kind.word and s.word in (Word.having, *NEGATING)
+             and not any(x.kind is Kind.word and x.word is Word.group for x in reading.after(s, 1))
              and any(x.kind is Kind.number or x.kind is Kind.term and (x.metrics() or x.values() or x.dimensions())
                      or x.word in (*NEGATING, *COMPARING, *MOVING, *RANKING) for x in reading.after(s, 2))
-             ]  # "accounts with …", not "do my accounts have?" nor "tickets my accounts have opened"
+             ]  # "accounts with …", not "do my accounts have?", "… have, by priority" nor "tickets they have opened"
     joined = [s for s in reading.after(span, 1) if s.kind is Kind.word and s.word is Word.conjunction]
     if joined and any(x.kind is Kind.term and x.metrics() for x in reading.after(joined[0], 2)) and not reading.has(
             Word.count, Word.total):
@@ -1243,7 +1263,8 @@ def _listing(d: Draft) -> None:
         flags = [m for m in d.metrics if d.metric(m).counts == "account"]
         theirs = d.base is None and not reading.has(Word.count) and any(  # "accts in the red + their ARR"
             s.start >= d.spans[f].end for f in flags if f in d.spans for s in reading.grammar(Word.those))
-        asked = _asks_list(d) or theirs or (reading.has(Word.show) and flags and not reading.has(Word.count))
+        asked = _asks_list(d) or theirs or (flags and (reading.has(Word.show) and not reading.has(Word.count)
+                                                        or reading.names_own_rows))  # "my red accts?": them
         if per_account or (asked and (d.thresholds or flags)):
             d.rows = account.name
     if d.rows is None:
@@ -1420,6 +1441,8 @@ def _upcoming(d: Draft) -> None:
                                for t in d.thresholds if t.metric != name or target != countdown.name]
             if target != countdown.name and target not in d.metrics:
                 d.metrics.append(target)
+            if d.ranking is not None and d.ranking.metric == name:
+                d.ranking = Ranking(target, d.ranking.descending, d.ranking.column, d.ranking.limit)
             for kept in d.own.pop(name, []):  # "renewals … still pending": the next renewal that is still pending
                 if kept.dimension in countdown.dimensions:
                     for taker in (countdown.name, *countdown.evidence):
@@ -1600,7 +1623,8 @@ def _modifying_metrics(d: Draft) -> None:
         if first is second:
             continue  # "logo churn rate and how many": two statistics of one term
         between = [s for s in d.reading.spans if first.end <= s.start < second.start]
-        qualifying = all(s.kind is Kind.word and s.word is Word.having for s in between)
+        qualifying = all(s.kind is Kind.word and s.word is Word.having or s.kind is Kind.time or  # "csat this year
+                         s.kind is Kind.term and s.values() and not s.metrics() for s in between)  # for enterprise red
         flag = d.metric(b).counts or any(m.counts and m.quantity == d.metric(b).quantity for m in d.catalog.metrics.values()
                                          if d.metric(b).quantity)
         if qualifying and flag and not d.metric(a).counts and d.rows is None:

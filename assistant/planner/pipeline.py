@@ -100,8 +100,8 @@ def _asks_for_rows(reading, context: PlannerContext) -> bool:
     """No metric, but rows asked for that the catalogue knows how to show or count: 'list my accounts', 'our biggest
     customers' (by their declared size), 'top ticket themes', 'how many accounts in EMEA' (by what counts them)."""
     dimensions = [context.catalog.dimensions[d] for s in reading.of(Kind.term) for d in s.dimensions()]
-    bare = reading.has(Word.mine) and not reading.filler  # "my accounts", not "how did my accounts do"
-    shown = any(d.size for d in dimensions) and (bare or reading.has(Word.list, Word.all, *RANKING, Word.rank, Word.show))
+    shown = any(d.size for d in dimensions) and (reading.names_own_rows or  # "my accounts", not "how did my … do"
+                                                 reading.has(Word.list, Word.all, *RANKING, Word.rank, Word.show))
     counted = any(d.counted_by for d in dimensions) and reading.has(Word.count, Word.group, Word.list, *RANKING,
                                                                     Word.rank)
     valued = [context.catalog.dimensions[v.name] for s in reading.of(Kind.term) for v in s.values()]

@@ -113,6 +113,11 @@ class Reading:
     def unknown(self) -> list[Span]:
         return self.of(Kind.unknown)
 
+    @property
+    def names_own_rows(self) -> bool:
+        """'my accounts', 'my red accts?': only "my" and a noun phrase, no verb or filler around it."""
+        return self.has(Word.mine) and not self.filler
+
     def at(self, position: int) -> Span | None:
         return next((s for s in self.spans if position in s.positions), None)
 

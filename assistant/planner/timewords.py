@@ -30,7 +30,7 @@ _MONTH = ("(?:january|jan|february|feb|march|mar|april|apr|may|june|jun|july|jul
 _YEAR = r"(?:19|20)\d\d"
 _WEEKDAY = "(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _UNITS = r"(?:days?|weeks?|months?|quarters?|years?)"
-_RELATIVE_YEAR = r"(?:last year|this year|(?:the )?(?:previous|prior) year|the year before)"
+_RELATIVE_YEAR = r"(?:last year|this year|next year|(?:the )?(?:previous|prior|coming|following) year|the year before)"
 _SAME = r"(?:period|time|month|quarter|week|half|stretch|window|span|months|weeks|days)"  # "the same half last year"
 _VS = r"(?:vs\.?|versus|compared (?:to|with)|against|than|from)"
 # "4 weeks ago", "4 weeks back", "4 weeks earlier", "4 weeks before (that)": not "2 days before the renewal"
@@ -60,6 +60,7 @@ class TimeWords:
     compare_with: Period | None = None  # "than at the end of July": an explicit earlier period to compare with
     shift: Comparison | None = None  # "the year before", "a year ago": the period asked about, moved back
     ahead: Period | None = None  # "in the next 90 days", "next month": a window after as_of
+    ahead_by_default: bool = False  # `ahead` is the default window of "upcoming", not one said
     trend: bool = False  # "trend", "over time": one row per period
     partial: str | None = None  # the named period is not complete at as_of
     whole: Period | None = None  # that period uncut, for sources that reach past as_of (contract terms ending)
@@ -108,8 +109,10 @@ def _through_as_of(start: date, as_of: date) -> Period:
 
 
 def _relative_year(text: str, as_of: date) -> int:
-    """'last year', 'the prior year' → the year before the as-of date's; 'this year' → its year."""
-    return as_of.year if text.startswith("this") else as_of.year - 1
+    """'last year', 'the prior year' → the year before the as-of date's; 'this year' → its year; 'next year' after."""
+    if text.startswith("this"):
+        return as_of.year
+    return as_of.year + 1 if text.split()[-2] in ("next", "coming", "following") else as_of.year - 1
 
 
 def _quarter(number: int, year: int | None, as_of: date) -> Period:
@@ -153,9 +156,10 @@ UPCOMING = re.compile(r"\b(?:coming up|upcoming)\b")
 
 
 def upcoming_by_default(w: TimeWords, said: str, as_of: date) -> None:
-    """'upcoming renewals' with no window of its own: the next 90 days; a window said anywhere else wins."""
-    if w.ahead is None:
-        w.ahead = Period(as_of + timedelta(days=1), as_of + timedelta(days=_DEFAULT_AHEAD_DAYS))
+    """'upcoming renewals' with no window of its own: the next 90 days; a window said anywhere else wins, and so
+    does a period after the as-of date ('coming up for renewal in q1 next year', parse_time)."""
+    if w.ahead is None and not (w.period is not None and w.period.start > as_of):
+        w.ahead, w.ahead_by_default = Period(as_of + timedelta(days=1), as_of + timedelta(days=_DEFAULT_AHEAD_DAYS)), True
         w.partial = w.partial or f"“{said}” with no window: the next {_DEFAULT_AHEAD_DAYS} days"
 
 
@@ -483,6 +487,8 @@ def parse_time(text: str, as_of: date) -> TimeWords:
         _settle_periods(words, periods, as_of)
     if _joined_by(text, reaches, _AND_WORDS) and all(p is not None for _, p, _ in periods):
         words.both = Period(min(p.start for _, p, _ in periods), max(p.end for _, p, _ in periods))
+    if words.ahead_by_default and words.period is not None and words.period.start > as_of:
+        words.ahead, words.ahead_by_default, words.partial = None, False, None  # the future period said is the window
     if re.search(r"\b(?:so far|to date|ytd|qtd|mtd)\b", text):
         words.whole = None  # "renewal rate so far in 2026": up to today, even where the data runs ahead
     _series_of_changes(words)

@@ -58,6 +58,16 @@ def test_a_split_by_a_score_is_not_read_as_the_rows_measured(context):
     assert plan_question("response time for every ticket opened last quarter", context).confident
 
 
+@pytest.mark.parametrize("question", [
+    "csat this year for enterprise accounts in the red",
+    "for accounts currently in the red, which ticket categories came up in the past 90 days? counts per category",
+])
+def test_a_band_that_says_which_accounts_is_not_dropped_or_shown_beside(context, question):
+    # the query cannot narrow another metric to the accounts of a band: asked back, not answered as two numbers
+    plan = plan_question(question, context)
+    assert not (isinstance(plan, Plan) and plan.confident)
+
+
 def test_at_risk_is_not_defined_by_the_domain_so_it_asks_which_definition(context):
     outcome = plan_question("which of my accounts are at risk", context)
     assert isinstance(outcome, Clarify)

@@ -92,6 +92,8 @@ MORE = [
     ("grr since the start of last year", ("2025-01-01", "2026-10-31"), None, None),
     ("health since the end of last month", ("2026-10-01", "2026-10-31"), None, None),
     ("mrr two months ago", ("2026-08-01", "2026-08-31"), None, None),
+    ("arr up for renewal in q1 next year", ("2027-01-01", "2027-03-31"), None, None),
+    ("renewals due in march of next year", ("2027-03-01", "2027-03-31"), None, None),
     ("health 4 weeks back", ("2026-09-28", "2026-10-04"), None, None),
     ("health 4 weeks earlier", ("2026-09-28", "2026-10-04"), None, None),
     ("health 4 weeks before that?", ("2026-09-28", "2026-10-04"), None, None),
