@@ -1623,8 +1623,10 @@ def _modifying_metrics(d: Draft) -> None:
         if first is second:
             continue  # "logo churn rate and how many": two statistics of one term
         between = [s for s in d.reading.spans if first.end <= s.start < second.start]
-        qualifying = all(s.kind is Kind.word and s.word is Word.having or s.kind is Kind.time or  # "csat this year
-                         s.kind is Kind.term and s.values() and not s.metrics() for s in between)  # for enterprise red
+        # "arr of at-risk accounts", "csat this year for enterprise accts in the red", "adoption by month since march,
+        # accounts using it": said of those accounts, which this query cannot narrow to
+        qualifying = all(s.kind is Kind.word and s.word is Word.having or s.kind is Kind.time or
+                         s.kind is Kind.term and s.values() and not s.metrics() for s in between)
         flag = d.metric(b).counts or any(m.counts and m.quantity == d.metric(b).quantity for m in d.catalog.metrics.values()
                                          if d.metric(b).quantity)
         if qualifying and flag and not d.metric(a).counts and d.rows is None:

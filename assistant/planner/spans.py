@@ -115,8 +115,9 @@ class Reading:
 
     @property
     def names_own_rows(self) -> bool:
-        """'my accounts', 'my red accts?': only "my" and a noun phrase, no verb or filler around it."""
-        return self.has(Word.mine) and not self.filler
+        """'my accounts', 'my red accts?': only "my" and one noun (perhaps a time), no verb or filler around it."""
+        rest = [s for s in self.spans if not (s.kind is Kind.word and s.word is Word.mine) and s.kind is not Kind.time]
+        return self.has(Word.mine) and not self.filler and len(rest) == 1 and rest[0].kind is Kind.term
 
     def at(self, position: int) -> Span | None:
         return next((s for s in self.spans if position in s.positions), None)
