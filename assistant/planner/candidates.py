@@ -130,6 +130,13 @@ class MetricChoice:
     notes: tuple[str, ...] = ()
     ambiguous: tuple[object, tuple[str, ...]] | None = None  # (Span, metric names) nothing decided between
 
+    def said_after(self, reading, word) -> bool:
+        """Whether some metric is named and each right after a grammar word of class `word` ('by arr')."""
+        from assistant.planner.spans import Kind
+
+        return bool(self.metrics) and all(any(w.kind is Kind.word and w.word is word for w in reading.before(span, 1))
+                                          for _, span in self.metrics)
+
 
 def _vocabulary(metric: Metric) -> set[str]:
     return {w for phrase in (metric.name.replace("_", " "), *metric.synonyms) for w in key(phrase)}

@@ -47,8 +47,7 @@ def continues(reading: Reading, choice: MetricChoice, last: Interpretation | Non
         return True  # "how many detractors was that", "what % of those had an exec in the room": the same period
     if (last.dimensions or last.rows) and any(not reading.after(s, 1) for s in reading.grammar(Word.group)):
         return True  # "how many detractors in each?" after nps by segment: each of the groups just shown
-    if choice.metrics and all(any(w.kind is Kind.word and w.word is Word.group for w in reading.before(span, 1))
-                              for _, span in choice.metrics):
+    if choice.said_after(reading, Word.group):
         return True  # "ok now by ARR instead" after a renewal rate by count: the same rate, counted by ARR
     opening = reading.spans[0] if reading.spans else None
     opens = opening is not None and opening.kind is Kind.word and opening.word in _OPENINGS

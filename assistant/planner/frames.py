@@ -149,8 +149,8 @@ def interpret(reading: Reading, choice: MetricChoice, context: PlannerContext, v
     narrowing = base is not None and base.rows is not None and bool(choice.metrics) and (reading.has(Word.back) or all(
         any(s.kind is Kind.word and s.word in COMPARING for s in reading.after(span, 1)) for _, span in choice.metrics))
     # "just the top 5 by ARR" after a list: the same rows, ranked by the measure said after "by"
-    ranked_by = base is not None and base.rows is not None and bool(choice.metrics) and reading.has(*RANKING) and all(
-        any(w.kind is Kind.word and w.word is Word.group for w in reading.before(span, 1)) for _, span in choice.metrics)
+    ranked_by = base is not None and base.rows is not None and reading.has(*RANKING) and choice.said_after(reading,
+                                                                                                       Word.group)
     narrowing = narrowing or ranked_by
     named_rows = _base_rows_named(d, choice, base) if base is not None and not narrowing else []
     if base is not None:  # "and their health?" after a list: the same rows, one more column
@@ -1349,7 +1349,7 @@ def _what_they_took(d: Draft) -> None:
                 continue
             d.metrics[i] = lost
             if d.ranking is not None and d.ranking.metric == name:
-                d.ranking = Ranking(lost, d.ranking.descending, d.ranking.column, d.ranking.limit)
+                d.ranking = d.ranking.by(lost)
             d.notes.append(f"{d.metric(name).label} of {d.metric(flag).label.lower()}: read as {d.metric(lost).label}")
     d.metrics[:] = list(dict.fromkeys(d.metrics))
 
@@ -1442,7 +1442,7 @@ def _upcoming(d: Draft) -> None:
             if target != countdown.name and target not in d.metrics:
                 d.metrics.append(target)
             if d.ranking is not None and d.ranking.metric == name:
-                d.ranking = Ranking(target, d.ranking.descending, d.ranking.column, d.ranking.limit)
+                d.ranking = d.ranking.by(target)
             for kept in d.own.pop(name, []):  # "renewals … still pending": the next renewal that is still pending
                 if kept.dimension in countdown.dimensions:
                     for taker in (countdown.name, *countdown.evidence):
@@ -1593,7 +1593,7 @@ def _metric_by(d: Draft, word: Span, after: Span) -> bool:
     rate, by count and by arr' names the variants whose own terms say so ('renewal rate by arr')."""
     by_metric = [m for m, s in d.spans.items() if s is after]
     if d.ranking is not None and by_metric and by_metric[0] != d.ranking.metric:
-        d.ranking = Ranking(by_metric[0], d.ranking.descending, d.ranking.column, d.ranking.limit)
+        d.ranking = d.ranking.by(by_metric[0])
         return True
     stems = [t.stem for t in d.reading.tokens]
     said = [stems[p] for p in (*word.positions, *after.positions)]

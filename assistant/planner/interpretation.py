@@ -65,6 +65,10 @@ class Ranking:
     column: MetricColumn = MetricColumn.value
     limit: int | None = None
 
+    def by(self, metric: str) -> Ranking:
+        """The same order and cut, by another metric (the one `metric` was read as)."""
+        return replace(self, metric=metric)
+
 
 @dataclass(frozen=True)
 class Evidence:
