@@ -67,11 +67,16 @@ def small_sample_warnings(plan: Plan, names: Sequence[str], smallest: Sequence[A
 
 
 def partial_period_warnings(plan: Plan, as_of: date) -> list[str]:
-    """The reported periods that are not complete at as_of (the current month or quarter)."""
+    """The reported periods that are not complete at as_of (the current month or quarter); for sources whose rows
+    are scheduled ahead (contract terms), what was scheduled by then."""
+    scheduled = bool(plan.scans) and all(scan.source.scheduled for scan in plan.scans)
     out = []
     for row in plan.reported:
         period = row.period
-        if period.end > as_of:
+        if period.end > as_of and scheduled:
+            out.append(f"Scheduled, not final: {period.label()} runs past the data's last day ({as_of.isoformat()}); "
+                       f"this is what was scheduled for it on that day.")
+        elif period.end > as_of:
             out.append(f"Partial period: {period.label()} is not complete; the data runs to {as_of.isoformat()}.")
     return out
 

@@ -102,6 +102,9 @@ class Source(Frozen):
     key: str | None = Field(None, description="movement: the entity whose value moves, e.g. account_id")
     value: str | None = Field(None, description="movement: the value column, e.g. mrr")
     whole_months: bool = Field(False, description="periods must be whole calendar months")
+    scheduled: bool = Field(False, description="rows are known before their time comes (a contract term's end is set "
+                                               "when it is signed): a period after the data's last day is what was "
+                                               "scheduled for it then, not a partial count")
     cohort: str | None = Field(None, description="the dimension whose values are the periods this source places rows "
                                                  "in (signup quarter): a metric placed otherwise but split by it, asked "
                                                  "of accounts that signed in a period, is narrowed to those cohorts")

@@ -143,6 +143,13 @@ def test_partial_period_only_when_the_period_runs_past_as_of():
     assert partial_period_warnings(q4, date(2026, 12, 31)) == []
 
 
+def test_a_period_ahead_of_the_data_is_what_was_scheduled_for_contract_terms():
+    q1 = plan(metrics=["arr_up_for_renewal"], time_range=calendar_period("2027-Q1"))
+    assert partial_period_warnings(q1, date(2026, 10, 31)) == [
+        "Scheduled, not final: Q1 2027 runs past the data's last day (2026-10-31); this is what was scheduled for it "
+        "on that day."]
+
+
 def test_a_metric_with_its_own_filter_says_so():
     from semantic_layer.query import MetricRef
 
