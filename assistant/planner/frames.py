@@ -115,10 +115,25 @@ class Draft:
         return {table for m in self.metrics if (table := self.table_of(m)) is not None}
 
     def swap(self, old: str, new: str) -> None:
-        """Read metric `old` as `new`, where it stood, with the words that named it."""
+        """Read metric `old` as `new`, where it stood, with the words that named it, and what `old` was restricted to
+        ('key feature adoption' per feature: the adoption of each feature, of the key ones)."""
         self.metrics[self.metrics.index(old)] = new
-        if old in self.spans:
-            self.spans[new] = self.spans.pop(old)
+        span = self.spans.pop(old, None)
+        if span is not None:
+            self.spans[new] = span
+        for dimension, value in self.metric(old).restricted_to.items():
+            kept = self.metric(new).restricted_to.get(dimension) == value or any(
+                f.dimension == dimension for f in self.filters)
+            if not kept and dimension in self.metric(new).dimensions and span is not None and self.says(span, dimension,
+                                                                                                         value):
+                self.filters.append(ValueFilter(dimension, (value,)))
+
+    def says(self, span: Span, dimension: str, value: str) -> bool:
+        """Whether words inside `span` name that value ('key feature' in 'key feature adoption')."""
+        stems = [self.reading.tokens[p].stem for p in span.positions]
+        runs = [stems[i:j] for i in range(len(stems)) for j in range(i + 1, len(stems) + 1) if j - i < len(stems)]
+        return any(x.kind == "value" and x.name == dimension and x.value == value
+                   for run in runs for x in self.context.lexicon.lookup(run))
 
     def drop(self, name: str) -> None:
         """Leave metric `name` out of the answer."""

@@ -102,8 +102,8 @@ def _asks_for_rows(reading, context: PlannerContext) -> bool:
     dimensions = [context.catalog.dimensions[d] for s in reading.of(Kind.term) for d in s.dimensions()]
     shown = any(d.size for d in dimensions) and (reading.names_own_rows or  # "my accounts", not "how did my … do"
                                                  reading.has(Word.list, Word.all, *RANKING, Word.rank, Word.show))
-    counted = any(d.counted_by for d in dimensions) and reading.has(Word.count, Word.group, Word.list, *RANKING,
-                                                                    Word.rank)
+    # "split that by channel" with nothing before it names no count: only asking for one ("how many", "top") does
+    counted = any(d.counted_by for d in dimensions) and reading.has(Word.count, Word.list, *RANKING, Word.rank)
     valued = [context.catalog.dimensions[v.name] for s in reading.of(Kind.term) for v in s.values()]
     return shown or counted or (any(d.counted_by for d in valued) and reading.has(Word.count))  # "number of EBRs"
 

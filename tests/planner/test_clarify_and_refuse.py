@@ -68,6 +68,12 @@ def test_a_band_that_says_which_accounts_is_not_dropped_or_shown_beside(context,
     assert not (isinstance(plan, Plan) and plan.confident)
 
 
+def test_a_split_with_nothing_before_it_does_not_guess_what_to_count(context):
+    outcome = plan_question("ok now split that by channel", context)
+    assert not (isinstance(outcome, Plan) and outcome.confident)
+    assert plan_question("top ticket themes last quarter", context).query.metrics == ("ticket_volume",)
+
+
 def test_at_risk_is_not_defined_by_the_domain_so_it_asks_which_definition(context):
     outcome = plan_question("which of my accounts are at risk", context)
     assert isinstance(outcome, Clarify)
