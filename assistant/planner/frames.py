@@ -964,6 +964,8 @@ def _against_a_base(d: Draft, metric: str, number: Span, op_span: Span, op: Filt
     if base is None or not (of or compared):
         return False
     named = [m for s in reading.of(Kind.term) if s.start >= base.end and reading.distance(base, s) <= 1
+             and not any(w.kind is Kind.word and w.word is Word.conjunction for w in reading.spans
+                         if base.end <= w.start < s.start)  # "up 10% on june, and health > 85": not health's
              for m in s.metrics() if m in d.metrics]
     metric = named[0] if named else metric  # "more than 10% higher than June MAU": MAU's own change
     based = parse_time(base.text, d.context.as_of)
