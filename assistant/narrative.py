@@ -11,74 +11,16 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from assistant.formatting import format_value
+from assistant.verdict import benchmark_sentence, departing, is_healthy, place, short_verdict, verdict_text
 from assistant.viewer import Viewer
 from semantic_layer.compile import output_column
-from semantic_layer.describe import band_text as catalogue_band_text
-from semantic_layer.model import Band, Dimension, Direction, Metric, Unit
+from semantic_layer.model import Dimension, Direction, Unit
 from semantic_layer.periods import Period, period_name
 from semantic_layer.plan import Plan
 from semantic_layer.query import MetricColumn
 
 LIST_REASONS = 3  # accounts whose reasons are spelled out in the paragraph
-
-
-def format_value(value: Any, unit: Unit) -> str:
-    """A metric value as a reader expects it: 104.3%, $12,400, 23 days, 0.42."""
-    if value is None:
-        return "no value"
-    if unit is Unit.date:
-        return value.isoformat() if isinstance(value, date) else str(value)
-    number = float(value)
-    if unit is Unit.percent:
-        return f"{number:,.1f}%"
-    if unit is Unit.currency:
-        return f"${number:,.0f}" if abs(number) >= 100 else f"${number:,.2f}"
-    if unit is Unit.ratio:
-        return f"{number:.2f}"
-    if unit is Unit.count:
-        return f"{number:,.0f}" if number == int(number) else f"{number:,.1f}"
-    if unit is Unit.days and number == int(number):
-        return f"{number:,.0f} day{'' if abs(number) == 1 else 's'}"  # whole days, as a calendar counts them
-    suffix = {Unit.days: " days", Unit.hours: " h", Unit.minutes: " min"}.get(unit, "")
-    return f"{number:,.1f}{suffix}"
-
-
-def band_text(band: Band, unit: Unit) -> str:
-    """'healthy (100–110%)', 'best (≥ 95%)', 'red flag (< 85%)': the catalogue's wording, with the unit."""
-    bounds = catalogue_band_text(band)[len(band.label) + 1:]
-    return f"{band.label} ({bounds}{'%' if unit is Unit.percent else ''})"
-
-
-def _months(period: Period | None) -> float:
-    """A period's length in months: whole calendar months counted, other spans by their days."""
-    if period is None:
-        return 0.0
-    if period.is_whole_months:
-        return (period.end.year - period.start.year) * 12 + period.end.month - period.start.month + 1
-    return period.days / (365.25 / 12)
-
-
-def banded(metric: Metric, value: float, period: Period | None) -> tuple[float, str]:
-    """The value the bands judge (a month's churn compounded to the year the bands are for), and the words that
-    say so ('about 14.5% a year'), or '' when the value is judged as it is."""
-    judged = metric.on_band_basis(value, _months(period))
-    if judged == value:
-        return value, ""
-    return judged, f"about {format_value(judged, metric.unit)} a {metric.bands_per.value}"
-
-
-def benchmark_sentence(metric: Metric, value: Any, period: Period | None = None) -> str:
-    """The band `value` falls in and the typical benchmark, or '' when the catalogue gives none."""
-    if value is None or not (metric.benchmarks or metric.benchmark_note):
-        return ""
-    judged, said = banded(metric, float(value), period)
-    band = metric.band_for(judged)
-    parts = [f"— {said + ', ' if said else ''}{band_text(band, metric.unit)}"] if band else \
-        [f"— {said + ', ' if said else ''}{_between_bands(metric, judged) or 'outside the published bands'}"] \
-        if metric.benchmarks else []
-    if metric.benchmark_note:
-        parts.append(f"typical benchmark: {metric.benchmark_note}")
-    return " " + "; ".join(parts)
 
 
 def _scope(viewer: Viewer) -> str:
@@ -110,50 +52,6 @@ def narrative(plan: Plan, columns: Sequence[str], rows: Sequence[Sequence[Any]],
                      *_first_rows(plan, rows, index), *filter(None, moved)]).strip()
 
 
-def band_rank(metric: Metric, value: float) -> int | None:
-    """Where `value` stands among the metric's bands, 0 = the worst; None when it has no bands.
-
-    A value between two bands (GRR 87%: above the red flag, below healthy) ranks with the lower one.
-    """
-    if not metric.benchmarks or metric.direction is Direction.neutral:
-        return None
-    flip = -1 if metric.direction is Direction.lower_is_better else 1
-    floors = sorted(flip * (b.lower if flip == 1 else b.upper) for b in metric.benchmarks
-                    if (b.lower if flip == 1 else b.upper) is not None)
-    return sum(1 for floor in floors if flip * value >= floor)
-
-
-def is_healthy(metric: Metric, value: float) -> bool | None:
-    """At or past the floor of the band above the worst one (NRR ≥ 100%, GRR ≥ 90%); None without bands."""
-    rank = band_rank(metric, value)
-    return None if rank is None else rank >= 1
-
-
-def _position(metric: Metric, value: float) -> str:
-    band = metric.band_for(value)
-    if band is not None:
-        return band_text(band, metric.unit)
-    between = _between_bands(metric, value)
-    if between:
-        return between
-    healthy = is_healthy(metric, value)
-    return "" if healthy is None else "within the healthy range" if healthy else "below the healthy range"
-
-
-def _between_bands(metric: Metric, value: float) -> str:
-    """'between acceptable (5–7%) and systemic (> 10%)', 'short of healthy (> 90%)': a value in a gap the published
-    bands leave, or past the only bands there are."""
-    below = [b for b in metric.benchmarks if b.upper is not None and b.upper <= value]
-    above = [b for b in metric.benchmarks if b.lower is not None and b.lower >= value]
-    low = max(below, key=lambda b: b.upper) if below else None
-    high = min(above, key=lambda b: b.lower) if above else None
-    if low is not None and high is not None:
-        return f"between {band_text(low, metric.unit)} and {band_text(high, metric.unit)}"
-    if high is not None:
-        return f"short of {band_text(high, metric.unit)}"
-    return f"past {band_text(low, metric.unit)}" if low is not None else ""
-
-
 def trend_sentences(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[str, int]) -> list[str]:
     """A trend in words: each series' latest value with its band, how it moved since the first period,
     whether the latest values are healthy, and the group that departs from the rest."""
@@ -161,6 +59,7 @@ def trend_sentences(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[str, 
     for row in rows:
         series.setdefault(tuple(row[index[d.name]] for d in plan.dimensions), []).append(row)
     labels = {r.period.start: r.period.label() for r in plan.reported}
+    periods = {r.period.start: r.period for r in plan.reported}
     latest_label = labels.get(max(row[index["period_start"]] for row in rows), "the latest period")
     lines, weak, outliers, judged = [], [], [], 0
     for output in [o for o in plan.outputs if o.metric.unit is not Unit.date]:
@@ -175,8 +74,8 @@ def trend_sentences(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[str, 
             latest[group] = value
             name = " ".join(map(str, group))
             text = f"{name + ' ' if name else ''}{_label(output)} {format_value(value, unit)}"
-            position = _position(output.metric, banded(output.metric, value, plan.reported[-1].period)[0])
-            text += f" — {position}" if position else ""
+            placing = place(output.metric, value, periods.get(last[index["period_start"]]))
+            text += f" — {verdict_text(placing)}" if placing else ""
             if len(ordered) > 1:
                 change = value - float(first[column])
                 way = "up" if change > 0 else "down" if change < 0 else "flat"
@@ -187,12 +86,12 @@ def trend_sentences(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[str, 
                     text += f" ({'high' if way == 'down' else 'low'} {format_value(peak[column], unit)} in " \
                             f"{labels.get(peak[index['period_start']], 'between')})"
             lines.append(text)
-            healthy = is_healthy(output.metric, banded(output.metric, value, plan.reported[-1].period)[0])
+            healthy = is_healthy(output.metric, value, periods.get(last[index["period_start"]]))
             if healthy is not None:
                 judged += 1
                 if not healthy:
                     weak.append(f"{name + ' ' if name else ''}{_label(output)} {format_value(value, unit)}")
-        outliers += _departure(output, latest, plan.dimensions)
+        outliers += _departure(output, latest, plan.dimensions, plan.reported[-1].period)
     sentences = [f"In {latest_label}: " + "; ".join(lines) + "."]
     if outliers:
         sentences.append(_sentence(outliers))
@@ -216,9 +115,9 @@ def _sentence(parts: list[str]) -> str:
     return joined[0].upper() + joined[1:] + "."
 
 
-def _departure(output, values: dict[tuple, float], dimensions: Sequence[Dimension]) -> list[str]:
+def _departure(output, values: dict[tuple, float], dimensions: Sequence[Dimension], period: Period) -> list[str]:
     """'Mid-Market departs from the rest on NRR (95.5% against 100.8%–102.2% elsewhere)', or nothing."""
-    departs = _departing(output.metric, values) if len(values) > 2 else None
+    departs = departing(output.metric, values, period) if len(values) > 2 else None
     if departs is None:
         return []
     unit, others = output.metric.unit, [v for g, v in values.items() if g != departs]
@@ -237,17 +136,8 @@ def breakdown_outliers(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[st
     for output in [o for o in plan.outputs if o.metric.benchmarks]:
         values = {tuple(r[index[d.name]] for d in plan.dimensions): float(r[index[output.name]])
                   for r in rows if r[index[output.name]] is not None}
-        outliers += _departure(output, values, plan.dimensions)
+        outliers += _departure(output, values, plan.dimensions, plan.reported[0].period)
     return [_sentence(outliers)] if outliers else []
-
-
-def _departing(metric: Metric, latest: dict[tuple, float]) -> tuple | None:
-    """The one group whose latest value sits in a worse band than every other group's, if there is one."""
-    ranks = {g: band_rank(metric, v) for g, v in latest.items()}
-    if any(r is None for r in ranks.values()):
-        return None
-    worst = min(ranks, key=ranks.get)
-    return worst if all(ranks[g] > ranks[worst] for g in ranks if g != worst) else None
 
 
 def _label(output) -> str:
@@ -315,9 +205,8 @@ def _first_rows(plan: Plan, rows: Sequence[Sequence[Any]], index: dict[str, int]
             if change is not None and row[change] is not None:
                 value += f" ({float(row[change]):+,.1f})"
             elif not plan.query.metric_filters and row[index[output.name]] is not None and output.metric.benchmarks:
-                band = output.metric.band_for(banded(output.metric, float(row[index[output.name]]),
-                                                     plan.reported[0].period)[0])
-                value += f" ({band.label})" if band else ""  # a breakdown's groups against the benchmark
+                verdict = short_verdict(place(output.metric, row[index[output.name]], plan.reported[0].period))
+                value += f" ({verdict})" if verdict else ""  # a breakdown's groups against the benchmark
             values.append(f"{_label(output)} {value}")
         lines.append(f"{name}: {', '.join(values)}.")
     thresholds = [f for f in plan.query.metric_filters if f.metric not in members]

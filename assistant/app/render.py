@@ -11,8 +11,6 @@ import csv
 import datetime as dt
 import decimal
 import io
-import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,20 +18,22 @@ import plotly.graph_objects as go
 import sqlglot
 
 from assistant.answer import Answer, Status
+from assistant.formatting import MISSING, format_change, format_value
 from assistant.guard import contract_relations
 from assistant.rls import restrict
+from assistant.verdict import place, verdict_text
 from assistant.viewer import Viewer
 from semantic_layer.catalog import Catalog
 from semantic_layer.compile import DIALECTS, compile_query, output_column
 from semantic_layer.describe import benchmark_text
 from semantic_layer.errors import UnknownNameError
 from semantic_layer.model import Metric, Unit
+from semantic_layer.periods import Period, split
 from semantic_layer.query import FilterOp, MetricColumn, SemanticQuery
 
 PERIOD_START, PERIOD_END = "period_start", "period_end"
 PERIOD_LABEL = "Period"
 WHY_LABEL = "Why on the list"
-MISSING = "–"
 _SUFFIX = {f"__{c.value}": c for c in MetricColumn if c is not MetricColumn.value}
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -49,61 +49,11 @@ class ColumnSpec:
 
     def format(self, value: Any) -> str:
         """The cell as text: 104.2%, $12,300, 34 days, +2.1 pp …"""
-        if self.part in (MetricColumn.change, MetricColumn.change_pct):
-            unit = Unit.percent if self.part is MetricColumn.change_pct else self.unit
-            return format_value(value, unit, signed=True, points=self.unit is Unit.percent and self.part is MetricColumn.change)
+        if self.part is MetricColumn.change:
+            return format_change(value, self.unit)
+        if self.part is MetricColumn.change_pct:
+            return format_value(value, Unit.percent, signed=True)
         return format_value(value, self.unit)
-
-
-# --- numbers -----------------------------------------------------------------------------
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float, decimal.Decimal)) and not isinstance(value, bool)
-
-
-def _grouped(x: float, decimals: int) -> str:
-    return f"{x:,.{decimals}f}"
-
-
-def _plain(x: float) -> str:
-    """An integer without decimals; anything else with one decimal, or two below 1 (0.25)."""
-    return _grouped(x, 0) if float(x).is_integer() else _grouped(x, 1 if abs(x) >= 1 else 2)
-
-
-_UNIT_TEXT: dict[Unit, Callable[[float], str]] = {
-    Unit.percent: lambda x: f"{_grouped(x, 1)}%",
-    Unit.currency: lambda x: f"${_grouped(x, 0 if abs(x) >= 1000 else 2)}",
-    Unit.days: lambda x: f"{_plain(x)} day{'' if x == 1 else 's'}",
-    Unit.hours: lambda x: f"{_plain(x)} h",
-    Unit.minutes: lambda x: f"{_plain(x)} min",
-    Unit.ratio: lambda x: _grouped(x, 2),
-    Unit.count: _plain,
-    Unit.score: lambda x: _grouped(x, 1),
-}
-
-
-def format_value(value: Any, unit: Unit | None = None, *, signed: bool = False, points: bool = False) -> str:
-    """A value as a person reads it, by unit: 104.2%, $1,250, $99.50, 34 days, 0.42, 1,204.
-
-    `signed` puts + or − in front (for changes); `points` writes a change of a percentage
-    as percentage points ("+2.1 pp"). Missing values are a dash; text and dates pass through.
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return MISSING
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if not _is_number(value):
-        return str(value)
-    x = float(value)
-    text = f"{_grouped(abs(x), 1)} pp" if points else _UNIT_TEXT.get(unit, _plain)(abs(x) if signed else x)
-    if signed:
-        sign = "+" if x > 0 else "−" if x < 0 else ""
-        return sign + text
-    return text.replace("$-", "−$").replace("-", "−", 1) if x < 0 else text
 
 
 # --- columns -----------------------------------------------------------------------------
@@ -318,14 +268,20 @@ def _flag_columns(answer: Answer, catalog: Catalog) -> set[str]:
 
 # --- the narrative -----------------------------------------------------------------------
 
-def benchmark_band(metric: Metric, value: Any) -> str | None:
-    """The label of the benchmark band the value falls in ('healthy', 'red flag'…), if any."""
-    if not _is_number(value):
+def benchmark_band(metric: Metric, value: Any, period: Period | None) -> str | None:
+    """Where the value over `period` stands against its bands, on their basis ('≈ 14.5% annualised: systemic
+    problem (> 10% a year)', 'healthy (100–110% a year)'); None when it cannot be judged."""
+    placing = place(metric, value, period)
+    return verdict_text(placing) if placing is not None else None
+
+
+def _row_period(answer: Answer, cells: dict[str, Any]) -> Period | None:
+    """The period a one-row answer's values are over, from its query; None when the answer has no query."""
+    query = _query(answer)
+    if query is None:
         return None
-    for band in metric.benchmarks:
-        if band.contains(float(value)):
-            return band.label
-    return None
+    periods = split(query.time_range, query.grain)
+    return periods[0] if len(periods) == 1 else next((p for p in periods if p.start == cells.get(PERIOD_START)), None)
 
 
 def _answer_metrics(answer: Answer, catalog: Catalog) -> list[tuple[str, Metric]]:
@@ -354,7 +310,7 @@ def benchmark_lines(answer: Answer, catalog: Catalog) -> list[str]:
         if output not in cells:
             lines.append(f"{metric.label} — typical benchmark: {benchmark}")
             continue
-        band = benchmark_band(metric, cells[output])
+        band = benchmark_band(metric, cells[output], _row_period(answer, cells))
         value = format_value(cells[output], metric.unit)
         verdict = f" — **{band}**" if band else ""
         lines.append(f"{metric.label}: **{value}**{verdict} (typical benchmark: {benchmark})")

@@ -40,7 +40,7 @@ def test_a_months_churn_is_judged_against_annual_bands_once_compounded():
 
 @pytest.mark.parametrize(("value", "unit", "text"), [
     (104.26, Unit.percent, "104.3%"), (1234567.8, Unit.currency, "$1,234,568"), (42.5, Unit.currency, "$42.50"),
-    (0.4234, Unit.ratio, "0.42"), (1500, Unit.count, "1,500"), (23.04, Unit.days, "23.0 days"), (1, Unit.days, "1 day"), (55.0, Unit.days, "55 days"), (None, Unit.score, "no value"),
+    (0.4234, Unit.ratio, "0.42"), (1500, Unit.count, "1,500"), (23.04, Unit.days, "23.0 days"), (1, Unit.days, "1 day"), (55.0, Unit.days, "55 days"), (None, Unit.score, "–"),
 ])
 def test_values_are_written_as_a_reader_expects(value, unit, text):
     assert format_value(value, unit) == text
