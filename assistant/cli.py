@@ -84,6 +84,32 @@ def _cmd_chat(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_feedback(args: argparse.Namespace) -> int:
+    import datetime as dt
+    import json
+    from pathlib import Path
+
+    from assistant.feedback import FeedbackError, FeedbackStore, feedback_file, feedback_report
+
+    try:
+        since = dt.date.fromisoformat(args.since) if args.since else None
+    except ValueError:
+        raise CliError(f"--since takes a day as YYYY-MM-DD, e.g. 2026-11-01, not {args.since!r}") from None
+    path = Path(args.file) if args.file else feedback_file(resolve_warehouse(args.warehouse))
+    try:
+        votes = FeedbackStore(path).rows(since)
+    except FeedbackError as error:
+        raise CliError(str(error)) from None
+    if args.json:
+        for vote in votes:
+            print(json.dumps(vote.to_dict(), ensure_ascii=False))
+    elif votes:
+        print(feedback_report(votes))
+    else:
+        print(f"No feedback{f' since {since}' if since else ''} in {path}.")
+    return 0
+
+
 def _cmd_sql(args: argparse.Namespace) -> int:
     from assistant.runner import Runner
     from assistant.viewer import Viewer
@@ -290,6 +316,14 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--share", action="store_true", help="ask Gradio for a public share link (off by default)")
     _warehouse_flag(chat)
     chat.set_defaults(func=_cmd_chat)
+
+    feedback = commands.add_parser("feedback", help="list the thumbs up and down given to answers in the chat app")
+    feedback.add_argument("--since", metavar="DATE", help="only votes on or after this day (UTC), e.g. 2026-11-01")
+    feedback.add_argument("--json", action="store_true", help="print each vote as a JSON object on its own line")
+    feedback.add_argument("--file", metavar="PATH",
+                          help="the feedback file (default: <warehouse>.feedback.sqlite beside the warehouse)")
+    _warehouse_flag(feedback)
+    feedback.set_defaults(func=_cmd_feedback)
 
     evaluate = commands.add_parser("eval", help="measure the planner's execution accuracy on the eval questions")
     evaluate.add_argument("--planner", choices=["rules", "llm"], default="rules",
