@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -112,9 +113,12 @@ class Assistant:
                 ranges[source.name] = seen[where]
         return ranges
 
-    def ask(self, question: str, viewer: Viewer | None = None, conversation: Conversation | None = None) -> Answer:
-        """Answer one plain-English question; appends the turn to `conversation` when given."""
+    def ask(self, question: str, viewer: Viewer | None = None, conversation: Conversation | None = None,
+            on_running: Callable[[], None] | None = None) -> Answer:
+        """Answer one plain-English question; appends the turn to `conversation` when given. `on_running` is
+        called when planning is done and a query (or the agent) starts, for a chat to show that stage."""
         viewer = viewer or Viewer.leader()
+        running = on_running or (lambda: None)
         start = time.perf_counter()
         try:
             outcome = plan_question(question, self.context, viewer,
@@ -125,6 +129,7 @@ class Assistant:
         planning = _ms(start)
         query = None
         if isinstance(outcome, Plan) and outcome.confident:
+            running()
             answer = self.run_semantic_query(outcome.query, viewer, question=question)
             answer.planner = RULES
             answer.route_reason = outcome.reason or "rules understood the question"
@@ -135,6 +140,7 @@ class Assistant:
                 answer.message += f" Blended, this hides a departure: {hidden} Ask for it by {self._split().label.lower()} " \
                     "to see each." if hidden else ""
         elif self.agent is not None and not getattr(outcome, "final", False):
+            running()
             answer = self.agent.answer(question, viewer, conversation, self)
             answer.planner = answer.planner or LLM
             answer.route_reason = f"rules were not confident ({_why_not(outcome)}); the agent answered"

@@ -2,17 +2,22 @@
 
 The viewer of every question comes from the sign-in (`gr.Request.username` looked up in the
 users file), never from the question; without a users file everyone is one leader and the
-page says so. Each browser session has its own Conversation in a `gr.State`, so follow-ups
-work and sessions never see each other's turns.
+page says so. Each sign-in has its own Session on the server (`sessions.py`): the chat and the
+Conversation follow-ups build on, kept across a page reload and never seen by another sign-in.
+A question shows at once with its stage ("Reading the question…", "Running the query…") until
+the answer replaces it; every answer carries its label (governed metric, ad-hoc SQL, asked
+back) and takes a thumbs up or down with a comment, saved by `assistant.feedback`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import logging
 import re
 import tempfile
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +26,11 @@ import pandas as pd
 
 from assistant.answer import Answer, Status
 from assistant.app import home, render
+from assistant.app.sessions import ChatTurn, Session, SessionStore, session_key
+from assistant.app.stages import Stage, staged
 from assistant.app.users import User, authenticator
-from assistant.conversation import Conversation
+from assistant.feedback import MAX_COMMENT, Feedback, FeedbackError, FeedbackStore, Vote, feedback_file
+from assistant.provenance import Provenance, provenance
 from assistant.service import Assistant
 from assistant.viewer import Viewer
 from semantic_layer.compile import DIALECTS
@@ -36,6 +44,16 @@ CONCURRENCY = 2
 TABLE_ROWS = 2_000  # rows shown beside the chat; the CSV download always has all of them
 HOW_TITLE = "How this was computed"
 FAILED = "Something went wrong while answering, so there is no answer this time. Try rephrasing the question."
+READING, RUNNING = "Reading the question…", "Running the query…"
+# Gradio's logout route drops this sign-in's token and cookie, then redirects to the sign-in page;
+# relative, so it also works under a root path. all_session=false leaves the user's other sign-ins alone.
+SIGN_OUT_JS = "() => { window.location.href = 'logout?all_session=false'; }"
+LABEL_TIPS = {
+    Provenance.GOVERNED: "Computed from the governed metric definitions of the semantic layer",
+    Provenance.AD_HOC: "Freehand SQL, outside the governed metric definitions: check it before you trust it",
+    Provenance.ASKED_BACK: "The question can be read more than one way: pick what you meant",
+    Provenance.NOT_ANSWERED: "No figures: the message says why",
+}
 
 CSS = """
 #result-table { font-variant-numeric: tabular-nums; }
@@ -43,24 +61,25 @@ CSS = """
 .source-line { color: var(--body-text-color-subdued); }
 footer { display: none !important; }
 .starters button { justify-content: flex-start; text-align: left; white-space: normal; }
+.answer-label { display: inline-block; padding: 0 0.6em; border: 1px solid; border-radius: 999px;
+                font-size: var(--text-sm); font-weight: 600; line-height: 1.6; }
+.answer-label.governed-metric { color: #166534; background: #dcfce7; border-color: #86efac; }
+.answer-label.ad-hoc-sql { color: #9a3412; background: #ffedd5; border-color: #fdba74; }
+.answer-label.asked-back { color: #1e40af; background: #dbeafe; border-color: #93c5fd; }
+.answer-label.not-answered { color: #374151; background: #f3f4f6; border-color: #d1d5db; }
+#sign-out { align-self: center; }
 """
-
-
-@dataclass
-class Session:
-    """What one browser session keeps: its conversation and the answer shown beside the chat."""
-
-    conversation: Conversation = field(default_factory=Conversation)
-    answer: Answer | None = None
 
 
 @dataclass(frozen=True)
 class AppContext:
-    """Everything the handlers share: the assistant, who may sign in, and where the data came from."""
+    """Everything the handlers share: the assistant, who may sign in, where the data came from, and where
+    votes on answers are saved (None: no thumbs)."""
 
     assistant: Assistant
     users: Mapping[str, User] | None
     source: str
+    feedback: FeedbackStore | None = None
 
     def signed_in(self, request: gr.Request | None) -> tuple[Viewer, str | None]:
         """The viewer and display name for a request; one leader when there is no users file."""
@@ -93,10 +112,17 @@ def _styled(table: render.Table) -> Any:
     return frame.style.format(formatters).hide(axis="index")
 
 
+def _label_html(answer: Answer) -> str:
+    """The answer's label as a badge, with what it means on hover."""
+    label = provenance(answer)
+    return (f'<span class="answer-label {_slug(label)}" title="{html.escape(LABEL_TIPS[label])}">'
+            f"{html.escape(label)}</span>\n\n")
+
+
 def _messages(answer: Answer, catalog, sql: str | None) -> list[dict[str, Any]]:
-    """The chat messages of one answer: the narrative (with clickable options), for a list who is on it
-    and why, a chart, and the collapsed 'How this was computed' showing `sql`."""
-    narrative = {"role": "assistant", "content": render.narrative_markdown(answer, catalog)}
+    """The chat messages of one answer: its label and narrative (with clickable options), for a list who is
+    on it and why, a chart, and the collapsed 'How this was computed' showing `sql`."""
+    narrative = {"role": "assistant", "content": _label_html(answer) + render.narrative_markdown(answer, catalog)}
     if len(answer.rows) > TABLE_ROWS:
         narrative["content"] += (f"\n\n_The table beside the chat shows the first {TABLE_ROWS:,} of "
                                  f"{len(answer.rows):,} rows; the CSV download has them all._")
@@ -123,50 +149,137 @@ def _failure(question: str, error: Exception) -> Answer:
     return Answer(question, Status.ERROR, FAILED, detail=f"{type(error).__name__}: {error}")
 
 
-def build_app(context: AppContext, concurrency: int = CONCURRENCY) -> gr.Blocks:
-    """The Blocks of the chat app (not launched): chat on the left, the current answer and home on the right;
-    `concurrency` questions are answered at once."""
-    assistant, catalog = context.assistant, context.assistant.catalog
+def _pending(stage: str) -> dict[str, Any]:
+    """The message that stands where the answer will be, saying what is being done."""
+    return {"role": "assistant", "content": "", "metadata": {"title": stage, "status": "pending"}}
 
-    def ask(question: str, history: list, session: Session, dialect: str, request: gr.Request):
-        question = (question or "").strip()
-        if not question:
-            return gr.skip(), gr.skip(), session, gr.skip(), gr.skip(), gr.skip(), gr.skip()
+
+_THUMBS = {Vote.UP: "Like", Vote.DOWN: "Dislike"}  # the chatbot's names of the thumbs
+
+
+def _chat(session: Session) -> gr.Chatbot:
+    """The chat of a session with its votes on the thumbs (one per answer), for a page (re)loading it; the
+    answers themselves send the plain messages, which is what the `ask` API returns."""
+    return gr.Chatbot(session.history(), feedback_value=[_THUMBS.get(t.vote) for t in session.turns])
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def build_app(context: AppContext, concurrency: int = CONCURRENCY, clock: Callable[[], dt.datetime] = _now) -> gr.Blocks:
+    """The Blocks of the chat app (not launched): chat on the left, the current answer and home on the right;
+    `concurrency` questions are answered at once; `clock` stamps the votes."""
+    assistant, catalog, store = context.assistant, context.assistant.catalog, context.feedback
+    sessions = SessionStore()
+
+    def key_of(request: gr.Request) -> tuple[str, str]:
+        """This sign-in's session key: the token in the cookie Gradio set at login (read as Gradio does)."""
+        cookie = getattr(getattr(demo, "server_app", None), "cookie_id", None)
+        cookies = dict(getattr(request, "cookies", None) or {})
+        token = cookies.get(f"access-token-{cookie}") or cookies.get(f"access-token-unsecure-{cookie}")
+        return session_key(getattr(request, "username", None), token if context.users is not None else None,
+                           getattr(request, "session_hash", None))
+
+    def result_pane(answer: Answer | None, dialect: str, viewer) -> tuple:
+        """Table, CSV download, SQL and tab beside the chat for `answer`; for a reply that is not an answer
+        the pane keeps no earlier question's table next to it and shows the starters."""
+        if answer is None or not answer.ok:
+            return pd.DataFrame(), gr.DownloadButton(visible=False), gr.Code(value=""), gr.Tabs(selected="home")
+        rows = len(answer.rows)
+        download = gr.DownloadButton(value=_csv_file(answer), visible=True,
+                                     label=f"Download CSV ({rows:,} row{'s' if rows != 1 else ''})")
+        return (_styled(render.result_table(answer, catalog)), download,
+                gr.Code(value=render.sql_in_dialect(answer, dialect, viewer, catalog)), gr.Tabs(selected="result"))
+
+    def answer_turn(question: str, session: Session, dialect: str, request: gr.Request,
+                    report: Callable[[str], None]) -> tuple:
+        """Answer one question into the session (on a worker thread); the result pane for it."""
         try:
             viewer, _ = context.signed_in(request)
-            answer = assistant.ask(question, viewer, session.conversation)
+            answer = assistant.ask(question, viewer, session.conversation, on_running=lambda: report(RUNNING))
             # The SQL shown is what ran for this viewer (a CSM's carries the filter to their book).
             ran = render.sql_in_dialect(answer, "duckdb", viewer, catalog) if answer.sql else None
-            messages = _messages(answer, catalog, ran)
-            if answer.ok:
-                table = _styled(render.result_table(answer, catalog))
-                sql = ran if dialect == "duckdb" else render.sql_in_dialect(answer, dialect, viewer, catalog)
-                rows = len(answer.rows)
-                download = gr.DownloadButton(value=_csv_file(answer), visible=True,
-                                             label=f"Download CSV ({rows:,} row{'s' if rows != 1 else ''})")
+            turn = ChatTurn(question, _messages(answer, catalog, ran), answer, ran)
+            pane = result_pane(answer, dialect, viewer)
         except Exception as error:  # a failing question is a message in the chat, never a traceback
             answer = _failure(question, error)
-            messages = _messages(answer, catalog, None)
-        history = [*history, {"role": "user", "content": question}, *messages]
-        if not answer.ok:  # the Result pane keeps no table of an earlier question next to this one's reply
-            session.answer = None
-            return (history, "", session, pd.DataFrame(), gr.DownloadButton(visible=False), gr.Code(value=""),
-                    gr.Tabs(selected="home"))
-        session.answer = answer
-        return history, "", session, table, download, gr.Code(value=sql), gr.Tabs(selected="result")
+            turn, pane = ChatTurn(question, _messages(answer, catalog, None), answer), result_pane(None, dialect, None)
+        session.add(turn)
+        return pane
 
-    def pick(event: gr.SelectData, history: list, session: Session, dialect: str, request: gr.Request):
-        return ask(event.value["value"] if isinstance(event.value, dict) else str(event.value),
-                   history, session, dialect, request)
+    def ask(question: str, dialect: str, request: gr.Request):
+        question = (question or "").strip()
+        if not question:
+            yield tuple(gr.skip() for _ in outputs)
+            return
+        session = sessions.get(key_of(request))
+        asked = [*session.history(), {"role": "user", "content": question}]
+        for step in staged(lambda report: answer_turn(question, session, dialect, request, report), READING):
+            if isinstance(step, Stage):
+                yield [*asked, _pending(step.text)], "", gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            else:
+                yield session.history(), "", *step
 
-    def starter(question: str, history: list, session: Session, dialect: str, request: gr.Request):
-        return ask(question, history, session, dialect, request)
+    def pick(event: gr.SelectData, dialect: str, request: gr.Request):
+        yield from ask(event.value["value"] if isinstance(event.value, dict) else str(event.value), dialect, request)
 
-    def redialect(dialect: str, session: Session, request: gr.Request) -> str:
+    def starter(question: str, dialect: str, request: gr.Request):
+        yield from ask(question, dialect, request)
+
+    def redialect(dialect: str, request: gr.Request) -> str:
+        session = sessions.get(key_of(request))
         if session.answer is None:
             return ""
         viewer, _ = context.signed_in(request)
         return render.sql_in_dialect(session.answer, dialect, viewer, catalog)
+
+    def vote(event: gr.LikeData, request: gr.Request):
+        """Save a thumbs up or down on one answer (a second click withdraws it) and offer the comment box."""
+        session = sessions.get(key_of(request))
+        turn = session.turn_at(event.index[0] if isinstance(event.index, (list, tuple)) else event.index)
+        if turn is None or store is None:  # a vote on the stage message before its answer arrived
+            return gr.skip(), gr.skip(), gr.skip()
+        viewer, _ = context.signed_in(request)
+        chosen = Vote.UP if event.liked is True else Vote.DOWN if event.liked is False else None
+        try:
+            if chosen is None:
+                if turn.feedback_id is not None:
+                    store.withdraw(turn.feedback_id)
+                turn.feedback_id, turn.vote, session.rated = None, None, None
+                return gr.Column(visible=False), gr.skip(), gr.skip()
+            if turn.feedback_id is None:
+                turn.feedback_id = store.add(Feedback.on(turn.answer, viewer, getattr(request, "username", None) or "",
+                                                         chosen, clock(), turn.sql))
+            else:
+                store.revote(turn.feedback_id, chosen, clock())
+        except FeedbackError as error:
+            gr.Warning(f"Your vote could not be saved: {error}.")
+            return gr.skip(), gr.skip(), gr.skip()
+        turn.vote, session.rated = chosen, turn
+        note = (f"Thanks, your thumbs {chosen} on “{turn.question}” is saved. "
+                "Add a comment if you like: what was right or wrong?")
+        return gr.Column(visible=True), note, gr.Textbox(value="")
+
+    def comment(text: str, request: gr.Request):
+        """Attach the comment to this session's latest vote."""
+        session = sessions.get(key_of(request))
+        if session.rated is None or session.rated.feedback_id is None or store is None or not (text or "").strip():
+            return gr.skip(), gr.skip()
+        try:
+            store.comment(session.rated.feedback_id, text)
+        except FeedbackError as error:
+            gr.Warning(f"Your comment could not be saved: {error}.")
+            return gr.skip(), gr.skip()
+        session.rated = None
+        gr.Info("Thanks, your comment is saved with your vote.")
+        return gr.Column(visible=False), gr.Textbox(value="")
+
+    def forget(request: gr.Request):
+        """Drop this sign-in's conversation: the chat's Clear starts afresh, and sign-out does this before
+        Gradio ends the sign-in itself."""
+        sessions.forget(key_of(request))
+        return gr.Column(visible=False), _chat(sessions.get(key_of(request)))
 
     def answer_json(question: str, request: gr.Request) -> dict:
         """Answer one question for the signed-in viewer (no conversation) as the Answer's JSON."""
@@ -178,26 +291,38 @@ def build_app(context: AppContext, concurrency: int = CONCURRENCY) -> gr.Blocks:
         return answer.to_dict()
 
     def on_load(request: gr.Request):
+        """The header and starters for the viewer, and this sign-in's conversation as it was (a reload)."""
         viewer, who = context.signed_in(request)
+        session = sessions.get(key_of(request))
         return (f"{home.viewer_line(viewer, who)}  \n<span class='source-line'>{context.source}</span>",
                 *[gr.Column(visible=role is viewer.role) for role in home.ROLE_EXAMPLES],
-                *[gr.Button(visible=viewer.sees_all_accounts) for _ in team_wide])
+                *[gr.Button(visible=viewer.sees_all_accounts) for _ in team_wide],
+                _chat(session), *result_pane(session.answer, "duckdb", viewer))
 
     with gr.Blocks(title="Customer-success metrics assistant") as demo:
-        session = gr.State(Session())
         gr.Markdown("## Customer-success metrics assistant")
-        header = gr.Markdown(elem_id="header")
+        with gr.Row(equal_height=True):
+            header = gr.Markdown(elem_id="header")
+            sign_out = gr.Button("Sign out", elem_id="sign-out", size="sm", variant="secondary", scale=0,
+                                 min_width=100, visible=context.users is not None)
         with gr.Row(equal_height=False):
             with gr.Column(scale=1):
                 chatbot = gr.Chatbot(
                     elem_id="chat", height=620, show_label=False, latex_delimiters=[], buttons=["copy"],
-                    feedback_options=None, placeholder=(
+                    feedback_options=("Like", "Dislike") if store is not None else None, placeholder=(
                         "**Ask about NRR, churn, health, renewals, adoption or support.**  \n"
                         "Pick a starter on the right, or type a question below."))
                 with gr.Row():
                     box = gr.Textbox(elem_id="question", show_label=False, scale=6, lines=1, max_lines=4,
                                      placeholder="e.g. What is our NRR and GRR trend by segment?")
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask", min_width=80)
+                with gr.Column(visible=False, elem_id="feedback-panel") as feedback_panel:
+                    feedback_note = gr.Markdown(elem_id="feedback-note")
+                    with gr.Row():
+                        comment_box = gr.Textbox(elem_id="feedback-comment", show_label=False, scale=6, lines=1,
+                                                 max_lines=4, max_length=MAX_COMMENT,
+                                                 placeholder="Optional comment, e.g. which number looks wrong")
+                        comment_send = gr.Button("Send", elem_id="feedback-send", scale=1, min_width=80)
             with gr.Column(scale=1):
                 with gr.Tabs(selected="home") as tabs:
                     with gr.Tab("Start here", id="home"):
@@ -227,21 +352,31 @@ def build_app(context: AppContext, concurrency: int = CONCURRENCY) -> gr.Blocks:
                         gr.Dataframe(value=pd.DataFrame(home.catalogue_rows(catalog), columns=home.CATALOGUE_HEADERS),
                                      interactive=False, wrap=True, max_height=560, show_search="search",
                                      elem_id="catalogue", show_label=False, column_widths=["18%", "9%", "8%", "8%", "35%", "22%"])
-        outputs = [chatbot, box, session, table, download, sql, tabs]
-        inputs = [chatbot, session, dialect]
-        box.submit(ask, [box, *inputs], outputs, api_name="ask")
-        send.click(ask, [box, *inputs], outputs, api_visibility="private")
-        chatbot.option_select(pick, inputs, outputs, api_visibility="private")
+        outputs = [chatbot, box, table, download, sql, tabs]
+        # The stage message in the chat is the progress; Gradio's own would add a "•••" bubble after every
+        # earlier answer that ends in a finished "How this was computed".
+        quiet = {"show_progress": "hidden"}
+        box.submit(ask, [box, dialect], outputs, api_name="ask", **quiet)
+        send.click(ask, [box, dialect], outputs, api_visibility="private", **quiet)
+        chatbot.option_select(pick, [dialect], outputs, api_visibility="private", **quiet)
         for button in starter_buttons:
-            button.click(starter, [button, *inputs], outputs, api_visibility="private")
-        dialect.change(redialect, [dialect, session], sql, api_name="sql_in_dialect")
-        demo.load(on_load, None, [header, *role_columns, *team_wide], api_visibility="private")
+            button.click(starter, [button, dialect], outputs, api_visibility="private", **quiet)
+        dialect.change(redialect, [dialect], sql, api_name="sql_in_dialect")
+        chatbot.like(vote, None, [feedback_panel, feedback_note, comment_box], api_visibility="private")
+        comment_box.submit(comment, [comment_box], [feedback_panel, comment_box], api_visibility="private")
+        comment_send.click(comment, [comment_box], [feedback_panel, comment_box], api_visibility="private")
+        chatbot.clear(forget, None, [feedback_panel, chatbot], api_visibility="private")
+        sign_out.click(forget, None, [feedback_panel, chatbot], api_visibility="private").then(None, js=SIGN_OUT_JS)
+        demo.load(on_load, None, [header, *role_columns, *team_wide, chatbot, table, download, sql, tabs],
+                  api_visibility="private")
         gr.api(answer_json, api_name="answer")
     return demo.queue(default_concurrency_limit=concurrency)
 
 
-def open_context(warehouse: str | Path | None = None, users_file: str | Path | None = None) -> AppContext:
-    """Open the assistant on a warehouse and read the users file (None: one leader, no sign-in)."""
+def open_context(warehouse: str | Path | None = None, users_file: str | Path | None = None,
+                 feedback: str | Path | None = None) -> AppContext:
+    """Open the assistant on a warehouse and read the users file (None: one leader, no sign-in); votes on
+    answers go to the `feedback` file (default: `<warehouse>.feedback.sqlite` beside the warehouse)."""
     from assistant.app.users import load_users
     from data.paths import resolve_warehouse
 
@@ -251,7 +386,8 @@ def open_context(warehouse: str | Path | None = None, users_file: str | Path | N
     path = resolve_warehouse(warehouse)
     assistant = Assistant(path, agent=agent_from_env())
     meta = assistant.run_sql("SELECT key, value FROM warehouse_meta", Viewer.analyst())
-    return AppContext(assistant, users, home.source_line(assistant.as_of, dict(meta.rows), path))
+    return AppContext(assistant, users, home.source_line(assistant.as_of, dict(meta.rows), path),
+                      FeedbackStore(feedback or feedback_file(path)))
 
 
 def launch(context: AppContext, *, host: str = "127.0.0.1", port: int = 7860, share: bool = False,

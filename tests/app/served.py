@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,14 +22,16 @@ def free_port() -> int:
 
 @contextmanager
 def served_app(warehouse: Path, users: Path | None = DEMO_USERS):
-    """The app on 127.0.0.1 at a free port, closed (server and warehouse connection) on exit."""
-    context = open_context(warehouse, users)
-    demo = launch(context, port=free_port(), block=False)
-    try:
-        yield context, demo.local_url
-    finally:
-        demo.close()
-        context.assistant.close()
+    """The app on 127.0.0.1 at a free port, closed (server and warehouse connection) on exit; its votes go
+    to a feedback file in a temporary folder (`context.feedback.path`), never beside the demo warehouse."""
+    with tempfile.TemporaryDirectory(prefix="cs-feedback-") as folder:
+        context = open_context(warehouse, users, feedback=Path(folder) / "votes.feedback.sqlite")
+        demo = launch(context, port=free_port(), block=False)
+        try:
+            yield context, demo.local_url
+        finally:
+            demo.close()
+            context.assistant.close()
 
 
 

@@ -1,5 +1,7 @@
 """The real app in headless Chromium: a CSM signs in, asks, reads the table and the computation,
-downloads the CSV, asks a follow-up, and never sees another CSM's accounts.
+downloads the CSV, asks a follow-up, and never sees another CSM's accounts; the question shows at
+once with its stages, every answer is labelled, a thumbs down with a comment is a row the
+`feedback` command lists, a reload keeps the conversation, and sign-out ends the sign-in.
 
 Drives Debian's /usr/bin/chromium through Playwright (no downloaded browser build); any page
 error fails the test. Screenshots of each state go to test-artifacts/.
@@ -9,10 +11,18 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
 
 import pytest
 
+import assistant.service
 from app.served import ARTIFACTS, PASSWORDS, book
+from assistant.viewer import Viewer
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -41,11 +51,12 @@ def page(app):
 
 
 def ask(page, question: str, table: bool = True) -> None:
-    answers = page.locator("#chat .message-row").count()
+    """Ask and wait for the answer itself: every answer carries a label, the stage message before it none."""
+    answers = page.locator("#chat .answer-label").count()
     page.locator("#question textarea").fill(question)
     page.locator("#question textarea").press("Enter")
-    page.wait_for_function(f"document.querySelectorAll('#chat .message-row').length > {answers + 1}")
-    page.locator("#chat .message-row").nth(answers + 1).scroll_into_view_if_needed()
+    page.wait_for_function(f"document.querySelectorAll('#chat .answer-label').length > {answers}")
+    page.locator("#chat .answer-label").last.scroll_into_view_if_needed()
     if table:
         page.locator("#result-table").wait_for()
 
@@ -134,3 +145,142 @@ def test_clarifying_options_and_starters_are_one_click_questions(app, page):
     page.locator("#chat .message-row", has_text="Which accounts renew in the next 90 days?").last.wait_for()
     page.locator("#result-table").get_by_text("Days to renewal", exact=True).wait_for()
     page.screenshot(path=ARTIFACTS / "08-starter.png")
+
+
+def sign_in(page, user: str) -> None:
+    page.get_by_label("username").fill(user)
+    page.get_by_label("password").fill(PASSWORDS[user])
+    page.get_by_role("button", name="Login").click()
+    page.get_by_text("Signed in as").wait_for()
+
+
+def questions_shown(page) -> list[str]:
+    return [row.inner_text().strip() for row in page.locator("#chat .user-row").all()]
+
+
+def test_the_question_shows_at_once_and_its_stages_until_the_answer_replaces_them(app, page, monkeypatch):
+    # The real question through the real app, held at two gates so each stage is on screen for certain
+    # (not by timing luck): before planning, and after planning before the query runs.
+    context, _ = app
+    planning, running = threading.Event(), threading.Event()
+    plan, run = assistant.service.plan_question, context.assistant.run_semantic_query
+
+    def held_plan(*args, **kwargs):
+        planning.wait(WAIT_MS / 1000)
+        return plan(*args, **kwargs)
+
+    def held_run(*args, **kwargs):
+        running.wait(WAIT_MS / 1000)
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(assistant.service, "plan_question", held_plan)
+    monkeypatch.setattr(context.assistant, "run_semantic_query", held_run)
+    question = "Which accounts have a health score below 50?"
+    labels = page.locator("#chat .answer-label").count()
+    page.locator("#question textarea").fill(question)
+    page.locator("#question textarea").press("Enter")
+    try:
+        page.locator("#chat .user-row", has_text=question).wait_for()
+        page.locator("#chat").get_by_text("Reading the question…").wait_for()
+        page.screenshot(path=ARTIFACTS / "09-reading.png")
+        assert page.locator("#chat .answer-label").count() == labels  # no answer yet
+        assert page.locator("#question textarea").input_value() == ""  # the box is free for the next question
+        planning.set()
+        page.locator("#chat").get_by_text("Running the query…").wait_for()
+        assert not page.locator("#chat").get_by_text("Reading the question…").is_visible()
+        assert page.locator("#chat .answer-label").count() == labels
+        page.screenshot(path=ARTIFACTS / "10-running.png")
+    finally:
+        planning.set()
+        running.set()
+    page.wait_for_function(f"document.querySelectorAll('#chat .answer-label').length > {labels}")
+    assert not page.locator("#chat").get_by_text("Running the query…").is_visible()
+    assert questions_shown(page)[-1] == question
+
+
+def test_every_answer_carries_its_label(page):
+    labels = [label.inner_text() for label in page.locator("#chat .answer-label").all()]
+    # one label per reply; the clarifying reply of the options test was asked back, the rest governed
+    assert len(labels) == len(questions_shown(page)) and len(labels) >= 4
+    assert "Asked back" in labels and labels.count("Governed metric") == len(labels) - labels.count("Asked back")
+    page.locator("#chat .answer-label", has_text="Asked back").first.scroll_into_view_if_needed()
+    page.screenshot(path=ARTIFACTS / "11-labels.png")
+
+
+def feedback_rows(context) -> list[dict]:
+    listed = subprocess.run([sys.executable, "-m", "assistant.cli", "feedback", "--json",
+                             "--file", str(context.feedback.path)], capture_output=True, text=True, timeout=60)
+    assert listed.returncode == 0, listed.stderr
+    return [json.loads(line) for line in listed.stdout.splitlines()]
+
+
+def test_a_thumbs_down_with_a_comment_is_a_row_the_feedback_command_lists(app, page):
+    context, _ = app
+    asked = questions_shown(page)[-1]
+    comment = "Two of these accounts were upgraded last week"
+    page.locator("#chat button[aria-label='Dislike']").last.click()
+    page.locator("#feedback-panel").get_by_text(asked).wait_for()
+    page.locator("#feedback-comment textarea").fill(comment)
+    page.screenshot(path=ARTIFACTS / "12-thumbs-down.png")
+    page.locator("#feedback-send").click()
+    page.locator("#feedback-panel").wait_for(state="hidden")
+    [row] = [r for r in feedback_rows(context) if r["question"] == asked]
+    assert (row["vote"], row["comment"], row["username"], row["role"], row["csm_id"]) == \
+        ("down", comment, "leila", "csm", "C005")
+    assert row["label"] == "Governed metric" and row["query"]["metrics"] == ["health_score"]
+    assert "'C005'" in row["sql"] and row["message"] == context.assistant.ask(asked, Viewer.csm("C005")).message
+
+    page.locator("#chat button[aria-label='Disliked']").last.wait_for()
+    page.locator("#chat button[aria-label='Like']").last.click()  # changing the vote changes the same row
+    page.locator("#chat button[aria-label='Liked']").last.wait_for()
+    page.locator("#feedback-note").get_by_text("thumbs up").wait_for()
+    [row] = [r for r in feedback_rows(context) if r["question"] == asked]
+    assert (row["vote"], row["comment"]) == ("up", comment)
+
+
+def test_a_reload_keeps_the_conversation_and_a_follow_up_still_edits_the_previous_answer(page):
+    voted = questions_shown(page)[-1]
+    ask(page, "Which accounts have a health score below 60?")
+    listed = set(column_texts(page, 0))
+    before, charts = questions_shown(page), page.locator("#chat .js-plotly-plot").count()
+    page.reload()
+    page.get_by_text("Signed in as").wait_for()
+    page.locator("#chat .user-row").last.wait_for()
+    assert questions_shown(page) == before
+    page.wait_for_function(f"document.querySelectorAll('#chat .js-plotly-plot').length == {charts}")  # charts too
+    thumbs = [b.get_attribute("aria-label") for b in page.locator(
+        "#chat button[aria-label='Like'], #chat button[aria-label='Liked']").all()]
+    assert thumbs.count("Liked") == 1 and thumbs.index("Liked") == before.index(voted)  # the vote of the last test
+    page.screenshot(path=ARTIFACTS / "13-reloaded.png")
+
+    ask(page, FOLLOW_UP)
+    page.locator("#result-table").get_by_text("Plan", exact=True).wait_for()
+    page.screenshot(path=ARTIFACTS / "14-follow-up-after-reload.png")
+    assert [h.inner_text().strip() for h in page.locator("#result-table th").all()][:2] == ["Account", "Plan"]
+    assert set(column_texts(page, 0)) == listed and len(listed) > 1
+
+
+def status_of(url: str, cookies: list[dict]) -> int:
+    header = "; ".join(f"{c['name']}={c['value']}" for c in cookies)
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url + "config", headers={"Cookie": header}), timeout=10):
+            return 200
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_sign_out_ends_the_sign_in_and_the_next_person_starts_with_an_empty_chat(app, page):
+    _, url = app
+    cookies = page.context.cookies()
+    assert status_of(url, cookies) == 200
+    page.locator("#sign-out").click()
+    page.get_by_role("button", name="Login").wait_for()
+    page.screenshot(path=ARTIFACTS / "15-signed-out.png")
+    assert status_of(url, cookies) == 401  # the old sign-in's cookie no longer opens anything
+
+    sign_in(page, "grace")
+    assert questions_shown(page) == [] and not page.locator("#chat .answer-label").count()
+    page.locator("#sign-out").click()
+    sign_in(page, "leila")  # signed out, her conversation went with the sign-in
+    assert questions_shown(page) == []
+    page.screenshot(path=ARTIFACTS / "16-signed-in-again.png")
