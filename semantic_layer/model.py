@@ -56,6 +56,27 @@ class TimeGrain(StrEnum):
     year = "year"
 
 
+class BandPeriod(StrEnum):
+    """The period a metric's benchmark bands are published for."""
+
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+    point = "point"  # a level at one moment or over the metric's own window (health, CSAT, TTV): never converted
+
+    @property
+    def months(self) -> int | None:
+        """The period's length in months; None for a point in time."""
+        return {"month": 1, "quarter": 3, "year": 12}.get(self.value)
+
+
+class Compounding(StrEnum):
+    """How a rate over one period converts to a period of another length (n = basis months ÷ months measured)."""
+
+    churn = "churn"  # a share lost each period: 1 − (1 − m)^n (the domain notes' 6.4% a month ≈ 55% a year)
+    retention = "retention"  # a ratio kept each period (NRR, GRR): r^n
+
+
 class Aggregation(StrEnum):
     sum = "sum"
     count = "count"
@@ -219,6 +240,23 @@ class Band(Frozen):
         return above_lower and below_upper
 
 
+class BandBasis(Frozen):
+    """What a metric's benchmark bands are for: the period they are published for, and for a rate over a period,
+    how a value over a period of another length converts to it before it is banded."""
+
+    period: BandPeriod
+    converts: Compounding | None = None
+
+    @model_validator(mode="after")
+    def _conversion(self) -> BandBasis:
+        if self.period is BandPeriod.point and self.converts is not None:
+            raise ValueError("bands for a point in time are never converted: drop converts")
+        if self.period is not BandPeriod.point and self.converts is None:
+            raise ValueError(f"bands published per {self.period.value} need converts (churn or retention): how a "
+                             "rate over another period converts to it")
+        return self
+
+
 class Measure(Frozen):
     """One aggregate over a source's rows, optionally over the rows matching `filter`."""
 
@@ -315,8 +353,12 @@ class Metric(Frozen):
     synonyms: tuple[str, ...] = ()
     benchmarks: tuple[Band, ...] = ()
     benchmark_note: str | None = None
-    bands_per: TimeGrain | None = Field(None, description="the period the benchmark bands are published for (logo "
-                                                           "churn: a year); a shorter period's rate is compounded to it")
+    band_basis: BandBasis | None = Field(None, description="required with benchmarks: the period the bands are "
+                                         "published for (logo churn: a year; health: a point in time) and how a rate "
+                                         "over another period converts to it")
+    band_shares: tuple[str, ...] = Field((), description="the metrics giving the share of rows above each bound of "
+                                         "the bands (TTV over 30, 60, 90 days): the bands judge how the rows spread "
+                                         "over them, never this statistic alone")
     dimensions: tuple[str, ...] = ()
     default_window: Window
     per: TimeGrain | None = Field(None, description="defined per one period of this grain only (CLV: per month)")
@@ -376,18 +418,43 @@ class Metric(Frozen):
             raise ValueError("a derived metric takes no source, where or thresholds; its parts have them")
         if set(self.weights) - set(self.parts):
             raise ValueError(f"weights name metrics that are not its parts: {', '.join(sorted(set(self.weights) - set(self.parts)))}")
+        if self.benchmarks and self.band_basis is None:
+            raise ValueError("benchmarks need a band_basis: the period the bands are published for (month, quarter, "
+                             "year, or point for a level that is never converted)")
+        if self.band_basis is not None and not self.benchmarks:
+            raise ValueError("band_basis says what benchmark bands are for, and this metric has none")
+        if self.band_basis and self.band_basis.converts and self.unit not in (Unit.percent, Unit.ratio):
+            raise ValueError(f"only a rate (percent or ratio) converts between periods, not a {self.unit.value}")
+        if self.band_shares and not self.benchmarks:
+            raise ValueError("band_shares say how the benchmark bands judge this metric, and it has none")
         return self
 
     def band_for(self, value: float) -> Band | None:
         """The first benchmark band holding `value`, or None."""
         return next((b for b in self.benchmarks if b.contains(value)), None)
 
-    def on_band_basis(self, value: float, months: float) -> float:
-        """`value` over `months` as the bands' period would show it: a monthly churn m compounds to a year as
-        1 − (1 − m)^12 (the domain notes' conversion); unchanged when the bands have no period or it matches."""
-        if self.bands_per is not TimeGrain.year or months <= 0 or abs(months - 12) < 0.5 or self.unit is not Unit.percent:
+    def on_band_basis(self, value: float, months: float | None) -> float | None:
+        """`value`, measured over `months` months, as the bands' period would show it; None when it cannot be judged.
+
+        Point-in-time bands take the value as it is. A rate over another period converts by its declared
+        compounding, n = the bands' months ÷ `months` (n < 1 for a period longer than the bands'): churn
+        1 − (1 − m)^n (1.3% a month ≈ 14.5% a year), retention r^n (NRR 102% a quarter ≈ 108.2% a year).
+        Without the period's length (`months` None or not positive) a rate cannot be judged.
+        """
+        if self.band_basis is None:
+            return None
+        basis = self.band_basis.period.months
+        if basis is None:
             return value
-        return 100 * (1 - (1 - value / 100) ** (12 / months))
+        if months is None or months <= 0:
+            return None
+        if abs(months - basis) < 1e-9:
+            return value
+        scale = 100.0 if self.unit is Unit.percent else 1.0
+        fraction, n = value / scale, basis / months
+        if self.band_basis.converts is Compounding.churn:
+            return scale * (1 - (1 - min(fraction, 1.0)) ** n)
+        return scale * max(fraction, 0.0) ** n
 
 
 class AmbiguousTerm(Frozen):

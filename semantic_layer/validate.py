@@ -14,7 +14,7 @@ from data.contract import tables
 from semantic_layer.errors import Issue
 from semantic_layer.fragments import FragmentError, column_refs, parse_fragment
 from semantic_layer.joins import reachable
-from semantic_layer.model import Dimension, Measure, Metric, Signal, Source, TimeMode
+from semantic_layer.model import BandPeriod, Dimension, Measure, Metric, Signal, Source, TimeMode
 from semantic_layer.periods import SPINE, SPINE_COLUMNS
 
 if TYPE_CHECKING:
@@ -344,6 +344,71 @@ def declared_metadata(catalog: Catalog) -> list[Issue]:
     return issues
 
 
+def _sources_of(metric: Metric, catalog: Catalog, seen: frozenset[str] = frozenset()) -> set[str]:
+    """The sources a metric's rows come from: its own, or those of the parts of a derived metric."""
+    if metric.source is not None:
+        return {metric.source}
+    found: set[str] = set()
+    for ref in derived_refs(metric):
+        if ref in catalog.metrics and ref not in seen:
+            found |= _sources_of(catalog.metrics[ref], catalog, seen | {metric.name})
+    return found
+
+
+def rate_bands_basis(catalog: Catalog) -> list[Issue]:
+    """Bands of a rate over a period say which period they are for, and how another period's rate converts to it.
+
+    A metric over a movement source compares a base month with an end month, so its value depends on the
+    period's length (a month's churn is not a year's): its bands cannot be read as a point in time."""
+    issues = []
+    for m in catalog.metrics.values():
+        if not m.benchmarks or m.band_basis is None or m.band_basis.period is not BandPeriod.point:
+            continue
+        movement = sorted(s for s in _sources_of(m, catalog)
+                          if s in catalog.sources and catalog.sources[s].mode is TimeMode.movement)
+        if movement:
+            issues.append(_issue(catalog, "metrics", m.name, "band_basis",
+                                 f"a rate over a period ({movement[0]} compares its base month with its end month) "
+                                 "needs bands with a period: give band_basis {period: month, quarter or year, "
+                                 "converts: churn or retention}"))
+    return issues
+
+
+def distribution_bands(catalog: Catalog) -> list[Issue]:
+    """`band_shares` are shares of the same rows above each bound of the bands, so the spread fills them exactly.
+
+    A share above N counts the rows with more than N: each band must end at N inclusive, or start after it."""
+    issues = []
+    for m in catalog.metrics.values():
+        if not m.band_shares:
+            continue
+
+        def bad(message: str, metric: Metric = m) -> None:
+            issues.append(_issue(catalog, "metrics", metric.name, "band_shares", message))
+
+        values = {}
+        for ref in m.band_shares:
+            share = catalog.metrics.get(ref)
+            if share is None or share.exceeding is None or share.exceeding.quantity != m.quantity or m.quantity is None:
+                bad(f"{ref!r} must be a share of the rows above a value of this metric's quantity {m.quantity!r}")
+            elif (share.source, share.where) != (m.source, m.where):
+                bad(f"{ref!r} counts other rows than this metric (its source or where differs)")
+            else:
+                values[share.exceeding.value] = ref
+        if len(values) < len(m.band_shares):
+            continue
+        for band in m.benchmarks:
+            for bound, closed, side in ((band.lower, band.include_lower, "lower"), (band.upper, band.include_upper, "upper")):
+                if bound is None:
+                    continue
+                if bound not in values:
+                    bad(f"no share above {bound:g}, the {side} bound of band {band.name!r}")
+                elif closed is (side == "lower"):
+                    bad(f"band {band.name!r} must {'start after' if side == 'lower' else 'end at'} {bound:g} "
+                        f"{'' if side == 'lower' else 'inclusive '}: {values[bound]} counts the rows above it")
+    return issues
+
+
 RULES: tuple[Rule, ...] = (
     unknown_tables,
     source_names_shadow_tables,
@@ -354,6 +419,8 @@ RULES: tuple[Rule, ...] = (
     duplicate_synonyms,
     derived_cycles,
     declared_metadata,
+    rate_bands_basis,
+    distribution_bands,
 )
 
 
