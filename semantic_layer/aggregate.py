@@ -7,6 +7,8 @@ Joins go only from a table to the tables it references (many-to-one): never fan-
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlglot import exp
 
 from data.contract import tables
@@ -132,41 +134,95 @@ def _movement_ctes(source: Source, name: str) -> list[tuple[str, exp.Select]]:
     return [(name, select)]
 
 
-def _signal_ctes(source: Source, signal: Signal) -> list[tuple[str, exp.Select]]:
-    """A signal's per-key values per period (first, with `per`, its values per key and `per`)."""
-    table, name = signal.table, f"{source.name}__{signal.name}"
+@dataclass(frozen=True)
+class Each:
+    """How a scan reads a rollup's `each` dimension: split by it (rows per key and value) and/or filtered by it."""
+
+    dimension: Dimension
+    split: bool
+    filters: tuple[DimensionFilter, ...]
+
+    def carried_by(self, signal: Signal) -> bool:
+        """Whether the signal's rows hold the dimension, and so are read per value or filtered by it."""
+        return signal.table == self.dimension.table or signal.table in self.dimension.alternates
+
+    def per_key(self, scan: Scan, shared: str) -> str:
+        """The name of the per-key CTE: per value when split; the scan's own when its filters keep signal rows."""
+        name = scan.name + shared.removeprefix(scan.source.name) if self.filters else shared
+        return f"{name}_and_{self.dimension.name}" if self.split else name
+
+
+def _each(scan: Scan) -> Each | None:
+    """The scan's reading of its rollup's `each` dimension; None when the source has none or the scan ignores it."""
+    dimension = scan.each
+    if dimension is None:
+        return None
+    split = any(d.name == dimension.name for d in scan.dimensions)
+    filters = tuple(f for f, d in scan.filters if d.name == dimension.name)
+    return Each(dimension, split, filters) if split or filters else None
+
+
+def _signal_ctes(source: Source, signal: Signal, prefix: str, each: Each | None = None) -> list[tuple[str, exp.Select]]:
+    """A signal's per-key values per period (first, with `per`, its values per key and `per`), named `prefix__signal`.
+
+    A signal carrying the rollup's `each` dimension keeps the rows its filters allow, and when split is per key and value.
+    """
+    table, name = signal.table, f"{prefix}__{signal.name}"
     placed = Source(name=signal.name, description=signal.description, table=table, time=signal.time, days=signal.days,
                     mode=TimeMode.trailing_days if signal.days else TimeMode.within)
-    keys = [source.key, *([signal.per] if signal.per else [])]
-    first = (exp.select(col("period_start", SPINE), *[col(k, table) for k in keys])
+    carried = each is not None and each.carried_by(signal)
+    keys = [col(k, table) for k in (source.key, *([signal.per] if signal.per else []))]
+    value = dimension_value(each.dimension, table, table) if carried else None
+    by_value = [value.as_(each.dimension.name)] if carried and each.split else []
+    first = (exp.select(col("period_start", SPINE), *keys, *by_value)
              .from_(table).join(SPINE, on=_time_condition(placed, table))
-             .group_by(col("period_start", SPINE), *[col(k, table) for k in keys]))
+             .group_by(col("period_start", SPINE), *keys, *[v.this.copy() for v in by_value]))
+    for f in each.filters if carried else ():
+        first = first.where(filter_condition(f, value.copy()))
+    per = f"per {source.key}" + (f" and {each.dimension.name}" if by_value else "")
     if not signal.per:
         first = first.select(*[_measure_sql(m, None, table, {}).as_(c) for c, m in signal.columns.items()])
-        first.add_comments([f" {name}: {signal.description.lower()}, per {source.key} "])
+        first.add_comments([f" {name}: {signal.description.lower()}, {per} "])
         return [(name, first)]
     inner = f"{name}__per_{signal.per.removesuffix('_id')}"
     first = first.select(*[_measure_sql(m, None, table, {}).as_(c) for c, m in signal.inner.items()])
-    first.add_comments([f" {inner}: per {source.key} and {signal.per}, {', '.join(signal.inner)} "])
-    second = (exp.select(col("period_start", inner), col(source.key, inner))
+    first.add_comments([f" {inner}: {per} and {signal.per}, {', '.join(signal.inner)} "])
+    outer = [col(source.key, inner), *([col(each.dimension.name, inner)] if by_value else [])]
+    second = (exp.select(col("period_start", inner), *outer)
               .select(*[_measure_sql(m, None, inner, {}).as_(c) for c, m in signal.columns.items()])
-              .from_(inner).group_by(col("period_start", inner), col(source.key, inner)))
-    second.add_comments([f" {name}: {signal.description.lower()}, per {source.key} "])
+              .from_(inner).group_by(col("period_start", inner), *[c.copy() for c in outer]))
+    second.add_comments([f" {name}: {signal.description.lower()}, {per} "])
     return [(inner, first), (name, second)]
 
 
-def _rollup_ctes(source: Source, name: str) -> list[tuple[str, exp.Select]]:
-    """The signals' CTEs, then one row per key open at the period's end: its table's columns and its signals."""
-    ctes = [c for signal in source.signals for c in _signal_ctes(source, signal)]
+def _rollup_ctes(source: Source, name: str, each: Each | None = None) -> list[tuple[str, exp.Select]]:
+    """The signals' CTEs, then one row per key open at the period's end: its table's columns and its signals.
+
+    Split by the `each` dimension, a row is per key and each value its table holds (the filters on it allowed):
+    an account with no ticket of a category has a row for it, with no ticket signal.
+    """
+    prefix = source.name if each is None else name
+    ctes = [c for signal in source.signals for c in _signal_ctes(source, signal, prefix, each)]
     table = source.table
     select = (exp.select(col("period_start", SPINE), *[col(c, table) for c in tables()[table].column_names])
               .from_(table).join(SPINE, on=_time_condition(source, table)))
+    if each is not None and each.split:
+        dimension, values = each.dimension, f"{each.dimension.name}_values"
+        value = dimension_value(dimension, dimension.table, dimension.table)
+        listed = exp.select(value.as_(dimension.name)).distinct().from_(dimension.table)
+        for f in each.filters:
+            listed = listed.where(filter_condition(f, value.copy()))
+        select = select.join(listed.subquery(values), join_type="cross").select(col(dimension.name, values))
     for signal in source.signals:
-        signal_cte = f"{source.name}__{signal.name}"
-        on = exp.and_(exp.EQ(this=col("period_start", signal_cte), expression=col("period_start", SPINE)),
-                      exp.EQ(this=col(source.key, signal_cte), expression=col(source.key, table)))
-        select = select.join(signal_cte, on=on, join_type="left").select(*[col(c, signal_cte) for c in signal.columns])
-    select.add_comments([f" {name}: {source.description.lower()} "])
+        signal_cte = f"{prefix}__{signal.name}"
+        on = [exp.EQ(this=col("period_start", signal_cte), expression=col("period_start", SPINE)),
+              exp.EQ(this=col(source.key, signal_cte), expression=col(source.key, table))]
+        if each is not None and each.split and each.carried_by(signal):
+            name_of = each.dimension.name
+            on.append(exp.EQ(this=col(name_of, signal_cte), expression=col(name_of, f"{name_of}_values")))
+        select = select.join(signal_cte, on=exp.and_(*on), join_type="left").select(*[col(c, signal_cte) for c in signal.columns])
+    select.add_comments([f" {name}: {source.description.lower()}" + (f", per {each.dimension.label.lower()}"
+                                                                      if each is not None and each.split else "") + " "])
     return [*ctes, (name, select)]
 
 
@@ -194,13 +250,16 @@ def source_ctes(scan: Scan) -> list[tuple[str, exp.Select]]:
     source, metrics = scan.source, scan.metrics
     ctes = []
     thresholds = scan.threshold_dimensions
-    needed = [dimension_table(d, source.table) for d in (*scan.dimensions, *[d for _, d in scan.filters], *thresholds.values())]
+    each = _each(scan)
+    own = [d for d in (*scan.dimensions, *[d for _, d in scan.filters]) if each is None or d.name != each.dimension.name]
+    needed = [dimension_table(d, source.table) for d in (*own, *thresholds.values())]
     for metric in metrics:
         needed += _other_tables([metric.where, *[t for _, m in _measures(metric) for t in (m.expr, m.filter)]], source)
     keyed = source.mode in (TimeMode.movement, TimeMode.rollup)
     if keyed:
         alias = f"{source.name}_by_{source.key.removesuffix('_id')}"  # shared by the source's scans
-        ctes += _movement_ctes(source, alias) if source.mode is TimeMode.movement else _rollup_ctes(source, alias)
+        alias = each.per_key(scan, alias) if each is not None else alias
+        ctes += _movement_ctes(source, alias) if source.mode is TimeMode.movement else _rollup_ctes(source, alias, each)
         period = col("period_start", alias)
     else:
         alias = source.table
@@ -213,7 +272,8 @@ def source_ctes(scan: Scan) -> list[tuple[str, exp.Select]]:
         # joined last, so that a time column of a joined table (accounts.contract_start) is in scope
         select = select.join(SPINE, on=_time_condition(source, alias))
     aliases = {source.table: alias}
-    dimensions = [dimension_value(d, source.table, alias).as_(d.name) for d in scan.dimensions]
+    dimensions = [(col(d.name, alias) if each is not None and d.name == each.dimension.name
+                   else dimension_value(d, source.table, alias)).as_(d.name) for d in scan.dimensions]
     select = select.select(*dimensions)
     for metric in metrics:
         # a threshold limits what is counted: the measure, or a ratio's numerator (its first measure)
@@ -221,7 +281,8 @@ def source_ctes(scan: Scan) -> list[tuple[str, exp.Select]]:
         select = select.select(*[_measure_sql(m, metric.where, alias, aliases, counted if i == 0 else None).as_(name)
                                  for i, (name, m) in enumerate(_measures(metric))])
     for f, dimension in scan.filters:
-        select = select.where(filter_condition(f, dimension_value(dimension, source.table, alias)))
+        if each is None or dimension.name != each.dimension.name:  # those keep the signal's rows, done in its CTE
+            select = select.where(filter_condition(f, dimension_value(dimension, source.table, alias)))
     select = select.group_by(period, *[d.this.copy() for d in dimensions])
     select.add_comments([f" {scan.name}: {', '.join(m.name for m in metrics)} "])
     ctes.append((scan.name, select))

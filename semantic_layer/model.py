@@ -130,6 +130,10 @@ class Source(Frozen):
                                                  "in (signup quarter): a metric placed otherwise but split by it, asked "
                                                  "of accounts that signed in a period, is narrowed to those cohorts")
     signals: tuple[Signal, ...] = Field((), description="rollup: per-key values from other tables, as extra columns")
+    each: str | None = Field(None, description="rollup: a dimension of a signal's table (ticket category); split by it, "
+                                               "a row is per key and each of its values, and a signal over that table "
+                                               "per key and value (the accounts that raised each category and those "
+                                               "that did not); filtered by it, such a signal keeps the matching rows")
     placed_by: tuple[str, ...] = Field((), description="words that say how a row is placed in time ('opened', 'raised' "
                                                        "for tickets opened): a question using them restates the period")
     rows_called: tuple[str, ...] = Field((), description="words for this source's rows ('users' of activity): said "
@@ -153,6 +157,8 @@ class Source(Frozen):
             raise ValueError("mode rollup needs signals")
         if self.signals and self.mode is not TimeMode.rollup:
             raise ValueError("only a rollup source has signals")
+        if self.each and self.mode is not TimeMode.rollup:
+            raise ValueError("only a rollup source has rows per value of a dimension (each)")
         if self.once_per_account and self.mode is not TimeMode.within:
             raise ValueError("only a within source can be once_per_account")
         return self

@@ -51,6 +51,7 @@ class Scan:
     dimensions: tuple[Dimension, ...]  # the query's, or fewer for a broadcast part
     threshold_dimensions: dict[str, Dimension] = field(default_factory=dict)  # metric → the dimension of its thresholds
     dropped: tuple[str, ...] = ()  # filter dimensions a broadcast part ignores
+    each: Dimension | None = None  # a rollup source's dimension of its signals' rows (Source.each)
 
 
 def scan_name(source: str, scope: str, dimensions: tuple[str, ...] | None = None, dropped: tuple[str, ...] = ()) -> str:
@@ -219,10 +220,11 @@ def _scans(outputs: tuple[Output, ...], filters: tuple[Filter, ...], dimensions:
     for (source, scope, own, dropped), metrics in grouped.items():
         # a broadcast part (all active accounts) ignores the filters it cannot take, as it ignores such dimensions
         scan_filters = tuple((f, d) for f, d in filters + scope_filters[scope] if d.name not in dropped)
+        each = catalog.source(source).each
         scans.append(Scan(scan_name(source, scope, None if own == names else own, dropped), catalog.source(source),
                           tuple(metrics.values()), scan_filters, tuple(d for d in dimensions if d.name in own),
                           {m.name: catalog.dimension(m.thresholds.dimension) for m in metrics.values() if m.thresholds},
-                          dropped))
+                          dropped, catalog.dimension(each) if each else None))
     return tuple(scans)
 
 

@@ -203,8 +203,23 @@ def unparsable_derived(catalog: Catalog) -> list[Issue]:
 
 
 def can_slice(source: Source, dimension: Dimension) -> bool:
-    """Whether rows of `source` can be grouped by `dimension` without fan-out."""
-    return source.table in dimension.alternates or reachable(source.table, dimension.table)
+    """Whether rows of `source` can be grouped by `dimension` without fan-out (a rollup's `each`: rows per value)."""
+    return source.table in dimension.alternates or reachable(source.table, dimension.table) or source.each == dimension.name
+
+
+def each_dimensions(catalog: Catalog) -> list[Issue]:
+    """A rollup's `each` is a dimension of one of its signals' tables, which its rows are read per value of."""
+    issues = []
+    for s in catalog.sources.values():
+        if s.each is None:
+            continue
+        dimension = catalog.dimensions.get(s.each)
+        if dimension is None:
+            issues.append(_issue(catalog, "sources", s.name, "each", f"unknown dimension {s.each!r}"))
+        elif not any(g.table == dimension.table or g.table in dimension.alternates for g in s.signals):
+            issues.append(_issue(catalog, "sources", s.name, "each", f"no signal reads {dimension.table}, "
+                                 f"the table of {s.each!r}"))
+    return issues
 
 
 def unsliceable_dimensions(catalog: Catalog) -> list[Issue]:
@@ -416,6 +431,7 @@ RULES: tuple[Rule, ...] = (
     unknown_references,
     unparsable_derived,
     unsliceable_dimensions,
+    each_dimensions,
     duplicate_synonyms,
     derived_cycles,
     declared_metadata,
