@@ -137,7 +137,7 @@ class Assistant:
             query = outcome.query if answer.ok else None
             if answer.ok:
                 hidden = self.hidden_departure(outcome.query, answer, viewer)
-                answer.message += f" Blended, this hides a departure: {hidden} Ask for it by {self._split().label.lower()} " \
+                answer.message += f"\nBlended, this hides a departure: {hidden} Ask for it by {self._split().label.lower()} " \
                     "to see each." if hidden else ""
         elif self.agent is not None and not getattr(outcome, "final", False):
             running()
@@ -221,7 +221,7 @@ class Assistant:
                               + "; ".join(problems) + ". Please report it with the SQL below.")
             return answer
         answer.message = narrative(plan, answer.columns, answer.rows, viewer)
-        answer.chart = chart_suggestion(plan, len(answer.rows)) if answer.rows else None
+        answer.chart = chart_suggestion(plan, answer.columns, answer.rows) if answer.rows else None
         answer.warnings = [*answer.warnings, *partial_period_warnings(plan, self.as_of),
                            *self._sample_warnings(compiled, viewer)]
         return answer

@@ -57,7 +57,11 @@ LABEL_TIPS = {
 
 CSS = """
 #result-table { font-variant-numeric: tabular-nums; }
-#result-table th { min-width: 7rem; word-break: normal; overflow-wrap: normal; hyphens: none; }
+#result-table th { min-width: 7rem; }
+#result-table th, #result-table th * { word-break: normal !important; overflow-wrap: normal !important; hyphens: none; }
+#chat table { display: block; overflow-x: auto; }
+#chat table th, #chat table td { word-break: normal; overflow-wrap: normal; min-width: 6rem; }
+#more-columns { white-space: normal; text-align: left; }
 .source-line { color: var(--body-text-color-subdued); }
 footer { display: none !important; }
 .starters button { justify-content: flex-start; text-align: left; white-space: normal; }
@@ -234,6 +238,25 @@ def build_app(context: AppContext, concurrency: int = CONCURRENCY, clock: Callab
         viewer, _ = context.signed_in(request)
         return render.sql_in_dialect(session.answer, dialect, viewer, catalog)
 
+    def columns_control(shown: pd.DataFrame | None, request: gr.Request):
+        """The table's 'more columns' button: which columns the first view leaves out, or back to fewer."""
+        answer = sessions.get(key_of(request)).answer
+        first = render.result_table(answer, catalog) if answer is not None and answer.ok else None
+        if first is None or not first.hidden:
+            return gr.Button(visible=False)
+        everything = shown is not None and len(shown.columns) > len(first.headers)
+        return gr.Button(value=render.FEWER_COLUMNS if everything else render.more_columns_label(first.hidden),
+                         visible=True)
+
+    def toggle_columns(shown: pd.DataFrame | None, request: gr.Request):
+        """Every column of the answer, or the first view again."""
+        answer = sessions.get(key_of(request)).answer
+        if answer is None or not answer.ok:
+            return gr.skip()
+        first = render.result_table(answer, catalog)
+        everything = shown is not None and len(shown.columns) > len(first.headers)
+        return _styled(first if everything else render.result_table(answer, catalog, all_columns=True))
+
     def vote(event: gr.LikeData, request: gr.Request):
         """Save a thumbs up or down on one answer (a second click withdraws it) and offer the comment box."""
         session = sessions.get(key_of(request))
@@ -342,6 +365,8 @@ def build_app(context: AppContext, concurrency: int = CONCURRENCY, clock: Callab
                         table = gr.Dataframe(elem_id="result-table", interactive=False, show_label=False,
                                              max_height=420, wrap=True, buttons=["fullscreen", "copy"],
                                              show_search="search")
+                        more = gr.Button("Show all columns", visible=False, elem_id="more-columns", size="sm",
+                                         variant="secondary")
                         download = gr.DownloadButton("Download CSV", visible=False, elem_id="download-csv",
                                                      size="sm", variant="secondary")
                         with gr.Accordion("SQL for your warehouse", open=False, elem_id="sql-panel"):
@@ -362,6 +387,8 @@ def build_app(context: AppContext, concurrency: int = CONCURRENCY, clock: Callab
         for button in starter_buttons:
             button.click(starter, [button, dialect], outputs, api_visibility="private", **quiet)
         dialect.change(redialect, [dialect], sql, api_name="sql_in_dialect")
+        table.change(columns_control, [table], more, api_visibility="private")
+        more.click(toggle_columns, [table], table, api_visibility="private")
         chatbot.like(vote, None, [feedback_panel, feedback_note, comment_box], api_visibility="private")
         comment_box.submit(comment, [comment_box], [feedback_panel, comment_box], api_visibility="private")
         comment_send.click(comment, [comment_box], [feedback_panel, comment_box], api_visibility="private")

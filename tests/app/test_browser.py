@@ -284,3 +284,65 @@ def test_sign_out_ends_the_sign_in_and_the_next_person_starts_with_an_empty_chat
     sign_in(page, "leila")  # signed out, her conversation went with the sign-in
     assert questions_shown(page) == []
     page.screenshot(path=ARTIFACTS / "16-signed-in-again.png")
+
+
+# What a header's text looks like on screen: its line boxes, its words, and the widest word set in its own font.
+HEADER_LAYOUT = """() => [...document.querySelectorAll('#result-table th')].map(th => {
+    const span = th.querySelector('.header') || th;
+    const text = span.innerText.trim();
+    const walker = document.createTreeWalker(span, NodeFilter.SHOW_TEXT);
+    const tops = new Set();
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        for (const box of range.getClientRects()) if (box.width > 0) tops.add(Math.round(box.top));
+    }
+    const style = getComputedStyle(span);
+    const pen = document.createElement('canvas').getContext('2d');
+    pen.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const words = text.split(/\\s+/).filter(Boolean);
+    return {text, lines: tops.size, words: words.length, width: span.getBoundingClientRect().width,
+            widest: Math.max(...words.map(w => pen.measureText(w).width))};
+})"""
+
+
+def unreadable_headers(page) -> list[dict]:
+    """Headers broken inside a word: more lines than words, or a word wider than its cell."""
+    return [h for h in page.evaluate(HEADER_LAYOUT) if h["text"] and (h["lines"] > h["words"] or h["widest"] > h["width"] + 1)]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_long_list_charts_at_most_20_bars_and_its_headers_stay_readable(app, page, width):
+    _, url = app
+    errors: list[str] = []
+    # a sign-in of its own, at this width, in the module's browser (one Playwright per module)
+    own = page.context.browser.new_context(viewport={"width": width, "height": 1000})
+    tab = own.new_page()
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.set_default_timeout(WAIT_MS)
+    try:
+        tab.goto(url)
+        sign_in(tab, "leader")
+        ask(tab, "Which accounts renew in the next 90 days, with their health trend and open tickets?")
+        rows = int(tab.locator("#download-csv").inner_text().split("(")[1].split()[0].replace(",", ""))
+        assert rows > 20  # a list longer than a chart can show
+        plot = tab.locator("#chat .js-plotly-plot").last
+        plot.locator("g.point").first.wait_for()
+        assert 0 < plot.locator("g.point").count() <= 20
+        assert "the rest in the table" in plot.inner_text()
+        tab.screenshot(path=ARTIFACTS / f"23-long-list-{width}.png", full_page=True)
+
+        headers = tab.locator("#result-table th")
+        assert 1 < headers.count() <= 8  # the first view; the rest one click away
+        assert unreadable_headers(tab) == []
+        more = tab.locator("#more-columns")
+        assert more.inner_text().startswith("Show ") and "more column" in more.inner_text()
+        more.click()
+        tab.wait_for_function("document.querySelectorAll('#result-table th').length > 8")
+        assert unreadable_headers(tab) == []  # every column, still word by word
+        tab.locator("#result-table").screenshot(path=ARTIFACTS / f"24-all-columns-{width}.png")
+        more.click()
+        tab.wait_for_function("document.querySelectorAll('#result-table th').length <= 8")
+    finally:
+        own.close()
+    assert not errors, f"page errors: {errors}"

@@ -58,8 +58,11 @@ def test_changes_carry_a_sign_and_percentages_change_in_points():
     ("2026-09-01", "2026-09-30", "Sep 2026"),
     ("2026-07-01", "2026-09-30", "Q3 2026"),
     ("2025-01-01", "2025-12-31", "2025"),
-    ("2026-08-02", "2026-10-31", "2026-08-02 – 2026-10-31"),
-    ("2026-10-31", "2026-10-31", "2026-10-31"),
+    ("2026-08-02", "2026-10-31", "2 Aug – 31 Oct 2026"),
+    ("2026-09-28", "2026-09-30", "28–30 Sep 2026"),
+    ("2026-08-03", "2026-08-09", "Week of 3 Aug 2026"),
+    ("2025-11-01", "2026-10-31", "1 Nov 2025 – 31 Oct 2026"),
+    ("2026-10-31", "2026-10-31", "31 Oct 2026"),
 ])
 def test_periods_are_named_as_people_name_them(start, end, label):
     assert render.period_label(dt.date.fromisoformat(start), dt.date.fromisoformat(end)) == label
@@ -105,12 +108,13 @@ def account_list(**extra):
 def test_an_account_list_says_why_each_account_is_on_it():
     a = account_list(metric_filters=[{"metric": "health_score", "op": "<", "value": 60}],
                      order_by=[{"field": "open_tickets", "descending": True}])
+    # the values that put each account there, in words, with the band of each: never the filter echoed back
     assert render.list_reasons(a, CATALOG) == [
-        "Health score 42.0 (< 60.0); Open tickets 3 (highest first)",
-        "Health score 55.5 (< 60.0); Open tickets 0 (highest first)",
+        "health score 42.0 (red), open tickets 3",
+        "health score 55.5 (yellow), open tickets 0",
     ]
     table = render.result_table(a, CATALOG)
-    assert table.headers[-1] == render.WHY_LABEL and table.display[0][-1].startswith("Health score 42.0")
+    assert table.headers[-1] == render.WHY_LABEL and table.display[0][-1].startswith("health score 42.0")
 
 
 def test_a_flag_that_put_each_account_on_the_list_is_named_not_shown_as_a_column_of_ones():
@@ -119,13 +123,13 @@ def test_a_flag_that_put_each_account_on_the_list_is_named_not_shown_as_a_column
     a = answer(["period_start", "period_end", "account_name", "health_risk_accounts", "health_score"],
                [[*OCT, "Northwind Logistics", 1, 42.0]], query)
     flag = CATALOG.metric("health_risk_accounts").label
-    assert render.list_reasons(a, CATALOG) == [flag]
+    assert render.list_reasons(a, CATALOG) == ["health score 42.0 (red)"]  # the flag's evidence, not the flag's name
     table = render.result_table(a, CATALOG)
-    assert flag not in table.headers and table.display[0] == ["Northwind Logistics", "42.0", flag]
+    assert flag not in table.headers and table.display[0] == ["Northwind Logistics", "42.0", "health score 42.0 (red)"]
 
 
 def test_a_list_without_filters_names_the_values_shown_and_other_answers_have_no_reasons():
-    assert render.list_reasons(account_list(), CATALOG)[1] == "Health score 55.5; Open tickets 0"
+    assert render.list_reasons(account_list(), CATALOG)[1] == "health score 55.5 (yellow), open tickets 0"
     by_segment = answer(["period_start", "period_end", "segment", "nrr"], [[*OCT, "SMB", 98.0]],
                         {"metrics": ["nrr"], "time_range": {"start": "2026-10-01", "end": "2026-10-31"},
                          "dimensions": ["segment"]})
@@ -148,7 +152,8 @@ def nrr_answer(message: str) -> Answer:
 
 def test_a_headline_number_gets_its_benchmark_band_once():
     text = render.narrative_markdown(nrr_answer("NRR for Q3 2026 is 104.0%."), CATALOG)
-    assert "104.0%" in text and "**healthy**" in text and "typical benchmark" in text
+    # a quarter's 104.0% compounds to 1.04^4 ≈ 117.0% a year, the basis of the bands
+    assert "104.0%" in text and "≈ 117.0% annualised: between healthy (100–110% a year)" in text and "typical benchmark" in text
     said = "Net revenue retention 104.0% — healthy; typical benchmark: best-in-class ≥ 120%"
     assert render.narrative_markdown(nrr_answer(said), CATALOG).count("typical benchmark") == 1
 
@@ -203,7 +208,8 @@ def test_a_breakdown_is_bars_of_one_unit_and_there_is_no_chart_for_one_number_or
     a = account_list()
     a.chart = {"kind": "bar", "x": "account_name", "y": ["health_score", "open_tickets"], "series": None}
     figure = render.chart_figure(a, CATALOG)
-    assert [(t.type, list(t.y)) for t in figure.data] == [("bar", [42.0, 55.5])]  # tickets are another unit
+    # tickets are another unit; long account names get horizontal bars, so the values are on x
+    assert [(t.type, t.orientation, list(t.x)) for t in figure.data] == [("bar", "h", [42.0, 55.5])]
     a.chart = {"kind": "bar", "x": "no_such_column", "y": ["health_score"]}
     assert render.chart_figure(a, CATALOG) is None
     one = nrr_answer("x")
