@@ -474,7 +474,7 @@ def sql_in_dialect(answer: Answer, dialect: str, viewer: Viewer, catalog: Catalo
 
 LONG_NAME = 12  # category names longer than this (or more than MANY_BARS of them) get horizontal bars
 MANY_BARS = 8
-AXIS_TICKS = 8  # period labels a trend's time axis shows at most; the others stay on hover
+AXIS_TICKS = 5  # period labels a trend's time axis shows at most (readable on a phone); the others stay on hover
 COLOURS = qualitative.Plotly
 DASHES = ("solid", "dot", "dash", "dashdot")
 
