@@ -40,6 +40,7 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     chart: dict[str, Any] | None = None  # {"kind": "line"|"bar", "x", "y": [...], "series"}; None for one number
     options: list[str] = field(default_factory=list)  # clarifying choices, each a full question
+    follow_ups: list[str] = field(default_factory=list)  # questions to ask next, each planned to its intended edit
     query: dict[str, Any] | None = None  # the SemanticQuery as JSON
     confidence: float | None = None
     unused_words: list[str] = field(default_factory=list)
@@ -65,6 +66,8 @@ class Answer:
             lines += ["", format_table(self.columns, self.rows[:max_rows])]
             if len(self.rows) > max_rows:
                 lines.append(f"… {len(self.rows) - max_rows:,} more rows (use --json for all)")
+        if self.follow_ups:
+            lines += ["", "Ask next:", *(f"  - {question}" for question in self.follow_ups)]
         if self.detail and not self.ok:
             lines.append(f"detail: {self.detail}")
         return "\n".join(lines)

@@ -23,6 +23,7 @@ from assistant.narrative import breakdown_outliers, chart_suggestion, narrative
 from assistant.planner import Clarify, Plan, PlannerContext, Unanswerable, build_lexicon, plan_question
 from assistant.planner.fallback import unsure
 from assistant.runner import Runner, RunnerSettings
+from assistant.suggestions import follow_ups
 from assistant.viewer import Viewer
 from assistant.warnings import broken_invariants, partial_period_warnings, sample_query, small_sample_warnings
 from data.contract import tables
@@ -139,6 +140,9 @@ class Assistant:
                 hidden = self.hidden_departure(outcome.query, answer, viewer)
                 answer.message += f"\nBlended, this hides a departure: {hidden} Ask for it by {self._split().label.lower()} " \
                     "to see each." if hidden else ""
+                started = time.perf_counter()  # planning only: ~5 ms a candidate, no warehouse query
+                answer.follow_ups = list(follow_ups(outcome.query, outcome.interpretation, self.context, viewer))
+                answer.timings_ms["follow_ups"] = _ms(started)
         elif self.agent is not None and not getattr(outcome, "final", False):
             running()
             answer = self.agent.answer(question, viewer, conversation, self)

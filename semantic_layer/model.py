@@ -13,6 +13,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
+QUESTION_PATTERN = r"^[A-Z][^?\n]*\?$"  # one sentence: a capital first, one '?' last
 
 
 class Tier(StrEnum):
@@ -351,6 +352,11 @@ class Metric(Frozen):
 
     name: str = Field(pattern=NAME_PATTERN)
     label: str
+    question: str | None = Field(None, pattern=QUESTION_PATTERN,
+                                 description="the full question that asks for this metric, as the planner answers it: "
+                                             "what a suggestion offers (a period or filters go before its first comma "
+                                             "or its '?'); every catalogue metric declares one, unless it is only a "
+                                             "part of others (never offered on its own)")
     description: str
     formula: str
     tier: Tier

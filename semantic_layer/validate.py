@@ -265,6 +265,21 @@ def duplicate_synonyms(catalog: Catalog) -> list[Issue]:
     return issues
 
 
+def metric_questions(catalog: Catalog) -> list[Issue]:
+    """Every metric declares the question that asks for it, unless it is only a part of others (their parts,
+    evidence or formula: it is shown with them, never offered on its own); no two metrics declare the same one."""
+    issues, owners = [], {}
+    parts = {ref for m in catalog.metrics.values() for ref in (*m.parts, *m.evidence, *derived_refs(m))}
+    for m in catalog.metrics.values():
+        if m.question is None and m.name not in parts:
+            issues.append(_issue(catalog, "metrics", m.name, "question", "declare the full question that asks for "
+                                 "this metric (suggestions offer it)"))
+        elif m.question is not None and owners.setdefault(m.question.casefold(), m.name) != m.name:
+            issues.append(_issue(catalog, "metrics", m.name, "question",
+                                 f"{m.question!r} already asks for {owners[m.question.casefold()]!r}"))
+    return issues
+
+
 def derived_cycles(catalog: Catalog) -> list[Issue]:
     """No derived metric may depend on itself, directly or through others."""
     issues, done = [], set()
@@ -433,6 +448,7 @@ RULES: tuple[Rule, ...] = (
     unsliceable_dimensions,
     each_dimensions,
     duplicate_synonyms,
+    metric_questions,
     derived_cycles,
     declared_metadata,
     rate_bands_basis,

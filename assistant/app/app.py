@@ -143,8 +143,9 @@ def _messages(answer: Answer, catalog, sql: str | None) -> list[dict[str, Any]]:
     how = render.computation_markdown(answer, catalog, sql)
     if how:
         messages.append({"role": "assistant", "content": how, "metadata": {"title": HOW_TITLE, "status": "done"}})
-    if answer.options:  # the chat shows option buttons under the last message of a turn only
-        messages[-1]["options"] = [{"value": o, "label": o} for o in answer.options]
+    choices = [*answer.options, *answer.follow_ups]  # a clarification's readings, or the questions to ask next
+    if choices:  # the chat shows option buttons under the last message of a turn only
+        messages[-1]["options"] = [{"value": o, "label": o} for o in choices]
     return messages
 
 

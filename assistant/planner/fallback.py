@@ -4,7 +4,8 @@
 Options are questions the planner answers when clicked: the asker's own words with the
 ambiguous term replaced by each reading, or the interpretation said back ("NRR by segment
 for EMEA, Q3 2026"). Suggestions come from retrieval over the catalogue (candidates.py),
-else the catalogue's headline metrics (those with published benchmark bands).
+else the catalogue's headline metrics (those with published benchmark bands), each asked
+with the question its metric declares in the catalogue, never built from its label.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from assistant.planner.candidates import retrieve
 from assistant.planner.plan import Clarify, Plan, PlannerContext, Unanswerable
 from assistant.planner.spans import Kind, Reading, Span
 from semantic_layer.catalog import Catalog
+from semantic_layer.model import Metric
 from semantic_layer.periods import Period
 from semantic_layer.query import FilterOp, MetricColumn, SemanticQuery
 
@@ -32,9 +34,14 @@ def ask_which_metric(question: str, span: Span, names: tuple[str, ...], catalog:
     labels = [catalog.metrics[n].label for n in names]
     said = next((t.name for t in catalog.ambiguous_terms.values() if set(t.means) == set(names)
                  and re.search(rf"\b{re.escape(t.name)}\b", question, re.IGNORECASE)), span.text)  # "at risk", whole
-    options = tuple(replace_words(question, said, label.lower()) for label in labels)
+    options = tuple(replace_words(question, said, in_sentence(label)) for label in labels)
     return Clarify(f"“{said}” can mean {' or '.join(labels)}. Which one?", options,
                    reason=f"“{said}” names {len(names)} metrics", final=True)
+
+
+def in_sentence(label: str) -> str:
+    """A label as it reads mid-sentence: lower case, but acronyms kept ('DAU', 'ARR up for renewal')."""
+    return " ".join(w if len(w) > 1 and w.isupper() else w.lower() for w in label.split())
 
 
 def replace_words(question: str, text: str, replacement: str) -> str:
@@ -88,11 +95,29 @@ def nothing_understood(reading: Reading, context: PlannerContext) -> Clarify | U
 
 
 def options(names, reading: Reading, catalog: Catalog) -> tuple[str, ...]:
-    """Full questions for metrics: the metric with the question's own period and filters words."""
+    """Full questions for metrics: each metric's declared question with the asker's period words, and the values
+    they named that the metric can be filtered by ('What is our net revenue retention for EMEA last quarter?')."""
     time = " ".join(s.text for s in reading.of(Kind.time))
-    values = " ".join(s.text for s in reading.of(Kind.term) if s.values() and not s.metrics())
-    tail = " ".join(p for p in (f"for {values}" if values else "", time) if p)
-    return tuple(f"What is our {catalog.metrics[n].label.lower()}{' ' + tail if tail else ''}?" for n in names[:MAX_OPTIONS])
+    named = [s for s in reading.of(Kind.term) if s.values() and not s.metrics()]
+    asked = []
+    for name in names:
+        metric = catalog.metrics[name]
+        values = [next(v.value for v in s.values() if v.name in metric.dimensions) for s in named
+                  if any(v.name in metric.dimensions for v in s.values())]
+        question = ask_for(metric, " ".join(p for p in (f"for {' '.join(values)}" if values else "", time) if p))
+        if question is not None:
+            asked.append(question)
+    return tuple(asked[:MAX_OPTIONS])
+
+
+def ask_for(metric: Metric, tail: str = "") -> str | None:
+    """The question `metric` declares, with `tail` (filters, a period) closing its main clause: 'What is our net
+    revenue retention for EMEA in Q3 2026?', 'Which customers did we lose in Q3 2026, and when?'; None if it
+    declares none (only a part of others, never offered on its own)."""
+    if metric.question is None or not tail:
+        return metric.question
+    main, comma, rest = metric.question[:-1].partition(", ")
+    return f"{main} {tail}{comma}{rest}?"
 
 
 def _headline(catalog: Catalog) -> list[str]:
@@ -218,7 +243,7 @@ def as_question(query: SemanticQuery, context: PlannerContext) -> str:
     in October 2026?', 'Which accounts are among the at-risk accounts in October 2026?'."""
     catalog = context.catalog
     names = list(dict.fromkeys(m if isinstance(m, str) else m.name for m in query.metrics))
-    labels = " and ".join(catalog.metrics[n].label.lower() for n in names)
+    labels = " and ".join(in_sentence(catalog.metrics[n].label) for n in names)
     entity = next((d for d in query.dimensions if catalog.dimensions[d].entity), None)
     groups = [catalog.dimensions[d].label.lower() for d in query.dimensions if d != entity]
     values = [("excluding " if f.op is FilterOp.not_in else "for ") + ", ".join(map(str, f.values))
@@ -231,7 +256,7 @@ def as_question(query: SemanticQuery, context: PlannerContext) -> str:
     if query.tally is not None and entity:
         head = f"How many {noun} have " + " and ".join(_condition(f, catalog) for f in conditions)
     elif entity and flags:
-        head = f"Which {noun} are among the {catalog.metrics[flags[0].metric].label.lower()}"
+        head = f"Which {noun} are among the {in_sentence(catalog.metrics[flags[0].metric].label)}"
     elif entity and conditions:
         head = f"Which {noun} have " + " and ".join(_condition(f, catalog) for f in conditions)
     elif entity and query.order_by:
@@ -242,7 +267,7 @@ def as_question(query: SemanticQuery, context: PlannerContext) -> str:
         head = f"{labels.capitalize()} per {catalog.dimensions[entity].entity}"
     else:
         head = f"What is our {labels}"
-    parts = [head, *(["by " + " and ".join(groups)] if groups else []), *values]
+    parts = [*(["by " + " and ".join(groups)] if groups else []), *values]
     if query.grain:
         parts.append(f"by {query.grain.value}")
     parts.append(("over " if when.startswith("the ") else "" if when.startswith("from ") else "in ") + when)
@@ -250,7 +275,10 @@ def as_question(query: SemanticQuery, context: PlannerContext) -> str:
         parts.append("vs the previous period" if query.compare.value == "previous_period" else
                      "vs the same period last year" if query.compare.value == "same_period_last_year" else
                      f"vs {period_phrase(query.compare_with, context.as_of)}")
-    return " ".join(parts) + "?"
+    one = catalog.metrics[names[0]] if len(names) == 1 and entity is None else None
+    if one is not None and one.question is not None:  # one metric's value: its own question, with this tail
+        return ask_for(one, " ".join(parts))
+    return " ".join([head, *parts]) + "?"
 
 
 def _listed_dimension(catalog: Catalog, entity: str | None) -> str | None:
@@ -260,7 +288,7 @@ def _listed_dimension(catalog: Catalog, entity: str | None) -> str | None:
 
 def _condition(f, catalog: Catalog) -> str:
     metric = catalog.metrics.get(f.metric.split("__")[0])
-    label = metric.label.lower() if metric else f.metric.replace("_", " ")
+    label = in_sentence(metric.label) if metric else f.metric.replace("_", " ")
     return f"{label}{_column(f.column)} {_OPS.get(f.op, f.op.value)} {f.value:g}"
 
 

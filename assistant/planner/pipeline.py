@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from assistant.planner.candidates import choose_metrics
-from assistant.planner.fallback import ask_which_metric, ask_which_value, missing_name, nothing_understood
+from assistant.planner.fallback import ask_for, ask_which_metric, ask_which_value, missing_name, nothing_understood
 from assistant.planner.followups import continues
 from assistant.planner.frames import interpret
 from assistant.planner.grammar import RANKING, Word
@@ -47,7 +47,7 @@ def plan_question(question: str, context: PlannerContext, viewer: Viewer | None 
     if future:
         words = ", ".join(s.text for s in future)
         named = [context.catalog.metrics[name] for name, _ in choice.metrics][:2]
-        history = tuple(f"{m.label} by month over the last 12 months" for m in named)  # where a forecast would start
+        history = tuple(q for m in named if (q := ask_for(m, "by month over the last 12 months")))  # a forecast's start
         return Unanswerable(f"I can only report what happened up to {context.as_of.isoformat()}, the last day of data; "
                             f"forecasts, predictions and advice (“{words}”) are not in this warehouse."
                             + (" Here is the history a forecast would start from:" if history else ""),

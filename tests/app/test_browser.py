@@ -286,6 +286,75 @@ def test_sign_out_ends_the_sign_in_and_the_next_person_starts_with_an_empty_chat
     page.screenshot(path=ARTIFACTS / "16-signed-in-again.png")
 
 
+# --- suggested questions: clarifying readings, the closest answerable questions, follow-ups ---------------
+
+@pytest.fixture(scope="module")
+def leader(app, page):
+    """A second tab, in its own browser context, signed in as the leader (who sees every account)."""
+    tab = page.context.browser.new_page(viewport={"width": 1440, "height": 1000})
+    tab.set_default_timeout(WAIT_MS)
+    tab.goto(app[1])
+    sign_in(tab, "leader")
+    yield tab
+    tab.close()
+
+
+def options_shown(page) -> list[str]:
+    """The clickable questions under the last turn (the chat shows them for the last message only)."""
+    page.locator("#chat button.option").first.wait_for()
+    return [o.inner_text().strip() for o in page.locator("#chat button.option").all()]
+
+
+def click_option(page, text: str) -> None:
+    """Click one offered question and wait for its answer."""
+    answers = page.locator("#chat .answer-label").count()
+    page.locator("#chat button.option", has_text=text).click()
+    page.wait_for_function(f"document.querySelectorAll('#chat .answer-label').length > {answers}")
+    assert questions_shown(page)[-1] == text  # asked in the same conversation, as the user's own question
+
+
+def test_a_clarifying_question_offers_its_readings_and_a_click_answers_it(leader):
+    ask(leader, "how many active users do we have", table=False)
+    offered = options_shown(leader)
+    chosen = next(o for o in offered if "MAU" in o)
+    assert len(offered) == 3  # daily, weekly, monthly: below the reply and its "How this was computed"
+    leader.screenshot(path=ARTIFACTS / "17-clarifying-options.png")
+    click_option(leader, chosen)
+    leader.locator("#result-table").get_by_text("MAU", exact=True).wait_for()
+    leader.screenshot(path=ARTIFACTS / "18-clarifying-option-answered.png")
+
+
+def test_a_closest_answerable_question_is_one_click_away(app, leader):
+    context, _ = app
+    ask(leader, "What is our marketing qualified lead velocity?", table=False)
+    leader.locator("#chat").get_by_text("nothing on").last.wait_for()
+    offered = options_shown(leader)
+    assert offered and all(o[0].isupper() and o.endswith("?") for o in offered)
+    leader.screenshot(path=ARTIFACTS / "19-closest-answerable.png")
+    click_option(leader, offered[0])
+    leader.locator("#result-table").wait_for()
+    expected = context.assistant.ask(offered[0])  # the same question asked fresh: the click asked exactly it
+    assert expected.ok and leader.get_by_role("tab", name="Result").get_attribute("aria-selected") == "true"
+    assert expected.metrics[0]["label"] in table_text(leader).splitlines()[0].split("\t")
+    leader.screenshot(path=ARTIFACTS / "20-closest-answered.png")
+
+
+def test_a_suggested_follow_up_answers_and_edits_the_previous_answer(app, leader):
+    context, _ = app
+    ask(leader, "What is our NRR in Q2 2026?")
+    offered = options_shown(leader)
+    assert offered[0] == "What about by segment?" and len(offered) == 3
+    leader.screenshot(path=ARTIFACTS / "21-follow-ups.png")
+    click_option(leader, "What about by segment?")
+    leader.locator("#result-table").get_by_text("Segment", exact=True).wait_for()
+    segments = context.assistant.run_sql("SELECT DISTINCT segment FROM accounts ORDER BY 1")
+    assert column_texts(leader, 0) == [s for (s,) in segments.rows]  # one row per segment
+    reply = leader.locator("#chat .bot-row").last.inner_text()
+    assert "Q2 2026" in reply and "Net revenue retention" in reply  # the same metric and quarter, now by segment
+    assert "How did that change from the period before?" in options_shown(leader)  # its own follow-ups
+    leader.screenshot(path=ARTIFACTS / "22-follow-up-answered.png")
+
+
 # What a header's text looks like on screen: its line boxes, its words, and the widest word set in its own font.
 HEADER_LAYOUT = """() => [...document.querySelectorAll('#result-table th')].map(th => {
     const span = th.querySelector('.header') || th;
