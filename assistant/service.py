@@ -25,7 +25,9 @@ from assistant.planner.fallback import unsure
 from assistant.runner import Runner, RunnerSettings
 from assistant.suggestions import follow_ups
 from assistant.viewer import Viewer
-from assistant.warnings import broken_invariants, partial_period_warnings, sample_query, small_sample_warnings
+from assistant.warnings import (
+    broken_invariants, overdue_sentence, partial_period_warnings, sample_query, small_sample_warnings,
+)
 from data.contract import tables
 from data.paths import resolve_warehouse
 from semantic_layer.catalog import Catalog, default_catalog
@@ -33,7 +35,8 @@ from semantic_layer.compile import compile_query
 from semantic_layer.entities import indexed_dimensions, values_query
 from semantic_layer.errors import SemanticLayerError
 from semantic_layer.model import TimeMode
-from semantic_layer.query import FilterOp, SemanticQuery
+from semantic_layer.periods import Period
+from semantic_layer.query import FilterOp, MetricFilter, SemanticQuery
 
 if TYPE_CHECKING:
     from assistant.agent.agent import Agent
@@ -140,6 +143,7 @@ class Assistant:
                 hidden = self.hidden_departure(outcome.query, answer, viewer)
                 answer.message += f"\nBlended, this hides a departure: {hidden} Ask for it by {self._split().label.lower()} " \
                     "to see each." if hidden else ""
+                answer.warnings += self.overdue_note(outcome.query, viewer)
                 started = time.perf_counter()  # planning only: ~5 ms a candidate, no warehouse query
                 answer.follow_ups = list(follow_ups(outcome.query, outcome.interpretation, self.context, viewer))
                 answer.timings_ms["follow_ups"] = _ms(started)
@@ -183,6 +187,31 @@ class Assistant:
             return ""
         lines = breakdown_outliers(compiled.plan, result.rows, {c: i for i, c in enumerate(result.columns)})
         return lines[0] if lines else ""
+
+    def overdue_note(self, query: SemanticQuery, viewer: Viewer) -> list[str]:
+        """For a list of what is coming up (renewals in the next 90 days): those already past their time and still
+        undecided (overdue renewals), which the countdown leaves out, named in one line; [] when there are none."""
+        names = [m if isinstance(m, str) else m.name for m in query.metrics]
+        countdown = next((self.catalog.metrics[n] for n in names if n in self.catalog.metrics
+                          and self.catalog.metrics[n].overdue), None)
+        if countdown is None or not query.dimensions:
+            return []
+        overdue = self.catalog.metrics[countdown.overdue]
+        rows = query.dimensions[0]
+        if rows not in overdue.dimensions or self.catalog.dimensions[rows].entity != overdue.counts:
+            return []
+        end = query.time_range.end
+        passed = SemanticQuery(metrics=(overdue.name, *overdue.evidence), time_range=Period(end, end),
+                               dimensions=(rows,), filters=tuple(f for f in query.filters if f.dimension in overdue.dimensions),
+                               metric_filters=(MetricFilter(metric=overdue.name, op=FilterOp.gt, value=0),))
+        try:
+            compiled = compile_query(passed, self.catalog)
+        except (SemanticLayerError, ValueError):
+            return []
+        result = self.runner.run_expression(compiled.tree, viewer, f"{overdue.label} beside {countdown.label}")
+        if not result.ok or not result.rows:
+            return []
+        return [overdue_sentence(overdue, self.catalog, result.columns, result.rows, rows)]
 
     def _split(self):
         """The dimension a blended number is checked against (declared in the catalogue: split_blended)."""

@@ -134,3 +134,26 @@ def _within(plan: Plan, low: Metric, high: Metric, start: date | None, end: date
         return start
 
     return first_day(low) >= first_day(high)
+
+
+def overdue_sentence(overdue: Metric, catalog, columns: Sequence[str], rows: Sequence[Sequence[Any]], entity: str,
+                     named: int = 3) -> str:
+    """'Not in this list, as their date has already passed: 22 overdue renewals — Acme (overdue term end 2026-10-11,
+    …); … Ask: “…”': what a list of what is coming up leaves out, still undecided, because its time has passed."""
+    from assistant.formatting import format_value  # the one formatter (kept local: formatting imports warnings' peers)
+
+    index = {c: i for i, c in enumerate(columns)}
+    evidence = [catalog.metrics[e] for e in overdue.evidence if e in index]
+    total = sum(int(row[index[overdue.name]] or 0) for row in rows)
+
+    def one(row: Sequence[Any]) -> str:
+        shown = ", ".join(f"{m.label.lower()} {format_value(row[index[m.name]], m.unit)}" for m in evidence)
+        return f"{row[index[entity]]}" + (f" ({shown})" if shown else "")
+
+    first = evidence[0] if evidence else None
+    if first is not None:  # the longest passed first (its evidence is when it passed)
+        rows = sorted(rows, key=lambda row: (row[index[first.name]] is None, row[index[first.name]]))
+    names = "; ".join(one(row) for row in rows[:named]) + (f"; and {len(rows) - named:,} more" if len(rows) > named else "")
+    question = first.question if first is not None and first.question else overdue.question
+    ask = f" Ask: “{question}”" if question else ""
+    return f"Not in this list, as their date has already passed: {total:,} {overdue.label.lower()} — {names}.{ask}"

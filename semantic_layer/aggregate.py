@@ -106,6 +106,11 @@ def _time_condition(source: Source, alias: str) -> exp.Expression:
         closed = _as_date(source.end_time, source, alias)
         still_open = exp.or_(exp.Is(this=closed.copy(), expression=exp.Null()), exp.GT(this=closed, expression=end.copy()))
         return exp.and_(exp.LTE(this=time, expression=end), exp.paren(still_open))
+    if source.mode is TimeMode.after_end and source.end_time:
+        # still to come and still undecided on the period's last day (a term renewed early is not coming up)
+        decided = _as_date(source.end_time, source, alias)
+        undecided = exp.or_(exp.Is(this=decided.copy(), expression=exp.Null()), exp.GT(this=decided, expression=end.copy()))
+        return exp.and_(exp.GT(this=time, expression=end), exp.paren(undecided))
     if source.mode is TimeMode.after_end:
         return exp.GT(this=time, expression=end)
     if source.mode is TimeMode.by_end:
@@ -195,6 +200,18 @@ def _signal_ctes(source: Source, signal: Signal, prefix: str, each: Each | None 
     return [(inner, first), (name, second)]
 
 
+def _next_open_ctes(source: Source, name: str) -> list[tuple[str, exp.Select]]:
+    """Per period, each key's next row still open on the period's last day: the earliest by its time."""
+    table = source.table
+    first = exp.Window(this=exp.RowNumber(), partition_by=[col("period_start", SPINE), col(source.key, table)],
+                       order=exp.Order(expressions=[exp.Ordered(this=bind(source.time, table))]))
+    select = (exp.select(col("period_start", SPINE), *[col(c, table) for c in tables()[table].column_names])
+              .from_(table).join(SPINE, on=_time_condition(source, table))
+              .qualify(exp.EQ(this=first, expression=exp.Literal.number(1))))
+    select.add_comments([f" {name}: {source.description.lower()}, the next one per {source.key.removesuffix('_id')} "])
+    return [(name, select)]
+
+
 def _rollup_ctes(source: Source, name: str, each: Each | None = None) -> list[tuple[str, exp.Select]]:
     """The signals' CTEs, then one row per key open at the period's end: its table's columns and its signals.
 
@@ -255,11 +272,13 @@ def source_ctes(scan: Scan) -> list[tuple[str, exp.Select]]:
     needed = [dimension_table(d, source.table) for d in (*own, *thresholds.values())]
     for metric in metrics:
         needed += _other_tables([metric.where, *[t for _, m in _measures(metric) for t in (m.expr, m.filter)]], source)
-    keyed = source.mode in (TimeMode.movement, TimeMode.rollup)
+    next_open = source.mode is TimeMode.after_end and source.end_time is not None
+    keyed = source.mode in (TimeMode.movement, TimeMode.rollup) or next_open
     if keyed:
         alias = f"{source.name}_by_{source.key.removesuffix('_id')}"  # shared by the source's scans
         alias = each.per_key(scan, alias) if each is not None else alias
-        ctes += _movement_ctes(source, alias) if source.mode is TimeMode.movement else _rollup_ctes(source, alias, each)
+        build = _movement_ctes if source.mode is TimeMode.movement else _next_open_ctes if next_open else _rollup_ctes
+        ctes += build(source, alias, each) if each is not None else build(source, alias)
         period = col("period_start", alias)
     else:
         alias = source.table
@@ -271,6 +290,8 @@ def source_ctes(scan: Scan) -> list[tuple[str, exp.Select]]:
     if not keyed:
         # joined last, so that a time column of a joined table (accounts.contract_start) is in scope
         select = select.join(SPINE, on=_time_condition(source, alias))
+    elif next_open:  # its measures count days from the period's last day
+        select = select.join(SPINE, on=exp.EQ(this=col("period_start", SPINE), expression=period.copy()))
     aliases = {source.table: alias}
     dimensions = [(col(d.name, alias) if each is not None and d.name == each.dimension.name
                    else dimension_value(d, source.table, alias)).as_(d.name) for d in scan.dimensions]

@@ -119,7 +119,9 @@ class Source(Frozen):
     table: str
     mode: TimeMode
     time: str = Field(description="column (or expression) that places a row in time")
-    end_time: str | None = Field(None, description="open_at_end: the column that closes a row")
+    end_time: str | None = Field(None, description="open_at_end: the column that closes a row; after_end: the column "
+                                                   "that decides a row (a term's closed_on), making the source each "
+                                                   "key's next row still undecided on the period's last day")
     days: int | None = Field(None, ge=1, description="trailing_days: the window length")
     key: str | None = Field(None, description="movement: the entity whose value moves, e.g. account_id")
     value: str | None = Field(None, description="movement: the value column, e.g. mrr")
@@ -160,6 +162,8 @@ class Source(Frozen):
             raise ValueError("only a rollup source has signals")
         if self.each and self.mode is not TimeMode.rollup:
             raise ValueError("only a rollup source has rows per value of a dimension (each)")
+        if self.mode is TimeMode.after_end and self.end_time and not self.key:
+            raise ValueError("an after_end source with end_time needs the key whose next row it keeps")
         if self.once_per_account and self.mode is not TimeMode.within:
             raise ValueError("only a within source can be once_per_account")
         return self
@@ -402,6 +406,8 @@ class Metric(Frozen):
     weights: dict[str, float] = Field(default_factory=dict, description="each part's weight in it (health = 0.4 usage "
                                       "+ …): a move is explained by the parts' weighted contributions")
     evidence: tuple[str, ...] = Field((), description="the measures shown beside each listed entity: why it is listed")
+    overdue: str | None = Field(None, description="a countdown: the metric counting the entities whose time has passed "
+                                                  "still undecided (overdue renewals), named beside what is coming up")
     by: dict[str, str] = Field(default_factory=dict,
                                description="dimension -> the variant of this metric that can be split by it")
     amounts: dict[str, str] = Field(default_factory=dict, description="metric -> the metric that is that amount of "

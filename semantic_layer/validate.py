@@ -316,6 +316,8 @@ def declared_metadata(catalog: Catalog) -> list[Issue]:
                     bad(m.name, field, f"unknown metric {ref!r}")
         if m.ahead and m.ahead not in metrics:
             bad(m.name, "ahead", f"unknown metric {m.ahead!r}")
+        if m.overdue and (m.overdue not in metrics or not metrics[m.overdue].counts or not m.horizon):
+            bad(m.name, "overdue", f"{m.overdue!r} must be a metric counting entities, named by a countdown")
         if m.exceeding and not any(x.quantity == m.exceeding.quantity and x.statistic for x in metrics.values()):
             bad(m.name, "exceeding", f"no metric has quantity {m.exceeding.quantity!r}")
         if m.slice_of and (m.slice_of.metric not in metrics or m.slice_of.dimension not in metrics[m.slice_of.metric].dimensions):

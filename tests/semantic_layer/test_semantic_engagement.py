@@ -341,8 +341,26 @@ def test_last_qbr_date_is_the_latest_qbr_up_to_the_period_end(wh):
 
 @pytest.mark.metric_values("days_to_renewal")
 def test_days_to_renewal_per_account_after_september(wh):
-    # B1's next term ends 31 July 2027: 304 days after 30 September 2026; B3's ends on 30 September itself
+    # B1's next term ends 31 July 2027: 304 days after 30 September 2026; B3's ends on 30 September itself, so it is
+    # not coming up; B2's only term was closed (churned) in August
     assert by(wh, "days_to_renewal", "account_name") == {"Bluebird": 304, "Cobalt": None, "Driftwood": None}
+
+
+@pytest.mark.metric_values("days_to_renewal", "overdue_renewals")
+def test_an_overdue_renewal_is_not_coming_up_but_overdue(wh):
+    # After October 2026 B3's term of 30 September is still pending: not ahead of anyone, it is overdue
+    october = Period.months("2026-10")
+    assert by(wh, "days_to_renewal", "account_name", period=october) == {"Bluebird": 273, "Cobalt": None,
+                                                                          "Driftwood": None}
+    assert by(wh, "overdue_renewals", "account_name", period=october)["Driftwood"] == 1
+
+
+@pytest.mark.metric_values("days_to_renewal")
+def test_a_renewal_closed_early_is_not_coming_up(wh):
+    # B1's term of 31 July 2026 was renewed on 20 July: after 15 July it is the next one (16 days), after 20 July
+    # the next one is 31 July 2027
+    assert by(wh, "days_to_renewal", "account_name", period=Period(date(2026, 7, 1), date(2026, 7, 15)))["Bluebird"] == 16
+    assert by(wh, "days_to_renewal", "account_name", period=Period(date(2026, 7, 1), date(2026, 7, 25)))["Bluebird"] == 371
 
 
 @pytest.mark.metric_values("next_renewal_date")
@@ -352,7 +370,7 @@ def test_next_renewal_date_after_september(wh):
 
 
 @pytest.mark.metric_values("next_renewal_arr")
-def test_arr_at_next_renewal_is_the_arr_of_the_term_ending_within_a_year_after_the_period(wh):
+def test_arr_at_next_renewal_is_the_arr_of_the_next_term_still_undecided(wh):
     # After September 2026: B1's term ending 31 July 2027 (13,000); B3's ended on 30 September itself
     assert by(wh, "next_renewal_arr", "account_name") == {"Bluebird": 13000, "Cobalt": 0, "Driftwood": 0}
     # After June 2026 B1 has two terms ahead, 31 July 2026 (12,000) and 31 July 2027: only the next one counts

@@ -1,9 +1,9 @@
 -- case: metric_next_renewal_arr
 -- query: {"metrics":["next_renewal_arr"],"time_range":{"start":"2025-07-01","end":"2025-09-30"}}
 -- explanation:
---   ARR at next renewal (next_renewal_arr): sum of arr_up_for_renewal over terms ending in the year after the end of P (terms run a year, so each account's next one)
+--   ARR at next renewal (next_renewal_arr): arr_up_for_renewal of the account's earliest term ending after the end of P and not closed by then
 --   Period: Q3 2025 (2025-07-01 to 2025-09-30).
---   Contract terms ending after the period (after the last day of each period).
+--   Contract terms ending after the period and still undecided on its last day (after the last day of each period).
 --   One row for the whole period.
 WITH periods AS (
   /* one row per period; base month = the month before the period, end month = its last month */
@@ -11,16 +11,34 @@ WITH periods AS (
     *
   FROM (VALUES
     (CAST('2025-07-01' AS DATE), CAST('2025-09-30' AS DATE), 92, CAST('2025-06-01' AS DATE), CAST('2025-09-01' AS DATE))) AS periods(period_start, period_end, period_days, base_month, end_month)
+), upcoming_renewals_by_account AS (
+  /* upcoming_renewals_by_account: contract terms ending after the period and still undecided on its last day, the next one per account */
+  SELECT
+    periods.period_start,
+    renewals.renewal_id,
+    renewals.account_id,
+    renewals.term_end,
+    renewals.arr_up_for_renewal,
+    renewals.outcome,
+    renewals.renewed_arr,
+    renewals.closed_on
+  FROM renewals
+  JOIN periods
+    ON renewals.term_end > periods.period_end AND (
+      renewals.closed_on IS NULL OR renewals.closed_on > periods.period_end
+    )
+  QUALIFY
+    ROW_NUMBER() OVER (PARTITION BY periods.period_start, renewals.account_id ORDER BY renewals.term_end) = 1
 ), upcoming_renewals AS (
   /* upcoming_renewals: next_renewal_arr */
   SELECT
-    periods.period_start,
-    SUM(CASE WHEN DATE_DIFF('DAY', periods.period_end, renewals.term_end) <= 365 THEN renewals.arr_up_for_renewal END) AS next_renewal_arr
-  FROM renewals
+    upcoming_renewals_by_account.period_start,
+    SUM(upcoming_renewals_by_account.arr_up_for_renewal) AS next_renewal_arr
+  FROM upcoming_renewals_by_account
   JOIN periods
-    ON renewals.term_end > periods.period_end
+    ON periods.period_start = upcoming_renewals_by_account.period_start
   GROUP BY
-    periods.period_start
+    upcoming_renewals_by_account.period_start
 ), grid AS (
   SELECT
     periods.period_start,

@@ -1,11 +1,11 @@
 -- case: renewing_in_90_days_with_health_trend_and_open_tickets
 -- query: {"metrics":["days_to_renewal","health_score","open_tickets"],"time_range":{"start":"2026-10-01","end":"2026-10-31"},"dimensions":["account_name"],"metric_filters":[{"metric":"days_to_renewal","op":"<=","value":90.0}],"compare":"previous_period","order_by":[{"field":"days_to_renewal"}]}
 -- explanation:
---   Days to renewal (days_to_renewal): days from the end of P to the earliest term_end after it
+--   Days to renewal (days_to_renewal): days from the end of P to the earliest term_end after it of a term not closed by then
 --   Health score (health_score): mean over accounts of the latest weekly health_score in P (the week starting in P's last 7 days); health_score = 0.4 usage + 0.2 support + 0.2 engagement + 0.1 payment + 0.1 executive
 --   Open tickets (open_tickets): count of tickets opened by the end of P and not resolved by then
 --   Period: October 2026 (2026-10-01 to 2026-10-31).
---   Contract terms ending after the period (after the last day of each period).
+--   Contract terms ending after the period and still undecided on its last day (after the last day of each period).
 --   Each account's latest weekly health score, the week starting in the period's last 7 days (the last 7 days of each period).
 --   Support tickets still open (as at the last day of each period).
 --   Compared with the previous period of the same length (September 2026 for October 2026).
@@ -37,19 +37,37 @@ WITH periods AS (
       TRUE,
       CAST('2026-09-01' AS DATE)
     )) AS periods(period_start, period_end, period_days, base_month, end_month, trailing_7_start, reported, compare_start)
+), upcoming_renewals_by_account AS (
+  /* upcoming_renewals_by_account: contract terms ending after the period and still undecided on its last day, the next one per account */
+  SELECT
+    periods.period_start,
+    renewals.renewal_id,
+    renewals.account_id,
+    renewals.term_end,
+    renewals.arr_up_for_renewal,
+    renewals.outcome,
+    renewals.renewed_arr,
+    renewals.closed_on
+  FROM renewals
+  JOIN periods
+    ON renewals.term_end > periods.period_end AND (
+      renewals.closed_on IS NULL OR renewals.closed_on > periods.period_end
+    )
+  QUALIFY
+    ROW_NUMBER() OVER (PARTITION BY periods.period_start, renewals.account_id ORDER BY renewals.term_end) = 1
 ), upcoming_renewals AS (
   /* upcoming_renewals: days_to_renewal */
   SELECT
-    periods.period_start,
+    upcoming_renewals_by_account.period_start,
     accounts.name AS account_name,
-    MIN(DATE_DIFF('DAY', periods.period_end, renewals.term_end)) AS days_to_renewal
-  FROM renewals
+    MIN(DATE_DIFF('DAY', periods.period_end, upcoming_renewals_by_account.term_end)) AS days_to_renewal
+  FROM upcoming_renewals_by_account
   LEFT JOIN accounts
-    ON accounts.account_id = renewals.account_id
+    ON accounts.account_id = upcoming_renewals_by_account.account_id
   JOIN periods
-    ON renewals.term_end > periods.period_end
+    ON periods.period_start = upcoming_renewals_by_account.period_start
   GROUP BY
-    periods.period_start,
+    upcoming_renewals_by_account.period_start,
     accounts.name
 ), latest_health_week AS (
   /* latest_health_week: health_score */
