@@ -78,7 +78,8 @@ def _when(plan: Plan, output: Output, period: Period) -> str:
     except UnknownNameError:  # a metric made for the answer (a tally's count) has no sources of its own
         sources = []
     modes = {s.mode for s in sources}
-    if modes and modes <= {TimeMode.open_at_end, TimeMode.rollup, TimeMode.by_end}:
+    over_the_period = any(sig.days is None for s in sources for sig in s.signals)  # tickets opened in the period
+    if modes and modes <= {TimeMode.open_at_end, TimeMode.rollup, TimeMode.by_end} and not over_the_period:
         return f"at the end of {period.label()}" if period.start != period.end else f"on {period.label()}"
     if modes == {TimeMode.after_end}:
         return f"from {period.end.isoformat()}"
@@ -268,7 +269,8 @@ def _single(r: _Rows) -> tuple[str, list[str]]:
     headline += f" — {said}" if said else ""
     change = _change_phrase(r, row, head)
     headline += f", {change}" if change else ""
-    others = [o for o in shown[1:] if o.metric.name not in head.metric.parts or not plan.query.compare]
+    others = [o for o in shown[1:] if (o.metric.name not in head.metric.parts or not plan.query.compare)
+              and not (said and o.metric.name in head.metric.band_shares)]  # the spread already says them
     also = [f"{_name(o)} {_with_verdict(o, r.get(row, o.name), period)}" + _change_suffix(r, row, o)
             for o in others[:NAMED] if r.get(row, o.name) is not None]
     benchmark = benchmark_text(head.metric)
@@ -339,9 +341,18 @@ def _breakdown(r: _Rows) -> tuple[str, list[str]]:
     if not ranked:
         return f"No {_name(head)} values {_when(plan, head, period)}.", []
     unit = head.metric.unit
+    shares = [o for name in head.metric.band_shares for o in plan.outputs if o.metric.name == name and not o.filters]
+    if shares and len(shares) == len(head.metric.band_shares) and not plan.query.order_by:
+        return _spread_breakdown(r, head, shares)
+    order_by = next((o for o in plan.query.order_by if o.field == head.name), None)
+    if order_by is not None:  # ranked as asked ('themes dragging health down': the worst first), not by size
+        ranked = [row for row in r.rows if r.number(row, head.name, order_by.column) is not None] or ranked
     values = {tuple(row[r.index[d.name]] for d in plan.dimensions): r.number(row, head.name) for row in ranked}
-    departs = departing(head.metric, values, period) if len(values) > 2 else None
-    if departs is not None:
+    departs = departing(head.metric, values, period) if len(values) > 2 and order_by is None else None
+    if order_by is not None:
+        first = ranked[0]
+        headline = f"{_ranking_headline(r, first, head, order_by, _when(plan, head, period))}."
+    elif departs is not None:
         standing = next(row for row in ranked if tuple(row[r.index[d.name]] for d in plan.dimensions) == departs)
         others = [v for g, v in values.items() if g != departs]
         headline = (f"{r.group(standing, full=True)} stands out on {_name(head)} {_when(plan, head, period)}: "
@@ -363,8 +374,9 @@ def _breakdown(r: _Rows) -> tuple[str, list[str]]:
     alike = len(verdicts) == 1 and "" not in verdicts and len(ranked) > 2  # one band for all: said once
     then = [f"{r.group(row)} " + (format_value(r.get(row, head.name), unit) if alike else
                                   _with_verdict(head, r.get(row, head.name), period)) for row in named]
-    lines = [f"Then {_series(then, smallest=len(rest) >= NAMED)}{' — all ' + next(iter(verdicts)) if alike else ''}."
-             if then else ""]
+    last = "last" if order_by is not None else "smallest"
+    lines = [f"Then {_series(then, smallest=len(rest) >= NAMED, last=last)}"
+             f"{' — all ' + next(iter(verdicts)) if alike else ''}." if then else ""]
     order = [first, *rest]
     if comparison_name(plan):
         lines.append(_changes_line(r, head, order))
@@ -377,10 +389,39 @@ def _breakdown(r: _Rows) -> tuple[str, list[str]]:
     return headline, lines
 
 
-def _series(items: list[str], smallest: bool) -> str:
-    """'A, B and C' — or 'A, B; smallest C' when the last one named is the smallest of many."""
+def _spread_breakdown(r: _Rows, head: Output, shares: list[Output]) -> tuple[str, list[str]]:
+    """Groups of a distribution (time to value by cohort): judged by how their rows spread over the bands, never
+    the median alone — the group with the most rows past the first bound first, with its spread."""
+    plan, period = r.plan, r.plan.reported[0].period
+    first_bound = shares[0]
+    rows = sorted((row for row in r.rows if r.number(row, first_bound.name) is not None),
+                  key=lambda row: -(r.number(row, first_bound.name) or 0.0))
+    if not rows:
+        return f"No {_name(head)} values {_when(plan, head, period)}.", []
+
+    def spread_of(row: Sequence[Any]) -> str:
+        return verdict(head.metric, r.get(row, head.name), period, [(o.metric, r.get(row, o.name)) for o in shares]) or ""
+
+    def past(output: Output) -> str:  # 'over 30 days': the bound a share counts past, in the metric's unit
+        return f"over {format_value(output.metric.exceeding.value, head.metric.unit)}"
+
+    top = rows[0]
+    headline = (f"{r.group(top, full=True)} is furthest past the best band {_when(plan, head, period)}: "
+                f"{format_value(r.get(top, first_bound.name), Unit.percent)} {past(first_bound)} "
+                f"({_name(head)} {format_value(r.get(top, head.name), head.metric.unit)}) — {spread_of(top)}.")
+    then = [f"{r.group(row)} {format_value(r.get(row, first_bound.name), Unit.percent)}"
+            + (f" ({format_value(r.get(row, shares[-1].name), Unit.percent)} {past(shares[-1])})"
+               if r.get(row, shares[-1].name) else "") for row in rows[1:NAMED + 1]]
+    lines = [f"Then, {past(first_bound)}: {'; '.join(then)}." if then else ""]
+    benchmark = benchmark_text(head.metric)
+    lines.append(f"Typical benchmark: {benchmark.rstrip('.')}." if benchmark else "")
+    return headline, lines
+
+
+def _series(items: list[str], smallest: bool, last: str = "smallest") -> str:
+    """'A, B and C' — or 'A, B; smallest C' when the last one named is the smallest (or the last ranked) of many."""
     if smallest and len(items) > 1:
-        return f"{', '.join(items[:-1])}; smallest {items[-1]}"
+        return f"{', '.join(items[:-1])}; {last} {items[-1]}"
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 

@@ -119,7 +119,9 @@ def judge(case: Case, answer: Answer, expected: Table | None) -> tuple[Outcome, 
     if status != "answered":
         return Outcome.declined, Verdict(False, f"expected rows, the answer's status is {status}: {answer.message}")
     percent = {m["name"] for m in answer.metrics if m.get("unit") == "percent"}
-    verdict = compare_tables(expected.columns, expected.rows, answer.columns, answer.rows, ordered=case.ordered,
+    leading = (answer.query or {}).get("leading")  # the rows that answer; the rest rank the others for context
+    rows = answer.rows[:leading] if leading else answer.rows
+    verdict = compare_tables(expected.columns, expected.rows, answer.columns, rows, ordered=case.ordered,
                              tolerance=Tolerance(abs_tol=case.tolerance),
                              percent_columns=[j for j, c in enumerate(answer.columns) if c.split("__")[0] in percent])
     return (Outcome.correct if verdict.passed else Outcome.wrong), verdict

@@ -121,6 +121,8 @@ class SemanticQuery(_Query):
     compare_with: Period | None = Field(None, description="the period compared with, for compare other_period")
     order_by: tuple[OrderBy, ...] = ()
     limit: int | None = Field(None, ge=1)
+    leading: int | None = Field(None, ge=1, description="the first N rows answer the question ('which CSM's book "
+                                "moved most'); the rows after them rank the others, for context")
     tally: Tally | None = None
 
     @model_validator(mode="after")

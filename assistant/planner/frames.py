@@ -695,11 +695,27 @@ def _allowed_dimension(d: Draft, span: Span, dims: list[str]) -> str | None:
                     d.swap(old, new)
                     d.notes.append(f"{d.metric(old).label} by {d.catalog.dimensions[dim].label.lower()}: "
                                    f"read as {d.metric(new).label}")
+                    _variant_shown(d, new)
                 return dim
         return None
     tables = d.source_tables()
     allowed.sort(key=lambda x: d.catalog.dimensions[x].table not in tables)
     return allowed[0]
+
+
+def _variant_shown(d: Draft, variant: str) -> None:
+    """A variant read for a split shows its evidence ('health by ticket theme': the raisers' health against the
+    rest's, and how many raised it); asked what drags it down or lifts it, its groups are ranked that way."""
+    for evidence in d.metric(variant).evidence:
+        _add_metric(d, evidence)
+    moving = d.reading.grammar(*MOVING)
+    if not moving or d.ranking is not None or d.compare is not None or d.trend or d.grain is not None:
+        return
+    metric = d.metric(variant)
+    down = any(s.word is Word.down for s in moving)
+    worst_first = down == (metric.direction is not Direction.lower_is_better)  # down a higher-is-better: lowest first
+    d.ranking = Ranking(variant, descending=not worst_first)
+    d.use(*moving)
 
 
 # ---------------------------------------------------------------- filters
@@ -802,6 +818,8 @@ def _narrows(d: Draft, span: Span) -> bool:
 def _variant_taking(d: Draft, values) -> list | None:
     """'dashboards adoption rate': the metric's declared variant that can be filtered by the value's dimension."""
     for sense in values:
+        if any(sense.name in d.metric(m).dimensions for m in d.metrics):
+            continue  # another asked metric takes the value: 'health of accounts with billing tickets' filters that
         swaps = {m: d.metric(m).by.get(sense.name) for m in d.metrics if sense.name not in d.metric(m).dimensions}
         if swaps and all(swaps.values()):
             for old, new in swaps.items():
@@ -1307,8 +1325,14 @@ def _listing(d: Draft) -> None:
             for evidence in metric.evidence:
                 if evidence in d.catalog.metrics and d.rows in d.metric(evidence).dimensions:
                     _add_metric(d, evidence)
-            if metric.evidence and not d.why:
-                d.use(*reading.grammar(Word.why))  # "my red accounts and why": each shown with what put it there
+            if metric.evidence and not d.why and reading.grammar(Word.why):
+                d.use(*reading.grammar(Word.why))  # "my red accounts and why": each shown with what put it there,
+                moved = [p for e in metric.evidence if e in d.catalog.metrics for p in d.metric(e).parts
+                         if d.rows in d.metric(p).dimensions]
+                for part in moved:  # and the parts of that score that moved it, against the period before
+                    _add_metric(d, part)
+                if moved:
+                    d.compare = d.compare or Comparison.previous_period
             continue
         span = d.spans.get(name)
         if span is None or name in filtered or metric.unit is not Unit.count:

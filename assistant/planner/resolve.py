@@ -30,6 +30,7 @@ def resolve(interpretation: Interpretation, context: PlannerContext) -> Semantic
     i = interpretation
     metrics = [catalog.metrics[a.metric] for a in i.metrics]
     refs, aliases = _refs(i)
+    refs += _verdict_shares(i, metrics, catalog)
     dimensions = tuple(dict.fromkeys([*([i.rows] if i.rows else []), *i.dimensions]))
     filters = [_dimension_filter(f) for f in i.filters]
     filters += _listed_as(i, catalog, metrics, {f.dimension for f in filters})
@@ -39,6 +40,7 @@ def resolve(interpretation: Interpretation, context: PlannerContext) -> Semantic
     thresholds = [MetricFilter(metric=aliases.get(t.metric, t.metric), op=t.op, value=t.value, column=t.column)
                   for t in i.thresholds]
     order, limit = _order(i, metrics, aliases, catalog)
+    leading, limit = _leading(i, limit, catalog)
     tally = Tally(by=tuple(d for d in dimensions if d != i.rows), share=i.share) if i.frame is Frame.tally else None
     if tally is not None:
         order, limit = (), None
@@ -48,7 +50,30 @@ def resolve(interpretation: Interpretation, context: PlannerContext) -> Semantic
     return SemanticQuery(metrics=tuple(refs), time_range=period, grain=grain, dimensions=dimensions,
                          filters=tuple(filters), metric_filters=tuple(thresholds), compare=compare,
                          compare_with=i.compare_with if compare is Comparison.other_period else None,
-                         order_by=tuple(order), limit=limit, tally=tally)
+                         order_by=tuple(order), limit=limit, leading=leading, tally=tally)
+
+
+def _verdict_shares(i: Interpretation, metrics: list[Metric], catalog: Catalog) -> list[str]:
+    """The shares that decide a distribution's band (time to value: over 30/60/90 days), shown beside it: a verdict
+    is read off them, so the answer carries them; not for a list of entities, where each row is one account."""
+    if i.rows is not None or i.frame is Frame.tally:
+        return []
+    asked = set(i.metric_names)
+    shares = [s for m in metrics for s in m.band_shares if s not in asked and s in catalog.metrics]
+    return list(dict.fromkeys(shares))
+
+
+RANKED_ACCOUNTS = 10  # "which account has the highest ARR": the first, then the next nine for context
+
+
+def _leading(i: Interpretation, limit: int | None, catalog: Catalog) -> tuple[int | None, int | None]:
+    """'Which CSM's book moved most': the one row answers, and the whole ranking (of accounts, the first ten) shows how
+    far ahead it is; (leading rows, query limit)."""
+    ranked = [i.rows] if i.rows is not None and not i.dimensions else list(i.dimensions) if i.rows is None else []
+    if limit != 1 or len(ranked) != 1 or i.grain is not None or i.frame is Frame.tally:
+        return None, limit
+    account = catalog.entity_dimension("account")
+    return 1, RANKED_ACCOUNTS if account is not None and ranked[0] == account.name else None
 
 
 def _dimension_filter(f: ValueFilter) -> DimensionFilter:

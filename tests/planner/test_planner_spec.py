@@ -24,8 +24,8 @@ SPEC = [
     ("hey, can you tell me our gross retention for q3 2026 please", {"metrics": ["grr"], "time_range": Q3_2026}),
     ("gross rev retention last quarter", {"metrics": ["grr"]}),
     ("logo churn last month", {"metrics": ["logo_churn_rate"], "time_range": ("2026-09-01", "2026-09-30")}),
-    ("ttv", {"metrics": ["ttv_median_days"]}),
-    ("how long to first value in 2025", {"metrics": ["ttv_median_days"], "time_range": ("2025-01-01", "2025-12-31")}),
+    ("ttv", {"metrics": ["ttv_median_days", "ttv_over_30_share", "ttv_over_60_share", "ttv_over_90_share"]}),  # reported with the shares that band it
+    ("how long to first value in 2025", {"metrics": ["ttv_median_days", "ttv_over_30_share", "ttv_over_60_share", "ttv_over_90_share"], "time_range": ("2025-01-01", "2025-12-31")}),
     ("csat for smb in october", {"metrics": ["csat"], "filters": {"segment": ["SMB"]}, "time_range": OCT}),
     ("dau/mau october", {"metrics": ["dau_mau"]}),
     ("dau/mau stickiness october", {"metrics": ["dau_mau"]}),
@@ -53,9 +53,9 @@ SPEC = [
     ("fcr by channel in october", {"metrics": ["fcr"], "dimensions": ["ticket_channel"]}),
     # a metric that cannot be split by the asked dimension reads its variant that can; a window of seven quarters
     ("which onboarding cohorts are taking too long to reach first value?",
-     {"metrics": ["cohort_ttv_median_days"], "dimensions": ["signup_cohort"], "grain": None,
+     {"metrics": ["cohort_ttv_median_days", "cohort_reached_ttv_over_30_share", "cohort_reached_ttv_over_60_share", "cohort_reached_ttv_over_90_share"], "dimensions": ["signup_cohort"], "grain": None,
       "time_range": ("2025-01-01", "2026-09-30")}),
-    ("ttv by signup quarter in 2025", {"metrics": ["cohort_ttv_median_days"], "dimensions": ["signup_cohort"],
+    ("ttv by signup quarter in 2025", {"metrics": ["cohort_ttv_median_days", "cohort_reached_ttv_over_30_share", "cohort_reached_ttv_over_60_share", "cohort_reached_ttv_over_90_share"], "dimensions": ["signup_cohort"],
                                        "time_range": ("2025-01-01", "2025-12-31")}),
     ("Which enterprise accounts show declining adoption and unresolved support friction?",
      {"metrics": ["declining_adoption_with_friction_accounts", "active_users_vs_3_months_earlier", "severe_open_tickets"],
@@ -64,10 +64,10 @@ SPEC = [
     ("renewals in next 90 days w/ health trend + open tickets", {"metrics": ["days_to_renewal", "next_renewal_date", "next_renewal_arr", "health_score", "open_tickets"],
                                                                  "dimensions": ["account_name"], "compare": "previous_period"}),
     ("which csm book dropped most in health this month", {"metrics": ["health_score", "usage_score", "support_score", "engagement_score", "payment_score", "executive_score"], "dimensions": ["csm_name"],
-                                                          "order": [("health_score", "change", False)], "limit": 1}),
+                                                          "order": [("health_score", "change", False)], "limit": None, "leading": 1}),
     ("accounts whose health dropped more than 15 points this month",
      {"dimensions": ["account_name"], "metric_filters": [("health_score", "<", -15.0, "change")]}),
-    ("is our time to value getting better?", {"metrics": ["ttv_median_days"], "grain": "quarter"}),
+    ("is our time to value getting better?", {"metrics": ["ttv_median_days", "ttv_over_30_share", "ttv_over_60_share", "ttv_over_90_share"], "grain": "quarter"}),
     ("dau/mau for smb vs enterprise", {"metrics": ["dau_mau"], "dimensions": ["segment"],
                                        "filters": {"segment": ["SMB", "Enterprise"]}}),
     ("why did health drop for acme?", {"metrics": ["health_score", "usage_score", "support_score", "engagement_score",
@@ -95,7 +95,9 @@ SPEC = [
     ("top 10 accounts by mrr", {"metrics": ["mrr"], "dimensions": ["account_name"], "order": [("mrr", "value", True)],
                                 "limit": 10}),
     ("bottom 5 accounts by health in october", {"order": [("health_score", "value", False)], "limit": 5}),
-    ("which segment has the lowest nrr", {"dimensions": ["segment"], "order": [("nrr", "value", False)], "limit": 1}),
+    # "which … has the lowest": the first row answers, the others ranked after it for context
+    ("which segment has the lowest nrr", {"dimensions": ["segment"], "order": [("nrr", "value", False)], "limit": None,
+                                          "leading": 1}),
     # a list of at-risk accounts shows the measure its definition names (health), to say why each is there
     ("which accounts are health risk accounts", {"metrics": ["health_risk_accounts", "health_score"], "dimensions": ["account_name"],
                                     "metric_filters": [("health_risk_accounts", ">", 0.0, "value")]}),
@@ -107,7 +109,7 @@ SPEC = [
     ("which csm's book has the biggest negative health movement this month?",
      {"metrics": ["health_score", "usage_score", "support_score", "engagement_score", "payment_score", "executive_score"],
       "dimensions": ["csm_name"], "compare": "previous_period",
-      "order": [("health_score", "change", False)], "limit": 1, "time_range": OCT}),
+      "order": [("health_score", "change", False)], "limit": None, "leading": 1, "time_range": OCT}),
     ("which accounts renew in the next 90 days, with their health trend and open tickets?",
      {"metrics": ["days_to_renewal", "next_renewal_date", "next_renewal_arr", "health_score", "open_tickets"],
       "dimensions": ["account_name"], "metric_filters": [("days_to_renewal", "<=", 90.0, "value")],
@@ -121,7 +123,8 @@ SPEC = [
     ("mau and open tickets by segment for urgent priority",
      {"metrics": ["mau", "open_tickets__urgent"], "dimensions": ["segment"], "filters": {}}),
     ("which recurring issue themes are dragging down health in the enterprise segment last quarter?",
-     {"metrics": ["ticket_volume"], "dimensions": ["ticket_category"], "filters": {"segment": ["Enterprise"]}}),
+     {"metrics": ["theme_health_gap", "theme_tickets", "theme_accounts", "theme_raisers_health", "theme_others_health"],
+      "dimensions": ["ticket_category"], "filters": {"segment": ["Enterprise"]}, "order": [("theme_health_gap", "value", False)]}),
     # Lists come worst first: furthest past their threshold, or, for a flag, by the measure beside it.
     ("accounts with health below 60", {"metric_filters": [("health_score", "<", 60.0, "value")],
                                        "order": [("health_score", "value", False)]}),
@@ -148,6 +151,7 @@ def _fields(query) -> dict:
         "compare": dumped["compare"],
         "order": [(o["field"], o["column"], o["descending"]) for o in dumped["order_by"]],
         "limit": dumped["limit"],
+        "leading": dumped["leading"],
     }
 
 

@@ -39,6 +39,7 @@ dimensions:
 METRIC = """
   - name: {name}
     label: {label}
+    question: What is our {name}?
     description: A support metric.
     formula: a plain-English formula
     tier: {tier}
