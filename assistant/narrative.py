@@ -631,7 +631,7 @@ def _list_totals(r: _Rows) -> str:
     sums = [f"{_name(o)} {format_value(sum(v for row in r.rows if (v := r.number(row, o.name)) is not None), o.metric.unit)}"
             f" in all" for o in plan.outputs if _additive(o) and o.metric.unit is Unit.currency]
     worse = []
-    judged = [o for o in plan.outputs if o.metric.direction is not Direction.neutral
+    judged = [o for o in plan.outputs if o.metric.direction is not Direction.neutral and o.name not in _membership(plan)
               and any(r.number(row, o.name, MetricColumn.change) is not None for row in r.rows)]
     if compared and judged:
         output = judged[0]
@@ -696,8 +696,33 @@ def row_reasons(plan: Plan, columns: Sequence[str], rows: Sequence[Sequence[Any]
                 words.append(f"{_name(output)} {format_value(value, Unit.percent, signed=True)} vs {compared}")
             else:
                 words.append(f"{_name(output)} {format_value(value, output.metric.unit)} {compared}")
+        words += _parts_moved(r, row, [o for o, part in chosen if part is MetricColumn.value], compared)
         reasons.append(", ".join(words) or ", ".join(members))
     return reasons
+
+
+PARTS_NAMED = 2  # "support score −75.0, usage score −5.9 vs the month before": what moved an account's score most
+
+
+def _parts_moved(r: _Rows, row: Sequence[Any], scores: list[Output], compared: str) -> list[str]:
+    """For a score shown with its parts against before: the parts that pulled it the wrong way most (by their weight
+    in it), in words; [] without a comparison or parts."""
+    if not compared:
+        return []
+    words = []
+    for score in scores:
+        metric = score.metric
+        sign = -1 if metric.direction is Direction.higher_is_better else 1
+        pulls = []
+        for part in (o for o in r.plan.outputs if o.metric.name in metric.parts):
+            change = r.number(row, part.name, MetricColumn.change)
+            if change is not None and moved(change, part.metric.unit) and sign * change > 0:
+                pulls.append((sign * change * metric.weights.get(part.metric.name, 1.0), part, change))
+        named = sorted(pulls, key=lambda p: -p[0])[:PARTS_NAMED]
+        if named:
+            words.append(", ".join(f"{_name(part)} {format_change(change, part.metric.unit)}" for _, part, change in named)
+                         + f" vs {compared}")
+    return words
 
 
 # --- the chart -------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from assistant.runner import Runner, RunnerSettings
 from assistant.suggestions import follow_ups
 from assistant.viewer import Viewer
 from assistant.warnings import (
-    broken_invariants, overdue_sentence, partial_period_warnings, sample_query, small_sample_warnings,
+    broken_invariants, overdue_question, overdue_sentence, partial_period_warnings, sample_query, small_sample_warnings,
 )
 from data.contract import tables
 from data.paths import resolve_warehouse
@@ -143,9 +143,13 @@ class Assistant:
                 hidden = self.hidden_departure(outcome.query, answer, viewer)
                 answer.message += f"\nBlended, this hides a departure: {hidden} Ask for it by {self._split().label.lower()} " \
                     "to see each." if hidden else ""
-                answer.warnings += self.overdue_note(outcome.query, viewer)
+                passed = self.overdue_note(outcome.query, viewer)
+                answer.warnings += passed
+                overdue = self._overdue_question(outcome.query) if passed else None
                 started = time.perf_counter()  # planning only: ~5 ms a candidate, no warehouse query
                 answer.follow_ups = list(follow_ups(outcome.query, outcome.interpretation, self.context, viewer))
+                if overdue:  # the overdue ones named beside the list are one click away
+                    answer.follow_ups = [overdue, *[q for q in answer.follow_ups if q != overdue]][:3]
                 answer.timings_ms["follow_ups"] = _ms(started)
         elif self.agent is not None and not getattr(outcome, "final", False):
             running()
@@ -188,12 +192,20 @@ class Assistant:
         lines = breakdown_outliers(compiled.plan, result.rows, {c: i for i, c in enumerate(result.columns)})
         return lines[0] if lines else ""
 
+    def _countdown(self, query: SemanticQuery):
+        """The query's countdown metric that declares what it leaves out once overdue, or None."""
+        names = [m if isinstance(m, str) else m.name for m in query.metrics]
+        return next((self.catalog.metrics[n] for n in names if n in self.catalog.metrics
+                     and self.catalog.metrics[n].overdue), None)
+
+    def _overdue_question(self, query: SemanticQuery) -> str | None:
+        countdown = self._countdown(query)
+        return overdue_question(self.catalog.metrics[countdown.overdue], self.catalog) if countdown else None
+
     def overdue_note(self, query: SemanticQuery, viewer: Viewer) -> list[str]:
         """For a list of what is coming up (renewals in the next 90 days): those already past their time and still
         undecided (overdue renewals), which the countdown leaves out, named in one line; [] when there are none."""
-        names = [m if isinstance(m, str) else m.name for m in query.metrics]
-        countdown = next((self.catalog.metrics[n] for n in names if n in self.catalog.metrics
-                          and self.catalog.metrics[n].overdue), None)
+        countdown = self._countdown(query)
         if countdown is None or not query.dimensions:
             return []
         overdue = self.catalog.metrics[countdown.overdue]

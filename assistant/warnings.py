@@ -154,6 +154,12 @@ def overdue_sentence(overdue: Metric, catalog, columns: Sequence[str], rows: Seq
     if first is not None:  # the longest passed first (its evidence is when it passed)
         rows = sorted(rows, key=lambda row: (row[index[first.name]] is None, row[index[first.name]]))
     names = "; ".join(one(row) for row in rows[:named]) + (f"; and {len(rows) - named:,} more" if len(rows) > named else "")
-    question = first.question if first is not None and first.question else overdue.question
+    question = overdue_question(overdue, catalog)
     ask = f" Ask: “{question}”" if question else ""
     return f"Not in this list, as their date has already passed: {total:,} {overdue.label.lower()} — {names}.{ask}"
+
+
+def overdue_question(overdue: Metric, catalog) -> str | None:
+    """The declared question that lists what has passed undecided (its first evidence's, else its own)."""
+    first = next((catalog.metrics[e] for e in overdue.evidence if e in catalog.metrics), None)
+    return first.question if first is not None and first.question else overdue.question

@@ -13,8 +13,11 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer import Status
+from assistant.narrative import row_reasons
 from assistant.viewer import Viewer
 from evals.compare import compare_tables
+from semantic_layer.compile import compile_query
+from semantic_layer.query import SemanticQuery
 
 AS_OF = "DATE '2026-10-31'"
 CSM = "C005"  # Leila Johnson, whose book moves most in October (the generator's planted story)
@@ -116,3 +119,12 @@ def test_an_at_risk_list_shows_the_components_that_moved_each_account(assistant)
         usage, support = expected[row[index["account_name"]]]
         assert row[index["usage_score__change"]] == pytest.approx(usage, abs=0.01)
         assert row[index["support_score__change"]] == pytest.approx(support, abs=0.01)
+
+
+def test_why_an_account_is_at_risk_names_the_parts_that_pulled_its_score_down(assistant):
+    answer = assistant.ask("which of my accounts are health-risk accounts and why?", Viewer.csm(CSM))
+    plan = compile_query(SemanticQuery.model_validate(answer.query), assistant.catalog).plan
+    reasons = dict(zip((row[answer.columns.index("account_name")] for row in answer.rows),
+                       row_reasons(plan, answer.columns, answer.rows)))
+    # Estora Bank Inc: support 75 → 0 (weight 0.2: −15 points of health) outweighs usage 29.7 → 23.8
+    assert reasons["Estora Bank Inc"] == "health score 44.1 (red), support score −75.0, usage score −5.9 vs the month before"
