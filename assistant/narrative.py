@@ -351,7 +351,11 @@ def _breakdown(r: _Rows) -> tuple[str, list[str]]:
     departs = departing(head.metric, values, period) if len(values) > 2 and order_by is None else None
     if order_by is not None:
         first = ranked[0]
-        headline = f"{_ranking_headline(r, first, head, order_by, _when(plan, head, period))}."
+        evidence = [o for o in shown[1:] if o.metric.name in head.metric.evidence and o.metric.unit is unit
+                    and r.get(first, o.name) is not None]  # what the ranked number is made of: 68.4 against 78.6
+        beside = ", ".join(f"{_name(o)} {format_value(r.get(first, o.name), o.metric.unit)}" for o in evidence[:NAMED + 1])
+        headline = f"{_ranking_headline(r, first, head, order_by, _when(plan, head, period))}" \
+                   f"{f' ({beside})' if beside else ''}."
     elif departs is not None:
         standing = next(row for row in ranked if tuple(row[r.index[d.name]] for d in plan.dimensions) == departs)
         others = [v for g, v in values.items() if g != departs]
@@ -748,7 +752,7 @@ def chart_suggestion(plan: Plan, columns: Sequence[str], rows: Sequence[Sequence
     if not chartable or len(rows) < 2:
         return None
     ys = [o.name for o in chartable if o.metric.unit is chartable[0].metric.unit]  # one axis, one unit
-    if entity and len(plan.reported) == 1:  # a list compares its entities on one thing: what it is ranked by
+    if (entity or plan.query.order_by) and len(plan.reported) == 1:  # a list or a ranking compares on one thing
         ranked = next((output_column(o.field, o.column) for o in plan.query.order_by
                        if o.field in [c.name for c in chartable] and output_column(o.field, o.column) in index), None)
         ys = [ranked or ys[0]]
