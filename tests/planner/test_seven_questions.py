@@ -128,3 +128,12 @@ def test_why_an_account_is_at_risk_names_the_parts_that_pulled_its_score_down(as
                        row_reasons(plan, answer.columns, answer.rows)))
     # Estora Bank Inc: support 75 → 0 (weight 0.2: −15 points of health) outweighs usage 29.7 → 23.8
     assert reasons["Estora Bank Inc"] == "health score 44.1 (red), support score −75.0, usage score −5.9 vs the month before"
+
+
+def test_issue_themes_are_ranked_by_how_far_their_accounts_health_lags_and_charted_on_that_alone(assistant):
+    answer = assistant.ask("Which recurring issue themes are dragging down health in the enterprise segment?")
+    assert answer.status is Status.ANSWERED, answer.message
+    gaps = [row[answer.columns.index("theme_health_gap")] for row in answer.rows]
+    assert gaps == sorted(gaps) and gaps[0] < 0  # the theme dragging most first
+    assert answer.chart["y"] == ["theme_health_gap"]
+    assert answer.message.startswith(f"{answer.rows[0][answer.columns.index('ticket_category')].capitalize()} has the lowest")
