@@ -38,8 +38,9 @@ def continues(reading: Reading, choice: MetricChoice, last: Interpretation | Non
         return False  # "now list all my accounts": a new subject
     if reading.has(Word.those) and last.rows is not None:
         return True  # "which of those renew next month", "and their health score"
-    narrows = any(s.kind is Kind.number or s.kind is Kind.term and any(v.name in last.dimensions for v in s.values())
-                  for s in reading.spans)  # "which mid-market accounts are below 50?" after health by segment
+    narrows = any(s.kind is Kind.number and not _cuts(reading, s) or s.kind is Kind.term and any(
+        v.name in last.dimensions for v in s.values()) for s in reading.spans)  # "which mid-market accounts are
+    # below 50?" after health by segment; not the N of "top 30 accounts by arr", a ranking of its own
     if not reading.has(Word.those, Word.instead) and last.dimensions and last.rows is None and not narrows and any(
             s.kind is Kind.term and s.dimensions() and any(d in entities for d in s.dimensions()) for s in reading.spans):
         return False  # "who are our top accounts" after csat by ticket category: a new subject, not accounts × categories
@@ -62,3 +63,8 @@ def continues(reading: Reading, choice: MetricChoice, last: Interpretation | Non
     edits = any(s.kind in (Kind.time, Kind.number) for s in reading.spans) or any(
         s.kind is Kind.term and (s.values() or s.dimensions()) for s in reading.spans) or reading.has(*_EDITS)
     return bool(choice.metrics) or (edits and (opens or len(reading.tokens) <= SHORT))
+
+
+def _cuts(reading: Reading, number) -> bool:
+    """The number is how many a ranking keeps ('top 30', 'worst 5'), not a threshold."""
+    return any(x.kind is Kind.word and x.word in RANKING for x in reading.before(number, 1))
