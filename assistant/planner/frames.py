@@ -1449,8 +1449,8 @@ def _upcoming(d: Draft) -> None:
     if d.horizon is None:
         return
     catalog = d.catalog
-    countdown = next((m for m in catalog.metrics.values() if m.horizon), None)
     ahead = [d.metric(m).ahead for m in d.metrics if d.metric(m).ahead and catalog.metrics[d.metric(m).ahead].horizon]
+    countdown = _countdown(d, ahead)
     counted = d.reading.has(Word.count, Word.total) and not _asks_list(d)
     # "renewals due per month next quarter": a series of the terms ending, not a list counting down
     lists = (d.rows is not None or _asks_list(d) or (bool(ahead) and not counted)) and \
@@ -1507,6 +1507,15 @@ def _upcoming(d: Draft) -> None:
     if d.trend:
         d.compare = d.compare or Comparison.previous_period  # "with their health trend": each against before
         d.trend = False
+
+
+def _countdown(d: Draft, ahead: list[str]) -> Metric | None:
+    """The countdown asked for: the one a named metric looks ahead with ('term end': days to term end), else the one
+    over the rows the question names ('contracts ending'), else the catalogue's first ('renewals coming up')."""
+    countdowns = [m for m in d.catalog.metrics.values() if m.horizon]
+    named = {source for span in d.reading.spans if span.kind is Kind.term for source in span.rows()}
+    return next((d.catalog.metrics[a] for a in ahead), None) or \
+        next((m for m in countdowns if m.source in named), None) or next(iter(countdowns), None)
 
 
 def _about_terms_ending(d: Draft, name: str) -> bool:

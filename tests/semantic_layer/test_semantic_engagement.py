@@ -477,3 +477,14 @@ def test_a_broadcast_part_ignores_a_filter_it_cannot_take(wh):
     (row,) = run(wh, SemanticQuery(metrics=["feature_adoption_rate"], time_range=SEPTEMBER,
                                    filters=[DimensionFilter(dimension="feature", values=["dashboards"])]))
     assert row["feature_adoption_rate"] == pytest.approx(50)
+
+
+@pytest.mark.metric_values("days_to_term_end", "next_term_end", "next_term_arr")
+def test_a_term_end_counts_every_term_decided_or_not(wh):
+    # After 25 July 2026 B1's term of 31 July, renewed on 20 July, still ends in 6 days (ARR 12,000), while its
+    # next renewal to decide is the term of 31 July 2027; B3's term ends 30 September, B2's 31 August
+    july = Period(date(2026, 7, 1), date(2026, 7, 25))
+    assert by(wh, "days_to_term_end", "account_name", period=july) == {"Bluebird": 6, "Cobalt": 37, "Driftwood": 67}
+    assert by(wh, "next_term_end", "account_name", period=july)["Bluebird"] == date(2026, 7, 31)
+    assert by(wh, "next_term_arr", "account_name", period=july)["Bluebird"] == 12000
+    assert by(wh, "days_to_renewal", "account_name", period=july)["Bluebird"] == 371
