@@ -2,10 +2,11 @@
 
 Each answer is checked against independent SQL written straight on the contract tables (never
 through the semantic layer), for what the domain notes and issue 11 say a full answer is:
-cohorts with their median and the shares over 30/60/90 days; renewals coming up that are still
-undecided, with the overdue ones named beside them; every CSM ranked by health movement; an
-at-risk list with the components that moved each account. (Question 4, issue themes against the
-segment's health, has its own tests beside its metrics.)
+the accounts of declining adoption with friction and those ready to expand; cohorts with their
+median and the shares over 30/60/90 days; issue themes against the segment's health; NRR and GRR
+by segment per quarter; renewals coming up that are still undecided, with the overdue ones named
+beside them; every CSM ranked by health movement; an at-risk list with the components that moved
+each account.
 """
 
 from __future__ import annotations
@@ -38,6 +39,46 @@ def holds(answer, sql: str, assistant, *, ordered: bool = False, rows=None) -> N
     columns, expected = independent(assistant, sql)
     verdict = compare_tables(columns, expected, answer.columns, answer.rows if rows is None else rows, ordered=ordered)
     assert verdict.passed, verdict.reason
+
+
+def test_enterprise_accounts_with_declining_adoption_and_unresolved_friction(assistant):
+    answer = assistant.ask("Which enterprise accounts show declining adoption and unresolved support friction?")
+    holds(answer, f"""
+        WITH mau AS (SELECT account_id,
+                            COUNT(DISTINCT user_id) FILTER (WHERE activity_date BETWEEN DATE '2026-10-02' AND {AS_OF}) AS now,
+                            COUNT(DISTINCT user_id) FILTER (WHERE activity_date BETWEEN DATE '2026-07-02' AND DATE '2026-07-31') AS before
+                     FROM user_activity_daily GROUP BY account_id)
+        SELECT a.name, 100.0 * mau.now / mau.before FROM accounts a JOIN mau USING (account_id)
+        WHERE a.segment = 'Enterprise' AND mau.now < 0.7 * mau.before AND a.churned_on IS NULL
+          AND a.account_id IN (SELECT account_id FROM tickets WHERE resolved_at IS NULL AND priority IN ('high', 'urgent'))""",
+          assistant)
+
+
+def test_customers_using_more_and_ready_to_expand(assistant):
+    answer = assistant.ask("Which customers are using more of the product and may be ready for expansion?")
+    holds(answer, f"""
+        WITH mau AS (SELECT account_id,
+                            COUNT(DISTINCT user_id) FILTER (WHERE activity_date BETWEEN DATE '2026-10-02' AND {AS_OF}) AS now,
+                            COUNT(DISTINCT user_id) FILTER (WHERE activity_date BETWEEN DATE '2026-09-02' AND DATE '2026-10-01') AS before
+                     FROM user_activity_daily GROUP BY account_id)
+        SELECT a.name, h.health_score FROM accounts a JOIN mau USING (account_id)
+        JOIN health_scores_weekly h ON h.account_id = a.account_id AND h.week_start = DATE '2026-10-26'
+        WHERE mau.now > mau.before AND mau.now >= 0.9 * a.seats_purchased AND h.health_score > 85
+          AND a.churned_on IS NULL""", assistant)
+
+
+def test_nrr_and_grr_by_segment_per_quarter_with_a_verdict(assistant):
+    answer = assistant.ask("What is our NRR and GRR trend by segment? Is it healthy?")
+    holds(answer, """
+        WITH q AS (SELECT CAST(t AS DATE) AS q_start FROM generate_series(DATE '2025-10-01', DATE '2026-07-01', INTERVAL 3 MONTH) AS s(t)),
+             b AS (SELECT q.q_start, x.account_id, x.mrr FROM q
+                   JOIN account_mrr_monthly x ON x.month = CAST(q.q_start - INTERVAL 1 MONTH AS DATE))
+        SELECT b.q_start, a.segment, 100.0 * SUM(COALESCE(e.mrr, 0)) / SUM(b.mrr),
+               100.0 * SUM(LEAST(COALESCE(e.mrr, 0), b.mrr)) / SUM(b.mrr)
+        FROM b JOIN accounts a USING (account_id)
+        LEFT JOIN account_mrr_monthly e ON e.account_id = b.account_id AND e.month = CAST(b.q_start + INTERVAL 2 MONTH AS DATE)
+        GROUP BY 1, 2""", assistant)
+    assert "annualised" in answer.message  # a quarter's retention is judged on the annual bands' basis
 
 
 def test_onboarding_cohorts_show_the_median_and_the_shares_over_30_60_90_days(assistant):
