@@ -137,7 +137,8 @@ class Assistant:
             answer = self.run_semantic_query(outcome.query, viewer, question=question)
             answer.planner = RULES
             answer.route_reason = outcome.reason or "rules understood the question"
-            answer.warnings = [*outcome.notes, *answer.warnings]
+            if answer.ok:  # how the question was read says nothing to someone told it cannot be shown
+                answer.warnings = [*outcome.notes, *answer.warnings]
             query = outcome.query if answer.ok else None
             if answer.ok:
                 hidden = self.hidden_departure(outcome.query, answer, viewer)

@@ -212,3 +212,12 @@ def test_a_csm_asking_about_another_csms_book_is_told_it_is_not_theirs_not_shown
     answer = assistant.ask(f"mrr of {other[0]}'s accounts", Viewer.csm(CSM))
     assert answer.status is Status.UNANSWERABLE and answer.message.startswith(f"{other[0]}'s accounts are not in your book")
     assert assistant.ask(f"mrr of {own[0]}'s accounts", Viewer.csm(CSM)).status is Status.ANSWERED
+
+
+def test_an_account_outside_the_book_is_one_sentence_without_the_planners_notes(assistant):
+    conversation, leila = Conversation(), Viewer.csm("C005")
+    assistant.ask("who renews in the next 90 days?", leila, conversation)
+    answer = assistant.ask("how's Ostersys Legal Ltd doing", leila, conversation)  # read as a follow-up
+    assert answer.status is Status.UNANSWERABLE
+    assert answer.message == "Ostersys Legal Ltd is not in your book of accounts, so I cannot show it."
+    assert answer.warnings == []
