@@ -137,20 +137,18 @@ class Assistant:
             answer = self.run_semantic_query(outcome.query, viewer, question=question)
             answer.planner = RULES
             answer.route_reason = outcome.reason or "rules understood the question"
+            query = outcome.query if answer.ok else None
             if answer.ok:  # how the question was read says nothing to someone told it cannot be shown
                 answer.warnings = [*outcome.notes, *answer.warnings]
-            query = outcome.query if answer.ok else None
-            if answer.ok:
                 hidden = self.hidden_departure(outcome.query, answer, viewer)
                 answer.message += f"\nBlended, this hides a departure: {hidden} Ask for it by {self._split().label.lower()} " \
                     "to see each." if hidden else ""
-                passed = self.overdue_note(outcome.query, viewer)
-                answer.warnings += passed
-                overdue = self._overdue_question(outcome.query) if passed else None
+                overdue, ask_overdue = self.overdue_note(outcome.query, viewer)
+                answer.warnings += [overdue] if overdue else []
                 started = time.perf_counter()  # planning only: ~5 ms a candidate, no warehouse query
                 answer.follow_ups = list(follow_ups(outcome.query, outcome.interpretation, self.context, viewer))
-                if overdue:  # the overdue ones named beside the list are one click away
-                    answer.follow_ups = [overdue, *[q for q in answer.follow_ups if q != overdue]][:3]
+                if ask_overdue:  # the overdue ones named beside the list are one click away
+                    answer.follow_ups = [ask_overdue, *[q for q in answer.follow_ups if q != ask_overdue]][:3]
                 answer.timings_ms["follow_ups"] = _ms(started)
         elif self.agent is not None and not getattr(outcome, "final", False):
             running()
@@ -193,26 +191,19 @@ class Assistant:
         lines = breakdown_outliers(compiled.plan, result.rows, {c: i for i, c in enumerate(result.columns)})
         return lines[0] if lines else ""
 
-    def _countdown(self, query: SemanticQuery):
-        """The query's countdown metric that declares what it leaves out once overdue, or None."""
-        names = [m if isinstance(m, str) else m.name for m in query.metrics]
-        return next((self.catalog.metrics[n] for n in names if n in self.catalog.metrics
-                     and self.catalog.metrics[n].overdue), None)
-
-    def _overdue_question(self, query: SemanticQuery) -> str | None:
-        countdown = self._countdown(query)
-        return overdue_question(self.catalog.metrics[countdown.overdue], self.catalog) if countdown else None
-
-    def overdue_note(self, query: SemanticQuery, viewer: Viewer) -> list[str]:
+    def overdue_note(self, query: SemanticQuery, viewer: Viewer) -> tuple[str | None, str | None]:
         """For a list of what is coming up (renewals in the next 90 days): those already past their time and still
-        undecided (overdue renewals), which the countdown leaves out, named in one line; [] when there are none."""
-        countdown = self._countdown(query)
+        undecided (overdue renewals), which the countdown leaves out, in one line, and the question that lists them;
+        (None, None) when there are none."""
+        names = [m if isinstance(m, str) else m.name for m in query.metrics]
+        countdown = next((self.catalog.metrics[n] for n in names if n in self.catalog.metrics
+                          and self.catalog.metrics[n].overdue), None)
         if countdown is None or not query.dimensions:
-            return []
+            return None, None
         overdue = self.catalog.metrics[countdown.overdue]
         rows = query.dimensions[0]
         if rows not in overdue.dimensions or self.catalog.dimensions[rows].entity != overdue.counts:
-            return []
+            return None, None
         end = query.time_range.end
         passed = SemanticQuery(metrics=(overdue.name, *overdue.evidence), time_range=Period(end, end),
                                dimensions=(rows,), filters=tuple(f for f in query.filters if f.dimension in overdue.dimensions),
@@ -220,11 +211,12 @@ class Assistant:
         try:
             compiled = compile_query(passed, self.catalog)
         except (SemanticLayerError, ValueError):
-            return []
+            return None, None
         result = self.runner.run_expression(compiled.tree, viewer, f"{overdue.label} beside {countdown.label}")
         if not result.ok or not result.rows:
-            return []
-        return [overdue_sentence(overdue, self.catalog, result.columns, result.rows, rows)]
+            return None, None
+        question = overdue_question(overdue, self.catalog)
+        return overdue_sentence(overdue, self.catalog, result.columns, result.rows, rows, question), question
 
     def _split(self):
         """The dimension a blended number is checked against (declared in the catalogue: split_blended)."""

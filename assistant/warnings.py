@@ -16,6 +16,8 @@ from typing import Any
 
 from sqlglot import exp
 
+from assistant.formatting import format_value
+from semantic_layer.catalog import Catalog
 from semantic_layer.model import Aggregation, Metric, TimeMode
 from semantic_layer.plan import Plan
 
@@ -136,12 +138,10 @@ def _within(plan: Plan, low: Metric, high: Metric, start: date | None, end: date
     return first_day(low) >= first_day(high)
 
 
-def overdue_sentence(overdue: Metric, catalog, columns: Sequence[str], rows: Sequence[Sequence[Any]], entity: str,
-                     named: int = 3) -> str:
+def overdue_sentence(overdue: Metric, catalog: Catalog, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+                     entity: str, question: str | None, named: int = 3) -> str:
     """'Not in this list, as their date has already passed: 22 overdue renewals — Acme (overdue term end 2026-10-11,
     …); … Ask: “…”': what a list of what is coming up leaves out, still undecided, because its time has passed."""
-    from assistant.formatting import format_value  # the one formatter (kept local: formatting imports warnings' peers)
-
     index = {c: i for i, c in enumerate(columns)}
     evidence = [catalog.metrics[e] for e in overdue.evidence if e in index]
     total = sum(int(row[index[overdue.name]] or 0) for row in rows)
@@ -154,12 +154,11 @@ def overdue_sentence(overdue: Metric, catalog, columns: Sequence[str], rows: Seq
     if first is not None:  # the longest passed first (its evidence is when it passed)
         rows = sorted(rows, key=lambda row: (row[index[first.name]] is None, row[index[first.name]]))
     names = "; ".join(one(row) for row in rows[:named]) + (f"; and {len(rows) - named:,} more" if len(rows) > named else "")
-    question = overdue_question(overdue, catalog)
     ask = f" Ask: “{question}”" if question else ""
     return f"Not in this list, as their date has already passed: {total:,} {overdue.label.lower()} — {names}.{ask}"
 
 
-def overdue_question(overdue: Metric, catalog) -> str | None:
+def overdue_question(overdue: Metric, catalog: Catalog) -> str | None:
     """The declared question that lists what has passed undecided (its first evidence's, else its own)."""
     first = next((catalog.metrics[e] for e in overdue.evidence if e in catalog.metrics), None)
     return first.question if first is not None and first.question else overdue.question
