@@ -87,3 +87,8 @@ def format_change(change: Any, unit: Unit | None) -> str:
 def moved(change: Any, unit: Unit | None) -> bool:
     """Whether a change shows at all once formatted (a change of 0.04 points is no change)."""
     return is_number(change) and not _rounds_to_zero(format_change(change, unit))
+
+
+def lower_first(label: str) -> str:
+    """A label inside a sentence: 'Health score' → 'health score'; an acronym stays ('MRR', 'WAU', 'ARR at …')."""
+    return label if len(label) > 1 and label[1].isupper() else label[:1].lower() + label[1:]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from assistant.formatting import format_change, format_value, is_number, moved
+from assistant.formatting import format_change, format_value, is_number, lower_first, moved
 from assistant.verdict import departing, is_healthy, place, short_verdict, verdict, verdict_text
 from assistant.viewer import Viewer
 from semantic_layer.compile import output_column
@@ -40,11 +40,6 @@ _ADDITIVE = (Aggregation.sum, Aggregation.count, Aggregation.count_distinct)
 
 
 # --- words for names, periods and comparisons ----------------------------------------------
-
-def lower_first(label: str) -> str:
-    """A label inside a sentence: 'Health score' → 'health score'; an acronym stays ('MRR', 'WAU', 'ARR at …')."""
-    return label if len(label) > 1 and label[1].isupper() else label[:1].lower() + label[1:]
-
 
 def _label(output: Output) -> str:
     """A metric's label, with the filters it was asked with of its own ('Open tickets (ticket priority urgent)')."""

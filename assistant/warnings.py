@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from assistant.formatting import format_value
+from assistant.formatting import format_value, lower_first
 from semantic_layer.catalog import Catalog
 from semantic_layer.model import Aggregation, Metric, TimeMode
 from semantic_layer.plan import Plan
@@ -147,7 +147,7 @@ def overdue_sentence(overdue: Metric, catalog: Catalog, columns: Sequence[str], 
     total = sum(int(row[index[overdue.name]] or 0) for row in rows)
 
     def one(row: Sequence[Any]) -> str:
-        shown = ", ".join(f"{m.label.lower()} {format_value(row[index[m.name]], m.unit)}" for m in evidence)
+        shown = ", ".join(f"{lower_first(m.label)} {format_value(row[index[m.name]], m.unit)}" for m in evidence)
         return f"{row[index[entity]]}" + (f" ({shown})" if shown else "")
 
     first = evidence[0] if evidence else None
@@ -155,7 +155,7 @@ def overdue_sentence(overdue: Metric, catalog: Catalog, columns: Sequence[str], 
         rows = sorted(rows, key=lambda row: (row[index[first.name]] is None, row[index[first.name]]))
     names = "; ".join(one(row) for row in rows[:named]) + (f"; and {len(rows) - named:,} more" if len(rows) > named else "")
     ask = f" Ask: “{question}”" if question else ""
-    return f"Not in this list, as their date has already passed: {total:,} {overdue.label.lower()} — {names}.{ask}"
+    return f"Not in this list, as their date has already passed: {total:,} {lower_first(overdue.label)} — {names}.{ask}"
 
 
 def overdue_question(overdue: Metric, catalog: Catalog) -> str | None:
