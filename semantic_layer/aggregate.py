@@ -200,14 +200,19 @@ def _signal_ctes(source: Source, signal: Signal, prefix: str, each: Each | None 
     return [(inner, first), (name, second)]
 
 
+def _rows_in_periods(source: Source) -> exp.Select:
+    """Every column of the source's table, per period its rows are placed in (a keyed CTE's first step)."""
+    table = source.table
+    return (exp.select(col("period_start", SPINE), *[col(c, table) for c in tables()[table].column_names])
+            .from_(table).join(SPINE, on=_time_condition(source, table)))
+
+
 def _next_open_ctes(source: Source, name: str) -> list[tuple[str, exp.Select]]:
     """Per period, each key's next row still open on the period's last day: the earliest by its time."""
     table = source.table
     first = exp.Window(this=exp.RowNumber(), partition_by=[col("period_start", SPINE), col(source.key, table)],
                        order=exp.Order(expressions=[exp.Ordered(this=bind(source.time, table))]))
-    select = (exp.select(col("period_start", SPINE), *[col(c, table) for c in tables()[table].column_names])
-              .from_(table).join(SPINE, on=_time_condition(source, table))
-              .qualify(exp.EQ(this=first, expression=exp.Literal.number(1))))
+    select = _rows_in_periods(source).qualify(exp.EQ(this=first, expression=exp.Literal.number(1)))
     select.add_comments([f" {name}: {source.description.lower()}, the next one per {source.key.removesuffix('_id')} "])
     return [(name, select)]
 
@@ -221,8 +226,7 @@ def _rollup_ctes(source: Source, name: str, each: Each | None = None) -> list[tu
     prefix = source.name if each is None else name
     ctes = [c for signal in source.signals for c in _signal_ctes(source, signal, prefix, each)]
     table = source.table
-    select = (exp.select(col("period_start", SPINE), *[col(c, table) for c in tables()[table].column_names])
-              .from_(table).join(SPINE, on=_time_condition(source, table)))
+    select = _rows_in_periods(source)
     if each is not None and each.split:
         dimension, values = each.dimension, f"{each.dimension.name}_values"
         value = dimension_value(dimension, dimension.table, dimension.table)
