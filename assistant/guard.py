@@ -14,13 +14,15 @@ import math
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 
 import sqlglot
 from rapidfuzz import process
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import SqlglotError
 from sqlglot.optimizer.qualify import qualify
+from sqlglot.tokens import Token, TokenType
 
 from data import contract
 
@@ -35,23 +37,94 @@ UNKNOWN_ROWS = 1_000_000
 # bound the rare grouping that stays large.
 GROUPED_ROWS = 10_000
 MAX_SQL_CHARS = 100_000
+# Size limits on the statement itself, checked before the costly steps: tokens before parsing,
+# nodes and SELECTs before the tree is copied or qualified. The largest compiled semantic query
+# (six metrics by week) has about 2,500 nodes and 18 SELECTs; DuckDB's planning time grows
+# faster than linearly in the number of sub-queries (600 scalar sub-queries take 35 s to EXPLAIN).
+MAX_TOKENS = 20_000
+MAX_NODES = 10_000
+MAX_SELECTS = 100
 MAX_LITERAL_CHARS = 10_000
 MAX_NUMBER_DIGITS = 38  # DECIMAL's widest precision
-MAX_REPEAT = 1_000_000
+MAX_REPEAT = MAX_LITERAL_CHARS  # a built value as long as the longest literal the guard reads
 MAX_DEPTH = 120  # deeper trees are an attack, and would exhaust the generator's recursion
 
-_FILE_READERS = ("read_", "parquet_", "iceberg_", "delta_", "sqlite_", "postgres_", "mysql_")
-_FILE_READER_NAMES = frozenset({"glob", "sniff_csv", "csv_scan", "parquet_scan", "arrow_scan", "load_aws_credentials"})
+# --- functions --------------------------------------------------------------------------
+# Every function a query may call, by the name DuckDB runs: the accepted SQL is rendered for
+# DuckDB, so a typed sqlglot node (exp.TimestampTrunc, exp.Explode, ...) is judged by the name
+# it renders to (DATE_TRUNC, UNNEST). All are read-only functions of the rows the query reads;
+# none reads a file, the catalogue, the session, table-wide statistics or SQL in a string.
+ALLOWED_FUNCTIONS = frozenset({
+    # aggregates
+    "count", "count_if", "sum", "avg", "mean", "min", "max", "median", "mode", "quantile", "quantile_cont",
+    "quantile_disc", "percentile_cont", "percentile_disc", "approx_quantile", "approx_count_distinct",
+    "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop", "corr", "covar_pop", "covar_samp",
+    "kurtosis", "skewness", "product", "bool_and", "bool_or", "every", "any_value", "first", "last", "arg_max",
+    "arg_min", "max_by", "min_by", "array_agg", "list", "string_agg", "listagg", "group_concat", "histogram",
+    "entropy",
+    # window functions
+    "row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead", "first_value",
+    "last_value", "nth_value",
+    # conditionals and casts
+    "coalesce", "ifnull", "nullif", "if", "iif", "greatest", "least", "cast", "try_cast", "exists",
+    # numbers
+    "abs", "sign", "ceil", "ceiling", "floor", "round", "trunc", "sqrt", "cbrt", "power", "pow", "exp", "ln",
+    "log", "log2", "log10", "mod", "pi", "isnan", "isinf", "isfinite", "even", "gcd", "lcm", "degrees",
+    "radians", "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "random",
+    # text
+    "lower", "upper", "lcase", "ucase", "length", "len", "char_length", "strlen", "trim", "ltrim", "rtrim",
+    "substring", "substr", "left", "right", "concat", "concat_ws", "replace", "translate", "reverse",
+    "split_part", "string_split", "str_split", "starts_with", "ends_with", "prefix", "suffix", "contains",
+    "strpos", "instr", "position", "lpad", "rpad", "repeat", "regexp_matches", "regexp_full_match",
+    "regexp_replace", "regexp_extract", "printf", "format", "ascii", "chr", "md5", "hash", "levenshtein",
+    "damerau_levenshtein", "jaro_winkler_similarity", "jaccard", "strip_accents",
+    # dates and times
+    "date_trunc", "datetrunc", "date_part", "datepart", "extract", "date_diff", "datediff", "date_sub",
+    "datesub", "date_add", "age", "time_bucket", "year", "month", "day", "quarter", "week", "weekofyear",
+    "weekday", "dayofweek", "dayofmonth", "dayofyear", "isodow", "isoyear", "yearweek", "hour", "minute",
+    "second", "epoch", "epoch_ms", "to_timestamp", "make_date", "make_timestamp", "make_time", "last_day",
+    "dayname", "monthname", "strftime", "strptime", "try_strptime", "to_days", "to_weeks", "to_months",
+    "to_years", "to_hours", "to_minutes", "to_seconds",
+    # lists, structs and series
+    "unnest", "generate_series", "range", "list_value", "array_length", "array_contains", "list_contains",
+    "list_has", "list_distinct", "list_sort", "list_transform", "list_filter", "list_extract", "array_extract",
+    "list_slice", "array_slice", "array_to_string", "flatten", "struct_pack", "struct_extract", "row",
+})
+# The functions that may stand in FROM as a table.
+TABLE_FUNCTIONS = frozenset({"range", "generate_series", "unnest"})
+# Nodes that sqlglot types as functions but DuckDB reads as syntax: operators, CASE, [..], {..}.
+_SYNTAX_FUNCTIONS = (exp.Binary, exp.Unary, exp.Case, exp.If, exp.Array, exp.Struct, exp.DateAdd, exp.DateSub,
+                     exp.JSONExtract, exp.JSONExtractScalar)
+_WALL_CLOCK_NODES = (exp.CurrentDate, exp.CurrentTimestamp, exp.CurrentTime, exp.Localtimestamp)
+_CALLED_NAME = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+
+# Why a function off the allowlist is refused, for the families a person recognises: the
+# allowlist decides, these only word the reason. (prefixes, names, reason with {name})
+_REFUSED_FAMILIES: tuple[tuple[tuple[str, ...], frozenset[str], str], ...] = (
+    (("read_", "parquet_", "iceberg_", "delta_", "sqlite_", "postgres_", "mysql_"),
+     frozenset({"glob", "sniff_csv", "csv_scan", "parquet_scan", "arrow_scan", "load_aws_credentials"}),
+     "Reading files or URLs is not allowed ({name})."),
+    (("duckdb_", "pragma_", "pg_"), frozenset(), "The system catalogue is not open to questions ({name})."),
+    ((), frozenset({"stats", "json_serialize_plan", "estimated_size", "database_size", "approx_database_size"}),
+     "The function {name}() is not open to questions: it reads table-wide metadata."),
+    ((), frozenset({"query", "query_table", "json_execute_serialized_sql", "json_deserialize_sql",
+                    "json_serialize_sql", "list_aggregate", "list_aggr", "aggregate", "array_aggregate",
+                    "array_aggr", "list_apply", "apply"}),
+     "Running SQL or functions named in a string is not allowed ({name})."),
+    ((), frozenset({"now", "get_current_timestamp", "transaction_timestamp", "get_current_time",
+                    "current_localtimestamp", "today", "current_date", "current_time", "current_timestamp"}),
+     "Dates must count from the warehouse's as-of date (warehouse_meta.as_of_date), not today's clock."),
+    (("current_",),
+     frozenset({"getenv", "getvariable", "which_secret", "checkpoint", "force_checkpoint", "nextval", "currval",
+                "setseed", "enable_logging", "disable_logging", "truncate_duckdb_logs", "version", "platform",
+                "user", "session_user", "in_search_path", "error"}),
+     "Reading or changing the session's settings is not allowed ({name})."),
+)
 _CATALOGUE_PREFIXES = ("duckdb_", "pragma_", "pg_")
 _CATALOGUE_SCHEMAS = frozenset({"information_schema", "pg_catalog"})
 _CATALOGUE_TABLES = frozenset({"sqlite_master", "sqlite_schema", "sqlite_temp_master"})
-_WALL_CLOCK = frozenset({"now", "get_current_timestamp", "transaction_timestamp", "get_current_time", "current_localtimestamp"})
-_WALL_CLOCK_NODES = (exp.CurrentDate, exp.CurrentTimestamp, exp.CurrentTime, exp.Localtimestamp)
-_STRING_SQL = frozenset({"query", "query_table", "json_execute_serialized_sql", "json_deserialize_sql"})
-_SESSION_STATE = frozenset(
-    {"current_setting", "getenv", "getvariable", "which_secret", "checkpoint", "force_checkpoint",
-     "nextval", "currval", "setseed", "enable_logging", "disable_logging", "truncate_duckdb_logs"}
-)
+
+_DUCKDB = Dialect.get_or_raise("duckdb")
 
 # Statement kinds a person recognises, for the refusal sentence.
 _STATEMENT_WORDS: tuple[tuple[type[exp.Expression], str], ...] = (
@@ -149,7 +222,11 @@ def check_sql(sql: object, policy: GuardPolicy | None = None) -> Verdict:
     if len(sql) > MAX_SQL_CHARS:
         return Verdict.refuse("The query is too long to check.", f"{len(sql)} characters; the limit is {MAX_SQL_CHARS}")
     try:
-        parsed = sqlglot.parse(sql, read="duckdb")
+        tokens = _DUCKDB.tokenize(sql)
+        _check_token_counts(tokens)
+        parsed = _DUCKDB.parser().parse(tokens, sql)
+    except _Refusal as refusal:
+        return Verdict.refuse(refusal.reason, refusal.detail)
     except RecursionError:
         return Verdict.refuse("The query is nested too deeply to check.", "parser recursion limit reached")
     except (SqlglotError, ValueError) as error:
@@ -165,6 +242,17 @@ def check_sql(sql: object, policy: GuardPolicy | None = None) -> Verdict:
     return check_expression(statements[0], policy)
 
 
+def _check_token_counts(tokens: list[Token]) -> None:
+    # Counted on tokens, before parsing, so an oversized statement is refused in milliseconds.
+    if len(tokens) > MAX_TOKENS:
+        raise _Refusal("The query is too large to check; ask for fewer things at once.",
+                       f"{len(tokens):,} tokens; the limit is {MAX_TOKENS:,}")
+    selects = sum(1 for token in tokens if token.token_type is TokenType.SELECT)
+    if selects > MAX_SELECTS:
+        raise _Refusal("The query has too many sub-queries to run; ask for fewer things at once.",
+                       f"{selects} SELECTs; the limit is {MAX_SELECTS}")
+
+
 def check_expression(expression: exp.Expression, policy: GuardPolicy | None = None) -> Verdict:
     """`check_sql` for a statement that is already an AST (e.g. a compiled semantic query).
 
@@ -174,8 +262,8 @@ def check_expression(expression: exp.Expression, policy: GuardPolicy | None = No
     try:
         if not isinstance(expression, exp.Query):
             raise _Refusal(_statement_refusal(expression), f"statement type {type(expression).__name__}")
+        _check_tree_size(expression)  # before the copy: a huge tree must cost no more than counting to the limit
         query = expression.copy()
-        _check_depth(query)
         _check_nodes(query, policy)
         relations = _resolve_tables(query, policy)
         _check_sizes(query, policy)
@@ -208,34 +296,73 @@ def _statement_refusal(statement: exp.Expression) -> str:
     return f"Only read-only SELECT queries can run, not {kind if re.fullmatch(r'[A-Z_]+', kind) else 'this statement'}."
 
 
-def _check_depth(query: exp.Expression) -> None:
-    stack = [(query, 1)]
+def _check_tree_size(query: exp.Expression) -> None:
+    """Refuse a tree too deep, too large or with too many SELECTs, stopping at the first limit passed."""
+    stack, nodes, selects = [(query, 1)], 0, 0
     while stack:
         node, depth = stack.pop()
+        nodes += 1
+        selects += isinstance(node, exp.Select)
         if depth > MAX_DEPTH:
             raise _Refusal("The query is nested too deeply to check.", f"expression depth exceeds {MAX_DEPTH}")
+        if nodes > MAX_NODES:
+            raise _Refusal("The query is too large to check; ask for fewer things at once.",
+                           f"more than {MAX_NODES:,} expression nodes")
+        if selects > MAX_SELECTS:
+            raise _Refusal("The query has too many sub-queries to run; ask for fewer things at once.",
+                           f"more than {MAX_SELECTS} SELECTs")
         stack.extend((child, depth + 1) for child in node.iter_expressions())
 
 
-def _function_name(func: exp.Func) -> str:
-    return (func.name if isinstance(func, exp.Anonymous) else func.sql_name()).lower()
+def _stub(value: object) -> object:
+    # Small leaves decide how a node renders (a unit, a type) and are copied, since a node adopts
+    # its arguments; anything larger is replaced, so naming a function costs the same whatever
+    # its arguments hold, and equal stubs share one cached rendering.
+    if isinstance(value, list):
+        return [_stub(item) for item in value]
+    if isinstance(value, (exp.Literal, exp.DataType, exp.Var, exp.Identifier)):
+        return value.copy()
+    if isinstance(value, exp.Expression):
+        return exp.column("_")
+    return value
+
+
+@lru_cache(maxsize=4096)
+def _rendered_name(stub: exp.Func) -> str:
+    match = _CALLED_NAME.match(stub.sql(dialect="duckdb"))
+    return match.group(1).lower() if match else ""
+
+
+def function_name(func: exp.Func) -> str:
+    """The name DuckDB runs for a function node, lower-case; '' for syntax (operators, CASE, [..])."""
+    if isinstance(func, (exp.Anonymous, exp.AnonymousAggFunc)):
+        return func.name.lower()
+    try:
+        return _rendered_name(type(func)(**{key: _stub(value) for key, value in func.args.items()}))
+    except (SqlglotError, ValueError, TypeError, AttributeError):
+        match = _CALLED_NAME.match(func.sql(dialect="duckdb"))
+        return match.group(1).lower() if match else ""
+
+
+def _function_refusal(name: str) -> str:
+    for prefixes, names, reason in _REFUSED_FAMILIES:
+        if name in names or name.startswith(prefixes or ("\0",)):
+            return reason.format(name=name)
+    suggestion = _closest(name, ALLOWED_FUNCTIONS)
+    reason = f"The function {name}() is not open to questions; a query may call only everyday read-only functions"
+    return reason + (f"; did you mean {suggestion}()?" if suggestion else ".")
 
 
 def _check_function(func: exp.Func, policy: GuardPolicy) -> None:
-    name = _function_name(func)
-    if name.startswith(_FILE_READERS) or name in _FILE_READER_NAMES:
-        raise _Refusal(f"Reading files or URLs is not allowed ({name}).", f"function {name}()")
-    if name.startswith(_CATALOGUE_PREFIXES):
-        raise _Refusal(f"The system catalogue is not open to questions ({name}).", f"function {name}()")
-    if name in _STRING_SQL:
-        raise _Refusal(f"Running SQL from a string is not allowed ({name}).", f"function {name}() bypasses the guard")
-    if name in _WALL_CLOCK or isinstance(func, _WALL_CLOCK_NODES):
-        raise _Refusal(
-            "Dates must count from the warehouse's as-of date (warehouse_meta.as_of_date), not today's clock.",
-            f"function {name}()",
-        )
-    if name in _SESSION_STATE:
-        raise _Refusal(f"Reading or changing the session's settings is not allowed ({name}).", f"function {name}()")
+    if isinstance(func, _WALL_CLOCK_NODES):  # CURRENT_DATE and friends render as keywords, not calls
+        raise _Refusal(_function_refusal("current_date"), f"{type(func).__name__} node")
+    name = function_name(func)
+    if not name:
+        if not isinstance(func, _SYNTAX_FUNCTIONS):
+            raise _Refusal("The query uses an expression that is not open to questions.",
+                           f"{type(func).__name__} renders as {func.sql(dialect='duckdb')[:60]}")
+    elif name not in ALLOWED_FUNCTIONS or not name.isascii():
+        raise _Refusal(_function_refusal(name), f"function {name}() is not on the allowlist")
     size = func.args.get("times") if isinstance(func, exp.Repeat) else func.args.get("expression")
     if isinstance(func, (exp.Repeat, exp.Pad)) and (_literal_int(size, 0) or 0) > MAX_REPEAT:
         raise _Refusal("The query builds a value too large to return.", f"{name}() longer than {MAX_REPEAT:,}")
@@ -345,10 +472,10 @@ def _resolve_tables(query: exp.Query, policy: GuardPolicy) -> set[str]:
 
 def _visit_table(table: exp.Table, visible: dict[str, str], policy: GuardPolicy, used: set[str]) -> None:
     if isinstance(table.this, exp.Func):
-        if not isinstance(table.this, exp.GenerateSeries):
-            name = _function_name(table.this)
-            _check_function(table.this, policy)
-            raise _Refusal(f"Table functions are not allowed ({name}).", f"table function {name}()")
+        name = function_name(table.this)  # already checked as a function by _check_nodes
+        if name not in TABLE_FUNCTIONS:
+            raise _Refusal(f"Only range(), generate_series() and unnest() can be read as tables, not {name}().",
+                           f"table function {name}()")
         return
     name = table.name
     lower = name.lower()

@@ -21,7 +21,7 @@ EXPECTED_REASON = {
     "multi-statement": r"one statement",
     "file-reading": r"files or URLs",
     "cross-join": r"too many rows",
-    "deeply-nested": r"nested too deeply",
+    "deeply-nested": r"nested too deeply|too many sub-queries",
     "huge-literal": r"too (long|large|many)",
     "destructive": r"read-only SELECT|session's settings",
 }
