@@ -22,6 +22,7 @@ from assistant.answer import Answer, Status
 from assistant.guard import DEFAULT_ROW_LIMIT, GuardPolicy, Verdict, check_expression, check_sql
 from assistant.rls import restrict
 from assistant.viewer import Viewer
+from data.connection import DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS, hardened_config
 from data.paths import WarehouseUnreadable
 
 DEFAULT_TIMEOUT_S = 10.0
@@ -33,22 +34,12 @@ class RunnerSettings:
 
     timeout_s: float = DEFAULT_TIMEOUT_S
     row_limit: int = DEFAULT_ROW_LIMIT
-    memory_limit: str = "1GB"
-    threads: int = 2
+    memory_limit: str = DEFAULT_MEMORY_LIMIT
+    threads: int = DEFAULT_THREADS
 
     def duckdb_config(self) -> dict[str, object]:
-        """The DuckDB connect config that locks a connection down."""
-        # All connections to one file in a process must share one config, so it is built here only.
-        return {
-            "enable_external_access": False,
-            "autoinstall_known_extensions": False,
-            "autoload_known_extensions": False,
-            "allow_community_extensions": False,
-            "python_enable_replacements": False,  # an unknown table name must not find a Python variable
-            "memory_limit": self.memory_limit,
-            "threads": self.threads,
-            "lock_configuration": True,
-        }
+        """The DuckDB connect config that locks a connection down (the one data check and summary use)."""
+        return hardened_config(self.memory_limit, self.threads)
 
 
 def connect_hardened(path: str | os.PathLike, settings: RunnerSettings | None = None) -> duckdb.DuckDBPyConnection:

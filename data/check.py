@@ -23,6 +23,7 @@ import duckdb
 from tqdm import tqdm
 
 from data import contract
+from data.connection import open_read_only
 from data.paths import WarehouseUnreadable
 
 
@@ -45,21 +46,6 @@ def at(table: str, columns: Iterable[str] = ()) -> str:
     if len(columns) == 1:
         return f"{table}.{columns[0]}"
     return f"{table} ({', '.join(columns)})"
-
-
-def open_read_only(path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
-    """Open a DuckDB file read-only, or raise WarehouseUnreadable with a one-line reason."""
-    path = Path(path)
-    if not path.exists():
-        raise WarehouseUnreadable(f"{path} does not exist")
-    if not path.is_file():
-        raise WarehouseUnreadable(f"{path} is not a file")
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as error:
-        raise WarehouseUnreadable.from_error(path, error) from None
-    con.execute("SET enable_progress_bar = false")  # the callers print their own lines
-    return con
 
 
 # Closed sets the metrics depend on: a renewal rate needs `renewed`, NPS needs `nps`, TTV needs
@@ -91,6 +77,51 @@ GRAINS: dict[str, tuple[str, ...]] = {
     "onboarding_milestones": ("account_id", "milestone"),
     "spend_monthly": ("month", "department"),
 }
+
+# Dates and instants of things that happened, so none is after as_of_date (the last complete
+# day of data). The other date columns are scheduled and may lie ahead: a renewal's term_end,
+# a milestone's due_on. tests/test_contract.py checks every date column is in one of the two.
+HAPPENED: dict[str, tuple[str, ...]] = {
+    "csms": ("hired_on",),
+    "accounts": ("contract_start", "churned_on"),
+    "account_mrr_monthly": ("month",),
+    "users": ("created_on", "deactivated_on"),
+    "user_activity_daily": ("activity_date",),
+    "feature_usage_daily": ("activity_date",),
+    "tickets": ("opened_at", "first_response_at", "resolved_at"),
+    "survey_responses": ("responded_at",),
+    "health_scores_weekly": ("week_start",),
+    "renewals": ("closed_on",),
+    "onboarding_milestones": ("completed_on",),
+    "meetings": ("meeting_date",),
+    "trials": ("started_on", "converted_on"),
+    "spend_monthly": ("month",),
+}
+SCHEDULED: dict[str, tuple[str, ...]] = {"renewals": ("term_end",), "onboarding_milestones": ("due_on",)}
+
+# How many days past its own date a row's period runs: a month to its last day, a week to Sunday.
+_PERIOD_END = {"month": "last_day({col})", "week_start": "{col} + 6"}
+
+# Counts and amounts that cannot be negative. MRR (positive), contacts_to_resolve (at least 1)
+# and scores (their scales) have rules of their own.
+NON_NEGATIVE: dict[str, tuple[str, ...]] = {
+    "accounts": ("seats_purchased",),
+    "user_activity_daily": ("sessions", "minutes_active", "core_actions"),
+    "feature_usage_daily": ("events",),
+    "renewals": ("arr_up_for_renewal", "renewed_arr"),
+    "spend_monthly": ("amount",),
+}
+
+
+@dataclass(frozen=True)
+class DataRange:
+    """The first day a happened column holds and the last day the data covers, with where each is."""
+
+    first: dt.date
+    first_at: str
+    last: dt.date
+    last_at: str
+
 
 # Types a user's own DuckDB file may use in place of the contract's, because every query
 # gives the same answer on them: any signed integer width holds the same whole numbers, and
@@ -137,6 +168,44 @@ class Warehouse:
             return False
         spec = contract.table(table)
         return all(c in have and type_is_compatible(have[c], spec.column(c).type) for c in columns)
+
+    @cached_property
+    def as_of_values(self) -> list[str] | None:
+        """Every as_of_date value in warehouse_meta, or None when the table is not usable."""
+        if not self.usable("warehouse_meta", "key", "value"):
+            return None
+        return [v for (v,) in self.con.execute("SELECT value FROM warehouse_meta WHERE key = 'as_of_date'").fetchall()]
+
+    @property
+    def as_of(self) -> dt.date | None:
+        """The as_of_date when there is exactly one and it is a date (the as_of_date rule reports the rest)."""
+        values = self.as_of_values
+        return parse_date(values[0]) if values and len(values) == 1 else None
+
+    @cached_property
+    def data_range(self) -> DataRange | None:
+        """From the earliest happened date to the last day the data covers; None without such rows."""
+        first: tuple[dt.date, str] | None = None
+        last: tuple[dt.date, str] | None = None
+        for table, columns in HAPPENED.items():
+            columns = tuple(c for c in columns if self.usable(table, c))
+            if not columns:
+                continue
+            select = ", ".join(
+                f"min(CAST({quote_identifier(c)} AS DATE)), "
+                f"max({_PERIOD_END.get(c, '{col}').format(col=f'CAST({quote_identifier(c)} AS DATE)')})"
+                for c in columns
+            )
+            found = self.con.execute(f"SELECT {select} FROM {quote_identifier(table)}").fetchone()
+            for i, column in enumerate(columns):
+                low, high = found[2 * i], found[2 * i + 1]
+                if low is not None and (first is None or low < first[0]):
+                    first = (low, at(table, [column]))
+                if high is not None and (last is None or high > last[0]):
+                    last = (high, at(table, [column]))
+        if first is None or last is None:
+            return None
+        return DataRange(first[0], first[1], last[0], last[1])
 
     def key(self, table: str) -> tuple[str, ...]:
         """The columns that identify a row of `table`, for showing an example of it."""
@@ -298,6 +367,22 @@ def ticket_times_out_of_order(wh: Warehouse) -> Iterator[RowTest]:
                             f"with {later} before opened_at")
 
 
+def happened_after_as_of(wh: Warehouse) -> Iterator[RowTest]:
+    # Against an as_of_date before all the data, every row would be "after" it; as_of_date says so once.
+    if wh.as_of is None or wh.data_range is None or wh.as_of < wh.data_range.first:
+        return
+    for table, columns in HAPPENED.items():
+        for c in columns:
+            yield from row_test(wh, table, (c,), f"CAST({quote_identifier(c)} AS DATE) > DATE '{wh.as_of.isoformat()}'",
+                                f"after as_of_date {wh.as_of.isoformat()}")
+
+
+def negative_counts(wh: Warehouse) -> Iterator[RowTest]:
+    for table, columns in NON_NEGATIVE.items():
+        for c in columns:
+            yield from row_test(wh, table, (c,), f"{quote_identifier(c)} < 0", "below 0")
+
+
 ROW_RULES: tuple[RowRule, ...] = (
     nulls_in_required_columns,
     non_positive_mrr,
@@ -309,6 +394,8 @@ ROW_RULES: tuple[RowRule, ...] = (
     resolved_tickets_without_contacts,
     contacts_below_one,
     ticket_times_out_of_order,
+    happened_after_as_of,
+    negative_counts,
 )
 
 
@@ -401,18 +488,34 @@ def orphan_foreign_keys(wh: Warehouse) -> list[Problem]:
 
 
 def as_of_date(wh: Warehouse) -> list[Problem]:
-    if not wh.usable("warehouse_meta", "key", "value"):
+    values = wh.as_of_values
+    if values is None:
         return []
-    values = [v for (v,) in wh.con.execute("SELECT value FROM warehouse_meta WHERE key = 'as_of_date'").fetchall()]
     where = at("warehouse_meta", ["as_of_date"])
     if not values:
         return [Problem(where, "no row with key 'as_of_date'; add one holding the last complete day of data, "
                                "e.g. key='as_of_date', value='2026-10-31'")]
-    return [
+    problems = [
         Problem(where, f"value {format_value(v)} is not a date; write it as YYYY-MM-DD")
         for v in values
         if parse_date(v) is None
     ]
+    return problems + as_of_outside_the_data(wh)
+
+
+def as_of_outside_the_data(wh: Warehouse) -> list[Problem]:
+    """as_of_date is the last complete day of data: not before the data starts, not after it ends."""
+    span = wh.data_range
+    if wh.as_of is None or span is None:
+        return []
+    where, as_of = at("warehouse_meta", ["as_of_date"]), wh.as_of.isoformat()
+    if wh.as_of < span.first:
+        return [Problem(where, f"{as_of} is before the data starts ({span.first.isoformat()} in {span.first_at}); "
+                               "it must be the last complete day of data")]
+    if wh.as_of > span.last:
+        return [Problem(where, f"{as_of} is after the last day the data covers ({span.last.isoformat()} in "
+                               f"{span.last_at}); it must be the last complete day of data")]
+    return []
 
 
 def parse_date(text: str | None) -> dt.date | None:
@@ -450,4 +553,12 @@ def check_warehouse(path: str | os.PathLike, progress: bool = False) -> list[Pro
     except WarehouseUnreadable as error:
         return [Problem(str(path), str(error).removeprefix(f"{path} "))]
     with con:
-        return check_connection(con, progress)
+        try:
+            return check_connection(con, progress)
+        except duckdb.Error as error:  # e.g. a damaged block found while scanning
+            return [Problem(str(path), f"cannot be read ({first_line(error)})")]
+
+
+def first_line(error: Exception) -> str:
+    """An error's first line, for a one-line message."""
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

@@ -1,8 +1,9 @@
 """Build a warehouse from a user's own files: `<table>.csv` or `<table>.parquet` per contract table.
 
 An offline admin command, so its DuckDB connection reads files (the chat app's hardened
-connection never does). The warehouse is built in a temporary file beside the target and
-renamed into place only when every file loaded, so a failed load leaves nothing behind.
+connection never does). The warehouse is built in a temporary file beside the target, checked
+there with `data check`'s rules, and renamed into place only when it passes, so a failed load
+leaves nothing behind and never touches the warehouse it would have replaced.
 Columns are matched by name, cast explicitly to the contract's types, and every value that
 does not cast is reported with its file, column and an example before anything is inserted.
 """
@@ -10,6 +11,7 @@ does not cast is reported with its file, column and an example before anything i
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from data.check import (
     Problem,
     check_warehouse,
     count_with_example,
+    first_line,
     format_row,
     quote_identifier,
     quote_literal,
@@ -60,20 +63,27 @@ class LoadReport:
         lines += [f"Note: {note}" for note in self.notes]
         lines += [f"Problem: {problem.line()}" for problem in self.problems]
         if not self.written:
-            lines.append(f"Nothing written to {self.out}.")
-        elif self.problems:
-            lines.append(f"Wrote {self.out}, but it breaks the warehouse contract in {len(self.problems)} place(s); "
-                         "fix the files and load again with --replace.")
+            kept = "; the file already there is unchanged" if self.out.is_file() else ""
+            lines.append(f"Nothing written to {self.out}{kept}.")
         else:
             lines.append(f"Wrote {self.out}; it satisfies the warehouse contract.")
         return "\n".join(lines)
 
 
 def load_warehouse(source_dir: str | os.PathLike, out: str | os.PathLike, replace: bool = False) -> LoadReport:
-    """Build the DuckDB warehouse `out` from the CSV/Parquet files in `source_dir`, then check it."""
+    """Build the DuckDB warehouse `out` from the CSV/Parquet files in `source_dir`, checked before it lands.
+
+    The warehouse is built and fully checked in a temporary file beside `out` and renamed over
+    it only when it satisfies the contract, so an existing `out` is never changed by a load
+    that fails, however it fails.
+    """
     report = LoadReport(Path(source_dir), Path(out))
     if not report.source_dir.is_dir():
         report.problems.append(Problem(str(report.source_dir), "is not a folder of CSV or Parquet files"))
+        return report
+    if _is_an_input(report.out, report.source_dir):
+        report.problems.append(Problem(str(report.out), f"is {report.source_dir} or one of its files; "
+                                                        "name a DuckDB file outside what is loaded"))
         return report
     if report.out.is_dir():
         report.problems.append(Problem(str(report.out), "is a folder; name the DuckDB file to write"))
@@ -85,21 +95,38 @@ def load_warehouse(source_dir: str | os.PathLike, out: str | os.PathLike, replac
     if report.problems:
         return report
 
-    partial = report.out.with_name(f".{report.out.name}.loading")
+    target = report.out.resolve()  # through a symlink: the file it names is replaced, not the link
+    partial = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.loading")
     try:
-        report.out.parent.mkdir(parents=True, exist_ok=True)
-        _remove(partial)
+        target.parent.mkdir(parents=True, exist_ok=True)
         _build(partial, sources, report)
         if not report.problems:
-            os.replace(partial, report.out)
+            report.problems += check_warehouse(partial)
+        if not report.problems:
+            os.replace(partial, target)
             report.written = True
     except (OSError, duckdb.IOException) as error:
-        report.problems.append(Problem(str(report.out), f"cannot be written ({_first_line(error)})"))
-    finally:
+        report.problems.append(Problem(str(report.out), f"cannot be written ({first_line(error)})"))
+    finally:  # on every way out, KeyboardInterrupt included
         _remove(partial)
-    if report.written:
-        report.problems += check_warehouse(report.out)
     return report
+
+
+def _is_an_input(out: Path, source_dir: Path) -> bool:
+    """Whether `out` is, by any path, link or hard link, the source folder or a file in it."""
+    try:
+        inputs = [source_dir, *source_dir.iterdir()]
+    except OSError:  # reported when the sources are listed
+        inputs = [source_dir]
+    real = os.path.realpath(out)
+    return any(os.path.realpath(path) == real or _same_file(out, path) for path in inputs)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # a missing file, a broken link or a loop names no file
+        return False
 
 
 def _build(path: Path, sources: dict[str, Path], report: LoadReport) -> None:
@@ -115,7 +142,18 @@ def _build(path: Path, sources: dict[str, Path], report: LoadReport) -> None:
 
 def _find_sources(report: LoadReport) -> dict[str, Path]:
     """The file for each contract table; missing tables and unknown files become notes."""
-    files = sorted(p for p in report.source_dir.iterdir() if p.suffix.lower() in FORMATS and p.is_file())
+    try:
+        entries = sorted(report.source_dir.iterdir())
+    except OSError as error:
+        report.problems.append(Problem(str(report.source_dir), f"cannot be listed ({error.strerror or error})"))
+        return {}
+    candidates = [p for p in entries if p.suffix.lower() in FORMATS]
+    for path in candidates:
+        if not path.is_file():  # a folder, a broken link or a link loop under a table's file name
+            report.problems.append(Problem(path.name, "is not a readable file"))
+        elif not os.access(path, os.R_OK):
+            report.problems.append(Problem(path.name, "cannot be read (permission denied)"))
+    files = [p for p in candidates if p.is_file()]
     by_table: dict[str, list[Path]] = {}
     for path in files:
         by_table.setdefault(path.stem.lower(), []).append(path)
@@ -141,7 +179,7 @@ def _load_table(con: duckdb.DuckDBPyConnection, table: contract.Table, path: Pat
     try:
         file_columns = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {read}").fetchall()]
     except duckdb.Error as error:
-        report.problems.append(Problem(path.name, f"cannot be read ({_first_line(error)})"))
+        report.problems.append(Problem(path.name, f"cannot be read ({first_line(error)})"))
         return
     by_name = {name.strip().lower(): name for name in file_columns}
     matched = {c.name: by_name.pop(c.name) for c in table.columns if c.name in by_name}
@@ -163,7 +201,7 @@ def _load_table(con: duckdb.DuckDBPyConnection, table: contract.Table, path: Pat
     try:
         uncastable = _values_that_do_not_cast(con, source, table, columns, path)
     except duckdb.Error as error:  # e.g. a malformed line past what the CSV sniffer sampled
-        uncastable = [Problem(path.name, f"cannot be read ({_first_line(error)})")]
+        uncastable = [Problem(path.name, f"cannot be read ({first_line(error)})")]
     report.problems += uncastable
     if not uncastable:
         names = ", ".join(quote_identifier(c.name) for c in columns)
@@ -173,7 +211,7 @@ def _load_table(con: duckdb.DuckDBPyConnection, table: contract.Table, path: Pat
             (rows,) = con.execute(f"SELECT count(*) FROM {table.name}").fetchone()
             report.loaded.append(LoadedTable(table.name, path.name, rows))
         except duckdb.Error as error:
-            report.problems.append(Problem(path.name, f"cannot be loaded into {table.name} ({_first_line(error)})"))
+            report.problems.append(Problem(path.name, f"cannot be loaded into {table.name} ({first_line(error)})"))
     con.execute(f"DROP VIEW {source}")
 
 
@@ -218,7 +256,3 @@ def _remove(path: Path) -> None:
     for leftover in (path, path.with_name(path.name + ".wal")):
         if leftover.is_file():
             leftover.unlink()
-
-
-def _first_line(error: Exception) -> str:
-    return str(error).strip().splitlines()[0]

@@ -5,8 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+import duckdb
+
 from data import contract
-from data.check import Warehouse, open_read_only, parse_date, quote_identifier
+from data.check import Warehouse, first_line, parse_date, quote_identifier
+from data.connection import open_read_only
+from data.paths import WarehouseUnreadable
 
 # warehouse_meta keys shown after the date when present (the generator writes them).
 ORIGIN_KEYS = ("generator_version", "seed", "scale")
@@ -16,20 +20,27 @@ def warehouse_summary(path: str | os.PathLike) -> str:
     """as_of_date and origin, accounts by segment, MRR in the as-of month, and rows per table.
 
     Parts the file lacks are said to be missing rather than failing; `cs-assistant data check`
-    explains why. Raises WarehouseUnreadable when the file cannot be opened.
+    explains why. Raises WarehouseUnreadable when the file cannot be opened or read.
     """
     with open_read_only(path) as con:
-        wh = Warehouse(con)
-        meta = _meta(wh)
-        as_of = parse_date(meta.get("as_of_date"))
-        lines = [f"Warehouse {path}, {_as_of_text(as_of)}{_origin_text(meta)}"]
-        lines.append(_segments_line(wh))
-        lines.append(_mrr_line(wh, as_of))
-        lines.append("Rows per table:")
-        width = max(len(name) for name in contract.tables())
-        for name in contract.tables():
-            count = f"{_row_count(wh, name):>12,}" if name in wh.columns else f"{'missing':>12}"
-            lines.append(f"  {name:<{width}}  {count}")
+        try:
+            return _summary(con, path)
+        except duckdb.Error as error:  # e.g. a damaged block found while counting
+            raise WarehouseUnreadable(f"{path} cannot be read ({first_line(error)})") from None
+
+
+def _summary(con: duckdb.DuckDBPyConnection, path: str | os.PathLike) -> str:
+    wh = Warehouse(con)
+    meta = _meta(wh)
+    as_of = parse_date(meta.get("as_of_date"))
+    lines = [f"Warehouse {path}, {_as_of_text(as_of)}{_origin_text(meta)}"]
+    lines.append(_segments_line(wh))
+    lines.append(_mrr_line(wh, as_of))
+    lines.append("Rows per table:")
+    width = max(len(name) for name in contract.tables())
+    for name in contract.tables():
+        count = f"{_row_count(wh, name):>12,}" if name in wh.columns else f"{'missing':>12}"
+        lines.append(f"  {name:<{width}}  {count}")
     return "\n".join(lines)
 
 

@@ -15,7 +15,8 @@ import pytest
 from fixtures.tiny_warehouse import build_tiny_warehouse
 
 from assistant.cli import main
-from data.check import check_warehouse
+from data import contract
+from data.check import HAPPENED, NON_NEGATIVE, SCHEDULED, check_warehouse
 
 CASES = [
     # (name, mutation, expected problem lines)
@@ -134,6 +135,33 @@ CASES = [
      "UPDATE tickets SET resolved_at = TIMESTAMP '2026-08-02 16:00:00' WHERE ticket_id = 'T002'",
      ["tickets (opened_at, resolved_at): 1 row with resolved_at before opened_at, "
       "e.g. ticket_id='T002', opened_at=2026-08-03 11:00:00, resolved_at=2026-08-02 16:00:00"]),
+    ("a meeting after as_of_date", "UPDATE meetings SET meeting_date = DATE '2099-01-01' WHERE meeting_id = 'M003'",
+     ["meetings.meeting_date: 1 row after as_of_date 2026-10-31, e.g. meeting_id='M003', meeting_date=2099-01-01"]),
+    ("an instant on the day after as_of_date",
+     "UPDATE survey_responses SET responded_at = TIMESTAMP '2026-11-01 00:00:00' WHERE response_id = 'R001'",
+     ["survey_responses.responded_at: 1 row after as_of_date 2026-10-31, "
+      "e.g. response_id='R001', responded_at=2026-11-01 00:00:00"]),
+    ("an MRR month after as_of_date",
+     "UPDATE account_mrr_monthly SET month = DATE '2026-11-01' WHERE account_id = 'A004' AND month = DATE '2026-10-01'",
+     ["account_mrr_monthly.month: 1 row after as_of_date 2026-10-31, e.g. account_id='A004', month=2026-11-01"]),
+    ("the last second of as_of_date, and scheduled dates ahead of it",
+     "UPDATE survey_responses SET responded_at = TIMESTAMP '2026-10-31 23:59:59' WHERE response_id = 'R001'; "
+     "UPDATE renewals SET term_end = DATE '2099-01-31' WHERE renewal_id = 'RN002'; "
+     "UPDATE onboarding_milestones SET due_on = DATE '2099-01-31' WHERE milestone = 'first_value'", []),
+    ("negative seats", "UPDATE accounts SET seats_purchased = -5 WHERE account_id = 'A002'",
+     ["accounts.seats_purchased: 1 row below 0, e.g. account_id='A002', seats_purchased=-5"]),
+    ("negative spend", "UPDATE spend_monthly SET amount = -1 WHERE department = 'sales'",
+     ["spend_monthly.amount: 1 row below 0, e.g. month=2026-10-01, department='sales', amount=-1.00"]),
+    ("zero seats and zero minutes are possible",
+     "UPDATE accounts SET seats_purchased = 0 WHERE account_id = 'A002'; UPDATE user_activity_daily SET minutes_active = 0", []),
+    # The tiny data's last week starts on Monday 2026-10-26 and so runs to Sunday 2026-11-01.
+    ("as_of_date after the data ends", "UPDATE warehouse_meta SET value = '2099-12-31' WHERE key = 'as_of_date'",
+     ["warehouse_meta.as_of_date: 2099-12-31 is after the last day the data covers (2026-11-01 in "
+      "health_scores_weekly.week_start); it must be the last complete day of data"]),
+    # Before the first CSM was hired every row would be after as_of_date; that is said once.
+    ("as_of_date before the data starts", "UPDATE warehouse_meta SET value = '2020-01-01' WHERE key = 'as_of_date'",
+     ["warehouse_meta.as_of_date: 2020-01-01 is before the data starts (2023-04-03 in csms.hired_on); "
+      "it must be the last complete day of data"]),
     ("every problem at once",
      "DROP TABLE features; UPDATE tickets SET status = 'closed' WHERE ticket_id = 'T003'",
      ["features: table is missing",
@@ -206,3 +234,20 @@ def test_cli_reports_a_missing_file_in_one_line(tmp_path, capsys):
     path = tmp_path / "nowhere.duckdb"
     assert main(["data", "check", str(path)]) == 1
     assert capsys.readouterr().out == f"{path}: does not exist\n"
+
+
+def test_every_date_column_is_declared_happened_or_scheduled():
+    # A new date column must be placed: happened (never after as_of_date) or scheduled (may lie ahead).
+    dates = {(t.name, c.name) for t in contract.tables().values() for c in t.columns if c.type in ("DATE", "TIMESTAMP")}
+    happened = {(t, c) for t, cs in HAPPENED.items() for c in cs}
+    scheduled = {(t, c) for t, cs in SCHEDULED.items() for c in cs}
+    assert happened | scheduled == dates
+    assert happened & scheduled == set()
+    assert scheduled == {("renewals", "term_end"), ("onboarding_milestones", "due_on")}
+
+
+def test_non_negative_columns_are_numbers_of_the_contract():
+    for table, columns in NON_NEGATIVE.items():
+        for column in columns:
+            kind = contract.table(table).column(column).type
+            assert kind == "INTEGER" or kind.startswith("DECIMAL"), (table, column, kind)

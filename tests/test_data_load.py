@@ -93,7 +93,19 @@ def test_a_missing_table_is_reported_and_left_empty(tmp_path):
 
 
 def test_without_warehouse_meta_as_of_date_is_the_last_day_of_data(tmp_path):
-    # No activity file, MRR only up to September 2026: the data covers up to 2026-09-30.
+    # No activity file; MRR up to October 2026, so the data covers up to the month's last day.
+    src = export(tmp_path / "src", skip=("warehouse_meta", "user_activity_daily"))
+    out = tmp_path / "loaded.duckdb"
+    report = load_warehouse(src, out)
+    assert report.ok, report.summary()
+    assert "warehouse_meta: no file; as_of_date set to 2026-10-31, the last day covered by " \
+           "user_activity_daily and account_mrr_monthly" in report.notes
+    with duckdb.connect(str(out), read_only=True) as con:
+        assert con.execute("SELECT key, value FROM warehouse_meta").fetchall() == [("as_of_date", "2026-10-31")]
+
+
+def test_a_derived_as_of_date_before_other_tables_rows_stops_the_load(tmp_path):
+    # MRR only up to September: as_of_date 2026-09-30, yet tickets were opened in October.
     src = export(
         tmp_path / "src",
         queries={"account_mrr_monthly": "FROM account_mrr_monthly WHERE month < DATE '2026-10-01'"},
@@ -101,11 +113,13 @@ def test_without_warehouse_meta_as_of_date_is_the_last_day_of_data(tmp_path):
     )
     out = tmp_path / "loaded.duckdb"
     report = load_warehouse(src, out)
-    assert report.ok, report.summary()
+    assert not report.written
     assert "warehouse_meta: no file; as_of_date set to 2026-09-30, the last day covered by " \
            "user_activity_daily and account_mrr_monthly" in report.notes
-    with duckdb.connect(str(out), read_only=True) as con:
-        assert con.execute("SELECT key, value FROM warehouse_meta").fetchall() == [("as_of_date", "2026-09-30")]
+    # The three departments' October spend, the earliest by department name as the example.
+    assert "spend_monthly.month: 3 rows after as_of_date 2026-09-30, e.g. month=2026-10-01, " \
+           "department='customer_success'" in problem_lines(report)
+    assert not out.exists()
 
 
 def test_refuses_to_overwrite_an_existing_file_unless_asked(original, tmp_path):
@@ -170,14 +184,16 @@ def test_a_malformed_line_past_the_csv_sniffer_sample_names_file_and_line(tmp_pa
     assert not report.written
 
 
-def test_contract_problems_in_the_loaded_data_are_reported(tmp_path):
+def test_contract_problems_in_the_loaded_data_stop_the_load(tmp_path):
     out = tmp_path / "loaded.duckdb"
     closed = "SELECT * REPLACE (CASE WHEN ticket_id = 'T003' THEN 'closed' ELSE status END AS status) FROM tickets"
     report = load_warehouse(export(tmp_path / "src", queries={"tickets": closed}), out)
-    assert report.written and not report.ok
+    assert not report.written
     assert problem_lines(report) == [
         "tickets.status: 1 row outside open, pending, resolved, e.g. ticket_id='T003', status='closed'"
     ]
+    assert not out.exists()
+    assert list(tmp_path.glob(".*loading*")) == []
 
 
 def test_two_files_for_one_table_is_a_problem(tmp_path):
@@ -211,5 +227,6 @@ def test_cli_load_exit_codes(tmp_path, capsys):
     assert capsys.readouterr().out.endswith(f"Wrote {out}; it satisfies the warehouse contract.\n")
     assert main(["data", "load", "--from", str(src), "--out", str(out)]) == 1
     assert capsys.readouterr().out == (
-        f"Problem: {out}: already exists; pass --replace to overwrite it\nNothing written to {out}.\n"
+        f"Problem: {out}: already exists; pass --replace to overwrite it\n"
+        f"Nothing written to {out}; the file already there is unchanged.\n"
     )
