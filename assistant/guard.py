@@ -59,14 +59,14 @@ ALLOWED_FUNCTIONS = frozenset({
     "count", "count_if", "sum", "avg", "mean", "min", "max", "median", "mode", "quantile", "quantile_cont",
     "quantile_disc", "percentile_cont", "percentile_disc", "approx_quantile", "approx_count_distinct",
     "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop", "corr", "covar_pop", "covar_samp",
-    "kurtosis", "skewness", "product", "bool_and", "bool_or", "every", "any_value", "first", "last", "arg_max",
+    "kurtosis", "skewness", "product", "bool_and", "bool_or", "any_value", "first", "last", "arg_max",
     "arg_min", "max_by", "min_by", "array_agg", "list", "string_agg", "listagg", "group_concat", "histogram",
     "entropy",
     # window functions
     "row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead", "first_value",
     "last_value", "nth_value",
     # conditionals and casts
-    "coalesce", "ifnull", "nullif", "if", "iif", "greatest", "least", "cast", "try_cast", "exists",
+    "coalesce", "ifnull", "nullif", "if", "greatest", "least", "cast", "try_cast", "exists",
     # numbers
     "abs", "sign", "ceil", "ceiling", "floor", "round", "trunc", "sqrt", "cbrt", "power", "pow", "exp", "ln",
     "log", "log2", "log10", "mod", "pi", "isnan", "isinf", "isfinite", "even", "gcd", "lcm", "degrees",
