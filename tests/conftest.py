@@ -45,4 +45,7 @@ def demo_warehouse_unchanged():
 
 
 def _sha256(path) -> str | None:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+    if not path.exists():
+        return None
+    with path.open("rb") as file:  # in chunks: the demo file is hundreds of MB
+        return hashlib.file_digest(file, "sha256").hexdigest()

@@ -230,3 +230,31 @@ def test_cli_load_exit_codes(tmp_path, capsys):
         f"Problem: {out}: already exists; pass --replace to overwrite it\n"
         f"Nothing written to {out}; the file already there is unchanged.\n"
     )
+
+
+def test_an_interrupted_load_leaves_the_old_warehouse_and_no_temporary_file(original, tmp_path, monkeypatch):
+    # Ctrl-C while the new warehouse is being checked: the old one stays, the half-made one goes.
+    out = tmp_path / "target" / "warehouse.duckdb"
+    out.parent.mkdir()
+    out.write_bytes(original.read_bytes())
+
+    def interrupted(path):
+        assert path.parent == out.parent and path != out  # the check runs on the temporary file beside it
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("data.load.check_warehouse", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        load_warehouse(export(tmp_path / "src"), out, replace=True)
+    assert out.read_bytes() == original.read_bytes()
+    assert sorted(p.name for p in out.parent.iterdir()) == ["warehouse.duckdb"]
+
+
+def test_a_load_through_a_symlink_replaces_the_file_it_names(original, tmp_path):
+    real = tmp_path / "real.duckdb"
+    real.write_bytes(b"an old warehouse")
+    link = tmp_path / "current.duckdb"
+    link.symlink_to(real)
+    report = load_warehouse(export(tmp_path / "src"), link, replace=True)
+    assert report.ok, report.summary()
+    assert link.is_symlink()
+    assert differences(original, real) == {}
