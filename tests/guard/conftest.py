@@ -4,17 +4,13 @@ session first uses it and compared at the end: nothing the tests send may modify
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from assistant.guard import GuardPolicy
 from assistant.runner import Runner, RunnerSettings
-from data import contract
-
-HERE = Path(__file__).parent
+from guard.attacks import build_tiny_warehouse, sha256
 
 # Rough demo-scale row counts, so that cross joins are judged at realistic sizes even on
 # the seven-account warehouse (the runner's measured sizes would call every join small).
@@ -27,10 +23,6 @@ DEMO_SCALE_ROWS = {
 }
 
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 @pytest.fixture(scope="session")
 def demo_policy() -> GuardPolicy:
     return GuardPolicy(table_rows=DEMO_SCALE_ROWS)
@@ -39,12 +31,7 @@ def demo_policy() -> GuardPolicy:
 @pytest.fixture(scope="session")
 def tiny_warehouse(tmp_path_factory) -> Path:
     """Three CSMs, seven accounts; the right answers are in tiny_warehouse.sql's header."""
-    path = tmp_path_factory.mktemp("guard") / "tiny.duckdb"
-    con = duckdb.connect(str(path))
-    con.execute(contract.ddl())
-    con.execute((HERE / "tiny_warehouse.sql").read_text())
-    con.execute("CHECKPOINT")
-    con.close()
+    path = build_tiny_warehouse(tmp_path_factory.mktemp("guard") / "tiny.duckdb")
     before = sha256(path)
     yield path
     assert sha256(path) == before, "the tiny warehouse file changed during the tests"
