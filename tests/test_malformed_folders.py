@@ -259,6 +259,9 @@ def test_a_malformed_folder_leaves_the_good_warehouse_as_it_was(setting, good_di
     problems = [line.removeprefix("Problem: ") for line in lines if line.startswith("Problem: ")]
     assert code == 1
     assert any(p.startswith(case.expected) for p in problems), "\n".join(lines)
+    # Every line is one of the report's kinds: no message runs onto a second line.
+    kinds = ("Read, but not written, from ", "  ", "Note: ", "Problem: ", "Nothing written to ")
+    assert all(line.startswith(kinds) for line in lines), "\n".join(lines)
     assert lines[-1] == f"Nothing written to {target}; the file already there is unchanged."
     assert _digest(target) == good_digest
     assert sorted(p.name for p in target.parent.iterdir()) == ["warehouse.duckdb"]  # no temporary file left
