@@ -136,14 +136,23 @@ def missing_name(reading: Reading, context: PlannerContext) -> Unanswerable | No
         names = context.lexicon.values_of(entity.name)
         close = [n for n, score, _ in process.extract(typed, names, scorer=fuzz.WRatio, limit=3) if score >= NAME_NEAR]
         if close or entity_name == "account":
+            where = "in your book" if context.book_only else "in this data"
             if not close and not any(c.isupper() for c in typed) and " " not in typed:
-                return Unanswerable(f"I found nothing called “{typed}” in this data, so I cannot answer that as asked.",
-                                    (), (typed,), f"nothing named {typed}", final=True)
-            closest = f"; the closest are {', '.join(close)}" if close else ""
+                return Unanswerable(f"I found nothing called “{typed}” {where}, so I cannot answer that as asked.",
+                                    (), (typed,), f"nothing named {typed} {where}", final=True)
             options = tuple(re.sub(re.escape(typed), c, reading.question, count=1, flags=re.IGNORECASE) for c in close)
-            return Unanswerable(f"No {entity.label.lower()} is called “{typed}”{closest}.", options, (typed,),
-                                f"no {entity.label.lower()} named {typed}", final=True)
+            return Unanswerable(no_such_name(entity.label, typed, close, context.book_only), options, (typed,),
+                                f"no {entity.label.lower()} named {typed} {where}", final=True)
     return None
+
+
+def no_such_name(label: str, typed: str, close=(), book_only: bool = False) -> str:
+    """The one sentence for a name nobody the viewer may see has: for a CSM, a name from another book reads exactly
+    like a name that does not exist ('No account in your book is called “Initech”; the closest are …'), the closest
+    names offered being their own."""
+    where = " in your book" if book_only else ""
+    closest = f"; the closest are {', '.join(close)}" if close else ""
+    return f"No {in_sentence(label)}{where} is called “{typed}”{closest}."
 
 
 def _name_like(reading: Reading, context: PlannerContext) -> str | None:
@@ -170,7 +179,9 @@ def _name_like(reading: Reading, context: PlannerContext) -> str | None:
                 break
             position = reading.tokens.index(token)
             named = reading.at(position) is not None and reading.at(position).kind is not Kind.unknown
-            if _possessive(question, following) or (token.text in vocabulary and not named):
+            # "Aliswick Analytics GmbH", "Alaix Media Co": a capitalised name runs on whatever book it is in
+            title_case = typed[0].isupper() and following[0].isupper() and not following.isupper()
+            if _possessive(question, following) or title_case or (token.text in vocabulary and not named):
                 run.append(following)  # "globex industries' nrr": a name's own words, up to its possessive
             else:
                 break

@@ -16,6 +16,8 @@ from rapidfuzz import fuzz, process
 
 from assistant.planner.normalize import filler_words, key, normalize, tokens
 from semantic_layer.catalog import Catalog
+from semantic_layer.entities import indexed_dimensions
+from semantic_layer.model import Dimension
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,14 @@ class Lexicon:
         """The values of `dimension` the lexicon knows, sorted."""
         return sorted({s.value for senses in self.terms.values() for s in senses
                        if s.kind == "value" and s.name == dimension and s.value})
+
+
+def book_scoped(catalog: Catalog) -> list[Dimension]:
+    """The indexed dimensions whose values name rows (accounts, CSMs): what a CSM may name of them is what
+    row-level security lets them read (their accounts, their own name), so the service reads them as the CSM.
+    Categories (segment, region, plan) name no row and are learned once for everyone: a category no account of
+    the book has is answered as the book's empty rows, which says nothing about another book."""
+    return [d for d in indexed_dimensions(catalog) if d.entity]
 
 
 def _value_phrases(values: Sequence[str], person: bool) -> dict[str, list[tuple[str, bool]]]:

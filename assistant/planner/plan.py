@@ -7,7 +7,7 @@ what `plan_question` hands back.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 
@@ -30,11 +30,18 @@ class PlannerContext:
     lexicon: Lexicon
     as_of: date
     data_ranges: Mapping[str, tuple[date, date]] = field(default_factory=dict)  # source → its first and last day of rows
+    book_only: bool = False  # the lexicon's names are one CSM's book: a name it lacks is "not in your book"
 
     @cached_property
     def index(self) -> CatalogIndex:
         """Retrieval over the catalogue, built on first use."""
         return CatalogIndex(self.catalog)
+
+    def for_book(self, lexicon: Lexicon) -> PlannerContext:
+        """This context with one CSM's lexicon (names from their book only), sharing the catalogue's index."""
+        scoped = replace(self, lexicon=lexicon, book_only=True)
+        scoped.__dict__["index"] = self.index  # the index reads only the catalogue: built once for every viewer
+        return scoped
 
 
 @dataclass(frozen=True)

@@ -189,7 +189,7 @@ def test_a_blended_number_says_which_segment_it_hides(assistant):
 def test_a_csm_asking_about_another_csms_account_is_told_it_is_not_in_their_book(assistant):
     (other,) = independent(assistant, f"SELECT min(name) FROM accounts WHERE csm_id <> '{CSM}' AND csm_id IS NOT NULL")[0:1]
     answer = assistant.ask(f"health score for {other[0]}", Viewer.csm(CSM))
-    assert answer.status is Status.UNANSWERABLE and answer.message.startswith(f"{other[0]} is not in your book")
+    assert answer.status is Status.UNANSWERABLE and answer.message.startswith(f"No account in your book is called “{other[0]}”")
     assert not answer.rows
     assert assistant.ask(f"health score for {other[0]}", Viewer.leader()).status is Status.ANSWERED
 
@@ -219,5 +219,5 @@ def test_an_account_outside_the_book_is_one_sentence_without_the_planners_notes(
     assistant.ask("who renews in the next 90 days?", leila, conversation)
     answer = assistant.ask("how's Ostersys Legal Ltd doing", leila, conversation)  # read as a follow-up
     assert answer.status is Status.UNANSWERABLE
-    assert answer.message == "Ostersys Legal Ltd is not in your book of accounts, so I cannot show it."
+    assert answer.message.startswith("No account in your book is called “Ostersys Legal Ltd”")
     assert answer.warnings == []
