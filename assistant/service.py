@@ -10,18 +10,19 @@ names what was not understood and the closest questions that can be answered.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlglot import exp
-
 from assistant.answer import Answer, Status
 from assistant.conversation import Conversation
 from assistant.narrative import breakdown_outliers, chart_suggestion, narrative
 from assistant.planner import Clarify, Plan, PlannerContext, Unanswerable, build_lexicon, plan_question
-from assistant.planner.fallback import unsure
+from assistant.planner.fallback import no_such_name, unsure
+from assistant.planner.lexicon import book_scoped
+from assistant.rls import Access, access_for
 from assistant.runner import Runner, RunnerSettings
 from assistant.suggestions import follow_ups
 from assistant.viewer import Viewer
@@ -70,6 +71,8 @@ class Assistant:
             self.runner.close()
             raise
         self.context = PlannerContext(self.catalog, build_lexicon(self.catalog, self.entity_values), self.as_of, ranges)
+        self._books: dict[str, tuple[dict[str, list[str]], PlannerContext]] = {}  # csm_id → their names and context
+        self._books_lock = threading.Lock()
 
     def __enter__(self) -> Assistant:
         return self
@@ -90,14 +93,36 @@ class Assistant:
         except ValueError:
             raise WarehouseError(f"warehouse_meta.as_of_date {answer.rows[0][0]!r} is not a YYYY-MM-DD date") from None
 
-    def _entity_values(self) -> dict[str, list[str]]:
-        """The values of every indexed dimension, read once: what the planner recognises as names."""
+    def _entity_values(self, viewer: Viewer = _ANALYST, dimensions=None) -> dict[str, list[str]]:
+        """The values of indexed dimensions (default: every one) as `viewer` may read them: what the planner
+        recognises as names."""
         values = {}
-        for dimension in indexed_dimensions(self.catalog):
-            answer = self.runner.run_expression(values_query(dimension), _ANALYST, f"values of {dimension.name}")
-            if answer.ok:
-                values[dimension.name] = [str(row[0]) for row in answer.rows]
+        for dimension in indexed_dimensions(self.catalog) if dimensions is None else dimensions:
+            answer = self.runner.run_expression(values_query(dimension), viewer, f"values of {dimension.name}")
+            values[dimension.name] = [str(row[0]) for row in answer.rows] if answer.ok else []
         return values
+
+    def _book(self, viewer: Viewer) -> tuple[dict[str, list[str]], PlannerContext]:
+        """What a CSM may name (accounts and people read as the CSM, through row-level security; categories are
+        everyone's) and their planner context, learned on their first question (~0.3 s) and kept. The lexicon's
+        accounts are only theirs, so no other book's account is matched, completed or offered; colleagues' names
+        stay in it so "grace's accounts" is told it is not the CSM's book rather than read as an unknown word."""
+        with self._books_lock:
+            if viewer.csm_id not in self._books:
+                readable = {**self.entity_values, **self._entity_values(viewer, book_scoped(self.catalog))}
+                names = {**readable, **{d.name: self.entity_values.get(d.name, []) for d in book_scoped(self.catalog)
+                                        if access_for(d.table, tables()[d.table].column_names) is Access.OWN_ROW}}
+                context = self.context.for_book(build_lexicon(self.catalog, names))
+                self._books[viewer.csm_id] = readable, context
+            return self._books[viewer.csm_id]
+
+    def context_for(self, viewer: Viewer) -> PlannerContext:
+        """The planner context for `viewer`: every name for leaders and analysts, a CSM's own book for a CSM."""
+        return self.context if viewer.sees_all_accounts else self._book(viewer)[1]
+
+    def values_for(self, viewer: Viewer) -> dict[str, list[str]]:
+        """The values of indexed dimensions `viewer` may read (a CSM: their accounts and their own name)."""
+        return self.entity_values if viewer.sees_all_accounts else self._book(viewer)[0]
 
     def _data_ranges(self) -> dict[str, tuple[date, date]]:
         """Each source's first and last day of rows (sources placed by a column of their own table), read once:
@@ -124,8 +149,9 @@ class Assistant:
         viewer = viewer or Viewer.leader()
         running = on_running or (lambda: None)
         start = time.perf_counter()
+        context = self.context_for(viewer)
         try:
-            outcome = plan_question(question, self.context, viewer,
+            outcome = plan_question(question, context, viewer,
                                     conversation.last_interpretation() if conversation else None)
         except Exception as error:  # noqa: BLE001 — a planner bug reaches the user as a sentence, the analyst as detail
             outcome = Unanswerable("I could not read that question; please put it another way.",
@@ -146,7 +172,7 @@ class Assistant:
                 overdue, ask_overdue = self.overdue_note(outcome.query, viewer)
                 answer.warnings += [overdue] if overdue else []
                 started = time.perf_counter()  # planning only: ~5 ms a candidate, no warehouse query
-                answer.follow_ups = list(follow_ups(outcome.query, outcome.interpretation, self.context, viewer))
+                answer.follow_ups = list(follow_ups(outcome.query, outcome.interpretation, context, viewer))
                 if ask_overdue:  # the overdue ones named beside the list are one click away
                     answer.follow_ups = [ask_overdue, *[q for q in answer.follow_ups if q != ask_overdue]][:3]
                 answer.timings_ms["follow_ups"] = _ms(started)
@@ -156,7 +182,7 @@ class Assistant:
             answer.planner = answer.planner or LLM
             answer.route_reason = f"rules were not confident ({_why_not(outcome)}); the agent answered"
         else:
-            answer = _fallback(question, unsure(outcome, self.context) if isinstance(outcome, Plan) else outcome)
+            answer = _fallback(question, unsure(outcome, context) if isinstance(outcome, Plan) else outcome)
             answer.query = outcome.query.model_dump(mode="json", exclude_defaults=True) if isinstance(outcome, Plan) else None
         answer.confidence = outcome.confidence
         answer.unused_words = list(outcome.unused_words)
@@ -234,11 +260,8 @@ class Assistant:
         compiling = _ms(start)
         elsewhere = self._outside_the_book(query, viewer)
         if elsewhere:
-            one = len(elsewhere) == 1 and not elsewhere[0].endswith("'s accounts")
-            return Answer(question, Status.UNANSWERABLE,
-                          f"{' and '.join(elsewhere)} {'is' if one else 'are'} not in your book of accounts, so I "
-                          f"cannot show {'it' if one else 'them'}.", query=query.model_dump(mode="json"), planner=NONE,
-                          timings_ms={"compile": compiling},
+            return Answer(question, Status.UNANSWERABLE, " ".join(elsewhere), query=query.model_dump(mode="json"),
+                          planner=NONE, timings_ms={"compile": compiling},
                           detail="row-level security keeps only the viewer's accounts; the named ones are not among them")
         tree = compiled.tree
         if tree.args.get("limit") is None:  # governed queries are bounded by the runner's cap, said only if it cuts
@@ -265,23 +288,16 @@ class Assistant:
         return answer
 
     def _outside_the_book(self, query: SemanticQuery, viewer: Viewer) -> list[str]:
-        """The accounts a CSM names that are not theirs: said, rather than answered with the empty rows RLS leaves."""
+        """For each account or person a CSM names that is not theirs, the sentence a name nobody has gets: said,
+        rather than answered with the empty rows RLS leaves, and never saying whether it is someone else's."""
         if viewer.sees_all_accounts:
             return []
+        own = self.values_for(viewer)
         named = [(self.catalog.dimensions[f.dimension], f.values) for f in query.filters
-                 if f.op in (FilterOp.eq, FilterOp.in_) and self.catalog.dimensions[f.dimension].entity in ("account", "csm")]
-        outside = []
-        for dimension, values in named:
-            select = values_query(dimension).where(exp.column(dimension.column, dimension.table).isin(*values))
-            if dimension.entity == "csm":  # "grace's accounts": another CSM's book is not the viewer's
-                key = tables()[dimension.table].primary_key
-                select = select.where(exp.column(key, dimension.table).eq(exp.Literal.string(viewer.csm_id or "")))
-                seen = self.runner.run_expression(select, _ANALYST, "book check")
-            else:
-                seen = self.runner.run_expression(select, viewer, "book check")
-            held = {str(row[0]) for row in seen.rows} if seen.ok else {str(v) for v in values}
-            outside += [f"{v}'s accounts" if dimension.entity == "csm" else str(v) for v in values if str(v) not in held]
-        return outside
+                 if f.op in (FilterOp.eq, FilterOp.in_) and self.catalog.dimensions[f.dimension].entity]
+        return [f"{v}'s accounts are not in your book of accounts, so I cannot show them." if dimension.entity == "csm"
+                else no_such_name(dimension.label, str(v), (), book_only=True) for dimension, values in named
+                for v in values if str(v) not in own.get(dimension.name, ())]
 
     def _sample_warnings(self, compiled, viewer: Viewer) -> list[str]:
         sampled = sample_query(compiled.plan, compiled.tree)
