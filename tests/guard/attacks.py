@@ -522,11 +522,12 @@ def main() -> None:
         shutil.rmtree(folder)
     guard, connection, rls = layers.values()
     print(f"{'class':16}{'statements':>11}{'guard refused':>14}{'conn. sent':>11}{'conn. blocked':>14}"
-          f"{'rls sent':>9}{'rls stopped':>12}{'leaked':>7}  wall")
+          f"{'rls sent':>9}{'rls stopped':>12}{'leaked':>7}{'guard max s':>12}  wall")
     for kind in CLASSES:
         leaked = sum(layers[wall].leaked[kind] for wall in WALLS[kind])
         print(f"{kind:16}{guard.sent[kind]:>11}{guard.stopped[kind]:>14}{connection.sent[kind]:>11}"
-              f"{connection.stopped[kind]:>14}{rls.sent[kind]:>9}{rls.stopped[kind]:>12}{leaked:>7}  "
+              f"{connection.stopped[kind]:>14}{rls.sent[kind]:>9}{rls.stopped[kind]:>12}{leaked:>7}"
+              f"{guard.slowest[kind]:>12.3f}  "
               f"{' + '.join(WALLS[kind])}")
     print(f"{'total':16}{sum(guard.sent.values()):>11}{sum(guard.stopped.values()):>14}")
     for kind in ("metadata", "sql_in_strings"):
