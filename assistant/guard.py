@@ -1,10 +1,10 @@
 """The SQL guard: decide whether one statement may run, and make it safe to run.
 
 Pure functions over sqlglot ASTs in the DuckDB dialect. `check_sql` accepts exactly one
-read-only SELECT (WITH, UNION and friends included) over an allowlist of relations and
-refuses everything else with a reason a person can read. It never raises for bad input:
-every outcome is a `Verdict`. The runner opens DuckDB hardened as well; the guard is the
-first wall, not the only one.
+read-only SELECT (WITH, UNION and friends included) over an allowlist of relations, calling
+only an allowlist of functions, within limits on its size, and refuses everything else with
+a reason a person can read. It never raises for bad input: every outcome is a `Verdict`.
+The runner opens DuckDB hardened as well; the guard is the first wall, not the only one.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
-import sqlglot
 from rapidfuzz import process
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect

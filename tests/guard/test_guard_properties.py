@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sqlglot import exp, parse
 
 from assistant.answer import Status
-from assistant.guard import DEFAULT_ROW_LIMIT, check_sql, contract_relations
+from assistant.guard import ALLOWED_FUNCTIONS, DEFAULT_ROW_LIMIT, check_sql, contract_relations, function_name
 from assistant.rls import restrict
 from assistant.viewer import Viewer
 
@@ -95,6 +95,7 @@ def assert_one_read_only_query_over_allowed_relations(sql: str) -> None:
         if isinstance(node, exp.Func):
             name = node.name if isinstance(node, exp.Anonymous) else node.sql_name()
             assert not FORBIDDEN_FUNCTIONS.match(name.lower()), name
+            assert function_name(node) in ALLOWED_FUNCTIONS | {""}, function_name(node)
         if isinstance(node, exp.Table) and not isinstance(node.this, exp.GenerateSeries):
             assert isinstance(node.this, exp.Identifier) and not node.catalog and node.db in ("", "main")
             assert node.name.lower() in set(contract_relations()) | ctes, node.name
