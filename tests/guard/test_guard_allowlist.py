@@ -175,3 +175,10 @@ def test_the_largest_compiled_dev_queries_pass_the_whole_guard(compiled_dev_quer
     for tree in largest:
         verdict = check_expression(tree)
         assert verdict.accepted, (verdict.reason, verdict.detail)
+
+
+@pytest.mark.parametrize("sql", ["SELECT repeat('x', 999999) FROM users", "SELECT lpad(name, 20000, '.') FROM accounts"])
+def test_a_built_value_longer_than_the_longest_literal_is_refused(sql):
+    # Issue 12: 999,999 characters × 10,000 rows is about 10 GB of strings.
+    assert check_sql(sql).reason == "The query builds a value too large to return."
+    assert check_sql("SELECT repeat('-', 40) AS rule").accepted
