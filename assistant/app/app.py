@@ -26,7 +26,7 @@ import pandas as pd
 
 from assistant.answer import Answer, Status
 from assistant.app import home, render
-from assistant.app.sessions import ChatTurn, Session, SessionStore, session_key
+from assistant.app.sessions import ChatTurn, Session, SessionStore, question_message, session_key
 from assistant.app.stages import Stage, staged
 from assistant.app.users import User, authenticator
 from assistant.feedback import MAX_COMMENT, Feedback, FeedbackError, FeedbackStore, Vote, feedback_file
@@ -219,7 +219,7 @@ def build_app(context: AppContext, concurrency: int = CONCURRENCY, clock: Callab
             yield tuple(gr.skip() for _ in outputs)
             return
         session = sessions.get(key_of(request))
-        asked = [*session.history(), {"role": "user", "content": question}]
+        asked = [*session.history(), question_message(question)]
         for step in staged(lambda report: answer_turn(question, session, dialect, request, report), READING):
             if isinstance(step, Stage):
                 yield [*asked, _pending(step.text)], "", gr.skip(), gr.skip(), gr.skip(), gr.skip()
@@ -332,7 +332,9 @@ def build_app(context: AppContext, concurrency: int = CONCURRENCY, clock: Callab
         with gr.Row(equal_height=False):
             with gr.Column(scale=1):
                 chatbot = gr.Chatbot(
+                    # A second wall behind `markup.plain`: Gradio's HTML sanitizer on, no custom tags kept.
                     elem_id="chat", height=620, show_label=False, latex_delimiters=[], buttons=["copy"],
+                    sanitize_html=True, allow_tags=False,
                     feedback_options=("Like", "Dislike") if store is not None else None, placeholder=(
                         "**Ask about NRR, churn, health, renewals, adoption or support.**  \n"
                         "Pick a starter on the right, or type a question below."))

@@ -19,6 +19,7 @@ from plotly.colors import qualitative
 import sqlglot
 
 from assistant.answer import Answer, Status
+from assistant.app.markup import CUT_NOTE, MAX_CHARS, cut, fence, plain
 from assistant.formatting import MISSING, format_change, format_value
 from assistant.guard import contract_relations
 from assistant.narrative import MAX_BARS, list_order, row_reasons
@@ -38,6 +39,7 @@ PERIOD_START, PERIOD_END = "period_start", "period_end"
 PERIOD_LABEL = "Period"
 WHY_LABEL = "Why on the list"
 MEASURE_LABEL = "Measure"
+CELL_CHARS = 200  # a cell of a table in a message; the table beside the chat has the whole value
 _SUFFIX = {f"__{c.value}": c for c in MetricColumn if c is not MetricColumn.value}
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -305,7 +307,7 @@ def markdown_table(table: Table, max_rows: int = 12, columns: list[str] | None =
         return ""
 
     def line(cells: list[str]) -> str:
-        return "| " + " | ".join(cells[i].replace("|", "\\|") for i in keep) + " |"
+        return "| " + " | ".join(plain(cells[i], CELL_CHARS).replace("\n", " ") for i in keep) + " |"
 
     lines = [line(table.headers), line(["---"] * len(table.headers)), *(line(r) for r in table.display[:max_rows])]
     if (rest := len(table.display) - max_rows) > 0:
@@ -410,15 +412,18 @@ def benchmark_lines(answer: Answer, catalog: Catalog) -> list[str]:
 def narrative_markdown(answer: Answer, catalog: Catalog) -> str:
     """The message: the answer's headline in bold and its short lines as a list, the typical benchmarks (when the
     lines do not give them), the row count, the notes."""
-    headline, *rest = answer.message.split("\n")
-    parts = [f"**{headline}**" if answer.ok and headline else headline, "\n".join(f"- {line}" for line in rest)]
+    message, was_cut = cut(answer.message)
+    headline, *rest = [plain(line) for line in message.split("\n")]
+    parts = [f"**{headline}**" if answer.ok and headline else headline, "\n".join(f"- {line}" for line in rest if line)]
+    if was_cut:
+        parts.append(f"_{CUT_NOTE.format(limit=MAX_CHARS)}_")
     lines = benchmark_lines(answer, catalog)
     if lines and "benchmark" not in answer.message.lower():  # set apart from the answer's own lines
         parts.append("  \n".join(f"_{line}_" for line in lines))
     if answer.status is Status.ANSWERED and len(answer.rows) > 1:
         parts.append(f"_{len(answer.rows):,} rows — the full table is beside the chat._")
     if answer.warnings:
-        parts.append("\n".join(f"> {w}" for w in answer.warnings))
+        parts.append("\n".join(f"> {plain(w)}" for w in answer.warnings))
     if answer.status is Status.CLARIFY and answer.options:
         parts.append("Pick one of the questions below, or rephrase yours.")
     return "\n\n".join(p for p in parts if p)
@@ -437,16 +442,16 @@ def computation_markdown(answer: Answer, catalog: Catalog, sql: str | None = Non
     """'How this was computed': the interpretation, the metric definitions and the SQL in a fenced block."""
     parts = []
     if answer.interpretation:
-        parts.append(f"**Understood as:** {answer.interpretation}")
+        parts.append(f"**Understood as:** {plain(answer.interpretation)}")
     if definitions := _definition_lines(answer, catalog):
         parts.append("**Definitions**\n" + "\n".join(definitions))
     if answer.planner:
         parts.append(f"_Planner: {answer.planner}" + (f" — {answer.route_reason}_" if answer.route_reason else "_"))
     sql = sql if sql is not None else answer.sql
     if sql:
-        parts.append(f"**SQL** ({dialect}):\n\n```sql\n{sql.strip()}\n```")
+        parts.append(f"**SQL** ({dialect}):\n\n{fence(sql.strip(), 'sql')}")
     if answer.detail and not answer.ok:
-        parts.append(f"**Detail:** {answer.detail}")
+        parts.append(f"**Detail:** {plain(answer.detail)}")
     return "\n\n".join(parts)
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.answer import Answer
+from assistant.app.markup import plain
 from assistant.conversation import Conversation
 from assistant.feedback import Vote
 
@@ -28,6 +29,11 @@ def session_key(username: str | None, token: str | None, page: str | None) -> tu
     if token:
         return username or "", "sign-in:" + hashlib.sha256(token.encode()).hexdigest()
     return "", f"page:{page or ''}"
+
+
+def question_message(question: str) -> dict[str, str]:
+    """The chat message of a question as it was typed: Markdown in it shows as text (`markup.plain`)."""
+    return {"role": "user", "content": plain(question)}
 
 
 @dataclass
@@ -53,7 +59,7 @@ class Session:
 
     def history(self) -> list[dict[str, Any]]:
         """The chat's messages, oldest first: each question, then its answer's messages."""
-        return [m for turn in self.turns for m in ({"role": "user", "content": turn.question}, *turn.messages)]
+        return [m for turn in self.turns for m in (question_message(turn.question), *turn.messages)]
 
     def turn_at(self, index: int) -> ChatTurn | None:
         """The turn whose answer holds message `index` of `history()`; None for a question or past the end."""
