@@ -22,13 +22,15 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from starlette.middleware import Middleware
 import pandas as pd
 
 from assistant.answer import Answer, Status
 from assistant.app import home, render
 from assistant.app.sessions import ChatTurn, Session, SessionStore, question_message, session_key
 from assistant.app.stages import Stage, staged
-from assistant.app.users import User, authenticator
+from assistant.app.signin import ClientAddress, SignIn
+from assistant.app.users import User
 from assistant.feedback import MAX_COMMENT, Feedback, FeedbackError, FeedbackStore, Vote, feedback_file
 from assistant.provenance import Provenance, provenance
 from assistant.service import Assistant
@@ -424,8 +426,9 @@ def launch(context: AppContext, *, host: str = "127.0.0.1", port: int = 7860, sh
            block: bool = True) -> gr.Blocks:
     """Start the app; with `block=False` it returns at once (tests), else it serves until interrupted."""
     demo = build_app(context)
-    auth = authenticator(context.users) if context.users is not None else None
+    auth = SignIn(context.users).check if context.users is not None else None
     demo.launch(server_name=host, server_port=port, share=share, auth=auth, prevent_thread_lock=not block,
+                app_kwargs={"middleware": [Middleware(ClientAddress)]},
                 auth_message="Sign in with your assistant account." if auth else None, css=CSS,
                 theme=gr.themes.Soft(), show_error=False, quiet=True)
     return demo

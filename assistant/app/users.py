@@ -14,7 +14,7 @@ Make a password hash with
     echo -n 'secret' | .venv/bin/python -m assistant.app.users --stdin
 
 The viewer of a session comes from the name the person signed in with, never from
-anything typed in the chat.
+anything typed in the chat. Checking a sign-in (back-off, logging) is `signin.py`.
 """
 
 from __future__ import annotations
@@ -112,15 +112,6 @@ def load_users(path: str | os.PathLike) -> dict[str, User]:
             raise UsersFileError(f"{path}, user {number}: username {user.username!r} appears twice")
         users[user.username] = user
     return users
-
-
-def authenticator(users: Mapping[str, User]):
-    """The `auth` callable for Gradio's launch(): true when the username exists and the password matches."""
-    def check(username: str, password: str) -> bool:
-        user = users.get(username)
-        return user is not None and verify_password(password, user.password_hash)
-
-    return check
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.app.users import UsersFileError, authenticator, hash_password, load_users, main, verify_password
+from assistant.app.signin import SignIn
+from assistant.app.users import UsersFileError, hash_password, load_users, main, verify_password
 from assistant.viewer import Role, Viewer
 
 DEMO_USERS = Path(__file__).parents[2] / "data" / "demo_users.toml"
@@ -29,7 +30,7 @@ def test_the_demo_file_has_a_leader_an_analyst_and_two_csms_with_the_documented_
     users = load_users(DEMO_USERS)
     assert {u: users[u].viewer for u in users} == {
         "leader": Viewer.leader(), "analyst": Viewer.analyst(), "leila": Viewer.csm("C005"), "grace": Viewer.csm("C006")}
-    check = authenticator(users)
+    check = SignIn(users).attempt
     assert check("leila", "demo-leila") and not check("leila", "demo-grace") and not check("nobody", "demo-leila")
     assert users["leila"].describe() == "Leila Johnson (CSM C005)"
 
