@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING
 
 from assistant.answer import Answer, Status
 from assistant.conversation import Conversation
+from assistant.deadline import Deadline, DeadlineExceeded
 from assistant.narrative import breakdown_outliers, chart_suggestion, narrative
 from assistant.planner import Clarify, Plan, PlannerContext, Unanswerable, build_lexicon, plan_question
 from assistant.planner.fallback import no_such_name, unsure
 from assistant.planner.lexicon import book_scoped
 from assistant.rls import Access, access_for
-from assistant.runner import Runner, RunnerSettings
+from assistant.runner import Runner, RunnerSettings, late, out_of_memory
 from assistant.suggestions import follow_ups
 from assistant.viewer import Viewer
 from assistant.warnings import (
@@ -32,6 +33,7 @@ from assistant.warnings import (
 from data.contract import tables
 from data.paths import resolve_warehouse
 from semantic_layer.catalog import Catalog, default_catalog
+from semantic_layer.budget import QueryTooLarge
 from semantic_layer.compile import compile_query
 from semantic_layer.entities import indexed_dimensions, values_query
 from semantic_layer.errors import SemanticLayerError
@@ -143,9 +145,23 @@ class Assistant:
         return ranges
 
     def ask(self, question: str, viewer: Viewer | None = None, conversation: Conversation | None = None,
-            on_running: Callable[[], None] | None = None) -> Answer:
-        """Answer one plain-English question; appends the turn to `conversation` when given. `on_running` is
-        called when planning is done and a query (or the agent) starts, for a chat to show that stage."""
+            on_running: Callable[[], None] | None = None, deadline: Deadline | None = None) -> Answer:
+        """Answer one plain-English question by `deadline` (the runner's timeout from now when None); appends the
+        turn to `conversation` when given. `on_running` is called when planning is done and a query (or the agent)
+        starts, for a chat to show that stage. A deadline passed or memory run out is a one-line Answer."""
+        deadline = deadline or self.runner.settings.deadline()
+        try:
+            return self._ask(question, viewer, conversation, on_running, deadline)
+        except DeadlineExceeded as error:
+            answer = late(question, error.deadline, error.stage)
+        except MemoryError as error:  # a dead process would fail every other user's question too
+            answer = out_of_memory(question, error)
+        if conversation is not None:
+            conversation.add(question, answer.status, None, None)
+        return answer
+
+    def _ask(self, question: str, viewer: Viewer | None, conversation: Conversation | None,
+             on_running: Callable[[], None] | None, deadline: Deadline) -> Answer:
         viewer = viewer or Viewer.leader()
         running = on_running or (lambda: None)
         start = time.perf_counter()
@@ -160,16 +176,17 @@ class Assistant:
         query = None
         if isinstance(outcome, Plan) and outcome.confident:
             running()
-            answer = self.run_semantic_query(outcome.query, viewer, question=question)
+            deadline.check("after planning")
+            answer = self.run_semantic_query(outcome.query, viewer, question=question, deadline=deadline)
             answer.planner = RULES
             answer.route_reason = outcome.reason or "rules understood the question"
             query = outcome.query if answer.ok else None
             if answer.ok:  # how the question was read says nothing to someone told it cannot be shown
                 answer.warnings = [*outcome.notes, *answer.warnings]
-                hidden = self.hidden_departure(outcome.query, answer, viewer)
+                hidden = self.hidden_departure(outcome.query, answer, viewer, deadline)
                 answer.message += f"\nBlended, this hides a departure: {hidden} Ask for it by {self._split().label.lower()} " \
                     "to see each." if hidden else ""
-                overdue, ask_overdue = self.overdue_note(outcome.query, viewer)
+                overdue, ask_overdue = self.overdue_note(outcome.query, viewer, deadline)
                 answer.warnings += [overdue] if overdue else []
                 started = time.perf_counter()  # planning only: ~5 ms a candidate, no warehouse query
                 answer.follow_ups = list(follow_ups(outcome.query, outcome.interpretation, context, viewer))
@@ -192,13 +209,16 @@ class Assistant:
             conversation.add(question, answer.status, query or _query_of(answer), interpretation)
         return answer
 
-    def hidden_departure(self, query: SemanticQuery, answer: Answer, viewer: Viewer) -> str:
-        """For one blended number with a benchmark: the segment that sits in a worse band than every other, or ''.
+    def hidden_departure(self, query: SemanticQuery, answer: Answer, viewer: Viewer,
+                         deadline: Deadline | None = None) -> str:
+        """For one blended number with a benchmark: the segment that sits in a worse band than every other, or ''
+        (also when `deadline` leaves no time for it: the query runs only in the time left).
 
         The domain notes: a blended number can hide a weak segment, so offer the breakdown when one departs.
         """
+        deadline = deadline or self.runner.settings.deadline()
         dimension = self._split()
-        if dimension is None or query.dimensions or query.tally or len(answer.rows) != 1 \
+        if deadline.expired or dimension is None or query.dimensions or query.tally or len(answer.rows) != 1 \
                 or any(f.dimension == dimension.name for f in query.filters):
             return ""
         names = [m if isinstance(m, str) else m.name for m in query.metrics]
@@ -211,16 +231,20 @@ class Assistant:
             compiled = compile_query(split, self.catalog)
         except (SemanticLayerError, ValueError):
             return ""
-        result = self.runner.run_expression(compiled.tree, viewer, f"{answer.question} (by {dimension.name})")
+        result = self.runner.run_expression(compiled.tree, viewer, f"{answer.question} (by {dimension.name})", deadline)
         if not result.ok:
             return ""
         lines = breakdown_outliers(compiled.plan, result.rows, {c: i for i, c in enumerate(result.columns)})
         return lines[0] if lines else ""
 
-    def overdue_note(self, query: SemanticQuery, viewer: Viewer) -> tuple[str | None, str | None]:
+    def overdue_note(self, query: SemanticQuery, viewer: Viewer,
+                     deadline: Deadline | None = None) -> tuple[str | None, str | None]:
         """For a list of what is coming up (renewals in the next 90 days): those already past their time and still
         undecided (overdue renewals), which the countdown leaves out, in one line, and the question that lists them;
-        (None, None) when there are none."""
+        (None, None) when there are none, or when `deadline` leaves no time to look."""
+        deadline = deadline or self.runner.settings.deadline()
+        if deadline.expired:
+            return None, None
         names = [m if isinstance(m, str) else m.name for m in query.metrics]
         countdown = next((self.catalog.metrics[n] for n in names if n in self.catalog.metrics
                           and self.catalog.metrics[n].overdue), None)
@@ -238,7 +262,7 @@ class Assistant:
             compiled = compile_query(passed, self.catalog)
         except (SemanticLayerError, ValueError):
             return None, None
-        result = self.runner.run_expression(compiled.tree, viewer, f"{overdue.label} beside {countdown.label}")
+        result = self.runner.run_expression(compiled.tree, viewer, f"{overdue.label} beside {countdown.label}", deadline)
         if not result.ok or not result.rows:
             return None, None
         question = overdue_question(overdue, self.catalog)
@@ -248,12 +272,19 @@ class Assistant:
         """The dimension a blended number is checked against (declared in the catalogue: split_blended)."""
         return next((d for d in self.catalog.dimensions.values() if d.split_blended), None)
 
-    def run_semantic_query(self, query: SemanticQuery, viewer: Viewer | None = None, *, question: str = "") -> Answer:
-        """Compile, guard, restrict to `viewer` and run a semantic query; narrate and check the result."""
+    def run_semantic_query(self, query: SemanticQuery, viewer: Viewer | None = None, *, question: str = "",
+                           deadline: Deadline | None = None) -> Answer:
+        """Compile, guard, restrict to `viewer` and run a semantic query by `deadline` (the runner's timeout from now
+        when None); narrate and check the result. A query over the size budget is refused before it is built."""
         viewer = viewer or Viewer.leader()
+        deadline = deadline or self.runner.settings.deadline()
         start = time.perf_counter()
         try:
-            compiled = compile_query(query, self.catalog)
+            compiled = compile_query(query, self.catalog, self._group_counts())
+        except QueryTooLarge as error:
+            return Answer(question, Status.REFUSED, str(error), query=query.model_dump(mode="json"), planner=NONE,
+                          timings_ms={"compile": _ms(start)}, detail="the query is over the size budget "
+                                                                     "(semantic_layer/budget.py)")
         except (SemanticLayerError, ValueError) as error:
             return Answer(question, Status.UNANSWERABLE, f"The query cannot be built: {error}",
                           query=query.model_dump(mode="json"), planner=NONE, timings_ms={"compile": _ms(start)})
@@ -266,7 +297,7 @@ class Assistant:
         tree = compiled.tree
         if tree.args.get("limit") is None:  # governed queries are bounded by the runner's cap, said only if it cuts
             tree = tree.copy().limit(self.runner.settings.row_limit)
-        answer = self.runner.run_expression(tree, viewer, question)
+        answer = self.runner.run_expression(tree, viewer, question, deadline)
         answer.timings_ms = {"compile": compiling, **answer.timings_ms}
         answer.query = query.model_dump(mode="json", exclude_defaults=True)
         answer.interpretation = compiled.explanation
@@ -274,6 +305,8 @@ class Assistant:
         answer.sql = compiled.sql(self.dialect)
         if not answer.ok:
             return answer
+        if deadline.expired:
+            return late(question, deadline, "before the narrative", sql=answer.sql, timings_ms=answer.timings_ms)
         plan = compiled.plan
         problems = broken_invariants(plan, answer.columns, answer.rows)
         if problems:
@@ -284,8 +317,13 @@ class Assistant:
         answer.message = narrative(plan, answer.columns, answer.rows, viewer)
         answer.chart = chart_suggestion(plan, answer.columns, answer.rows) if answer.rows else None
         answer.warnings = [*answer.warnings, *partial_period_warnings(plan, self.as_of),
-                           *self._sample_warnings(compiled, viewer)]
+                           *self._sample_warnings(compiled, viewer, deadline)]
         return answer
+
+    def _group_counts(self) -> dict[str, int]:
+        """How many values each indexed dimension has (everyone's: an upper bound for any viewer), for the size
+        budget."""
+        return {name: len(values) for name, values in self.entity_values.items()}
 
     def _outside_the_book(self, query: SemanticQuery, viewer: Viewer) -> list[str]:
         """For each account or person a CSM names that is not theirs, the sentence a name nobody has gets: said,
@@ -299,19 +337,20 @@ class Assistant:
                 else no_such_name(dimension.label, str(v), (), book_only=True) for dimension, values in named
                 for v in values if str(v) not in own.get(dimension.name, ())]
 
-    def _sample_warnings(self, compiled, viewer: Viewer) -> list[str]:
+    def _sample_warnings(self, compiled, viewer: Viewer, deadline: Deadline) -> list[str]:
         sampled = sample_query(compiled.plan, compiled.tree)
-        if sampled is None:
+        if sampled is None or deadline.expired:  # sample sizes only in the time left, never past the deadline
             return []
         select, names = sampled
-        result = self.runner.run_expression(select, viewer, "sample sizes")
+        result = self.runner.run_expression(select, viewer, "sample sizes", deadline)
         if not result.ok or not result.rows:
             return []
         return small_sample_warnings(compiled.plan, names, result.rows[0])
 
-    def run_sql(self, sql: str, viewer: Viewer | None = None, *, question: str = "") -> Answer:
-        """Freehand SQL through the same guard, row-level security and runner."""
-        answer = self.runner.run(sql, viewer or Viewer.leader(), question or sql)
+    def run_sql(self, sql: str, viewer: Viewer | None = None, *, question: str = "",
+                deadline: Deadline | None = None) -> Answer:
+        """Freehand SQL through the same guard, row-level security and runner, by `deadline`."""
+        answer = self.runner.run(sql, viewer or Viewer.leader(), question or sql, deadline)
         answer.planner = answer.planner or NONE
         answer.warnings = ["Freehand SQL: this is outside the governed metric definitions; check it before you trust "
                            "it.", *answer.warnings]

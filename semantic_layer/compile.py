@@ -14,6 +14,7 @@ The final SELECT adds changes against the comparison period, metric filters, ord
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,6 +22,7 @@ from sqlglot import exp
 
 from data.contract import tables
 from semantic_layer.aggregate import COMPARISONS, col, dimension_table, dimension_value, filter_condition, joins_to, source_ctes
+from semantic_layer.budget import check_size
 from semantic_layer.catalog import Catalog, default_catalog
 from semantic_layer.explain import explain
 from semantic_layer.fragments import parse_fragment
@@ -54,8 +56,11 @@ class CompiledQuery:
         return self.tree.sql(dialect=dialect, pretty=pretty, max_text_width=WIDTH)
 
 
-def compile_query(query: SemanticQuery, catalog: Catalog | None = None) -> CompiledQuery:
-    """Compile `query` against `catalog` (the project catalogue by default)."""
+def compile_query(query: SemanticQuery, catalog: Catalog | None = None,
+                  known_groups: Mapping[str, int] | None = None) -> CompiledQuery:
+    """Compile `query` against `catalog` (the project catalogue by default); QueryTooLarge, before anything is
+    built, when it is over the size budget (`known_groups`: how many values each dimension has, when known)."""
+    check_size(query, known_groups)
     catalog = catalog or default_catalog()
     plan = plan_query(query, catalog)
     ctes: dict[str, exp.Select] = {SPINE: _spine(plan)}

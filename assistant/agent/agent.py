@@ -62,8 +62,9 @@ class Agent:
                           f"That question is {len(question):,} characters long; I read at most "
                           f"{self.limits.max_question_chars:,}. Please ask it more briefly.", planner=PLANNER)
         started = time.perf_counter()
-        toolbox = Toolbox(assistant, viewer, question, self.index(assistant.catalog), self.limits.preview_rows)
         budget = Budget(self.limits)
+        toolbox = Toolbox(assistant, viewer, question, self.index(assistant.catalog), self.limits.preview_rows,
+                          budget.deadline)
         tools = toolbox.tools()
         system = system_prompt(assistant.as_of, viewer)
         messages = [*history(conversation), HumanMessage(question)]

@@ -2,9 +2,11 @@
 
 `Budget` is LangChain agent middleware around every model call and tool call of one
 question. It stops the loop with `LimitReached` when a cap is hit, gives each model call
-only the time left, and retries a model call once when the failure is worth it: a rate
-limit, a server error, a timeout or a dropped connection (`model.is_transient`), or a
-reply whose tool arguments are not valid JSON (the model is shown the parse error).
+and each tool call only the time left (the question's `Deadline`, which the tools hand to
+the runner, so no query a tool starts outlives the question), and retries a model call once
+when the failure is worth it: a rate limit, a server error, a timeout or a dropped
+connection (`model.is_transient`), or a reply whose tool arguments are not valid JSON (the
+model is shown the parse error).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from langchain.agents.middleware import AgentMiddleware, ModelRequest, ModelResp
 from langchain_core.messages import AIMessage, ToolMessage
 
 from assistant.agent.model import is_transient
+from assistant.deadline import Deadline
 from assistant.agent.prompt import estimate_tokens, fixed_prompt_tokens
 
 
@@ -45,6 +48,7 @@ class Budget(AgentMiddleware):
         super().__init__()
         self.limits, self.clock = limits, clock
         self.started = clock()
+        self.deadline = Deadline(self.started + limits.max_seconds, limits.max_seconds, clock)
         self.tool_calls = 0
         self.tokens = 0
         self.model_calls = 0
@@ -53,7 +57,7 @@ class Budget(AgentMiddleware):
 
     def seconds_left(self) -> float:
         """Wall time left for this question; LimitReached when none is."""
-        left = self.limits.max_seconds - (self.clock() - self.started)
+        left = self.deadline.seconds_left()
         if left <= 0:
             raise LimitReached(f"I stopped: the question used its {self.limits.max_seconds:g}-second time limit.")
         return left
@@ -98,7 +102,9 @@ class Budget(AgentMiddleware):
             over = self.tool_calls > self.limits.max_tool_calls
         if over:
             raise LimitReached(f"I stopped: the question needed more than {self.limits.max_tool_calls} tool calls.")
-        return handler(request)
+        result = handler(request)  # its queries run under self.deadline, so this returns by then
+        self.seconds_left()
+        return result
 
 
 def _reply(response: ModelResponse) -> AIMessage:

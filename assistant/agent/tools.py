@@ -20,6 +20,7 @@ from rapidfuzz import fuzz, process
 
 from assistant.planner.candidates import CatalogIndex
 from assistant.answer import Answer, Status
+from assistant.deadline import Deadline
 from assistant.viewer import Viewer
 from semantic_layer.catalog import Catalog
 from semantic_layer.describe import benchmark_text
@@ -72,6 +73,7 @@ class Toolbox:
     question: str
     index: CatalogIndex
     preview_rows: int = 10
+    deadline: Deadline | None = None  # the question's (the agent's time cap); the runner caps each query within it
     runs: list[ToolRun] = field(default_factory=list)
 
     @property
@@ -118,7 +120,7 @@ class Toolbox:
         except SemanticLayerError as error:
             return self._record("find_values", arguments, {"status": "error", "message": str(error)})
         result = self.assistant.run_sql(values_query(entry).sql(dialect="duckdb"), self.viewer,
-                                        question=f"values of {entry.name}")
+                                        question=f"values of {entry.name}", deadline=self.deadline)
         if not result.ok:
             return self._record("find_values", arguments, {"status": result.status, "message": result.message})
         values = [str(row[0]) for row in result.rows]
@@ -132,12 +134,13 @@ class Toolbox:
         """Compile, guard and run a SemanticQuery for the viewer; a preview of the result."""
         query = SemanticQuery(**fields)
         arguments = query.model_dump(mode="json", exclude_defaults=True)
-        answer = self.assistant.run_semantic_query(query, self.viewer, question=self.question)
+        answer = self.assistant.run_semantic_query(query, self.viewer, question=self.question,
+                                                   deadline=self.deadline)
         return self._record("run_semantic_query", arguments, preview(answer, self.preview_rows), answer)
 
     def run_sql(self, sql: str) -> str:
         """Guard, restrict and run freehand SQL for the viewer; a preview, or why it was refused."""
-        answer = self.assistant.run_sql(sql, self.viewer, question=self.question)
+        answer = self.assistant.run_sql(sql, self.viewer, question=self.question, deadline=self.deadline)
         return self._record("run_sql", {"sql": sql}, preview(answer, self.preview_rows), answer)
 
     def _record(self, tool: str, arguments: dict, shown: dict, answer: Answer | None = None) -> str:

@@ -147,7 +147,7 @@ class BrokenSql:
     def __init__(self, assistant):
         self.catalog, self.as_of = assistant.catalog, assistant.as_of
 
-    def run_sql(self, sql, viewer=None, *, question=""):
+    def run_sql(self, sql, viewer=None, *, question="", deadline=None):
         raise RuntimeError("disk on fire")
 
 
