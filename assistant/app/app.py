@@ -15,9 +15,8 @@ import datetime as dt
 import html
 import logging
 import re
-import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ import pandas as pd
 
 from assistant.answer import Answer, Status
 from assistant.app import home, render
+from assistant.app.files import AnswerFiles, private_gradio_cache
 from assistant.app.sessions import ChatTurn, Session, SessionStore, question_message, session_key
 from assistant.app.stages import Stage, staged
 from assistant.app.signin import ClientAddress, SignIn
@@ -86,6 +86,7 @@ class AppContext:
     users: Mapping[str, User] | None
     source: str
     feedback: FeedbackStore | None = None
+    files: AnswerFiles = field(default_factory=AnswerFiles)  # the CSVs handed out, private and short-lived
 
     def signed_in(self, request: gr.Request | None) -> tuple[Viewer, str | None]:
         """The viewer and display name for a request; one leader when there is no users file."""
@@ -99,13 +100,6 @@ class AppContext:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "answer"
-
-
-def _csv_file(answer: Answer) -> str:
-    folder = Path(tempfile.mkdtemp(prefix="cs-answer-"))
-    path = folder / f"{_slug(answer.question)}.csv"
-    path.write_text(render.csv_text(answer), encoding="utf-8")
-    return str(path)
 
 
 def _styled(table: render.Table) -> Any:
@@ -177,8 +171,9 @@ def _now() -> dt.datetime:
 def build_app(context: AppContext, concurrency: int = CONCURRENCY, clock: Callable[[], dt.datetime] = _now) -> gr.Blocks:
     """The Blocks of the chat app (not launched): chat on the left, the current answer and home on the right;
     `concurrency` questions are answered at once; `clock` stamps the votes."""
-    assistant, catalog, store = context.assistant, context.assistant.catalog, context.feedback
-    sessions = SessionStore()
+    assistant, catalog, store, files = context.assistant, context.assistant.catalog, context.feedback, context.files
+    private_gradio_cache()  # before any component reads where Gradio's cache is
+    sessions = SessionStore(on_end=files.drop)
 
     def key_of(request: gr.Request) -> tuple[str, str]:
         """This sign-in's session key: the token in the cookie Gradio set at login (read as Gradio does)."""
@@ -186,15 +181,16 @@ def build_app(context: AppContext, concurrency: int = CONCURRENCY, clock: Callab
         cookies = dict(getattr(request, "cookies", None) or {})
         token = cookies.get(f"access-token-{cookie}") or cookies.get(f"access-token-unsecure-{cookie}")
         return session_key(getattr(request, "username", None), token if context.users is not None else None,
-                           getattr(request, "session_hash", None))
+                           getattr(request, "session_hash", None), signed_in=context.users is not None)
 
-    def result_pane(answer: Answer | None, dialect: str, viewer) -> tuple:
+    def result_pane(answer: Answer | None, dialect: str, viewer, key: tuple[str, str] | None = None) -> tuple:
         """Table, CSV download, SQL and tab beside the chat for `answer`; for a reply that is not an answer
         the pane keeps no earlier question's table next to it and shows the starters."""
         if answer is None or not answer.ok:
             return pd.DataFrame(), gr.DownloadButton(visible=False), gr.Code(value=""), gr.Tabs(selected="home")
         rows = len(answer.rows)
-        download = gr.DownloadButton(value=_csv_file(answer), visible=True,
+        csv_file = files.write(key, f"{_slug(answer.question)}.csv", render.csv_text(answer))
+        download = gr.DownloadButton(value=str(csv_file), visible=True,
                                      label=f"Download CSV ({rows:,} row{'s' if rows != 1 else ''})")
         return (_styled(render.result_table(answer, catalog)), download,
                 gr.Code(value=render.sql_in_dialect(answer, dialect, viewer, catalog)), gr.Tabs(selected="result"))
@@ -208,7 +204,7 @@ def build_app(context: AppContext, concurrency: int = CONCURRENCY, clock: Callab
             # The SQL shown is what ran for this viewer (a CSM's carries the filter to their book).
             ran = render.sql_in_dialect(answer, "duckdb", viewer, catalog) if answer.sql else None
             turn = ChatTurn(question, _messages(answer, catalog, ran), answer, ran)
-            pane = result_pane(answer, dialect, viewer)
+            pane = result_pane(answer, dialect, viewer, key_of(request))
         except Exception as error:  # a failing question is a message in the chat, never a traceback
             answer = _failure(question, error)
             turn, pane = ChatTurn(question, _messages(answer, catalog, None), answer), result_pane(None, dialect, None)
@@ -323,7 +319,7 @@ def build_app(context: AppContext, concurrency: int = CONCURRENCY, clock: Callab
         return (f"{home.viewer_line(viewer, who)}  \n<span class='source-line'>{context.source}</span>",
                 *[gr.Column(visible=role is viewer.role) for role in home.ROLE_EXAMPLES],
                 *[gr.Button(visible=viewer.sees_all_accounts) for _ in team_wide],
-                _chat(session), *result_pane(session.answer, "duckdb", viewer))
+                _chat(session), *result_pane(session.answer, "duckdb", viewer, key_of(request)))
 
     with gr.Blocks(title="Customer-success metrics assistant") as demo:
         gr.Markdown("## Customer-success metrics assistant")

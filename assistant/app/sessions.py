@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -24,8 +25,13 @@ MAX_TURNS = 20
 MAX_SESSIONS = 100
 
 
-def session_key(username: str | None, token: str | None, page: str | None) -> tuple[str, str]:
-    """The key of a session: the user and a hash of their sign-in token; the page's own id without one."""
+def session_key(username: str | None, token: str | None, page: str | None,
+                signed_in: bool = False) -> tuple[str, str]:
+    """The key of a session: the user and a hash of their sign-in token; the page's own id without one.
+    When the app has sign-in (`signed_in`), a request without both a user and a token has no session:
+    PermissionError, never a fall-back to the page id another user could send."""
+    if signed_in and not (username and token):
+        raise PermissionError("this request carries no sign-in")
     if token:
         return username or "", "sign-in:" + hashlib.sha256(token.encode()).hexdigest()
     return "", f"page:{page or ''}"
@@ -82,24 +88,34 @@ class Session:
 class SessionStore:
     """Sessions by key, the most recently used MAX_SESSIONS of them; safe to share between threads."""
 
-    def __init__(self, max_sessions: int = MAX_SESSIONS):
+    def __init__(self, max_sessions: int = MAX_SESSIONS,
+                 on_end: Callable[[tuple[str, str]], None] | None = None):
         self.max_sessions = max_sessions
+        self.on_end = on_end  # told the key of each session that ends (forgotten or dropped), e.g. to remove its files
         self._sessions: OrderedDict[tuple[str, str], Session] = OrderedDict()
         self._lock = threading.Lock()
 
+    def _ended(self, keys: list[tuple[str, str]]) -> None:
+        for key in keys:
+            if self.on_end is not None:
+                self.on_end(key)
+
     def get(self, key: tuple[str, str]) -> Session:
         """The session of `key`, new when there is none (or it was the least recently used and dropped)."""
+        dropped = []
         with self._lock:
             session = self._sessions.pop(key, None) or Session()
             self._sessions[key] = session
             while len(self._sessions) > self.max_sessions:
-                self._sessions.popitem(last=False)
-            return session
+                dropped.append(self._sessions.popitem(last=False)[0])
+        self._ended(dropped)
+        return session
 
     def forget(self, key: tuple[str, str]) -> None:
-        """Drop the session of `key` (sign-out)."""
+        """Drop the session of `key` (sign-out, Clear)."""
         with self._lock:
             self._sessions.pop(key, None)
+        self._ended([key])
 
     def __len__(self) -> int:
         return len(self._sessions)

@@ -32,6 +32,7 @@ def served_app(warehouse: Path, users: Path | None = DEMO_USERS):
         finally:
             demo.close()
             context.assistant.close()
+            context.files.close()
 
 
 

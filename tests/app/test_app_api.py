@@ -73,3 +73,31 @@ def test_a_question_that_fails_is_a_message_not_a_traceback(app, monkeypatch):
 def test_without_a_users_file_everyone_is_one_leader():
     context = AppContext(assistant=None, users=None, source="")
     assert context.signed_in(None) == (Viewer.leader(), None)
+
+
+def test_another_user_sending_a_sessions_hash_does_not_reach_that_session(app):
+    _, url = app
+    leila, grace = client(url, "leila"), client(url, "grace")
+    leila.predict(LIST, api_name="/ask")
+    grace.session_hash = leila.session_hash  # what Gradio keys its own state by, known to anyone who sees it
+    assert grace.predict("snowflake", api_name="/sql_in_dialect") == ""  # no last SQL of leila's
+    history, *_ = grace.predict("break that down by plan", api_name="/ask")
+    questions = [m for m in history if m["role"] == "user"]
+    assert len(questions) == 1 and "C005" not in str(history)  # grace's own, new conversation
+
+
+def test_the_csv_of_an_answer_is_private_and_not_copied_by_gradio(app):
+    import os
+    import stat
+
+    context, url = app
+    client(url, "analyst").predict(LIST, api_name="/ask")
+    cache = os.environ["GRADIO_TEMP_DIR"]
+
+    def mode(path) -> int:
+        return stat.S_IMODE(os.stat(path).st_mode)
+
+    csvs = [os.path.join(d, f) for d, _, names in os.walk(cache) for f in names if f.endswith(".csv")]
+    ours = [p for p in csvs if p.startswith(str(context.files.root))]
+    assert mode(cache) == 0o700 and mode(context.files.root) == 0o700
+    assert ours and csvs == ours and all(mode(p) == 0o600 for p in ours)

@@ -59,3 +59,15 @@ def test_the_store_keeps_the_most_recently_used_sessions_and_forgets_on_request(
     assert len(store) == 2 and store.get(("leila", "a")) is a and store.get(("grace", "b")) is not b
     store.forget(("leila", "a"))
     assert store.get(("leila", "a")) is not a
+
+
+def test_with_sign_in_a_request_without_a_user_and_token_has_no_session():
+    import pytest
+
+    from assistant.app.sessions import session_key
+
+    for username, token in (("leila", None), (None, "tok"), ("", "tok"), (None, None)):
+        with pytest.raises(PermissionError):
+            session_key(username, token, "page-hash-anyone-can-send", signed_in=True)
+    assert session_key("leila", "tok", "p", signed_in=True) != session_key("grace", "tok", "p", signed_in=True)
+    assert session_key(None, None, "p") == ("", "page:p")  # no sign-in configured: the page is the session
