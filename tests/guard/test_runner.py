@@ -1,9 +1,10 @@
-"""The hardened runner: locked-down connection, timeout by interrupt, row cap, concurrent
+"""The hardened runner: locked-down connection, deadline by interrupt (planning too), row and byte caps, concurrent
 questions, errors as answers; and the `cs-assistant sql` command over it."""
 
 from __future__ import annotations
 
 import json
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -12,6 +13,7 @@ import pytest
 
 from assistant.answer import Answer, Status
 from assistant.cli import main
+from assistant.deadline import Deadline
 from assistant.guard import GuardPolicy, check_sql
 from assistant.runner import Runner, RunnerSettings, connect_hardened
 from assistant.viewer import Viewer
@@ -149,3 +151,72 @@ def test_cli_sql_bad_flags_are_one_line(tiny_warehouse, tmp_path, capsys):
     assert main(["sql", "SELECT 1", "--warehouse", str(tmp_path / "absent.duckdb")]) == 2
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 2 and all(line.startswith("cs-assistant: ") for line in err)
+
+
+# 300 scalar sub-queries: DuckDB's planner takes seconds over them and does not stop on an interrupt.
+MANY_SUBQUERIES = "SELECT " + ", ".join(f"(SELECT count(*) FROM accounts WHERE seats_purchased > {i})"
+                                        for i in range(300))
+
+
+def _query_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "query"]
+
+
+def test_a_result_is_cut_at_the_byte_cap_and_the_answer_says_so(tiny_warehouse):
+    # Each row holds a 5,000-character string (about 5,050 bytes with the id): two rows fit in 12,000 bytes, three do not.
+    with Runner(tiny_warehouse, RunnerSettings(max_result_bytes=12_000)) as runner:
+        answer = runner.run("SELECT account_id, repeat('x', 5000) AS pad FROM accounts ORDER BY account_id",
+                            Viewer.leader())
+        assert answer.status is Status.ANSWERED
+        assert [row[0] for row in answer.rows] == ["a1", "a2"]
+        assert "Showing the first 2 rows: the result passed the 0.012 MB an answer may hold." in answer.warnings
+        assert runner.run("SELECT count(*) FROM accounts", Viewer.leader()).rows == [[7]]
+
+
+def test_rows_are_fetched_in_chunks_up_to_the_row_cap(tiny_warehouse):
+    with Runner(tiny_warehouse, RunnerSettings(row_limit=1_200)) as runner:
+        answer = runner.run("SELECT range AS n FROM range(5000) ORDER BY n", Viewer.analyst())
+    assert answer.rows == [[n] for n in range(1_200)]  # three chunks of 500, 500 and 200
+
+
+def test_a_deadline_already_passed_runs_nothing(runner):
+    answer = runner.run("SELECT count(*) FROM accounts", Viewer.analyst(), deadline=Deadline.after(0))
+    assert answer.status is Status.ERROR and answer.rows == []
+    assert answer.message.startswith("The question took longer than its 0-second limit")
+    assert "execute" not in answer.timings_ms
+
+
+def test_a_query_gets_only_the_time_left_of_its_question(tiny_warehouse):
+    with Runner(tiny_warehouse, RunnerSettings(timeout_s=10), GuardPolicy(max_rows=None)) as runner:
+        start = time.perf_counter()
+        answer = runner.run(SLOW, Viewer.analyst(), deadline=Deadline.after(0.5))
+        assert time.perf_counter() - start < 1.5  # the question's 0.5 s, not the runner's 10 s, plus 1 s
+        assert answer.message.startswith("The question took longer than its 0.5-second limit")
+
+
+def test_a_statement_whose_planning_ignores_the_interrupt_is_answered_at_the_deadline(tiny_warehouse):
+    # The runner alone (the guard refuses this many sub-queries): it must still answer on time and answer on.
+    with Runner(tiny_warehouse) as runner:
+        start = time.perf_counter()
+        answer = runner._execute(MANY_SUBQUERIES, "many sub-queries", Deadline.after(0.5))
+        elapsed = time.perf_counter() - start
+        assert answer.status is Status.ERROR and "took longer than its 0.5-second limit" in answer.message
+        assert elapsed < 1.5
+        assert runner.run("SELECT count(*) FROM accounts", Viewer.analyst()).rows == [[7]]
+        for thread in _query_threads():  # DuckDB finishes the abandoned statement, and the worker closes it
+            thread.join(60)
+        assert _query_threads() == []
+
+
+def test_running_out_of_memory_is_a_one_line_answer_and_the_runner_answers_on(tiny_warehouse, monkeypatch):
+    with Runner(tiny_warehouse) as runner:
+        def exhausted(cursor):
+            raise MemoryError
+
+        monkeypatch.setattr(runner, "_fetch", exhausted)
+        answer = runner.run("SELECT name FROM accounts", Viewer.analyst())
+        assert answer.status is Status.ERROR
+        assert answer.message == ("The answer needed more memory than a question may use, so it was stopped; ask "
+                                  "for fewer rows or shorter values.")
+        monkeypatch.undo()
+        assert runner.run("SELECT count(*) FROM accounts", Viewer.analyst()).rows == [[7]]
