@@ -27,6 +27,7 @@ import pandas as pd
 from assistant.answer import Answer, Status
 from assistant.app import home, render
 from assistant.app.files import AnswerFiles, private_gradio_cache
+from assistant.app.markup import plain
 from assistant.app.sessions import ChatTurn, Session, SessionStore, question_message, session_key
 from assistant.app.stages import Stage, staged
 from assistant.app.signin import ClientAddress, SignIn
@@ -279,7 +280,7 @@ def build_app(context: AppContext, concurrency: int = CONCURRENCY, clock: Callab
             gr.Warning(f"Your vote could not be saved: {error}.")
             return gr.skip(), gr.skip(), gr.skip()
         turn.vote, session.rated = chosen, turn
-        note = (f"Thanks, your thumbs {chosen} on “{turn.question}” is saved. "
+        note = (f"Thanks, your thumbs {chosen} on “{plain(turn.question)}” is saved. "
                 "Add a comment if you like: what was right or wrong?")
         return gr.Column(visible=True), note, gr.Textbox(value="")
 
