@@ -7,6 +7,8 @@ Conversation follow-ups build on, kept across a page reload and never seen by an
 A question shows at once with its stage ("Reading the question…", "Running the query…") until
 the answer replaces it; every answer carries its label (governed metric, ad-hoc SQL, asked
 back) and takes a thumbs up or down with a comment, saved by `assistant.feedback`.
+Hostile input is data: sign-in backs off and logs (`signin.py`), text from a model, a user or a file
+is shown as typed (`markup.plain`), an answer's CSV is private and short-lived (`files.py`).
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ Gradio serves a file already in its cache as it is, so no world-readable copy of
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -23,8 +24,8 @@ PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600
 
 
 def private_gradio_cache() -> Path:
-    """Gradio's cache folder for this process (GRADIO_TEMP_DIR), created private (0700) when unset, and
-    made 0700 when set; call before the app's components are made, as each reads it once."""
+    """Gradio's cache folder for this process (GRADIO_TEMP_DIR), created private (0700) when unset (and
+    removed at exit), made 0700 when set; call before the app's components are made, as each reads it once."""
     folder = os.environ.get("GRADIO_TEMP_DIR")
     if folder:
         Path(folder).mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
@@ -32,6 +33,7 @@ def private_gradio_cache() -> Path:
     else:
         folder = tempfile.mkdtemp(prefix="cs-assistant-gradio-")  # mkdtemp makes it 0700
         os.environ["GRADIO_TEMP_DIR"] = folder
+        atexit.register(shutil.rmtree, folder, True)  # a folder of our own making goes with the process
     return Path(folder)
 
 
