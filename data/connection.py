@@ -34,6 +34,8 @@ def hardened_config(memory_limit: str = DEFAULT_MEMORY_LIMIT, threads: int = DEF
         "python_enable_replacements": False,  # an unknown table name must not find a Python variable
         "memory_limit": memory_limit,
         "threads": threads,
+        # Freed memory goes back to the system: without it a stopped query's gigabytes of strings stay held.
+        "allocator_background_threads": True,
         "lock_configuration": True,
     }
 
