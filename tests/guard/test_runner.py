@@ -220,3 +220,24 @@ def test_running_out_of_memory_is_a_one_line_answer_and_the_runner_answers_on(ti
                                   "for fewer rows or shorter values.")
         monkeypatch.undo()
         assert runner.run("SELECT count(*) FROM accounts", Viewer.analyst()).rows == [[7]]
+
+
+def _rss_mb() -> int:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) // 1024 for line in status if line.startswith("VmRSS"))
+
+
+def test_a_result_cut_at_the_byte_cap_gives_its_memory_back(tiny_warehouse):
+    # 100 KB strings: DuckDB builds them 2,048 rows (200 MB) a chunk, far past the 50 MB an answer holds.
+    with Runner(tiny_warehouse) as runner:
+        before = _rss_mb()
+        answer = runner._execute("SELECT repeat('x', 100000) || range AS pad FROM range(100000)", "huge",
+                                 Deadline.after(10))
+        assert answer.status is Status.ANSWERED and len(answer.rows) < 500
+        assert answer.warnings == [f"Showing the first {len(answer.rows)} rows: the result passed the 50 MB an "
+                                   "answer may hold."]
+        del answer
+        settled = time.monotonic() + 15
+        while _rss_mb() > before + 100 and time.monotonic() < settled:
+            time.sleep(0.2)
+        assert _rss_mb() <= before + 100
