@@ -9,9 +9,12 @@ from __future__ import annotations
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import pytest
 
+from agent.fake_openai import FakeOpenAI, Reply, call
+from assistant.agent import AgentLimits, agent_from_env
 from assistant.agent.tools import Toolbox
 from assistant.answer import Status
 from assistant.conversation import Conversation
@@ -66,6 +69,16 @@ def test_the_agents_query_tool_is_refused_the_same_way_within_the_questions_dead
     assert shown["message"] == ("That is 73,414 days × 1 metric, more than one answer may hold; ask by year instead "
                                 "of by day (201 years) or for a shorter period.")
     assert elapsed < 2.0
+
+
+def test_an_agents_tool_call_cannot_outlive_the_questions_time_cap(assistant, monkeypatch):
+    # The runner would give the statement its own 3 s; the question has 1.5 s in all, so the tool stops then.
+    monkeypatch.setattr(assistant.runner, "policy", replace(assistant.runner.policy, max_rows=None))
+    with FakeOpenAI([call("run_sql", {"sql": SLOW}), Reply("unused")]) as fake:
+        agent = agent_from_env(fake.env(), AgentLimits(max_seconds=1.5, retry_delay_s=0))
+        answer, elapsed = _timed(lambda: agent.answer("sum every pair", Viewer.leader(), None, assistant))
+    assert answer.status is Status.ERROR and "1.5-second time limit" in answer.message
+    assert elapsed < 1.5 + 1.0
 
 
 def test_another_users_question_is_answered_while_a_statement_runs_to_its_deadline(assistant):
