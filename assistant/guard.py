@@ -352,6 +352,51 @@ def _function_refusal(name: str) -> str:
     return reason + (f"; did you mean {suggestion}()?" if suggestion else ".")
 
 
+# Functions that build text: a value's size is bounded by what they are given, so nested and concatenated
+# builders multiply and add (repeat(repeat('x', 10000), 100) is a megabyte a row).
+_BUILDERS = (exp.Repeat, exp.Pad, exp.DPipe, exp.Concat)
+_WIDTH_FORMATS = frozenset({"printf", "format"})
+# A column's value of unknown length, for the bound: the warehouse's text columns are names and labels.
+_COLUMN_CHARS = 100
+
+
+def _built_chars(node: exp.Expression) -> int:
+    """An upper bound on the characters `node` evaluates to, for the text builders; a small default otherwise."""
+    if isinstance(node, exp.Literal):
+        return len(str(node.this))
+    if isinstance(node, exp.Repeat):
+        times = _literal_int(node.args.get("times"), None)
+        return _built_chars(node.this) * (MAX_REPEAT + 1 if times is None else max(times, 0))
+    if isinstance(node, exp.Pad):
+        length = _literal_int(node.args.get("expression"), None)
+        return MAX_REPEAT + 1 if length is None else max(length, 0)
+    if isinstance(node, exp.DPipe):
+        return _built_chars(node.this) + _built_chars(node.expression)
+    if isinstance(node, exp.Concat):
+        return sum(_built_chars(part) for part in node.expressions)
+    if isinstance(node, exp.Paren):
+        return _built_chars(node.this)
+    return _COLUMN_CHARS
+
+
+def _check_built(node: exp.Expression) -> None:
+    built = _built_chars(node)
+    if built > MAX_REPEAT:
+        what = node.sql(dialect="duckdb")[:60]
+        raise _Refusal("The query builds a value too large to return.",
+                       f"{what} builds up to {built:,} characters; the limit is {MAX_REPEAT:,}")
+
+
+def _check_widths(func: exp.Func, name: str) -> None:
+    """printf/format pad to the widths their pattern names: the pattern must be written out, its widths small."""
+    pattern = func.this if isinstance(func, exp.Format) else (func.expressions or [None])[0]
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+        raise _Refusal(f"The pattern of {name}() must be written out as text.", f"{name}() with a computed pattern")
+    widest = max((int(n) for n in re.findall(r"\d+", str(pattern.this))), default=0)
+    if widest > MAX_REPEAT:
+        raise _Refusal("The query builds a value too large to return.", f"{name}() pads to {widest:,} characters")
+
+
 def _check_function(func: exp.Func, policy: GuardPolicy) -> None:
     if isinstance(func, _WALL_CLOCK_NODES):  # CURRENT_DATE and friends render as keywords, not calls
         raise _Refusal(_function_refusal("current_date"), f"{type(func).__name__} node")
@@ -362,9 +407,8 @@ def _check_function(func: exp.Func, policy: GuardPolicy) -> None:
                            f"{type(func).__name__} renders as {func.sql(dialect='duckdb')[:60]}")
     elif name not in ALLOWED_FUNCTIONS or not name.isascii():
         raise _Refusal(_function_refusal(name), f"function {name}() is not on the allowlist")
-    size = func.args.get("times") if isinstance(func, exp.Repeat) else func.args.get("expression")
-    if isinstance(func, (exp.Repeat, exp.Pad)) and (_literal_int(size, 0) or 0) > MAX_REPEAT:
-        raise _Refusal("The query builds a value too large to return.", f"{name}() longer than {MAX_REPEAT:,}")
+    if name in _WIDTH_FORMATS:
+        _check_widths(func, name)
     if isinstance(func, exp.GenerateSeries) and policy.max_rows is not None:
         size = _series_size(func)
         if size is not None and size > policy.max_rows:
@@ -383,6 +427,8 @@ def _check_nodes(query: exp.Query, policy: GuardPolicy) -> None:
             raise _Refusal("Recursive queries are not allowed; they can run without end.", "WITH RECURSIVE")
         if isinstance(node, exp.Literal):
             _check_literal(node)
+        if isinstance(node, _BUILDERS):  # || is an operator, not a function
+            _check_built(node)
         if isinstance(node, exp.Func):
             _check_function(node, policy)
 

@@ -182,3 +182,26 @@ def test_a_built_value_longer_than_the_longest_literal_is_refused(sql):
     # Issue 12: 999,999 characters × 10,000 rows is about 10 GB of strings.
     assert check_sql(sql).reason == "The query builds a value too large to return."
     assert check_sql("SELECT repeat('-', 40) AS rule").accepted
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT repeat(repeat('x', 10000), 100)",  # each count allowed, the product a megabyte a row
+    "SELECT repeat(name, 10000) FROM accounts",
+    "SELECT repeat('ab', 9000)",  # 18,000 characters from a count under the limit
+    "SELECT repeat('x', 6000) || repeat('y', 6000)",
+    "SELECT concat(repeat('x', 6000), repeat('y', 6000))",
+    "SELECT repeat('x', seats_purchased) FROM accounts",  # a count the guard cannot bound
+    "SELECT printf('%01000000d', 1)",
+    "SELECT format('{:>1000000}', 'x')",
+    "SELECT printf(name, 1) FROM accounts",  # a pattern read from the data could pad to anything
+])
+def test_text_builders_are_bounded_by_what_they_build_not_by_each_count(sql):
+    assert check_sql(sql).reason.startswith(("The query builds a value too large", "The pattern of"))
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT repeat(name, 50) FROM accounts", "SELECT 'a' || name || 'b' FROM accounts",
+    "SELECT lpad(name, 20, ' ') FROM accounts", "SELECT printf('%5.1f%%', 3.14159)",
+])
+def test_everyday_text_building_passes(sql):
+    assert check_sql(sql).accepted
