@@ -118,14 +118,24 @@ def _describe(query: SemanticQuery, size: QuerySize) -> str:
     return " × ".join(parts) + total
 
 
+def within_budget(query: SemanticQuery, known_groups: Mapping[str, int] | None = None) -> SemanticQuery:
+    """`query` itself when it fits, else the same query by the finest coarser grain that fits, else unchanged:
+    what to offer back instead of a question that would be refused."""
+    if query_size(query, known_groups).fits or query.grain is None:
+        return query
+    for grain in _COARSER[_COARSER.index(query.grain) + 1:]:
+        coarser = query.model_copy(update={"grain": grain})
+        if query_size(coarser, known_groups).fits:
+            return coarser
+    return query
+
+
 def _smallest_change(query: SemanticQuery, size: QuerySize, known: Mapping[str, int]) -> str:
     """The coarser grain that fits, else a shorter period, else one breakdown fewer."""
-    if query.grain is not None:
-        for grain in _COARSER[_COARSER.index(query.grain) + 1:]:
-            coarser = query_size(query.model_copy(update={"grain": grain}), known)
-            if coarser.fits:
-                return (f"ask by {grain.value} instead of by {query.grain.value} "
-                        f"({_count(coarser.periods, grain.value)}) or for a shorter period")
+    coarser = within_budget(query, known)
+    if coarser.grain != query.grain:
+        return (f"ask by {coarser.grain.value} instead of by {query.grain.value} "
+                f"({_count(query_size(coarser, known).periods, coarser.grain.value)}) or for a shorter period")
     per_period = size.groups * size.metrics
     longest = min(MAX_PERIODS, MAX_CELLS // per_period) - size.compared
     if query.grain is not None and longest >= 1:

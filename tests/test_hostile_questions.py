@@ -116,3 +116,13 @@ def test_memory_run_out_anywhere_in_an_answer_is_one_line_and_the_next_question_
         Status.ERROR, "The answer needed more memory than a question may use, so it was stopped")
     assert len(conversation.turns) == 1 and "\n" not in answer.message
     assert assistant.ask("what is our MRR", Viewer.leader(), conversation).status is Status.ANSWERED
+
+
+def test_the_question_offered_back_for_two_centuries_by_day_fits_the_budget_and_answers(assistant):
+    # Offering back the day-grain reading would only lead to a refusal: the offer is the grain that fits.
+    asked = assistant.ask("renewals due by day from 1900 to 2100", LEILA)
+    assert asked.status is Status.CLARIFY and len(asked.options) == 1
+    assert " by year " in asked.options[0] and " by day " not in asked.options[0]
+    answer, elapsed = _timed(lambda: assistant.ask(asked.options[0], LEILA))
+    assert answer.status is Status.ANSWERED, answer.message
+    assert elapsed < 2.0

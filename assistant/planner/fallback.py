@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process
 from assistant.planner.candidates import retrieve
 from assistant.planner.plan import Clarify, Plan, PlannerContext, Unanswerable
 from assistant.planner.spans import Kind, Reading, Span
+from semantic_layer.budget import within_budget
 from semantic_layer.catalog import Catalog
 from semantic_layer.model import Metric
 from semantic_layer.periods import Period
@@ -222,7 +223,7 @@ def unsure(plan: Plan, context: PlannerContext) -> Clarify | Unanswerable:
     answer says so, with the plan offered as the closest question.
     """
     words = ", ".join(f"“{w}”" for w in plan.unused_words)
-    offer = (as_question(plan.query, context),)
+    offer = (as_question(within_budget(plan.query), context),)  # never offer back what would be refused
     interpretation = plan.interpretation
     unknown = interpretation.evidence.unknown if interpretation is not None else plan.unused_words
     near = [w for w in unknown if context.lexicon.closest((w,), cutoff=NEAR)]

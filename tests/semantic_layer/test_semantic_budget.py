@@ -8,7 +8,9 @@ from datetime import date
 import pytest
 
 import semantic_layer.compile as compile_module
-from semantic_layer.budget import MAX_CELLS, MAX_PERIODS, QueryTooLarge, check_size, period_count, query_size
+from semantic_layer.budget import (
+    MAX_CELLS, MAX_PERIODS, QueryTooLarge, check_size, period_count, query_size, within_budget,
+)
 from semantic_layer.compile import compile_query
 from semantic_layer.model import TimeGrain
 from semantic_layer.periods import Period
@@ -89,3 +91,12 @@ def test_when_no_grain_fits_a_shorter_period_is_named():
     with pytest.raises(QueryTooLarge, match=r"ask for at most 133 months \(from 2089-12-01 to 2100-12-31, say\) or "
                                             r"with one breakdown fewer\.$"):
         check_size(query, {"account_name": 1_500})
+
+
+def test_within_budget_keeps_a_query_that_fits_and_coarsens_one_that_does_not():
+    fits = SemanticQuery(metrics=("upcoming_renewals",), time_range=Period(date(2026, 1, 1), date(2026, 10, 31)),
+                         grain=TimeGrain.day)
+    assert within_budget(fits) is fits
+    centuries = fits.model_copy(update={"time_range": Period(date(1900, 1, 1), date(2026, 10, 31))})
+    assert within_budget(centuries).grain is TimeGrain.year  # 1,522 months and 507 quarters are over 366 periods
+    assert within_budget(centuries.model_copy(update={"grain": TimeGrain.year})).grain is TimeGrain.year
