@@ -5,10 +5,10 @@ failed attempts per username and per client address, and every attempt in the lo
 BEFORE any hashing, so a flood of wrong passwords costs almost no CPU; an unknown name is checked
 against a dummy hash of the same cost, so the answer takes as long as for a real user. After FREE
 failures in a row, each further failure doubles the wait (BASE_S, 2·BASE_S, … up to CAP_S); while
-an attempt for a name or address is being checked, another one for it past FREE is refused too, so
-concurrent guesses cannot slip in before the failures are counted. A success clears the name and
-the address. At most one password is hashed at a time (PBKDF2 is ~100 ms of a core), so sign-ins
-never take both cores from the questions being answered.
+One password is hashed at a time (PBKDF2 is ~100 ms of a core), so sign-ins never take both cores
+from the questions being answered; the back-off is decided again once an attempt's turn comes, after
+the attempts before it are counted, so concurrent guesses cannot slip in, while people signing in at
+once from one address (an office) are not taken for a flood. A success clears the name and the address.
 
 `SignIn.check` is Gradio's `auth=` callable, async so the hashing runs on a worker thread and never
 on the server's event loop; Gradio passes no request to it, so `ClientAddress` (an ASGI middleware
@@ -56,7 +56,6 @@ class ClientAddress:
 class _Record:
     failures: int = 0
     until: float = 0.0  # refused before this time on the clock
-    checking: int = 0  # attempts being hashed now
 
 
 def backoff_s(failures: int, base_s: float = BASE_S, cap_s: float = CAP_S) -> float:
@@ -88,22 +87,16 @@ class SignIn:
         return record
 
     def _admit(self, username: str, address: str) -> bool:
-        """Whether this attempt may be checked now; if so it is counted as being checked."""
+        """Whether neither the name nor the address is in its back-off window now."""
         with self._lock:
             now = self.clock()
-            records = [self._record(key) for key in self._keys(username, address)]
-            if any(r.until > now or (r.checking and r.failures + r.checking >= FREE) for r in records):
-                return False
-            for record in records:
-                record.checking += 1
-            return True
+            return not any(self._record(key).until > now for key in self._keys(username, address))
 
     def _settle(self, username: str, address: str, ok: bool) -> None:
         with self._lock:
             now = self.clock()
             for key in self._keys(username, address):
                 record = self._record(key)
-                record.checking -= 1
                 if ok:
                     record.failures, record.until = 0, 0.0
                 else:
@@ -113,17 +106,19 @@ class SignIn:
     def attempt(self, username: str, password: str, address: str = UNKNOWN_ADDRESS) -> bool:
         """Whether `username` signs in with `password` from `address` now; refused without hashing while
         the name or the address is backing off. Logs the outcome (never the password)."""
-        if not self._admit(username, address):
+        ok, refused = False, not self._admit(username, address)  # refused at once, without waiting to hash
+        if not refused:
+            with self._hashing:
+                refused = not self._admit(username, address)  # the attempts ahead of this one are counted now
+                if not refused:
+                    user = self.users.get(username)
+                    # the same work whether or not the user exists
+                    matches = verify_password(password, user.password_hash if user is not None else self._dummy)
+                    ok = user is not None and matches
+                    self._settle(username, address, ok)
+        if refused:
             self.log.warning("sign-in %s: user %r from %s", REFUSED, username, address)
             return False
-        ok = False
-        try:
-            user = self.users.get(username)
-            with self._hashing:  # the same work whether or not the user exists
-                matches = verify_password(password, user.password_hash if user is not None else self._dummy)
-            ok = user is not None and matches
-        finally:
-            self._settle(username, address, ok)
         if ok:
             self.log.info("sign-in %s: user %r from %s", ACCEPTED, username, address)
         else:

@@ -114,6 +114,25 @@ def test_concurrent_guesses_cannot_slip_in_before_failures_are_counted(hashes):
     assert hashes["n"] <= FREE
 
 
+def test_people_signing_in_at_once_from_one_address_are_all_let_in(hashes):
+    # An office behind one address at nine o'clock is not a flood: only failures count, never attempts in flight.
+    people = {f"p{i}": User(f"p{i}", hash_password(f"pw{i}", iterations=CHEAP), Viewer.leader()) for i in range(20)}
+    check = SignIn(people, clock=Clock()).attempt
+    start = threading.Barrier(len(people))
+    accepted = []
+
+    def sign_in(name):
+        start.wait()
+        accepted.append(check(name, "pw" + name[1:], address="office"))
+
+    threads = [threading.Thread(target=sign_in, args=(name,)) for name in people]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert accepted == [True] * len(people) and hashes["n"] == len(people)
+
+
 def test_every_attempt_is_logged_with_name_address_and_outcome_but_never_the_password(caplog):
     check = SignIn(users(), clock=Clock()).attempt
     with caplog.at_level(logging.INFO, logger=signin.log.name):
