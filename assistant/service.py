@@ -73,6 +73,8 @@ class Assistant:
             self.runner.close()
             raise
         self.context = PlannerContext(self.catalog, build_lexicon(self.catalog, self.entity_values), self.as_of, ranges)
+        # How many values each indexed dimension has, for the size budget: everyone's, an upper bound for any viewer.
+        self.group_counts = {name: len(values) for name, values in self.entity_values.items()}
         self._books: dict[str, tuple[dict[str, list[str]], PlannerContext]] = {}  # csm_id → their names and context
         self._books_lock = threading.Lock()
 
@@ -280,7 +282,7 @@ class Assistant:
         deadline = deadline or self.runner.settings.deadline()
         start = time.perf_counter()
         try:
-            compiled = compile_query(query, self.catalog, self._group_counts())
+            compiled = compile_query(query, self.catalog, self.group_counts)
         except QueryTooLarge as error:
             return Answer(question, Status.REFUSED, str(error), query=query.model_dump(mode="json"), planner=NONE,
                           timings_ms={"compile": _ms(start)}, detail="the query is over the size budget "
@@ -319,11 +321,6 @@ class Assistant:
         answer.warnings = [*answer.warnings, *partial_period_warnings(plan, self.as_of),
                            *self._sample_warnings(compiled, viewer, deadline)]
         return answer
-
-    def _group_counts(self) -> dict[str, int]:
-        """How many values each indexed dimension has (everyone's: an upper bound for any viewer), for the size
-        budget."""
-        return {name: len(values) for name, values in self.entity_values.items()}
 
     def _outside_the_book(self, query: SemanticQuery, viewer: Viewer) -> list[str]:
         """For each account or person a CSM names that is not theirs, the sentence a name nobody has gets: said,
