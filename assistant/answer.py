@@ -9,9 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from semantic_layer.compile import CompiledQuery
 
 
 class Status(StrEnum):
@@ -45,14 +48,18 @@ class Answer:
     confidence: float | None = None
     unused_words: list[str] = field(default_factory=list)
     route_reason: str = ""
+    # Held for the process, never serialised nor compared: the compiled query the answer ran (the chat renders its
+    # dialect box from it) and the SQL texts sent to DuckDB for it, in order, RLS applied (the bench's baseline).
+    compiled: CompiledQuery | None = field(default=None, compare=False, repr=False, metadata={"serialised": False})
+    statements: list[str] = field(default_factory=list, compare=False, repr=False, metadata={"serialised": False})
 
     @property
     def ok(self) -> bool:
         return self.status is Status.ANSWERED
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-safe dict: dates as ISO text, decimals as numbers."""
-        return _json_safe(asdict(self))
+        """A JSON-safe dict of the serialised fields: dates as ISO text, decimals as numbers."""
+        return _json_safe({f.name: getattr(self, f.name) for f in fields(self) if f.metadata.get("serialised", True)})
 
     def to_json(self, indent: int | None = 2) -> str:
         """The answer as JSON text, with every field as a key."""

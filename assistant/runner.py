@@ -141,11 +141,16 @@ class Runner:
 
     def _execute(self, sql: str, question: str, deadline: Deadline) -> Answer:
         """Run SQL that already passed guard and RLS, on a fresh cursor, stopped when `deadline` passes or the
-        settings' timeout, whichever comes first."""
-        start = time.perf_counter()
+        settings' timeout, whichever comes first; the Answer's `statements` is that SQL once it was sent."""
         deadline = deadline.within(self.settings.timeout_s)
         if deadline.expired:
             return late(question, deadline, "before the query", sql=sql)
+        answer = self._send(sql, question, deadline)
+        answer.statements = [sql]
+        return answer
+
+    def _send(self, sql: str, question: str, deadline: Deadline) -> Answer:
+        start = time.perf_counter()
         # The query runs in a worker and this thread keeps the time, outside the work: at the deadline it
         # interrupts DuckDB, and if DuckDB does not stop (its planner ignores interrupts on some statements)
         # the answer is given anyway and the worker closes the cursor when DuckDB returns.

@@ -188,7 +188,7 @@ class Assistant:
                 hidden = self.hidden_departure(outcome.query, answer, viewer, deadline)
                 answer.message += f"\nBlended, this hides a departure: {hidden} Ask for it by {self._split().label.lower()} " \
                     "to see each." if hidden else ""
-                overdue, ask_overdue = self.overdue_note(outcome.query, viewer, deadline)
+                overdue, ask_overdue = self.overdue_note(outcome.query, answer, viewer, deadline)
                 answer.warnings += [overdue] if overdue else []
                 started = time.perf_counter()  # planning only: ~5 ms a candidate, no warehouse query
                 answer.follow_ups = list(follow_ups(outcome.query, outcome.interpretation, context, viewer))
@@ -234,16 +234,18 @@ class Assistant:
         except (SemanticLayerError, ValueError):
             return ""
         result = self.runner.run_expression(compiled.tree, viewer, f"{answer.question} (by {dimension.name})", deadline)
+        answer.statements += result.statements
         if not result.ok:
             return ""
         lines = breakdown_outliers(compiled.plan, result.rows, {c: i for i, c in enumerate(result.columns)})
         return lines[0] if lines else ""
 
-    def overdue_note(self, query: SemanticQuery, viewer: Viewer,
+    def overdue_note(self, query: SemanticQuery, answer: Answer, viewer: Viewer,
                      deadline: Deadline | None = None) -> tuple[str | None, str | None]:
         """For a list of what is coming up (renewals in the next 90 days): those already past their time and still
         undecided (overdue renewals), which the countdown leaves out, in one line, and the question that lists them;
-        (None, None) when there are none, or when `deadline` leaves no time to look."""
+        (None, None) when there are none, or when `deadline` leaves no time to look. What it runs is added to
+        `answer.statements`."""
         deadline = deadline or self.runner.settings.deadline()
         if deadline.expired:
             return None, None
@@ -265,6 +267,7 @@ class Assistant:
         except (SemanticLayerError, ValueError):
             return None, None
         result = self.runner.run_expression(compiled.tree, viewer, f"{overdue.label} beside {countdown.label}", deadline)
+        answer.statements += result.statements
         if not result.ok or not result.rows:
             return None, None
         question = overdue_question(overdue, self.catalog)
@@ -305,6 +308,7 @@ class Assistant:
         answer.interpretation = compiled.explanation
         answer.metrics = [_definition(o.metric) for o in compiled.plan.outputs]
         answer.sql = compiled.sql(self.dialect)
+        answer.compiled = compiled
         if not answer.ok:
             return answer
         if deadline.expired:
@@ -319,7 +323,7 @@ class Assistant:
         answer.message = narrative(plan, answer.columns, answer.rows, viewer)
         answer.chart = chart_suggestion(plan, answer.columns, answer.rows) if answer.rows else None
         answer.warnings = [*answer.warnings, *partial_period_warnings(plan, self.as_of),
-                           *self._sample_warnings(compiled, viewer, deadline)]
+                           *self._sample_warnings(compiled, answer, viewer, deadline)]
         return answer
 
     def _outside_the_book(self, query: SemanticQuery, viewer: Viewer) -> list[str]:
@@ -334,12 +338,13 @@ class Assistant:
                 else no_such_name(dimension.label, str(v), (), book_only=True) for dimension, values in named
                 for v in values if str(v) not in own.get(dimension.name, ())]
 
-    def _sample_warnings(self, compiled, viewer: Viewer, deadline: Deadline) -> list[str]:
+    def _sample_warnings(self, compiled, answer: Answer, viewer: Viewer, deadline: Deadline) -> list[str]:
         sampled = sample_query(compiled.plan, compiled.tree)
         if sampled is None or deadline.expired:  # sample sizes only in the time left, never past the deadline
             return []
         select, names = sampled
         result = self.runner.run_expression(select, viewer, "sample sizes", deadline)
+        answer.statements += result.statements
         if not result.ok or not result.rows:
             return []
         return small_sample_warnings(compiled.plan, names, result.rows[0])
