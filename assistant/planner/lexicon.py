@@ -38,13 +38,19 @@ class Lexicon:
     fuzzy: dict[str, tuple[str, ...]] = field(default_factory=dict)  # surface text → term
     longest: int = 1
     names: frozenset[str] = frozenset()  # the words of entity names (accounts, people) the data holds
+    # Derived once from the terms on first use (the lexicon is complete by then), dropped by `add`.
     _scattered: list | None = field(default=None, repr=False)
+    _scattered_by_stem: dict[str, list[int]] | None = field(default=None, repr=False)
     _stems: set[str] | None = field(default=None, repr=False)
+    _near_length: dict[int, list[str]] = field(default_factory=dict, repr=False)
+    _anagrams: dict[tuple[str, str], str] | None = field(default=None, repr=False)
 
     def add(self, phrase: str, sense: Sense, fuzzy: bool = True) -> None:
         term = key(phrase)
         if not term:
             return
+        self._scattered = self._scattered_by_stem = self._stems = self._anagrams = None
+        self._near_length = {}
         senses = self.terms.setdefault(term, [])
         if sense not in senses:
             senses.append(sense)
@@ -68,6 +74,17 @@ class Lexicon:
                                if len(t) >= 2 and len(set(t)) == len(t) and [x.kind for x in s] == ["metric"]]
         return self._scattered
 
+    def scattered_with(self, stems) -> list[tuple[tuple[str, ...], list[Sense]]]:
+        """The scattered terms (in their order) that hold at least one of `stems`: the only ones that can match."""
+        if self._scattered_by_stem is None:
+            index: dict[str, list[int]] = {}
+            for k, (term, _) in enumerate(self.scattered_terms()):
+                for word in term:
+                    index.setdefault(word, []).append(k)
+            self._scattered_by_stem = index
+        terms = self.scattered_terms()
+        return [terms[k] for k in sorted({k for word in stems for k in self._scattered_by_stem.get(word, ())})]
+
     def lookup(self, words: Sequence[str]) -> list[Sense]:
         return self.terms.get(tuple(words), [])
 
@@ -77,12 +94,27 @@ class Lexicon:
         if len(text) < 4:
             return None
         single = " " not in text
-        match = process.extractOne(text, [s for s in self.fuzzy if not single or abs(len(s) - len(text)) <= 2],
+        match = process.extractOne(text, self._surfaces_near(len(text)) if single else list(self.fuzzy),
                                    scorer=fuzz.ratio, score_cutoff=max(cutoff, 86) if single else cutoff)
         if match is None and " " not in text:  # "helath": two letters swapped in one word
-            match = next(((surface, 100.0) for surface in self.fuzzy if len(surface) == len(text) and surface[0] == text[0]
-                          and sorted(surface) == sorted(text)), None)
+            swapped = self._anagram_surfaces().get((text[0], "".join(sorted(text))))
+            match = (swapped, 100.0) if swapped is not None else None
         return (self.fuzzy[match[0]], match[1]) if match else None
+
+    def _surfaces_near(self, length: int) -> list[str]:
+        """The typo surfaces within two letters of `length`, in their order."""
+        if length not in self._near_length:
+            self._near_length[length] = [s for s in self.fuzzy if abs(len(s) - length) <= 2]
+        return self._near_length[length]
+
+    def _anagram_surfaces(self) -> dict[tuple[str, str], str]:
+        """(first letter, sorted letters) → the first typo surface spelled with exactly those letters."""
+        if self._anagrams is None:
+            anagrams: dict[tuple[str, str], str] = {}
+            for surface in self.fuzzy:
+                anagrams.setdefault((surface[0], "".join(sorted(surface))), surface)
+            self._anagrams = anagrams
+        return self._anagrams
 
     def values_of(self, dimension: str) -> list[str]:
         """The values of `dimension` the lexicon knows, sorted."""

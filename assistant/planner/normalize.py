@@ -10,9 +10,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from assistant.planner.grammar import Word, grammar
+
+# The same words and phrases come back on every question (catalogue terms, grammar words, the follow-ups offered):
+# the pure functions below are memoised, bounded so a stream of novel questions cannot grow them without end.
+CACHED_TEXTS = 16384
 
 # Inflections the suffix rules below do not reach; applied before stemming, on both sides.
 LEMMAS = {
@@ -64,6 +68,7 @@ def _abbreviation_pattern() -> re.Pattern:
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(w) for w in words) + r")(?![a-z0-9])")
 
 
+@lru_cache(maxsize=CACHED_TEXTS)
 def normalize(text: str) -> str:
     """Lower case without accents, straight quotes, no possessive 's, contractions and abbreviations spelled out.
 
@@ -117,6 +122,7 @@ def tokens(text: str) -> list[str]:
     return [t for t in _TOKEN.findall(text) if t != "?"]
 
 
+@lru_cache(maxsize=CACHED_TEXTS)
 def stem(word: str) -> str:
     """A light English stem, applied to question and catalogue alike (so it only needs to be consistent).
 
@@ -151,6 +157,7 @@ def filler_words() -> frozenset[str]:
     return grammar().words_of(Word.filler)
 
 
+@lru_cache(maxsize=CACHED_TEXTS)
 def key(phrase: str) -> tuple[str, ...]:
     """A phrase as the tuple of stems it is looked up by, without filler words (unless it is nothing else)."""
     words = tokens(normalize(phrase))

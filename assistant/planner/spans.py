@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import cache
 
 from rapidfuzz import fuzz, process
 
@@ -314,8 +315,7 @@ def _without_filler_typos(text: str, lexicon: Lexicon) -> str:
     """'over teh last 6 months': filler words with two letters swapped, put right before the time grammar reads them.
 
     Only words nothing else knows are corrected: "who" stays "who", though its letters spell "how"."""
-    filler = filler_words()
-    by_letters = {"".join(sorted(f)): f for f in filler if len(f) >= 3 and f.isalpha()}
+    by_letters = _filler_by_letters()
     words = grammar().phrases
 
     def fix(match: re.Match) -> str:
@@ -325,6 +325,12 @@ def _without_filler_typos(text: str, lexicon: Lexicon) -> str:
         return right if right is not None and not known and len(word) >= 3 else word
 
     return re.sub(r"[a-z]+", fix, text)
+
+
+@cache
+def _filler_by_letters() -> dict[str, str]:
+    """Filler words of three letters or more by their sorted letters (the last one of each spelling, as read)."""
+    return {"".join(sorted(f)): f for f in filler_words() if len(f) >= 3 and f.isalpha()}
 
 
 def _filler_typo(word: str, filler: frozenset[str]) -> bool:
@@ -417,9 +423,15 @@ def _typos(spans: list[Span], words: list[str], stems: list[str], lexicon: Lexic
 GRAMMAR_NEAR = 85  # rapidfuzz ratio: "whcih" is "which", "accross" is "across"
 
 
+@cache
+def _grammar_singles() -> dict[str, Word]:
+    """The one-word grammar phrases of five letters or more, filler left out: what a typo may be read as."""
+    return {p[0]: c for p, c in grammar().phrases.items() if len(p) == 1 and len(p[0]) >= 5 and c is not Word.filler}
+
+
 def _grammar_typos(spans: list[Span], words: list[str]) -> list[Span]:
     """An unknown word a letter or two away from a grammar word (of five letters or more) is that word."""
-    singles = {p[0]: c for p, c in grammar().phrases.items() if len(p) == 1 and len(p[0]) >= 5 and c is not Word.filler}
+    singles = _grammar_singles()
     for k, span in enumerate(spans):
         if span.kind is not Kind.unknown or len(span.text) < 4:
             continue
@@ -475,7 +487,7 @@ def _scattered(spans: list[Span], words: list[str], stems: list[str], lexicon: L
                 where.setdefault(stems[p], []).append(p)
     unknown = {p for s in spans if s.kind is Kind.unknown for p in s.positions}
     best: tuple[int, tuple[str, ...], list[int]] | None = None
-    for term, senses in lexicon.scattered_terms():
+    for term, senses in lexicon.scattered_with(where):
         if not all(t in where for t in term):
             continue
         span = sorted({where[t][0] for t in term})

@@ -408,6 +408,7 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
 TIME_VOCABULARY = ("quarter", "quarters", "month", "months", "year", "years", "week", "weeks", "last", "next", "past", "yesterday", "today",
                    "previous", "trailing", "since", "coming", "upcoming", *MONTHS)
 _TYPO_NEAR = 80  # rapidfuzz ratio: one letter missing or two swapped in a word of five or more
+_LONG_TIME_WORDS = [t for t in TIME_VOCABULARY if len(t) >= 5]
 
 
 def correct_time_typos(text: str, known: Callable[[str], bool]) -> tuple[str, list[str]]:
@@ -431,7 +432,7 @@ def correct_time_typos(text: str, known: Callable[[str], bool]) -> tuple[str, li
             return word
         if len(word) < 5:
             return word
-        best = process.extractOne(word, [t for t in TIME_VOCABULARY if len(t) >= 5], scorer=fuzz.ratio,
+        best = process.extractOne(word, _LONG_TIME_WORDS, scorer=fuzz.ratio,
                                   score_cutoff=_TYPO_NEAR)
         if best is None or best[0][0] != word[0]:
             return word
