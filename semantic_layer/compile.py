@@ -9,13 +9,14 @@ The statement is a chain of CTEs:
             dimensions, so that an empty period is a row, not a gap;
   results   the grid joined to each source; ratios are divided here, from sums at the
             requested grain, never averaged from finer ratios.
-The final SELECT adds changes against the comparison period, metric filters, order and limit.
+The final SELECT adds changes against the comparison period, metric filters, order and limit,
+and last, hidden from `columns`, the sample size of each rate over counted things (see `samples`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlglot import exp
@@ -27,7 +28,7 @@ from semantic_layer.catalog import Catalog, default_catalog
 from semantic_layer.explain import explain
 from semantic_layer.fragments import parse_fragment
 from semantic_layer.joins import join_path
-from semantic_layer.model import Dimension, Empty, Metric, TimeMode, Unit
+from semantic_layer.model import Aggregation, Dimension, Empty, Metric, TimeMode, Unit
 from semantic_layer.periods import SPINE
 from semantic_layer.plan import PERIOD_COLUMNS, Plan, plan_query, scan_name
 from semantic_layer.query import MetricColumn, SemanticQuery
@@ -36,24 +37,50 @@ GRID = "grid"
 RESULTS = "results"
 QUALIFYING = "qualifying"
 PREVIOUS = "__previous"
+SAMPLE = "__sample"  # suffix of a hidden sample-size column: `nps__sample`
 WIDTH = 160  # one period per line in the spine, one CASE per line in an aggregate
 DIALECTS = ("duckdb", "snowflake", "bigquery", "postgres", "spark", "trino")
 
 
 @dataclass(frozen=True)
 class CompiledQuery:
-    """The SQL for a query, its output columns, and a plain-English account of it."""
+    """The SQL for a query, its visible output columns, and a plain-English account of it.
+
+    `samples` pairs each counted rate's output name with the hidden column, after `columns` in the
+    tree's SELECT, that holds its smallest denominator; `split_samples` takes them off a result.
+    The tree is not to be changed once compiled: its SQL is rendered once per dialect and kept.
+    """
 
     plan: Plan
     tree: exp.Select
     columns: tuple[str, ...]
     explanation: str
+    samples: tuple[tuple[str, str], ...] = ()
+    _rendered: dict[tuple[str, bool], str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def sql(self, dialect: str = "duckdb", pretty: bool = True) -> str:
-        """The statement in `dialect` (one of DIALECTS), pretty-printed by default."""
+        """The statement in `dialect` (one of DIALECTS), pretty-printed by default; rendered once per instance."""
         if dialect not in DIALECTS:
             raise ValueError(f"unknown dialect {dialect!r}; choose one of {', '.join(DIALECTS)}")
-        return self.tree.sql(dialect=dialect, pretty=pretty, max_text_width=WIDTH)
+        key = (dialect, pretty)
+        if key not in self._rendered:
+            self._rendered[key] = self.tree.sql(dialect=dialect, pretty=pretty, max_text_width=WIDTH)
+        return self._rendered[key]
+
+
+def counted_denominator(metric: Metric) -> bool:
+    """Whether the metric is a rate over counted things (responses, tickets, accounts), so its sample can be small."""
+    return metric.ratio is not None and metric.ratio.denominator.agg in (Aggregation.count, Aggregation.count_distinct)
+
+
+def split_samples(compiled: CompiledQuery, columns: Sequence[str], rows: Sequence[Sequence]
+                  ) -> tuple[list[str], list[tuple], dict[str, object]]:
+    """A result of `compiled` without its hidden sample columns, and each counted rate's smallest denominator
+    (output name → value; none when there are no rows). Columns and rows without them pass through unchanged."""
+    hidden = {column: output for output, column in compiled.samples}
+    keep = [i for i, c in enumerate(columns) if c not in hidden]
+    smallest = {hidden[c]: rows[0][i] for i, c in enumerate(columns) if c in hidden and rows}
+    return [columns[i] for i in keep], [tuple(row[i] for i in keep) for row in rows], smallest
 
 
 def compile_query(query: SemanticQuery, catalog: Catalog | None = None,
@@ -71,13 +98,31 @@ def compile_query(query: SemanticQuery, catalog: Catalog | None = None,
     ctes[RESULTS] = _results(plan)
     final, columns = _final(plan)
     explanation = explain(plan)
-    if query.tally is not None:
+    samples: tuple[tuple[str, str], ...] = ()
+    if query.tally is not None:  # a tally shows counts of rows, none of them a rate with a denominator
         ctes[QUALIFYING] = _unordered(final)
         plan, final, columns = tallied(plan)
         explanation += " " + tally_explanation(plan)
+    else:
+        final, samples = _with_samples(plan, final)
     for name, select in ctes.items():
         final = final.with_(name, as_=select)
-    return CompiledQuery(plan, final, columns, explanation)
+    return CompiledQuery(plan, final, columns, explanation, samples)
+
+
+def _with_samples(plan: Plan, final: exp.Select) -> tuple[exp.Select, tuple[tuple[str, str], ...]]:
+    """`final` with a last column per counted rate: the smallest denominator in its scan, over every period and group
+    the scan computed (a scalar subquery, the same on every row), and the (output, column) pairs."""
+    dimensions = tuple(d.name for d in plan.dimensions)
+    samples = []
+    for output in plan.outputs:
+        if not counted_denominator(output.metric):
+            continue
+        scan = plan.scan_of(output.metric, output.scope, dimensions)
+        smallest = exp.select(exp.Min(this=col(f"{output.metric.name}__denominator", scan))).from_(scan)
+        final = final.select(exp.Subquery(this=smallest).as_(output.name + SAMPLE))
+        samples.append((output.name, output.name + SAMPLE))
+    return final, tuple(samples)
 
 
 def _unordered(select: exp.Select) -> exp.Select:

@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from data.contract import ddl
-from semantic_layer.compile import compile_query
+from semantic_layer.compile import compile_query, split_samples
 from semantic_layer.query import SemanticQuery
 
 
@@ -28,9 +28,10 @@ shared_empty_warehouse = pytest.fixture(scope="session")(_empty_warehouse)
 
 
 def run(connection: duckdb.DuckDBPyConnection, query: SemanticQuery) -> list[dict]:
-    """The compiled query's rows as dicts keyed by output column."""
+    """The compiled query's rows as dicts keyed by visible output column (its hidden sample columns taken off)."""
     compiled = compile_query(query)
     cursor = connection.execute(compiled.sql())
     names = [d[0] for d in cursor.description]
-    assert tuple(names) == compiled.columns
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
+    assert tuple(names) == compiled.columns + tuple(hidden for _, hidden in compiled.samples)
+    names, rows, _ = split_samples(compiled, names, cursor.fetchall())
+    return [dict(zip(names, row)) for row in rows]

@@ -73,7 +73,17 @@ SELECT
   results.period_end,
   results.segment,
   results.csat AS csat,
-  results.nps AS nps
+  results.nps AS nps,
+  (
+    SELECT
+      MIN(surveys.csat__denominator)
+    FROM surveys
+  ) AS csat__sample,
+  (
+    SELECT
+      MIN(surveys.nps__denominator)
+    FROM surveys
+  ) AS nps__sample
 FROM results
 ORDER BY
   results.period_start,

@@ -105,7 +105,12 @@ SELECT
   results.red_health_share - results.red_health_share__previous AS red_health_share__change,
   (
     results.red_health_share - results.red_health_share__previous
-  ) * 100.0 / NULLIF(ABS(results.red_health_share__previous), 0) AS red_health_share__change_pct
+  ) * 100.0 / NULLIF(ABS(results.red_health_share__previous), 0) AS red_health_share__change_pct,
+  (
+    SELECT
+      MIN(latest_health_week.red_health_share__denominator)
+    FROM latest_health_week
+  ) AS red_health_share__sample
 FROM results
 ORDER BY
   results.health_score - results.health_score__previous ASC,

@@ -38,7 +38,12 @@ WITH periods AS (
 SELECT
   results.period_start,
   results.period_end,
-  results.arpu AS arpu
+  results.arpu AS arpu,
+  (
+    SELECT
+      MIN(mrr_months.arpu__denominator)
+    FROM mrr_months
+  ) AS arpu__sample
 FROM results
 ORDER BY
   results.period_start,

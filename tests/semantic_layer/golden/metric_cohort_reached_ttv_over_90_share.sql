@@ -48,7 +48,12 @@ WITH periods AS (
 SELECT
   results.period_start,
   results.period_end,
-  results.cohort_reached_ttv_over_90_share AS cohort_reached_ttv_over_90_share
+  results.cohort_reached_ttv_over_90_share AS cohort_reached_ttv_over_90_share,
+  (
+    SELECT
+      MIN(onboarding_cohort.cohort_reached_ttv_over_90_share__denominator)
+    FROM onboarding_cohort
+  ) AS cohort_reached_ttv_over_90_share__sample
 FROM results
 ORDER BY
   results.period_start,

@@ -38,7 +38,12 @@ WITH periods AS (
 SELECT
   results.period_start,
   results.period_end,
-  results.csat AS csat
+  results.csat AS csat,
+  (
+    SELECT
+      MIN(surveys.csat__denominator)
+    FROM surveys
+  ) AS csat__sample
 FROM results
 ORDER BY
   results.period_start,

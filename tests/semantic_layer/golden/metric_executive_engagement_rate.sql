@@ -38,7 +38,12 @@ WITH periods AS (
 SELECT
   results.period_start,
   results.period_end,
-  results.executive_engagement_rate AS executive_engagement_rate
+  results.executive_engagement_rate AS executive_engagement_rate,
+  (
+    SELECT
+      MIN(cs_meetings.executive_engagement_rate__denominator)
+    FROM cs_meetings
+  ) AS executive_engagement_rate__sample
 FROM results
 ORDER BY
   results.period_start,

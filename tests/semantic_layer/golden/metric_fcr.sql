@@ -38,7 +38,12 @@ WITH periods AS (
 SELECT
   results.period_start,
   results.period_end,
-  results.fcr AS fcr
+  results.fcr AS fcr,
+  (
+    SELECT
+      MIN(tickets_resolved.fcr__denominator)
+    FROM tickets_resolved
+  ) AS fcr__sample
 FROM results
 ORDER BY
   results.period_start,

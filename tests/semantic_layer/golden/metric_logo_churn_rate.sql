@@ -50,7 +50,12 @@ WITH periods AS (
 SELECT
   results.period_start,
   results.period_end,
-  results.logo_churn_rate AS logo_churn_rate
+  results.logo_churn_rate AS logo_churn_rate,
+  (
+    SELECT
+      MIN(mrr_movements.logo_churn_rate__denominator)
+    FROM mrr_movements
+  ) AS logo_churn_rate__sample
 FROM results
 ORDER BY
   results.period_start,

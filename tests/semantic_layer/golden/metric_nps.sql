@@ -38,7 +38,12 @@ WITH periods AS (
 SELECT
   results.period_start,
   results.period_end,
-  results.nps AS nps
+  results.nps AS nps,
+  (
+    SELECT
+      MIN(surveys.nps__denominator)
+    FROM surveys
+  ) AS nps__sample
 FROM results
 ORDER BY
   results.period_start,

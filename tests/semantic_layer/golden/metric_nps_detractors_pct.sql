@@ -38,7 +38,12 @@ WITH periods AS (
 SELECT
   results.period_start,
   results.period_end,
-  results.nps_detractors_pct AS nps_detractors_pct
+  results.nps_detractors_pct AS nps_detractors_pct,
+  (
+    SELECT
+      MIN(surveys.nps_detractors_pct__denominator)
+    FROM surveys
+  ) AS nps_detractors_pct__sample
 FROM results
 ORDER BY
   results.period_start,

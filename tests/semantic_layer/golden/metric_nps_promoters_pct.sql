@@ -38,7 +38,12 @@ WITH periods AS (
 SELECT
   results.period_start,
   results.period_end,
-  results.nps_promoters_pct AS nps_promoters_pct
+  results.nps_promoters_pct AS nps_promoters_pct,
+  (
+    SELECT
+      MIN(surveys.nps_promoters_pct__denominator)
+    FROM surveys
+  ) AS nps_promoters_pct__sample
 FROM results
 ORDER BY
   results.period_start,

@@ -39,7 +39,12 @@ WITH periods AS (
 SELECT
   results.period_start,
   results.period_end,
-  results.red_health_share AS red_health_share
+  results.red_health_share AS red_health_share,
+  (
+    SELECT
+      MIN(latest_health_week.red_health_share__denominator)
+    FROM latest_health_week
+  ) AS red_health_share__sample
 FROM results
 ORDER BY
   results.period_start,

@@ -38,7 +38,12 @@ WITH periods AS (
 SELECT
   results.period_start,
   results.period_end,
-  results.renewal_rate AS renewal_rate
+  results.renewal_rate AS renewal_rate,
+  (
+    SELECT
+      MIN(renewals_due.renewal_rate__denominator)
+    FROM renewals_due
+  ) AS renewal_rate__sample
 FROM results
 ORDER BY
   results.period_start,

@@ -38,7 +38,12 @@ WITH periods AS (
 SELECT
   results.period_start,
   results.period_end,
-  results.trial_conversion_rate AS trial_conversion_rate
+  results.trial_conversion_rate AS trial_conversion_rate,
+  (
+    SELECT
+      MIN(trials_started.trial_conversion_rate__denominator)
+    FROM trials_started
+  ) AS trial_conversion_rate__sample
 FROM results
 ORDER BY
   results.period_start,

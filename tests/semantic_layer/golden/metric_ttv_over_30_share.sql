@@ -40,7 +40,12 @@ WITH periods AS (
 SELECT
   results.period_start,
   results.period_end,
-  results.ttv_over_30_share AS ttv_over_30_share
+  results.ttv_over_30_share AS ttv_over_30_share,
+  (
+    SELECT
+      MIN(first_value_reached.ttv_over_30_share__denominator)
+    FROM first_value_reached
+  ) AS ttv_over_30_share__sample
 FROM results
 ORDER BY
   results.period_start,

@@ -39,7 +39,12 @@ WITH periods AS (
 SELECT
   results.period_start,
   results.period_end,
-  results.yellow_health_share AS yellow_health_share
+  results.yellow_health_share AS yellow_health_share,
+  (
+    SELECT
+      MIN(latest_health_week.yellow_health_share__denominator)
+    FROM latest_health_week
+  ) AS yellow_health_share__sample
 FROM results
 ORDER BY
   results.period_start,

@@ -143,7 +143,12 @@ SELECT
   results.relationship_nps - results.relationship_nps__previous AS relationship_nps__change,
   (
     results.relationship_nps - results.relationship_nps__previous
-  ) * 100.0 / NULLIF(ABS(results.relationship_nps__previous), 0) AS relationship_nps__change_pct
+  ) * 100.0 / NULLIF(ABS(results.relationship_nps__previous), 0) AS relationship_nps__change_pct,
+  (
+    SELECT
+      MIN(surveys__relationship_nps.nps__denominator)
+    FROM surveys__relationship_nps
+  ) AS relationship_nps__sample
 FROM results
 ORDER BY
   results.period_start,
