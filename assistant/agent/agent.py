@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import openai
@@ -20,9 +19,10 @@ from langchain.agents import create_agent
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from assistant.agent.grounding import grounding_warning, ungrounded
-from assistant.agent.limits import AgentLimits, Budget, LimitReached
-from assistant.agent.model import ModelSettings, chat_model, model_error_message
+from assistant.agent.limits import Budget, LimitReached
+from assistant.agent.model import chat_model, model_error_message
 from assistant.agent.prompt import estimate_tokens, fixed_prompt_tokens, system_prompt
+from assistant.agent.settings import AgentLimits, ModelSettings
 from assistant.planner.candidates import CatalogIndex
 from assistant.agent.tools import QUERY_TOOLS, Toolbox, ToolRun
 from assistant.answer import Answer, Status
@@ -146,8 +146,3 @@ def compose(question: str, final: str, runs: list[ToolRun], failure: str | None,
         answer.warnings.append(warning)
     return answer
 
-
-def agent_from_env(env: Mapping[str, str] | None = None, limits: AgentLimits | None = None) -> Agent | None:
-    """An Agent for the model the OPENAI_* variables name; None when none is configured."""
-    settings = ModelSettings.from_env(env)
-    return Agent(settings, limits) if settings is not None else None

@@ -14,27 +14,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from langchain.agents.middleware import AgentMiddleware, ModelRequest, ModelResponse
 from langchain_core.messages import AIMessage, ToolMessage
 
 from assistant.agent.model import is_transient
+from assistant.agent.settings import AgentLimits
 from assistant.deadline import Deadline
 from assistant.agent.prompt import estimate_tokens, fixed_prompt_tokens
-
-
-@dataclass(frozen=True)
-class AgentLimits:
-    """Caps for one question."""
-
-    max_question_chars: int = 2_000  # longer questions never reach the model
-    max_tool_calls: int = 8
-    max_tokens: int = 40_000  # prompt + completion, summed over the question's model calls
-    max_seconds: float = 90.0
-    call_timeout_s: float = 30.0  # one model call
-    retry_delay_s: float = 1.0
-    preview_rows: int = 10  # rows of a result shown to the model
 
 
 class LimitReached(Exception):

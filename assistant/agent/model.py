@@ -1,47 +1,16 @@
-"""The chat model, configured from the usual OpenAI environment variables.
+"""The chat model built from `settings.ModelSettings`, and what its errors mean for the user.
 
-`OPENAI_API_KEY` and `OPENAI_BASE_URL` (any OpenAI-compatible server: Azure, vLLM,
-llama.cpp, Ollama) say where the model is; `OPENAI_MODEL` which one. With neither a key
-nor a base URL there is no model, and nothing touches the network. The OpenAI client's
-own retries are switched off: the agent retries once itself (`is_transient`), so a
-question's wall-time cap holds.
+Imported only when a model is configured (it pulls in LangChain and the OpenAI client).
+The OpenAI client's own retries are switched off: the agent retries once itself
+(`is_transient`), so a question's wall-time cap holds.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
-from dataclasses import dataclass
-
 import openai
 from langchain_openai import ChatOpenAI
 
-DEFAULT_MODEL = "gpt-5-mini"
-LOCAL_API_KEY = "not-needed"  # local servers ignore the key, but the client insists on one
-
-
-@dataclass(frozen=True)
-class ModelSettings:
-    """Where the model is and how long one call may take."""
-
-    model: str = DEFAULT_MODEL
-    base_url: str | None = None
-    api_key: str = LOCAL_API_KEY
-    max_completion_tokens: int = 1_500
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> ModelSettings | None:
-        """Settings from OPENAI_API_KEY / OPENAI_BASE_URL / OPENAI_MODEL; None when neither key nor URL is set."""
-        env = os.environ if env is None else env
-        key, url = env.get("OPENAI_API_KEY", "").strip(), env.get("OPENAI_BASE_URL", "").strip()
-        if not key and not url:
-            return None
-        return cls(model=env.get("OPENAI_MODEL", "").strip() or DEFAULT_MODEL, base_url=url or None,
-                   api_key=key or LOCAL_API_KEY)
-
-    def describe(self) -> str:
-        """The model and endpoint, without the key, for logs and answers."""
-        return f"{self.model} at {self.base_url or 'api.openai.com'}"
+from assistant.agent.settings import ModelSettings
 
 
 def chat_model(settings: ModelSettings, timeout_s: float) -> ChatOpenAI:

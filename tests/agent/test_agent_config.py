@@ -9,8 +9,9 @@ import openai
 import pytest
 
 from agent.fake_openai import FakeOpenAI, Reply
-from assistant.agent import Agent, agent_from_env
-from assistant.agent.model import DEFAULT_MODEL, ModelSettings
+from assistant.agent import agent_from_env
+from assistant.agent.agent import Agent
+from assistant.agent.settings import DEFAULT_MODEL, ModelSettings
 from assistant.agent.prompt import estimate_tokens, fixed_prompt_tokens, system_prompt
 from assistant.planner.candidates import CatalogIndex
 from assistant.agent.tools import Toolbox

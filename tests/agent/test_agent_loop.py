@@ -12,7 +12,7 @@ import json
 
 from agent.fake_openai import FakeOpenAI, Reply, call
 from assistant.agent import AgentLimits, agent_from_env
-from assistant.agent.model import ModelSettings
+from assistant.agent.settings import ModelSettings
 from assistant.answer import Status
 from assistant.conversation import Conversation
 from assistant.viewer import Viewer
