@@ -26,7 +26,7 @@ from assistant.planner.normalize import normalize
 from assistant.planner.plan import CONFIDENT, Outcome, Plan, PlannerContext, Unanswerable
 from assistant.planner.resolve import NotInData, resolve
 from assistant.planner.score import confidence, reason
-from assistant.planner.spans import Kind, read
+from assistant.planner.spans import Kind
 from assistant.viewer import Viewer
 
 MAX_QUESTION = 1000
@@ -41,7 +41,7 @@ def plan_question(question: str, context: PlannerContext, viewer: Viewer | None 
     refusal = not_a_question(question)
     if refusal:
         return refusal
-    reading = read(question, context.lexicon, context.as_of)
+    reading = context.reading(question)
     future = [s for s in reading.grammar(Word.future, Word.advice) if not _names_a_thing(reading, s)]
     choice = choose_metrics(reading, context.catalog)
     if future:

@@ -9,17 +9,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from assistant.planner.candidates import CatalogIndex
 from assistant.planner.interpretation import Interpretation
 from assistant.planner.lexicon import Lexicon
+from assistant.planner.spans import Reading, read
 from semantic_layer.catalog import Catalog
 from semantic_layer.query import SemanticQuery
 
 CONFIDENT = 0.6
 """Plans at or above this confidence are answered by the rules; below it the agent (or a clarification) takes over.
 Calibrated on dev (score.py, `cs-assistant eval --calibrate`)."""
+READINGS = 1024
+"""Readings kept per context: the follow-ups offered under every answer, and questions asked again, are read once."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,17 @@ class PlannerContext:
     as_of: date
     data_ranges: Mapping[str, tuple[date, date]] = field(default_factory=dict)  # source → its first and last day of rows
     book_only: bool = False  # the lexicon's names are one CSM's book: a name it lacks is "not in your book"
+
+    def __post_init__(self) -> None:
+        # A reading depends only on the question, the lexicon and as_of, and nothing changes one once read.
+        object.__setattr__(self, "_read", lru_cache(maxsize=READINGS)(self._read_uncached))
+
+    def _read_uncached(self, question: str) -> Reading:
+        return read(question, self.lexicon, self.as_of)
+
+    def reading(self, question: str) -> Reading:
+        """`question` read against this context's lexicon and as_of (spans.read), remembered."""
+        return self._read(question)
 
     @cached_property
     def index(self) -> CatalogIndex:
