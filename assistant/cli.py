@@ -7,6 +7,7 @@ errors become one line on stderr and a non-zero exit code, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -227,21 +228,48 @@ def _agent_or_fail():
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
-    from assistant.service import Assistant
-    from evals.bench import BenchContext, BenchSettings, bench_json, bench_table, run_benches
+    from evals.bench import BenchContext, BenchSettings, bench_json, bench_table, chosen_benches, load_average, run_benches
     from evals.cases import CaseError, load_cases, select_cases
 
     try:
         cases = select_cases(load_cases(), args.category)
-        settings = BenchSettings(repeats=args.repeats, warmup=args.warmup, users=args.users, seconds=args.seconds)
+        settings = BenchSettings(repeats=args.repeats, warmup=args.warmup, users=args.users, seconds=args.seconds,
+                                 limit=args.limit)
+        names = chosen_benches(args.bench)
     except CaseError as error:
         raise CliError("; ".join(issue.line() for issue in error.issues)) from None
     except ValueError as error:
-        raise CliError(f"{error} (--repeats, --warmup, --users, --seconds)") from None
-    with Assistant(resolve_warehouse(args.warehouse)) as assistant:
-        measurements = run_benches(BenchContext(assistant, cases, settings), args.bench)
-    print(bench_json(measurements, settings) if args.json else bench_table(measurements, settings))
+        raise CliError(f"{error} (--bench, --repeats, --warmup, --users, --seconds, --limit)") from None
+    path = resolve_warehouse(args.warehouse)
+    with _bench_assistant(path, cache=False) as assistant:  # warm answers time the whole path, never a cached one
+        cached = _bench_assistant(path, cache=True) if "repeat" in names else None
+        try:
+            context = BenchContext(assistant, cases, settings, cached=cached, warehouse=str(path))
+            measurements = run_benches(context, names)
+        except (ValueError, RuntimeError) as error:
+            raise CliError(str(error)) from None
+        finally:
+            if cached is not None:
+                cached.close()
+    load = load_average()
+    print(bench_json(measurements, settings, load) if args.json else bench_table(measurements, settings, load))
     return 0
+
+
+def _bench_assistant(path, *, cache: bool):
+    """An Assistant with its query caches on or off (the CS_CACHE switch, read while it is built)."""
+    from assistant.service import Assistant
+    from evals.bench import CACHE_ENV
+
+    before = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = "on" if cache else "off"
+    try:
+        return Assistant(path)
+    finally:
+        if before is None:
+            os.environ.pop(CACHE_ENV)
+        else:
+            os.environ[CACHE_ENV] = before
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -339,14 +367,20 @@ def build_parser() -> argparse.ArgumentParser:
     _warehouse_flag(evaluate)
     evaluate.set_defaults(func=_cmd_eval)
 
-    bench = commands.add_parser("bench", help="time planning and whole answers over the eval questions")
-    bench.add_argument("--bench", action="append", choices=["planning", "answer", "chat-load"], metavar="NAME",
-                       help="run this benchmark (repeatable): planning, answer, chat-load (default: planning and answer)")
+    from evals.bench import BENCHES, DEFAULT_BENCHES
+
+    bench = commands.add_parser("bench", help="time planning and whole answers over the eval questions, paired with "
+                                              "bare DuckDB")
+    bench.add_argument("--bench", action="append", choices=list(BENCHES), metavar="NAME",
+                       help=f"run this benchmark (repeatable): {', '.join(BENCHES)} "
+                            f"(default: {', '.join(DEFAULT_BENCHES)})")
     bench.add_argument("--users", type=int, default=20, help="chat-load: simulated users at once (default: 20)")
     bench.add_argument("--seconds", type=float, default=60.0, help="chat-load: how long they ask (default: 60)")
     bench.add_argument("--repeats", type=int, default=3, help="timed runs per question (default: 3)")
     bench.add_argument("--warmup", type=int, default=1, help="untimed runs per question first (default: 1)")
     bench.add_argument("--category", metavar="C", help="only questions in this category")
+    bench.add_argument("--limit", type=int, metavar="N",
+                       help="at most N questions, spread evenly over the set (for the large warehouse)")
     bench.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     _warehouse_flag(bench)
     bench.set_defaults(func=_cmd_bench)
