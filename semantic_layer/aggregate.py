@@ -15,13 +15,10 @@ from data.contract import tables
 from semantic_layer.fragments import bind, column_refs
 from semantic_layer.joins import join_path
 from semantic_layer.model import Aggregation, Dimension, Measure, Metric, Signal, Source, TimeMode
+from semantic_layer.nodes import alias as as_, all_of, any_of, as_date, col, cross_join, from_, join, left_join, select
 from semantic_layer.periods import SPINE
 from semantic_layer.plan import Scan
 from semantic_layer.query import DimensionFilter, FilterOp
-
-
-def col(name: str, table: str | None = None) -> exp.Column:
-    return exp.column(name, table=table)
 
 
 def joins_to(root_table: str, root_alias: str, needed: list[str]) -> list[tuple[str, exp.Expression]]:
@@ -57,9 +54,9 @@ def filter_condition(f: DimensionFilter, value: exp.Expression) -> exp.Expressio
     """`value` compared as the filter says."""
     literals = [exp.convert(v) for v in f.values]
     if f.op is FilterOp.in_:
-        return value.isin(*literals)
+        return value.isin(*literals, copy=False)
     if f.op is FilterOp.not_in:
-        return exp.not_(value.isin(*literals))
+        return exp.not_(value.isin(*literals, copy=False), copy=False)
     return COMPARISONS[f.op](this=value, expression=literals[0])
 
 
@@ -68,7 +65,7 @@ def _measure_sql(measure: Measure, where: str | None, alias: str, aliases: dict[
     conditions = [bind(text, alias, aliases) for text in (where, measure.filter) if text] + ([extra] if extra else [])
     value = bind(measure.expr, alias, aliases) if measure.expr else None
     if conditions:
-        value = exp.case().when(exp.and_(*conditions), value or exp.Literal.number(1))
+        value = exp.case().when(all_of(*conditions), value or exp.Literal.number(1), copy=False)
     if measure.agg is Aggregation.count:
         return exp.Count(this=value or exp.Star())
     if measure.agg is Aggregation.count_distinct:
@@ -93,7 +90,7 @@ def _as_date(text: str, source: Source, alias: str) -> exp.Expression:
     if len(refs) == 1 and isinstance(tree, exp.Column):
         table, column = refs[0]
         if tables()[table or source.table].column(column).type.startswith("TIMESTAMP"):
-            return exp.cast(tree, exp.DataType.build("DATE"))
+            return as_date(tree)
     return tree
 
 
@@ -104,13 +101,13 @@ def _time_condition(source: Source, alias: str) -> exp.Expression:
         start = col(f"trailing_{source.days}_start", SPINE)
     if source.mode in (TimeMode.open_at_end, TimeMode.rollup):
         closed = _as_date(source.end_time, source, alias)
-        still_open = exp.or_(exp.Is(this=closed.copy(), expression=exp.Null()), exp.GT(this=closed, expression=end.copy()))
-        return exp.and_(exp.LTE(this=time, expression=end), exp.paren(still_open))
+        still_open = any_of(exp.Is(this=closed.copy(), expression=exp.Null()), exp.GT(this=closed, expression=end.copy()))
+        return all_of(exp.LTE(this=time, expression=end), exp.paren(still_open, copy=False))
     if source.mode is TimeMode.after_end and source.end_time:
         # still to come and still undecided on the period's last day (a term renewed early is not coming up)
         decided = _as_date(source.end_time, source, alias)
-        undecided = exp.or_(exp.Is(this=decided.copy(), expression=exp.Null()), exp.GT(this=decided, expression=end.copy()))
-        return exp.and_(exp.GT(this=time, expression=end), exp.paren(undecided))
+        undecided = any_of(exp.Is(this=decided.copy(), expression=exp.Null()), exp.GT(this=decided, expression=end.copy()))
+        return all_of(exp.GT(this=time, expression=end), exp.paren(undecided, copy=False))
     if source.mode is TimeMode.after_end:
         return exp.GT(this=time, expression=end)
     if source.mode is TimeMode.by_end:
@@ -124,19 +121,16 @@ def _movement_ctes(source: Source, name: str) -> list[tuple[str, exp.Select]]:
     month, value = bind(source.time, table), bind(source.value, table)
 
     def value_in(spine_column: str) -> exp.Expression:
-        case = exp.case().when(exp.EQ(this=month.copy(), expression=col(spine_column, SPINE)), value.copy())
-        return exp.Sum(this=case.else_(exp.Literal.number(0)))
+        case = exp.case().when(exp.EQ(this=month.copy(), expression=col(spine_column, SPINE)), value.copy(), copy=False)
+        return exp.Sum(this=case.else_(exp.Literal.number(0), copy=False))
 
-    in_base_or_end = exp.or_(*[exp.EQ(this=month.copy(), expression=col(c, SPINE)) for c in ("base_month", "end_month")])
-    select = (
-        exp.select(col("period_start", SPINE), bind(source.key, table).as_(source.key),
-                   value_in("base_month").as_(f"base_{source.value}"), value_in("end_month").as_(f"end_{source.value}"))
-        .from_(SPINE)
-        .join(table, on=in_base_or_end)
-        .group_by(col("period_start", SPINE), bind(source.key, table))
-    )
-    select.add_comments([f" {name}: each {source.key}'s {source.value} in the base month and in the end month "])
-    return [(name, select)]
+    in_base_or_end = any_of(*[exp.EQ(this=month.copy(), expression=col(c, SPINE)) for c in ("base_month", "end_month")])
+    statement = select(col("period_start", SPINE), as_(bind(source.key, table), source.key),
+                       as_(value_in("base_month"), f"base_{source.value}"), as_(value_in("end_month"), f"end_{source.value}"))
+    statement = join(from_(statement, SPINE), table, in_base_or_end)
+    statement = statement.group_by(col("period_start", SPINE), bind(source.key, table), copy=False)
+    statement.add_comments([f" {name}: each {source.key}'s {source.value} in the base month and in the end month "])
+    return [(name, statement)]
 
 
 @dataclass(frozen=True)
@@ -178,24 +172,24 @@ def _signal_ctes(source: Source, signal: Signal, prefix: str, each: Each | None 
     carried = each is not None and each.carried_by(signal)
     keys = [col(k, table) for k in (source.key, *([signal.per] if signal.per else []))]
     value = dimension_value(each.dimension, table, table) if carried else None
-    by_value = [value.as_(each.dimension.name)] if carried and each.split else []
-    first = (exp.select(col("period_start", SPINE), *keys, *by_value)
-             .from_(table).join(SPINE, on=_time_condition(placed, table))
-             .group_by(col("period_start", SPINE), *keys, *[v.this.copy() for v in by_value]))
+    by_value = [as_(value.copy(), each.dimension.name)] if carried and each.split else []
+    first = join(from_(select(col("period_start", SPINE), *keys, *by_value), table), SPINE, _time_condition(placed, table))
+    first = first.group_by(col("period_start", SPINE), *[k.copy() for k in keys], *[v.this.copy() for v in by_value],
+                           copy=False)
     for f in each.filters if carried else ():
-        first = first.where(filter_condition(f, value.copy()))
+        first = first.where(filter_condition(f, value.copy()), copy=False)
     per = f"per {source.key}" + (f" and {each.dimension.name}" if by_value else "")
     if not signal.per:
-        first = first.select(*[_measure_sql(m, None, table, {}).as_(c) for c, m in signal.columns.items()])
+        first = first.select(*[as_(_measure_sql(m, None, table, {}), c) for c, m in signal.columns.items()], copy=False)
         first.add_comments([f" {name}: {signal.description.lower()}, {per} "])
         return [(name, first)]
     inner = f"{name}__per_{signal.per.removesuffix('_id')}"
-    first = first.select(*[_measure_sql(m, None, table, {}).as_(c) for c, m in signal.inner.items()])
+    first = first.select(*[as_(_measure_sql(m, None, table, {}), c) for c, m in signal.inner.items()], copy=False)
     first.add_comments([f" {inner}: {per} and {signal.per}, {', '.join(signal.inner)} "])
     outer = [col(source.key, inner), *([col(each.dimension.name, inner)] if by_value else [])]
-    second = (exp.select(col("period_start", inner), *outer)
-              .select(*[_measure_sql(m, None, inner, {}).as_(c) for c, m in signal.columns.items()])
-              .from_(inner).group_by(col("period_start", inner), *[c.copy() for c in outer]))
+    second = select(col("period_start", inner), *outer,
+                    *[as_(_measure_sql(m, None, inner, {}), c) for c, m in signal.columns.items()])
+    second = from_(second, inner).group_by(col("period_start", inner), *[c.copy() for c in outer], copy=False)
     second.add_comments([f" {name}: {signal.description.lower()}, {per} "])
     return [(inner, first), (name, second)]
 
@@ -203,8 +197,8 @@ def _signal_ctes(source: Source, signal: Signal, prefix: str, each: Each | None 
 def _rows_in_periods(source: Source) -> exp.Select:
     """Every column of the source's table, per period its rows are placed in (a keyed CTE's first step)."""
     table = source.table
-    return (exp.select(col("period_start", SPINE), *[col(c, table) for c in tables()[table].column_names])
-            .from_(table).join(SPINE, on=_time_condition(source, table)))
+    statement = select(col("period_start", SPINE), *[col(c, table) for c in tables()[table].column_names])
+    return join(from_(statement, table), SPINE, _time_condition(source, table))
 
 
 def _next_open_ctes(source: Source, name: str) -> list[tuple[str, exp.Select]]:
@@ -212,9 +206,9 @@ def _next_open_ctes(source: Source, name: str) -> list[tuple[str, exp.Select]]:
     table = source.table
     first = exp.Window(this=exp.RowNumber(), partition_by=[col("period_start", SPINE), col(source.key, table)],
                        order=exp.Order(expressions=[exp.Ordered(this=bind(source.time, table))]))
-    select = _rows_in_periods(source).qualify(exp.EQ(this=first, expression=exp.Literal.number(1)))
-    select.add_comments([f" {name}: {source.description.lower()}, the next one per {source.key.removesuffix('_id')} "])
-    return [(name, select)]
+    statement = _rows_in_periods(source).qualify(exp.EQ(this=first, expression=exp.Literal.number(1)), copy=False)
+    statement.add_comments([f" {name}: {source.description.lower()}, the next one per {source.key.removesuffix('_id')} "])
+    return [(name, statement)]
 
 
 def _rollup_ctes(source: Source, name: str, each: Each | None = None) -> list[tuple[str, exp.Select]]:
@@ -226,14 +220,14 @@ def _rollup_ctes(source: Source, name: str, each: Each | None = None) -> list[tu
     prefix = source.name if each is None else name
     ctes = [c for signal in source.signals for c in _signal_ctes(source, signal, prefix, each)]
     table = source.table
-    select = _rows_in_periods(source)
+    rows = _rows_in_periods(source)
     if each is not None and each.split:
         dimension, values = each.dimension, f"{each.dimension.name}_values"
         value = dimension_value(dimension, dimension.table, dimension.table)
-        listed = exp.select(value.as_(dimension.name)).distinct().from_(dimension.table)
+        listed = from_(select(as_(value.copy(), dimension.name)).distinct(copy=False), dimension.table)
         for f in each.filters:
-            listed = listed.where(filter_condition(f, value.copy()))
-        select = select.join(listed.subquery(values), join_type="cross").select(col(dimension.name, values))
+            listed = listed.where(filter_condition(f, value.copy()), copy=False)
+        rows = cross_join(rows, listed.subquery(values, copy=False)).select(col(dimension.name, values), copy=False)
     for signal in source.signals:
         signal_cte = f"{prefix}__{signal.name}"
         on = [exp.EQ(this=col("period_start", signal_cte), expression=col("period_start", SPINE)),
@@ -241,10 +235,10 @@ def _rollup_ctes(source: Source, name: str, each: Each | None = None) -> list[tu
         if each is not None and each.split and each.carried_by(signal):
             name_of = each.dimension.name
             on.append(exp.EQ(this=col(name_of, signal_cte), expression=col(name_of, f"{name_of}_values")))
-        select = select.join(signal_cte, on=exp.and_(*on), join_type="left").select(*[col(c, signal_cte) for c in signal.columns])
-    select.add_comments([f" {name}: {source.description.lower()}" + (f", per {each.dimension.label.lower()}"
-                                                                      if each is not None and each.split else "") + " "])
-    return [*ctes, (name, select)]
+        rows = left_join(rows, signal_cte, all_of(*on)).select(*[col(c, signal_cte) for c in signal.columns], copy=False)
+    rows.add_comments([f" {name}: {source.description.lower()}" + (f", per {each.dimension.label.lower()}"
+                                                                    if each is not None and each.split else "") + " "])
+    return [*ctes, (name, rows)]
 
 
 def _threshold_condition(metric: Metric, dimension: Dimension, source: Source, alias: str) -> exp.Expression:
@@ -252,13 +246,14 @@ def _threshold_condition(metric: Metric, dimension: Dimension, source: Source, a
     value = dimension_value(dimension, source.table, alias)
     aliases = {source.table: alias}
     thresholds = metric.thresholds
-    cases = [exp.and_(exp.EQ(this=value.copy(), expression=exp.convert(v)), exp.paren(bind(c, alias, aliases)))
+    cases = [all_of(exp.EQ(this=value.copy(), expression=exp.convert(v)), exp.paren(bind(c, alias, aliases), copy=False))
              for v, c in thresholds.values.items()]
     if thresholds.otherwise:
-        unlisted = exp.or_(exp.Is(this=value.copy(), expression=exp.Null()),
-                           exp.not_(value.copy().isin(*[exp.convert(v) for v in thresholds.values])))
-        cases.append(exp.and_(exp.paren(unlisted), exp.paren(bind(thresholds.otherwise, alias, aliases))))
-    return exp.paren(exp.or_(*[exp.paren(c) for c in cases]))
+        unlisted = any_of(exp.Is(this=value.copy(), expression=exp.Null()),
+                          exp.not_(value.copy().isin(*[exp.convert(v) for v in thresholds.values], copy=False), copy=False))
+        cases.append(all_of(exp.paren(unlisted, copy=False),
+                            exp.paren(bind(thresholds.otherwise, alias, aliases), copy=False)))
+    return exp.paren(any_of(*[exp.paren(c, copy=False) for c in cases]), copy=False)
 
 
 def _other_tables(texts: list[str | None], source: Source) -> list[str]:
@@ -288,27 +283,27 @@ def source_ctes(scan: Scan) -> list[tuple[str, exp.Select]]:
         alias = source.table
         period = col("period_start", SPINE)
         needed += _other_tables([source.time, source.end_time], source)
-    select = exp.select(period.copy()).from_(alias)
+    statement = from_(select(period.copy()), alias)
     for table, on in joins_to(source.table, alias, [t for t in dict.fromkeys(needed) if t]):
-        select = select.join(table, on=on, join_type="left")
+        statement = left_join(statement, table, on)
     if not keyed:
         # joined last, so that a time column of a joined table (accounts.contract_start) is in scope
-        select = select.join(SPINE, on=_time_condition(source, alias))
+        statement = join(statement, SPINE, _time_condition(source, alias))
     elif next_open:  # its measures count days from the period's last day
-        select = select.join(SPINE, on=exp.EQ(this=col("period_start", SPINE), expression=period.copy()))
+        statement = join(statement, SPINE, exp.EQ(this=col("period_start", SPINE), expression=period.copy()))
     aliases = {source.table: alias}
-    dimensions = [(col(d.name, alias) if each is not None and d.name == each.dimension.name
-                   else dimension_value(d, source.table, alias)).as_(d.name) for d in scan.dimensions]
-    select = select.select(*dimensions)
+    dimensions = [as_(col(d.name, alias) if each is not None and d.name == each.dimension.name
+                      else dimension_value(d, source.table, alias), d.name) for d in scan.dimensions]
+    statement = statement.select(*dimensions, copy=False)
     for metric in metrics:
         # a threshold limits what is counted: the measure, or a ratio's numerator (its first measure)
         counted = _threshold_condition(metric, thresholds[metric.name], source, alias) if metric.thresholds else None
-        select = select.select(*[_measure_sql(m, metric.where, alias, aliases, counted if i == 0 else None).as_(name)
-                                 for i, (name, m) in enumerate(_measures(metric))])
+        statement = statement.select(*[as_(_measure_sql(m, metric.where, alias, aliases, counted if i == 0 else None), name)
+                                       for i, (name, m) in enumerate(_measures(metric))], copy=False)
     for f, dimension in scan.filters:
         if each is None or dimension.name != each.dimension.name:  # those keep the signal's rows, done in its CTE
-            select = select.where(filter_condition(f, dimension_value(dimension, source.table, alias)))
-    select = select.group_by(period, *[d.this.copy() for d in dimensions])
-    select.add_comments([f" {scan.name}: {', '.join(m.name for m in metrics)} "])
-    ctes.append((scan.name, select))
+            statement = statement.where(filter_condition(f, dimension_value(dimension, source.table, alias)), copy=False)
+    statement = statement.group_by(period, *[d.this.copy() for d in dimensions], copy=False)
+    statement.add_comments([f" {scan.name}: {', '.join(m.name for m in metrics)} "])
+    ctes.append((scan.name, statement))
     return ctes

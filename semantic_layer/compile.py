@@ -22,13 +22,14 @@ from datetime import date
 from sqlglot import exp
 
 from data.contract import tables
-from semantic_layer.aggregate import COMPARISONS, col, dimension_table, dimension_value, filter_condition, joins_to, source_ctes
+from semantic_layer.aggregate import COMPARISONS, dimension_table, dimension_value, filter_condition, joins_to, source_ctes
 from semantic_layer.budget import check_size
 from semantic_layer.catalog import Catalog, default_catalog
 from semantic_layer.explain import explain
 from semantic_layer.fragments import parse_fragment
 from semantic_layer.joins import join_path
 from semantic_layer.model import Aggregation, Dimension, Empty, Metric, TimeMode, Unit
+from semantic_layer.nodes import alias, all_of, as_date, col, cross_join, from_, left_join, select, table, with_ctes
 from semantic_layer.periods import SPINE
 from semantic_layer.plan import PERIOD_COLUMNS, Plan, plan_query, scan_name
 from semantic_layer.query import MetricColumn, SemanticQuery
@@ -92,8 +93,8 @@ def compile_query(query: SemanticQuery, catalog: Catalog | None = None,
     plan = plan_query(query, catalog)
     ctes: dict[str, exp.Select] = {SPINE: _spine(plan)}
     for scan in plan.scans:
-        for name, select in source_ctes(scan):
-            ctes.setdefault(name, select)  # scans of one movement source share its per-key CTE
+        for name, body in source_ctes(scan):
+            ctes.setdefault(name, body)  # scans of one movement source share its per-key CTE
     ctes[GRID] = _grid(plan)
     ctes[RESULTS] = _results(plan)
     final, columns = _final(plan)
@@ -105,9 +106,7 @@ def compile_query(query: SemanticQuery, catalog: Catalog | None = None,
         explanation += " " + tally_explanation(plan)
     else:
         final, samples = _with_samples(plan, final)
-    for name, select in ctes.items():
-        final = final.with_(name, as_=select)
-    return CompiledQuery(plan, final, columns, explanation, samples)
+    return CompiledQuery(plan, with_ctes(final, ctes), columns, explanation, samples)
 
 
 def _with_samples(plan: Plan, final: exp.Select) -> tuple[exp.Select, tuple[tuple[str, str], ...]]:
@@ -119,23 +118,21 @@ def _with_samples(plan: Plan, final: exp.Select) -> tuple[exp.Select, tuple[tupl
         if not counted_denominator(output.metric):
             continue
         scan = plan.scan_of(output.metric, output.scope, dimensions)
-        smallest = exp.select(exp.Min(this=col(f"{output.metric.name}__denominator", scan))).from_(scan)
-        final = final.select(exp.Subquery(this=smallest).as_(output.name + SAMPLE))
+        smallest = from_(select(exp.Min(this=col(f"{output.metric.name}__denominator", scan))), scan)
+        final = final.select(alias(exp.Subquery(this=smallest), output.name + SAMPLE), copy=False)
         samples.append((output.name, output.name + SAMPLE))
     return final, tuple(samples)
 
 
-def _unordered(select: exp.Select) -> exp.Select:
-    """The select without its ORDER BY and LIMIT (the qualifying rows of a tally)."""
-    select = select.copy()
-    select.set("order", None)
-    select.set("limit", None)
-    return select
+def _unordered(statement: exp.Select) -> exp.Select:
+    """The statement without its ORDER BY and LIMIT (the qualifying rows of a tally)."""
+    statement.set("order", None)
+    statement.set("limit", None)
+    return statement
 
 
 def _date(day: date | None) -> exp.Expression:
-    value = exp.Null() if day is None else exp.Literal.string(day.isoformat())
-    return exp.cast(value, exp.DataType.build("DATE"))
+    return as_date(exp.Null() if day is None else exp.Literal.string(day.isoformat()))
 
 
 def _trailing_days(plan: Plan) -> list[int]:
@@ -157,10 +154,10 @@ def _spine(plan: Plan) -> exp.Select:
         if plan.query.compare:
             values += [exp.Boolean(this=row.reported), _date(row.compare_to and row.compare_to.start)]
         rows.append(exp.Tuple(expressions=values))
-    alias = exp.TableAlias(this=exp.to_identifier(SPINE), columns=[exp.to_identifier(n) for n in names])
-    select = exp.select("*").from_(exp.Values(expressions=rows, alias=alias))
-    select.add_comments([" one row per period; base month = the month before the period, end month = its last month "])
-    return select
+    spine_alias = exp.TableAlias(this=exp.to_identifier(SPINE), columns=[exp.to_identifier(n) for n in names])
+    spine = from_(select(exp.Star()), exp.Values(expressions=rows, alias=spine_alias))
+    spine.add_comments([" one row per period; base month = the month before the period, end month = its last month "])
+    return spine
 
 
 def _identifies_rows(dimension: Dimension) -> bool:
@@ -200,19 +197,19 @@ def _dimension_groups(plan: Plan) -> list[tuple[str, list[Dimension]]]:
 
 def _catalogue_values(plan: Plan) -> exp.Select:
     """Every combination of the requested dimensions' values as their own tables hold them."""
-    select = None
+    combined = None
     for root, members in _dimension_groups(plan):
-        values = exp.select(*[dimension_value(d, root, root).as_(d.name) for d in members]).distinct().from_(root)
+        values = from_(select(*[alias(dimension_value(d, root, root), d.name) for d in members]).distinct(copy=False), root)
         filters = [(f, d) for f, d in plan.filters if join_path(root, d.table) is not None]
         needed = [dimension_table(d, root) for d in (*members, *[d for _, d in filters])]
-        for table, on in joins_to(root, root, [t for t in needed if t]):
-            values = values.join(table, on=on, join_type="left")
+        for joined, on in joins_to(root, root, [t for t in needed if t]):
+            values = left_join(values, joined, on)
         for f, d in filters:
-            values = values.where(filter_condition(f, dimension_value(d, root, root)))
-        subquery = values.subquery(f"{root}_values")
-        select = exp.select().from_(subquery) if select is None else select.join(subquery, join_type="cross")
-        select = select.select(*[col(d.name, f"{root}_values") for d in members])
-    return select
+            values = values.where(filter_condition(f, dimension_value(d, root, root)), copy=False)
+        subquery = values.subquery(f"{root}_values", copy=False)
+        combined = from_(select(), subquery) if combined is None else cross_join(combined, subquery)
+        combined = combined.select(*[col(d.name, f"{root}_values") for d in members], copy=False)
+    return combined
 
 
 def _grid(plan: Plan) -> exp.Select:
@@ -224,18 +221,18 @@ def _grid(plan: Plan) -> exp.Select:
     without a CSM (NULL) or an account that only appears in the comparison period.
     """
     compare = ["compare_start"] if plan.query.compare else []
-    select = exp.select(*[col(c, SPINE) for c in (*PERIOD_COLUMNS, *compare)]).from_(SPINE)
+    grid = from_(select(*[col(c, SPINE) for c in (*PERIOD_COLUMNS, *compare)]), SPINE)
     if plan.dimensions:
         values = _catalogue_values(plan) if all(d.listed for d in plan.dimensions) else None
         for scan in [s for s in plan.scans if s.dimensions == plan.dimensions and not s.dropped]:
-            found = exp.select(*[col(d.name, scan.name) for d in plan.dimensions]).from_(scan.name)
+            found = from_(select(*[col(d.name, scan.name) for d in plan.dimensions]), scan.name)
             # a row without a value of the dimension (an account with no CSM) is not one of its groups
-            found = found.where(exp.and_(*[exp.Not(this=exp.Is(this=col(d.name, scan.name), expression=exp.Null()))
-                                           for d in plan.dimensions]))
-            values = found.distinct() if values is None else exp.union(values, found, distinct=True)
-        select = select.join(values.subquery("dimension_values"), join_type="cross")
-        select = select.select(*[col(d.name, "dimension_values") for d in plan.dimensions])
-    return select.where(col("reported", SPINE)) if compare else select
+            found = found.where(all_of(*[exp.Not(this=exp.Is(this=col(d.name, scan.name), expression=exp.Null()))
+                                         for d in plan.dimensions]), copy=False)
+            values = found.distinct(copy=False) if values is None else exp.union(values, found, distinct=True, copy=False)
+        grid = cross_join(grid, values.subquery("dimension_values", copy=False))
+        grid = grid.select(*[col(d.name, "dimension_values") for d in plan.dimensions], copy=False)
+    return grid.where(col("reported", SPINE), copy=False) if compare else grid
 
 
 def _nullif_denominators(tree: exp.Expression) -> exp.Expression:
@@ -256,7 +253,7 @@ def metric_value(plan: Plan, metric: Metric, scope: str = "", suffix: str = "",
             spread = broadcast or part.name in metric.broadcast
             own = tuple(d for d in dimensions if d in part.dimensions) if part.name in metric.broadcast else dimensions
             value = metric_value(plan, part, scope, suffix, own, spread)
-            column.replace(exp.paren(value) if isinstance(value, exp.Binary) else value)
+            column.replace(exp.paren(value, copy=False) if isinstance(value, exp.Binary) else value)
         value = tree
     elif metric.ratio is not None:
         table = plan.scan_of(metric, scope, dimensions, broadcast) + suffix
@@ -266,7 +263,7 @@ def metric_value(plan: Plan, metric: Metric, scope: str = "", suffix: str = "",
     else:
         value = col(metric.name, plan.scan_of(metric, scope, dimensions, broadcast) + suffix)
     if metric.derived is not None and metric.scale != 1:
-        value = exp.Mul(this=exp.paren(value), expression=exp.Literal.number(metric.scale))
+        value = exp.Mul(this=exp.paren(value, copy=False), expression=exp.Literal.number(metric.scale))
     if metric.empty is Empty.zero:
         value = exp.Coalesce(this=value, expressions=[exp.Literal.number(0)])
     return value
@@ -278,22 +275,22 @@ def _output_value(plan: Plan, output, suffix: str) -> exp.Expression:
     if not output.share:
         return value
     whole = exp.Nullif(this=metric_value(plan, output.metric, "", suffix), expression=exp.Literal.number(0))
-    return exp.Div(typed=False, this=exp.Mul(this=exp.paren(value), expression=exp.Literal.number(100.0)), expression=whole)
+    return exp.Div(typed=False, this=exp.Mul(this=exp.paren(value, copy=False), expression=exp.Literal.number(100.0)),
+                   expression=whole)
 
 
 def _results(plan: Plan) -> exp.Select:
-    select = exp.select(*[col(c, GRID) for c in PERIOD_COLUMNS], *[col(d.name, GRID) for d in plan.dimensions]).from_(GRID)
+    results = from_(select(*[col(c, GRID) for c in PERIOD_COLUMNS], *[col(d.name, GRID) for d in plan.dimensions]), GRID)
     suffixes = [""] + ([PREVIOUS] if plan.query.compare else [])
     for suffix in suffixes:
         period = "period_start" if not suffix else "compare_start"
         for scan in plan.scans:
-            alias = scan.name + suffix
-            on = [exp.EQ(this=col("period_start", alias), expression=col(period, GRID))]
-            on += [exp.NullSafeEQ(this=col(d.name, alias), expression=col(d.name, GRID)) for d in scan.dimensions]
-            table = exp.to_table(scan.name).as_(alias) if suffix else scan.name
-            select = select.join(table, on=exp.and_(*on), join_type="left")
-        select = select.select(*[_output_value(plan, o, suffix).as_(o.name + suffix) for o in plan.outputs])
-    return select
+            named = scan.name + suffix
+            on = [exp.EQ(this=col("period_start", named), expression=col(period, GRID))]
+            on += [exp.NullSafeEQ(this=col(d.name, named), expression=col(d.name, GRID)) for d in scan.dimensions]
+            results = left_join(results, table(scan.name, named if suffix else None), all_of(*on))
+        results = results.select(*[alias(_output_value(plan, o, suffix), o.name + suffix) for o in plan.outputs], copy=False)
+    return results
 
 
 def _metric_column(metric: str, column: MetricColumn) -> exp.Expression:
@@ -306,7 +303,7 @@ def _metric_column(metric: str, column: MetricColumn) -> exp.Expression:
     if column is MetricColumn.change:
         return change
     absolute = exp.Abs(this=previous.copy())
-    return exp.Div(typed=False, this=exp.Mul(this=exp.paren(change), expression=exp.Literal.number(100.0)),
+    return exp.Div(typed=False, this=exp.Mul(this=exp.paren(change, copy=False), expression=exp.Literal.number(100.0)),
                    expression=exp.Nullif(this=absolute, expression=exp.Literal.number(0)))
 
 
@@ -336,17 +333,18 @@ def _final(plan: Plan) -> tuple[exp.Select, tuple[str, ...]]:
     keys = [*PERIOD_COLUMNS, *[d.name for d in plan.dimensions]]
     metric_columns = [MetricColumn.value] + (list(MetricColumn)[1:] if query.compare else [])
     outputs = [(o.name, c) for o in plan.outputs for c in _columns_of(plan, o.metric, metric_columns)]
-    select = exp.select(*[col(k, RESULTS) for k in keys]).from_(RESULTS)
-    select = select.select(*[_metric_column(m, c).as_(output_column(m, c)) for m, c in outputs])
+    final = from_(select(*[col(k, RESULTS) for k in keys],
+                         *[alias(_metric_column(m, c), output_column(m, c)) for m, c in outputs]), RESULTS)
     for f in query.metric_filters:
-        select = select.where(COMPARISONS[f.op](this=_metric_column(f.metric, f.column), expression=exp.convert(f.value)))
+        final = final.where(COMPARISONS[f.op](this=_metric_column(f.metric, f.column), expression=exp.convert(f.value)),
+                            copy=False)
     order = [exp.Ordered(this=_metric_column(o.field, o.column) if o.field not in keys else col(o.field, RESULTS),
                          desc=o.descending, nulls_first=False) for o in query.order_by]
     order += [exp.Ordered(this=col(k, RESULTS), nulls_first=False) for k in keys]
-    select = select.order_by(*order)
+    final = final.order_by(*order, copy=False)
     if query.limit:
-        select = select.limit(query.limit)
-    return select, tuple(keys + [output_column(m, c) for m, c in outputs])
+        final = final.limit(exp.Literal.number(query.limit), copy=False)
+    return final, tuple(keys + [output_column(m, c) for m, c in outputs])
 
 
 def tally_metric(name: str, label: str, share: bool, conditions: str) -> Metric:
@@ -384,15 +382,15 @@ def tallied(plan: Plan) -> tuple[Plan, exp.Select, tuple[str, ...]]:
     on = [exp.EQ(this=col(k, RESULTS), expression=col(k, QUALIFYING)) for k in PERIOD_COLUMNS]
     on += [exp.NullSafeEQ(this=col(d.name, RESULTS), expression=col(d.name, QUALIFYING)) for d in plan.dimensions]
     count = exp.Count(this=col(counted.name, QUALIFYING))
-    select = exp.select(*[col(k, RESULTS) for k in keys]).select(count.as_(noun)).from_(RESULTS)
+    counts = from_(select(*[col(k, RESULTS) for k in keys], alias(count.copy(), noun)), RESULTS)
     if tally.share:
         total = exp.Nullif(this=exp.Count(this=col(counted.name, RESULTS)), expression=exp.Literal.number(0))
-        share = exp.Div(typed=False, this=exp.Mul(this=count.copy(), expression=exp.Literal.number(100.0)), expression=total)
-        select = select.select(share.as_(f"{noun}_share"))
-    select = select.join(QUALIFYING, on=exp.and_(*on), join_type="left").group_by(*[col(k, RESULTS) for k in keys])
-    select = select.order_by(*[exp.Ordered(this=col(k, RESULTS), nulls_first=False) for k in keys])
+        share = exp.Div(typed=False, this=exp.Mul(this=count, expression=exp.Literal.number(100.0)), expression=total)
+        counts = counts.select(alias(share, f"{noun}_share"), copy=False)
+    counts = left_join(counts, QUALIFYING, all_of(*on)).group_by(*[col(k, RESULTS) for k in keys], copy=False)
+    counts = counts.order_by(*[exp.Ordered(this=col(k, RESULTS), nulls_first=False) for k in keys], copy=False)
     shown = replace(plan, outputs=tuple(outputs), dimensions=tuple(by))
-    return shown, select, tuple(keys + [o.name for o in outputs])
+    return shown, counts, tuple(keys + [o.name for o in outputs])
 
 
 def tally_explanation(plan: Plan) -> str:

@@ -22,3 +22,14 @@ def test_compiled_sql_matches_golden_file(name):
 @pytest.mark.parametrize("name", CASES)
 def test_compiled_sql_runs_on_the_contract_tables(shared_empty_warehouse, name):
     assert isinstance(run(shared_empty_warehouse, CASES[name]), list)
+
+
+def test_every_node_of_a_compiled_tree_is_placed_once():
+    # the compiler builds without copying, so a node put in two places would be moved by any later edit of one
+    for name, query in CASES.items():
+        tree = compile_query(query).tree
+        seen: set[int] = set()
+        for node in tree.walk():
+            assert id(node) not in seen, f"{name}: {node.sql()} is placed twice"
+            seen.add(id(node))
+            assert all(child.parent is node for child in node.iter_expressions()), f"{name}: {node.sql()}"
