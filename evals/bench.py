@@ -17,6 +17,8 @@ instead of skewing one pool against the other.
               running the same statements on the same file; not run unless asked
     chat-load N users asking through the chat app's endpoint on loopback for T seconds
               (assistant/app/load.py); not run unless asked, since it takes T seconds
+    peer      our SQL and boring-semantic-layer's for the same five metrics, paired on bare
+              DuckDB (evals/peer.py; needs the separate peer venv); not run unless asked
 """
 
 from __future__ import annotations
@@ -296,12 +298,20 @@ def chat_load_latency(context: BenchContext) -> list[Measurement]:
     return [Measurement("chat-load", what, result.samples_ms, result.failures)]
 
 
+def peer_latency(context: BenchContext) -> list[Measurement]:
+    """Our SQL against boring-semantic-layer's for the same five metrics, paired on bare DuckDB."""
+    from evals.peer import peer_measurements
+
+    return peer_measurements(context)
+
+
 BENCHES: dict[str, Callable[[BenchContext], list[Measurement]]] = {
     "planning": planning_latency,
     "answer": answer_latency,
     "repeat": repeat_latency,
     "cold": cold_latency,
     "chat-load": chat_load_latency,
+    "peer": peer_latency,
 }
 # What `cs-assistant bench` runs when no --bench is named: the quick ones.
 DEFAULT_BENCHES = ("planning", "answer", "repeat")

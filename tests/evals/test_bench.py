@@ -109,7 +109,7 @@ def test_benches_are_a_registry_a_new_one_plugs_in(monkeypatch):
 
 
 def test_slow_benches_are_asked_for_not_run_by_default():
-    for name in ("cold", "chat-load"):
+    for name in ("cold", "chat-load", "peer"):
         assert name in bench.BENCHES and name not in bench.DEFAULT_BENCHES
 
 
