@@ -11,10 +11,14 @@ answers to one question.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import statistics
 import subprocess
+import sys
+import tomllib
+import venv
 from pathlib import Path
 
 from evals.bench import BenchContext, Measurement, pair_ratios, paired, run_statements, timed
@@ -30,8 +34,9 @@ QUESTIONS = {
     "open tickets by priority": "open tickets by priority",
     "csat by month": "csat by month this year",
 }
-INSTALL = ('python3 -m venv .venv-peer && .venv-peer/bin/pip install -c constraints.txt -e ".[peer]"'
-           f" (or set {PEER_PYTHON_ENV} to a Python that has boring-semantic-layer)")
+INSTALL = (".venv/bin/python -m evals.peer --install makes it with the [peer] extra's packages "
+           f"(or set {PEER_PYTHON_ENV} to a Python that has boring-semantic-layer)")
+PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
 
 
 def peer_python() -> Path:
@@ -108,3 +113,31 @@ def peer_measurements(context: BenchContext) -> list[Measurement]:
                      Measurement(f"peer-baseline: {name}", "boring-semantic-layer's SQL, same rows, bare DuckDB",
                                  tuple(b for _, b in pairs))]
     return measured
+
+
+def peer_requirements(pyproject: Path = PYPROJECT) -> list[str]:
+    """The `[peer]` extra's requirements, as pyproject.toml declares them."""
+    with pyproject.open("rb") as file:
+        return list(tomllib.load(file)["project"]["optional-dependencies"]["peer"])
+
+
+def install(folder: Path = PEER_VENV) -> Path:
+    """Make the peer venv in `folder` with only the [peer] extra's packages, never our package: ibis pins a
+    sqlglot that our constraints exclude, so the two cannot share one venv. Returns its Python."""
+    venv.create(folder, with_pip=True, clear=False)
+    python = folder / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "--disable-pip-version-check", "--quiet",
+                    *peer_requirements()], check=True)
+    return python
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(prog="python -m evals.peer", description="The peer bench's own venv.")
+    parser.add_argument("--install", action="store_true", help="make the peer venv with the [peer] extra")
+    parser.add_argument("--venv", type=Path, default=PEER_VENV, help=f"where (default: {PEER_VENV})")
+    arguments = parser.parse_args()
+    if not arguments.install:
+        parser.print_help()
+        sys.exit(2)
+    print(f"peer venv ready: {install(arguments.venv)}; run: cs-assistant bench --bench peer "
+          f"(with {PEER_PYTHON_ENV}={arguments.venv / 'bin' / 'python'} unless it is {PEER_VENV})")

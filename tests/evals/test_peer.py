@@ -46,7 +46,7 @@ def test_every_peer_query_has_a_question_of_ours():
 
 def test_a_missing_peer_venv_says_how_to_make_it(monkeypatch, tmp_path):
     monkeypatch.setenv(peer.PEER_PYTHON_ENV, str(tmp_path / "nowhere" / "python"))
-    with pytest.raises(ValueError, match=r"needs boring-semantic-layer in its own venv.*pip install .*\[peer\]"):
+    with pytest.raises(ValueError, match=r"needs boring-semantic-layer in its own venv.*python -m evals.peer --install"):
         peer.peer_python()
 
 
@@ -54,3 +54,9 @@ def test_the_peer_is_not_in_this_venv():
     import importlib.util
 
     assert importlib.util.find_spec("boring_semantic_layer") is None and importlib.util.find_spec("ibis") is None
+
+
+def test_the_peer_venv_installs_the_extra_that_pyproject_declares():
+    requirements = peer.peer_requirements()
+    assert any(r.startswith("boring-semantic-layer") for r in requirements)
+    assert any(r.startswith("ibis-framework") for r in requirements)
