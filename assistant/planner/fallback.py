@@ -11,6 +11,7 @@ with the question its metric declares in the catalogue, never built from its lab
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -189,29 +190,82 @@ def _name_like(reading: Reading, context: PlannerContext) -> str | None:
         capitalised = typed[0].isupper() and not typed.isupper() and not _starts_sentence(question, typed)
         if capitalised or _possessive(question, run[-1]) or len(run) > 1:
             return " ".join(run)
-        if re.search(r"\b(?:based in|located in|headquartered in|in|from)\s+" + re.escape(typed) + r"\b", question,
-                     re.IGNORECASE) and len(reading.unknown()) == 1:
+        if _said_after(question, typed, _PLACE_BEFORE) and len(reading.unknown()) == 1:
             return typed  # "customers based in germany": a place the data does not have
         unknown_run = [reading.tokens[p].text for s in reading.unknown() if s.start >= span.start for p in s.positions]
-        named_after = re.search(r"\b(?:for|at|of|about|from)\s+" + re.escape(typed) + r"\s+\w", question, re.IGNORECASE)
+        named_after = _said_after(question, typed, _NAMING_BEFORE, then_a_word=True)
         if named_after and len(unknown_run) >= 2 and unknown_run[:2] == [word, reading.tokens[span.end].text
                                                                            if span.end < len(reading.tokens) else ""]:
             return " ".join(_as_typed(question, w) or w for w in unknown_run[:2])  # "mrr for northwind traders"
     return None
 
 
+# Where a word of the question stands, as typed. A question's unknown words are new words: a pattern compiled for
+# each costs 50-250 µs, so an ASCII question and a word of letters and digits (which then can only be one whole run
+# of word characters, matched regardless of case exactly as re.IGNORECASE does in ASCII) are read from the question's
+# runs through fixed patterns; anything else goes through the pattern built for the word.
+_PLACE_BEFORE = r"\b(?:based in|located in|headquartered in|in|from)\s+"
+_NAMING_BEFORE = r"\b(?:for|at|of|about|from)\s+"
+_ENDS_WITH = {before: re.compile(before + r"\Z", re.IGNORECASE) for before in (_PLACE_BEFORE, _NAMING_BEFORE)}
+_POSSESSIVE = r"(?:'s|’s|'|’)(?!\w)"
+_POSSESSIVE_AT = re.compile(_POSSESSIVE, re.IGNORECASE)
+_WORD_FOLLOWS = r"\s+\w"
+_WORD_FOLLOWS_AT = re.compile(_WORD_FOLLOWS)
+_SENTENCE_ENDS = re.compile(r"[.?!]\s+\Z")
+_RUN = re.compile(r"\w+")
+_PLAIN = re.compile(r"[A-Za-z0-9]+")
+
+
+@lru_cache(maxsize=256)
+def _runs(question: str) -> tuple[tuple[str, int, int], ...]:
+    """The runs of word characters of `question`: (lower-cased text, start, end)."""
+    return tuple((m.group(0).lower(), m.start(), m.end()) for m in _RUN.finditer(question))
+
+
+def _whole_word(question: str, word: str) -> list[tuple[int, int]] | None:
+    """Where `word` stands in `question` as a whole word, any case, in order; None when only its own pattern can
+    say (a word of other characters, or a question beyond ASCII, where case-insensitive matching is not lower())."""
+    if not (question.isascii() and _PLAIN.fullmatch(word)):
+        return None
+    lowered = word.lower()
+    return [(start, end) for text, start, end in _runs(question) if text == lowered]
+
+
+def _said_after(question: str, typed: str, before: str, then_a_word: bool = False) -> bool:
+    """Whether `typed` is said right after the words `before` (a pattern), and followed by a word when asked."""
+    places = _whole_word(question, typed)
+    if places is None:
+        return bool(re.search(before + re.escape(typed) + (_WORD_FOLLOWS if then_a_word else r"\b"), question,
+                              re.IGNORECASE))
+    return any(_ENDS_WITH[before].search(question, 0, start) and (not then_a_word or _WORD_FOLLOWS_AT.match(question, end))
+               for start, end in places)
+
+
 def _possessive(question: str, word: str) -> bool:
-    return bool(re.search(r"\b" + re.escape(word) + r"(?:'s|’s|'|’)(?!\w)", question, flags=re.IGNORECASE))
+    places = _whole_word(question, word)
+    if places is None:
+        return bool(re.search(r"\b" + re.escape(word) + _POSSESSIVE, question, flags=re.IGNORECASE))
+    return any(_POSSESSIVE_AT.match(question, end) for _, end in places)
 
 
 def _as_typed(question: str, word: str) -> str | None:
-    match = re.search(r"\b" + re.escape(word) + r"\b", question, flags=re.IGNORECASE)
-    return match.group(0) if match else None
+    places = _whole_word(question, word)
+    if places is None:
+        match = re.search(r"\b" + re.escape(word) + r"\b", question, flags=re.IGNORECASE)
+        return match.group(0) if match else None
+    return question[places[0][0]:places[0][1]] if places else None
 
 
 def _starts_sentence(question: str, typed: str) -> bool:
-    return bool(re.match(r"^\W*" + re.escape(typed) + r"\b", question)) or bool(
-        re.search(r"[.?!]\s+" + re.escape(typed) + r"\b", question))
+    places = _whole_word(question, typed)
+    if places is None:
+        return bool(re.match(r"^\W*" + re.escape(typed) + r"\b", question)) or bool(
+            re.search(r"[.?!]\s+" + re.escape(typed) + r"\b", question))
+    if not places:
+        return False
+    first = _runs(question)[0][1]
+    return any(question[start:end] == typed and (start == first or _SENTENCE_ENDS.search(question, 0, start))
+               for start, end in places)  # as typed: case counts here
 
 
 def unsure(plan: Plan, context: PlannerContext) -> Clarify | Unanswerable:

@@ -17,14 +17,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from functools import cache
+from functools import cache, cached_property
 
 from rapidfuzz import fuzz, process
 
 from assistant.planner.grammar import COMPARING, Word, grammar
 from assistant.planner.lexicon import Lexicon, Sense
 from assistant.planner.normalize import KEPT_IN_TERMS, Token, filler_words, key, normalize, tokenize
-from assistant.planner.timewords import UPCOMING, TimeWords, correct_time_typos, parse_time, upcoming_by_default
+from assistant.planner.timewords import LETTER_RUN, UPCOMING, TimeWords, correct_time_typos, parse_time, upcoming_by_default
 
 SCATTER_WIDTH = 3  # at most this many words from the first to the last word of a term found out of order
 WORD_NEAR = 80  # each word of a typo'd phrase must be at least this close to its term's word
@@ -32,6 +32,7 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
                 "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
                 "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100}
 _NUMBER = re.compile(r"^(\d+(?:\.\d+)?)(%?)$")
+_SLASHED = re.compile(r"\b[a-z0-9]+(?:/[a-z0-9]+)+\b")
 _TIME_ADVERB = re.compile(r"\b((?:[a-z]+ ){0,2})(daily|weekly|monthly|quarterly|yearly|annual|coming up|upcoming)((?: [a-z/]+){0,2})")
 
 
@@ -103,13 +104,33 @@ class Reading:
         return tuple(t.text for t in self.tokens)
 
     def of(self, *kinds: Kind) -> list[Span]:
+        if len(kinds) == 1:
+            return [self.spans[k] for k in self._by_kind.get(kinds[0], ())]
         return [s for s in self.spans if s.kind in kinds]
 
     def grammar(self, *classes: Word) -> list[Span]:
-        return [s for s in self.spans if s.kind is Kind.word and s.word in classes]
+        by_word = self._by_word
+        if len(classes) == 1:
+            return [self.spans[k] for k in by_word.get(classes[0], ())]
+        return [self.spans[k] for k in sorted(k for c in set(classes) for k in by_word.get(c, ()))]
 
     def has(self, *classes: Word) -> bool:
-        return bool(self.grammar(*classes))
+        return any(c in self._by_word for c in classes)
+
+    # The frames ask which spans are of a kind or a grammar class dozens of times a question: indexed once, in order.
+    @cached_property
+    def _by_kind(self) -> dict[Kind, tuple[int, ...]]:
+        index: dict[Kind, list[int]] = {}
+        for k, span in enumerate(self.spans):
+            index.setdefault(span.kind, []).append(k)
+        return {kind: tuple(ks) for kind, ks in index.items()}
+
+    @cached_property
+    def _by_word(self) -> dict[Word, tuple[int, ...]]:
+        index: dict[Word, list[int]] = {}
+        for k in self._by_kind.get(Kind.word, ()):
+            index.setdefault(self.spans[k].word, []).append(k)
+        return {word: tuple(ks) for word, ks in index.items()}
 
     def unknown(self) -> list[Span]:
         return self.of(Kind.unknown)
@@ -132,7 +153,26 @@ class Reading:
         return [s for s in self.spans if s.start >= span.end and self._gap(span.end, s.start) < count]
 
     def _gap(self, start: int, end: int) -> int:
-        return sum(1 for i in range(start, end) if i not in self.filler)
+        """Content words (not filler) at positions start … end - 1."""
+        if end <= start:
+            return 0
+        return self._content_up_to(end) - self._content_up_to(start)
+
+    def _content_up_to(self, position: int) -> int:
+        """Content words before `position` (every position past the last token counts as content)."""
+        counts = self._content_counts
+        last = len(counts) - 1
+        return counts[position] if position <= last else counts[last] + position - last
+
+    @cached_property
+    def _content_counts(self) -> tuple[int, ...]:
+        """For each position 0 … len(tokens), how many content words come before it: gaps are asked thousands of
+        times a question."""
+        counts, seen = [0], 0
+        for i in range(len(self.tokens)):
+            seen += i not in self.filler
+            counts.append(seen)
+        return tuple(counts)
 
     def distance(self, a: Span, b: Span) -> int:
         """Content words between two spans (0 when they touch or overlap)."""
@@ -151,7 +191,7 @@ def _split_slashes(text: str, lexicon: Lexicon) -> str:
             return whole
         return " and ".join(parts)
 
-    return re.sub(r"\b[a-z0-9]+(?:/[a-z0-9]+)+\b", split, text)
+    return _SLASHED.sub(split, text)
 
 
 def _mask_metric_adverbs(text: str, lexicon: Lexicon) -> str:
@@ -324,7 +364,7 @@ def _without_filler_typos(text: str, lexicon: Lexicon) -> str:
         known = (word,) in words or lexicon.knows(word)
         return right if right is not None and not known and len(word) >= 3 else word
 
-    return re.sub(r"[a-z]+", fix, text)
+    return LETTER_RUN.sub(fix, text)
 
 
 @cache

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from semantic_layer.model import TimeGrain
 from semantic_layer.periods import (
@@ -407,6 +408,7 @@ def _rules(as_of: date) -> list[tuple[str, str, Action]]:
 # The words of the grammar a typo is matched against: "last quater" is "last quarter".
 TIME_VOCABULARY = ("quarter", "quarters", "month", "months", "year", "years", "week", "weeks", "last", "next", "past", "yesterday", "today",
                    "previous", "trailing", "since", "coming", "upcoming", *MONTHS)
+LETTER_RUN = re.compile(r"[a-z]+")  # a word of normalised text, as typo correction reads it
 _TYPO_NEAR = 80  # rapidfuzz ratio: one letter missing or two swapped in a word of five or more
 _LONG_TIME_WORDS = [t for t in TIME_VOCABULARY if len(t) >= 5]
 
@@ -439,7 +441,7 @@ def correct_time_typos(text: str, known: Callable[[str], bool]) -> tuple[str, li
         notes.append(f"read “{word}” as “{best[0]}”")
         return best[0]
 
-    return re.sub(r"[a-z]+", fix, text), notes
+    return LETTER_RUN.sub(fix, text), notes
 
 
 _VERSUS_BEFORE = re.compile(r"(?:\b(?:vs\.?|versus|compared? (?:(?:it|that|this|them) )?(?:to|with)|against|than|relative to)|"
@@ -456,8 +458,8 @@ def parse_time(text: str, as_of: date) -> TimeWords:
     taken = [False] * len(text)
     periods: list[tuple[int, Period, bool]] = []  # (where, period, after a comparison word)
     reaches: list[tuple[int, int]] = []  # where each period phrase starts and ends
-    for kind, pattern, action in _rules(as_of):
-        for match in re.finditer(pattern, text):
+    for kind, pattern, action in _compiled_rules(as_of):
+        for match in pattern.finditer(text):
             start, end = match.span()
             if any(taken[start:end]) or _bare_ambiguous_month(match):
                 continue
@@ -474,7 +476,7 @@ def parse_time(text: str, as_of: date) -> TimeWords:
                 result = Period(first, as_of)
             if kind == "period":
                 versus = bool(_VERSUS_BEFORE.search(text[max(0, start - 40):start])) or \
-                    bool(re.match(r"\s*(?:vs\.?|versus|compared|against)\b", text[start:end]))
+                    bool(_VERSUS_START.match(text[start:end]))
                 periods.append((start, result, versus))
                 reaches.append((start, end))
             taken[start:end] = [True] * (end - start)
@@ -490,7 +492,7 @@ def parse_time(text: str, as_of: date) -> TimeWords:
         words.both = Period(min(p.start for _, p, _ in periods), max(p.end for _, p, _ in periods))
     if words.ahead_by_default and words.period is not None and words.period.start > as_of:
         words.ahead, words.ahead_by_default, words.partial = None, False, None  # the future period said is the window
-    if re.search(r"\b(?:so far|to date|ytd|qtd|mtd)\b", text):
+    if _TO_DATE.search(text):
         words.whole = None  # "renewal rate so far in 2026": up to today, even where the data runs ahead
     _series_of_changes(words)
     _whole_previous(words, as_of)
@@ -498,6 +500,14 @@ def parse_time(text: str, as_of: date) -> TimeWords:
 
 
 _SINCE = re.compile(r"\bsince\s+$")
+_VERSUS_START = re.compile(r"\s*(?:vs\.?|versus|compared|against)\b")
+_TO_DATE = re.compile(r"\b(?:so far|to date|ytd|qtd|mtd)\b")
+
+
+@lru_cache(maxsize=8)
+def _compiled_rules(as_of: date) -> list[tuple[str, re.Pattern, Action]]:
+    """The rules for `as_of` with their patterns compiled: built once per as-of date (the actions keep no state)."""
+    return [(kind, re.compile(pattern), action) for kind, pattern, action in _rules(as_of)]
 _RANGE_WORDS = re.compile(r"\s*(?:to|through|thru|until|till|-)\s*")
 _AND_WORDS = re.compile(r"\s*(?:and|&|\+)\s*")
 
