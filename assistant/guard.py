@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 from rapidfuzz import process
 from sqlglot import exp
@@ -24,6 +25,13 @@ from sqlglot.optimizer.qualify import qualify
 from sqlglot.tokens import Token, TokenType
 
 from data import contract
+from semantic_layer.fragments import column_refs
+from semantic_layer.joins import join_path
+from semantic_layer.periods import SPINE
+
+if TYPE_CHECKING:
+    from semantic_layer.catalog import Catalog
+    from semantic_layer.model import Measure
 
 DEFAULT_ROW_LIMIT = 10_000
 # Products of relations (or generated series) above this many rows are refused as unbounded.
@@ -715,3 +723,101 @@ def _apply_limit(query: exp.Query, row_limit: int) -> tuple[str, ...]:
         return (f"Lowered LIMIT {value:,} to {row_limit:,}, the most rows an answer returns.",)
     return ()
 
+
+
+# --- the governed path ------------------------------------------------------------------
+
+
+def apply_limit(query: exp.Query, row_limit: int) -> tuple[str, ...]:
+    """Give `query` (changed in place) a LIMIT of at most `row_limit`; the notes saying what was changed."""
+    try:
+        return _apply_limit(query, row_limit)
+    except _Refusal as refusal:
+        raise ValueError(refusal.reason) from None
+
+
+def within_limit(query: exp.Query, row_limit: int) -> bool:
+    """Whether the query's own LIMIT is a plain number of at most `row_limit`."""
+    limit = query.args.get("limit")
+    value = _literal_int(limit.expression, None) if isinstance(limit, exp.Limit) else None
+    return value is not None and value <= row_limit
+
+
+def catalogue_columns(catalog: Catalog) -> dict[str, set[str]]:
+    """Every table, and its columns, that SQL compiled from `catalog` can read: a source's table whole, the columns
+    its signals', dimensions' and metrics' fragments name, and the join keys that reach a table from where it is used.
+
+    The compiler emits table references only from these fragments (its CTEs and spine are its own names), so a
+    catalogue whose columns are all allowlisted compiles only to allowlisted SQL.
+    """
+    used: dict[str, set[str]] = {}
+
+    def join(home: str, target: str) -> None:
+        used.setdefault(target, set())
+        for fk in join_path(home, target) or ():
+            used.setdefault(fk.table, set()).add(fk.column)
+            used.setdefault(fk.ref_table, set()).add(fk.ref_column)
+
+    def read(home: str, text: str | None, made: Collection[str] = ()) -> None:
+        # `made`: names the compiler gives a source's rows itself (a movement's base_mrr, a rollup's signals)
+        used.setdefault(home, set())
+        for table, column in column_refs(text) if text else ():
+            if table in (None, home) and column not in made:
+                used[home].add(column)
+            elif table not in (None, home, SPINE):
+                join(home, table)
+                used[table].add(column)
+
+    def measures(home: str, parts: Iterable[Measure | None], made: Collection[str] = ()) -> None:
+        for measure in filter(None, parts):
+            read(home, measure.expr, made)
+            read(home, measure.filter, made)
+
+    for source in catalog.sources.values():
+        # a keyed source's first step selects every column of its table (semantic_layer.aggregate)
+        used[source.table] = set(contract.tables()[source.table].column_names)
+        for text in (source.time, source.end_time, source.key, source.value):
+            read(source.table, text)
+        for signal in source.signals:
+            join(source.table, signal.table)
+            for text in (signal.time, source.key, signal.per):
+                read(signal.table, text)
+            measures(signal.table, signal.inner.values())
+            # per key and `per`, the columns aggregate the inner values, not the table's columns
+            measures(signal.table, () if signal.per else signal.columns.values())
+    for dimension in catalog.dimensions.values():
+        for table, text in ((dimension.table, dimension.column), *dimension.alternates.items()):
+            read(table, text)
+    for metric in catalog.metrics.values():
+        source = catalog.sources.get(metric.source or "")
+        if source is None:
+            continue  # derived from other metrics: their fragments are read on their own
+        made = (*(source.columns or ()), *(c for s in source.signals for c in s.columns))
+        thresholds = metric.thresholds
+        for text in (metric.where, *(thresholds.values.values() if thresholds else ()),
+                     thresholds.otherwise if thresholds else None):
+            read(source.table, text, made)
+        ratio = metric.ratio
+        measures(source.table, (metric.measure, ratio.numerator if ratio else None,
+                                ratio.denominator if ratio else None), made)
+        splits = (*metric.dimensions, *((thresholds.dimension,) if thresholds else ()), source.cohort, source.each)
+        for name in filter(None, splits):
+            dimension = catalog.dimensions.get(name)
+            if dimension is not None:
+                join(source.table, dimension.table)
+                for table in dimension.alternates:
+                    join(source.table, table)
+    return used
+
+
+def outside_allowlist(catalog: Catalog, policy: GuardPolicy) -> list[str]:
+    """'table' or 'table.column' for everything `catalog` can read that `policy` does not allow, sorted; [] when
+    SQL compiled from it may run without the full guard (checked once, when an assistant starts)."""
+    outside = []
+    for table, columns in sorted(catalogue_columns(catalog).items()):
+        allowed = policy.relations.get(table.lower())
+        if allowed is None:
+            outside.append(table)
+        else:
+            outside += [f"{table}.{column}" for column in sorted(columns) if column.lower() not in allowed]
+    return outside

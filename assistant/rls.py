@@ -79,14 +79,16 @@ def book_filter(relation: str, access: Access, csm_id: str) -> exp.Select:
     return _select_where(relation, _csm_is(csm_id))
 
 
-def restrict(query: exp.Query, viewer: Viewer, relations: Mapping[str, Collection[str]]) -> Verdict:
-    """The query as `viewer` may run it: unchanged for leaders and analysts, filtered for a CSM.
+def restrict(query: exp.Query, viewer: Viewer, relations: Mapping[str, Collection[str]],
+             sql: str | None = None) -> Verdict:
+    """The query as `viewer` may run it: unchanged for leaders and analysts, filtered (on a copy) for a CSM.
 
     `relations` is the guard's allowlist (relation → columns); a table reference that is not
-    in it is refused for a CSM, since its scope is unknown.
+    in it is refused for a CSM, since its scope is unknown. `sql` is the query's DuckDB text when
+    the caller has it, so a leader's query is not rendered again.
     """
     if viewer.sees_all_accounts:
-        return Verdict(True, sql=query.sql(dialect="duckdb", pretty=True), expression=query)
+        return Verdict(True, sql=sql or query.sql(dialect="duckdb", pretty=True), expression=query)
     query = query.copy()
     allowed = {name.lower(): tuple(c.lower() for c in cols) for name, cols in relations.items()}
     # A name that is both a CTE and a relation is filtered as the relation: safe either way

@@ -25,7 +25,9 @@ from sqlglot import exp
 
 from assistant.answer import Answer, Status
 from assistant.deadline import Deadline
-from assistant.guard import DEFAULT_ROW_LIMIT, GuardPolicy, Verdict, check_expression, check_sql
+from assistant.guard import (
+    DEFAULT_ROW_LIMIT, GuardPolicy, Verdict, apply_limit, check_expression, check_sql, within_limit,
+)
 from assistant.rls import restrict
 from assistant.viewer import Viewer
 from data.connection import DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS, hardened_config
@@ -114,17 +116,41 @@ class Runner:
 
     def run_expression(self, expression: exp.Expression, viewer: Viewer, question: str,
                        deadline: Deadline | None = None) -> Answer:
-        """`run` for a query that is already an AST, e.g. one the semantic layer compiled."""
+        """`run` for a freehand query that is already an AST: the full guard, then RLS."""
         deadline = deadline or self.settings.deadline()
         start = time.perf_counter()
         verdict = check_expression(expression, self.policy)
-        return self._run_checked(verdict, viewer, question, expression.sql(dialect="duckdb"), _ms(start), deadline)
+        return self._run_checked(verdict, viewer, question, expression, _ms(start), deadline)
+
+    def run_compiled(self, tree: exp.Select, viewer: Viewer, question: str, deadline: Deadline | None = None,
+                     sql: str | None = None) -> Answer:
+        """Run a tree the semantic layer compiled from a catalogue `outside_allowlist` found nothing in: no guard
+        (it reads only allowlisted columns by construction), the row cap and RLS, rendered once. `sql` is the
+        tree's DuckDB text when the caller has it; the tree itself is never changed."""
+        deadline = deadline or self.settings.deadline()
+        start = time.perf_counter()
+        cap, notes = self.settings.row_limit, ()
+        limit = tree.args.get("limit")
+        if limit is not None and not within_limit(tree, cap):  # rare: a top N above the cap
+            tree, sql = tree.copy(), None
+            notes = apply_limit(tree, cap)
+        restricted = restrict(tree, viewer, self.policy.relations, sql)
+        timings = {"rls": _ms(start)}
+        if not restricted.accepted:
+            return Answer(question, Status.REFUSED, restricted.reason, detail=restricted.detail, timings_ms=timings)
+        # without a LIMIT of its own the statement is a SELECT whose text ends where a LIMIT goes
+        statement = restricted.sql if limit is not None else f"{restricted.sql}\nLIMIT {cap}"
+        answer = self._execute(statement, question, deadline)
+        answer.warnings = [*notes, *restricted.notes, *answer.warnings]
+        answer.timings_ms = {**timings, **answer.timings_ms}
+        return answer
 
     def _run_checked(self, verdict: Verdict, viewer: Viewer, question: str, original: object, guard_ms: float,
                      deadline: Deadline) -> Answer:
         timings = {"guard": guard_ms}
         if not verdict.accepted:
-            return Answer(question, Status.REFUSED, verdict.reason, sql=str(original), detail=verdict.detail,
+            shown = original.sql(dialect="duckdb") if isinstance(original, exp.Expression) else str(original)
+            return Answer(question, Status.REFUSED, verdict.reason, sql=shown, detail=verdict.detail,
                           timings_ms=timings)
         if deadline.expired:
             return late(question, deadline, "after the guard", sql=verdict.sql, timings_ms=timings)

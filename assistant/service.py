@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from assistant.answer import Answer, Status
 from assistant.conversation import Conversation
 from assistant.deadline import Deadline, DeadlineExceeded
+from assistant.guard import GuardPolicy, outside_allowlist
 from assistant.narrative import breakdown_outliers, chart_suggestion, narrative
 from assistant.planner import Clarify, Plan, PlannerContext, Unanswerable, build_lexicon, plan_question
 from assistant.planner.fallback import no_such_name, unsure
@@ -28,13 +29,13 @@ from assistant.runner import Runner, RunnerSettings, late, out_of_memory
 from assistant.suggestions import follow_ups
 from assistant.viewer import Viewer
 from assistant.warnings import (
-    broken_invariants, overdue_question, overdue_sentence, partial_period_warnings, sample_query, small_sample_warnings,
+    broken_invariants, overdue_question, overdue_sentence, partial_period_warnings, small_sample_warnings,
 )
 from data.contract import tables
 from data.paths import resolve_warehouse
 from semantic_layer.catalog import Catalog, default_catalog
 from semantic_layer.budget import QueryTooLarge
-from semantic_layer.compile import compile_query
+from semantic_layer.compile import compile_query, split_samples
 from semantic_layer.entities import indexed_dimensions, values_query
 from semantic_layer.errors import SemanticLayerError
 from semantic_layer.model import TimeMode
@@ -56,13 +57,23 @@ class WarehouseError(Exception):
     """The warehouse cannot be used (no as_of_date, unreadable); one line for the user."""
 
 
+class UntrustedCatalogue(WarehouseError):
+    """The catalogue reads columns the guard's allowlist does not have, so its SQL cannot skip the guard."""
+
+
 class Assistant:
     """Answers questions over one warehouse; share it across sessions, give each session its own Conversation."""
 
     def __init__(self, warehouse: str | os.PathLike | None = None, *, catalog: Catalog | None = None,
-                 settings: RunnerSettings | None = None, agent: Agent | None = None, dialect: str = "duckdb"):
+                 settings: RunnerSettings | None = None, agent: Agent | None = None, dialect: str = "duckdb",
+                 policy: GuardPolicy | None = None):
         self.catalog = catalog or default_catalog()
-        self.runner = Runner(resolve_warehouse(warehouse), settings)
+        # Compiled SQL runs without the full guard, trusted by construction: checked here, once, for the catalogue.
+        outside = outside_allowlist(self.catalog, policy or GuardPolicy())
+        if outside:
+            raise UntrustedCatalogue(f"The catalogue reads what the guard does not allow ({', '.join(outside[:5])}"
+                                     f"{', …' if len(outside) > 5 else ''}), so no question can be answered over it.")
+        self.runner = Runner(resolve_warehouse(warehouse), settings, policy)
         self.agent = agent
         self.dialect = dialect
         try:
@@ -233,7 +244,8 @@ class Assistant:
             compiled = compile_query(split, self.catalog)
         except (SemanticLayerError, ValueError):
             return ""
-        result = self.runner.run_expression(compiled.tree, viewer, f"{answer.question} (by {dimension.name})", deadline)
+        result = self.runner.run_compiled(compiled.tree, viewer, f"{answer.question} (by {dimension.name})", deadline,
+                                          compiled.sql())
         answer.statements += result.statements
         if not result.ok:
             return ""
@@ -266,7 +278,8 @@ class Assistant:
             compiled = compile_query(passed, self.catalog)
         except (SemanticLayerError, ValueError):
             return None, None
-        result = self.runner.run_expression(compiled.tree, viewer, f"{overdue.label} beside {countdown.label}", deadline)
+        result = self.runner.run_compiled(compiled.tree, viewer, f"{overdue.label} beside {countdown.label}", deadline,
+                                          compiled.sql())
         answer.statements += result.statements
         if not result.ok or not result.rows:
             return None, None
@@ -299,11 +312,12 @@ class Assistant:
             return Answer(question, Status.UNANSWERABLE, " ".join(elsewhere), query=query.model_dump(mode="json"),
                           planner=NONE, timings_ms={"compile": compiling},
                           detail="row-level security keeps only the viewer's accounts; the named ones are not among them")
-        tree = compiled.tree
-        if tree.args.get("limit") is None:  # governed queries are bounded by the runner's cap, said only if it cuts
-            tree = tree.copy().limit(self.runner.settings.row_limit)
-        answer = self.runner.run_expression(tree, viewer, question, deadline)
+        answer = self.runner.run_compiled(compiled.tree, viewer, question, deadline, compiled.sql())
         answer.timings_ms = {"compile": compiling, **answer.timings_ms}
+        smallest = {}
+        if compiled.samples:  # the sample sizes ride on the main query, in hidden columns
+            answer.columns, rows, smallest = split_samples(compiled, answer.columns, answer.rows)
+            answer.rows = [list(row) for row in rows]
         answer.query = query.model_dump(mode="json", exclude_defaults=True)
         answer.interpretation = compiled.explanation
         answer.metrics = [_definition(o.metric) for o in compiled.plan.outputs]
@@ -323,7 +337,7 @@ class Assistant:
         answer.message = narrative(plan, answer.columns, answer.rows, viewer)
         answer.chart = chart_suggestion(plan, answer.columns, answer.rows) if answer.rows else None
         answer.warnings = [*answer.warnings, *partial_period_warnings(plan, self.as_of),
-                           *self._sample_warnings(compiled, answer, viewer, deadline)]
+                           *small_sample_warnings(plan, smallest)]
         return answer
 
     def _outside_the_book(self, query: SemanticQuery, viewer: Viewer) -> list[str]:
@@ -337,17 +351,6 @@ class Assistant:
         return [f"{v}'s accounts are not in your book of accounts, so I cannot show them." if dimension.entity == "csm"
                 else no_such_name(dimension.label, str(v), (), book_only=True) for dimension, values in named
                 for v in values if str(v) not in own.get(dimension.name, ())]
-
-    def _sample_warnings(self, compiled, answer: Answer, viewer: Viewer, deadline: Deadline) -> list[str]:
-        sampled = sample_query(compiled.plan, compiled.tree)
-        if sampled is None or deadline.expired:  # sample sizes only in the time left, never past the deadline
-            return []
-        select, names = sampled
-        result = self.runner.run_expression(select, viewer, "sample sizes", deadline)
-        answer.statements += result.statements
-        if not result.ok or not result.rows:
-            return []
-        return small_sample_warnings(compiled.plan, names, result.rows[0])
 
     def run_sql(self, sql: str, viewer: Viewer | None = None, *, question: str = "",
                 deadline: Deadline | None = None) -> Answer:

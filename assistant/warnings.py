@@ -1,8 +1,8 @@
 """Warnings an answer must carry: small samples, partial periods, and broken invariants.
 
 Pure functions over a compiled plan and its result rows. A small sample is read from the
-ratio's own denominator (responses, tickets, accounts), with one extra query the service
-runs (`sample_query`); a broken invariant (GRR above 100%, DAU above MAU, a share outside
+ratio's own denominator (responses, tickets, accounts), which the main query carries in hidden
+columns (`CompiledQuery.samples`); a broken invariant (GRR above 100%, DAU above MAU, a share outside
 0–100%) means a bug in a definition or in the data, and the answer says so instead of
 presenting the number.
 """
@@ -10,25 +10,18 @@ presenting the number.
 from __future__ import annotations
 
 import decimal
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlglot import exp
-
 from assistant.formatting import format_value, lower_first
 from semantic_layer.catalog import Catalog
-from semantic_layer.model import Aggregation, Metric, TimeMode
+from semantic_layer.model import Metric, TimeMode
 from semantic_layer.plan import Plan
 
 SMALL_SAMPLE = 30
 """Fewer responses, tickets or accounts than this behind a rate make it unreliable (NPS, CSAT: 30 responses)."""
 
-
-
-def counted_denominator(metric: Metric) -> bool:
-    """Whether the metric is a rate over counted things (responses, tickets, accounts), so its sample can be small."""
-    return metric.ratio is not None and metric.ratio.denominator.agg in (Aggregation.count, Aggregation.count_distinct)
 
 
 def is_share(metric: Metric) -> bool:
@@ -38,29 +31,12 @@ def is_share(metric: Metric) -> bool:
             and ratio.numerator.filter is not None and ratio.denominator.filter is None)
 
 
-def sample_query(plan: Plan, tree: exp.Select) -> tuple[exp.Select, list[str]] | None:
-    """A query for the smallest denominator of each counted rate in `tree`, with those metrics' output names."""
-    dimensions = tuple(d.name for d in plan.dimensions)
-    columns, names = [], []
-    for output in plan.outputs:
-        if not counted_denominator(output.metric):
-            continue
-        scan = plan.scan_of(output.metric, output.scope, dimensions)
-        smallest = exp.select(exp.func("MIN", exp.column(f"{output.metric.name}__denominator"))).from_(scan)
-        columns.append(exp.Subquery(this=smallest).as_(output.name))
-        names.append(output.name)
-    if not columns:
-        return None
-    select = exp.select(*columns)
-    select.set("with_", tree.args["with_"].copy())
-    return select, names
-
-
-def small_sample_warnings(plan: Plan, names: Sequence[str], smallest: Sequence[Any]) -> list[str]:
-    """One warning per counted rate whose smallest group has fewer than SMALL_SAMPLE behind it."""
+def small_sample_warnings(plan: Plan, smallest: Mapping[str, Any]) -> list[str]:
+    """One warning per counted rate whose smallest group has fewer than SMALL_SAMPLE behind it (`smallest`: output
+    name → its smallest denominator, as `semantic_layer.compile.split_samples` reads it off the result)."""
     labels = {o.name: o.metric.label for o in plan.outputs}
     out = []
-    for name, count in zip(names, smallest):
+    for name, count in smallest.items():
         if count is not None and float(count) < SMALL_SAMPLE:
             where = " in at least one row" if plan.dimensions or len(plan.reported) > 1 else ""
             out.append(f"Small sample: {labels[name]} rests on only {int(count)} responses or records{where} "

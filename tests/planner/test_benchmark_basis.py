@@ -161,19 +161,19 @@ def test_no_dev_answer_bands_a_value_off_its_bands_basis(assistant, monkeypatch)
     owner = {id(b): m for m in assistant.catalog.metrics.values() for b in m.benchmarks}
     banded: list[tuple[Band, float]] = []
     results: list[Answer] = []
-    contains, run_expression = Band.contains, Runner.run_expression
+    contains, run_compiled = Band.contains, Runner.run_compiled
 
     def spy_contains(band, value):
         banded.append((band, value))
         return contains(band, value)
 
     def spy_run(runner, *args, **kwargs):
-        result = run_expression(runner, *args, **kwargs)
+        result = run_compiled(runner, *args, **kwargs)
         results.append(result)
         return result
 
     monkeypatch.setattr(Band, "contains", spy_contains)
-    monkeypatch.setattr(Runner, "run_expression", spy_run)
+    monkeypatch.setattr(Runner, "run_compiled", spy_run)  # every governed query: the main one and the split
     wrong, converted, checked = [], 0, 0
     for case in _relevant(load_cases(), assistant):
         banded.clear()
