@@ -34,6 +34,8 @@ class PlannerContext:
     as_of: date
     data_ranges: Mapping[str, tuple[date, date]] = field(default_factory=dict)  # source → its first and last day of rows
     book_only: bool = False  # the lexicon's names are one CSM's book: a name it lacks is "not in your book"
+    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Memos of pure functions of this context (the follow-ups under an answer), each owner bounding its own."""
 
     def __post_init__(self) -> None:
         # A reading depends only on the question, the lexicon and as_of, and nothing changes one once read.

@@ -19,6 +19,7 @@ from assistant.conversation import Conversation
 from assistant.planner import Clarify, Plan, Unanswerable, plan_question
 from assistant.planner.fallback import ask_for, as_question
 from assistant.suggestions import Candidate, follow_ups
+from assistant.viewer import Viewer
 from semantic_layer.catalog import CATALOG_DIR, default_catalog, load_catalog
 from semantic_layer.errors import CatalogError
 from semantic_layer.periods import Period
@@ -268,3 +269,19 @@ def test_the_service_adds_follow_ups_to_an_answer_and_a_click_edits_it(assistant
     assert [row[split.columns.index("segment")] for row in split.rows] == ["Enterprise", "Mid-Market", "SMB"]
     clarified = assistant.ask("which accounts are at risk")
     assert clarified.status.value == "clarify" and clarified.follow_ups == []
+
+
+def test_the_follow_ups_of_an_answer_given_again_are_remembered_not_planned_again(context, monkeypatch):
+    import assistant.suggestions as suggestions
+
+    plan = _answered(context, "What is our NRR in Q3 2025?")  # a question no other test here answers
+    planned = []
+    real = suggestions.plan_question
+    monkeypatch.setattr(suggestions, "plan_question", lambda *a: planned.append(a[0]) or real(*a))
+    first = follow_ups(plan.query, plan.interpretation, context)
+    assert first and planned, "the first time, every wording offered is planned"
+    count = len(planned)
+    assert follow_ups(plan.query, plan.interpretation, context) == first and len(planned) == count
+    csm = Viewer.csm("C001")  # another viewer's follow-ups are planned for them
+    follow_ups(plan.query, plan.interpretation, context, csm)
+    assert len(planned) > count
