@@ -6,10 +6,11 @@ happened in one sentence a CSM understands, with the technical `detail` for an a
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import decimal
 import json
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +57,14 @@ class Answer:
     @property
     def ok(self) -> bool:
         return self.status is Status.ANSWERED
+
+    def copy(self) -> Answer:
+        """A fresh Answer with its own lists and dicts (rows included) to change, sharing only immutable values."""
+        return replace(self, columns=list(self.columns), rows=[list(row) for row in self.rows],
+                       metrics=[dict(m) for m in self.metrics], warnings=list(self.warnings),
+                       timings_ms=dict(self.timings_ms), chart=copy.deepcopy(self.chart), options=list(self.options),
+                       follow_ups=list(self.follow_ups), query=copy.deepcopy(self.query),
+                       unused_words=list(self.unused_words), statements=list(self.statements))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe dict of the serialised fields: dates as ISO text, decimals as numbers."""

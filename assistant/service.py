@@ -17,6 +17,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from assistant.answer import Answer, Status
+from assistant.cache import Caches, WarehouseIdentity, enabled_by_environment, scope
 from assistant.conversation import Conversation
 from assistant.deadline import Deadline, DeadlineExceeded
 from assistant.guard import GuardPolicy, outside_allowlist
@@ -25,8 +26,9 @@ from assistant.planner import Clarify, Plan, PlannerContext, Unanswerable, build
 from assistant.planner.fallback import no_such_name, unsure
 from assistant.planner.lexicon import book_scoped
 from assistant.rls import Access, access_for
-from assistant.runner import Runner, RunnerSettings, late, out_of_memory
+from assistant.runner import Runner, RunnerSettings, late, out_of_memory, row_bytes
 from assistant.suggestions import follow_ups
+from assistant.verdict import band_rank
 from assistant.viewer import Viewer
 from assistant.warnings import (
     broken_invariants, overdue_question, overdue_sentence, partial_period_warnings, small_sample_warnings,
@@ -35,7 +37,7 @@ from data.contract import tables
 from data.paths import resolve_warehouse
 from semantic_layer.catalog import Catalog, default_catalog
 from semantic_layer.budget import QueryTooLarge
-from semantic_layer.compile import compile_query, split_samples
+from semantic_layer.compile import CompiledQuery, compile_query, split_samples
 from semantic_layer.entities import indexed_dimensions, values_query
 from semantic_layer.errors import SemanticLayerError
 from semantic_layer.model import TimeMode
@@ -66,14 +68,17 @@ class Assistant:
 
     def __init__(self, warehouse: str | os.PathLike | None = None, *, catalog: Catalog | None = None,
                  settings: RunnerSettings | None = None, agent: Agent | None = None, dialect: str = "duckdb",
-                 policy: GuardPolicy | None = None):
+                 policy: GuardPolicy | None = None, cache: bool | None = None):
+        """`cache`: keep plans, compiled queries, results and follow-ups (None: unless CS_CACHE=off is set)."""
         self.catalog = catalog or default_catalog()
+        self.caches = Caches(enabled_by_environment() if cache is None else cache, result_size=_result_bytes)
         # Compiled SQL runs without the full guard, trusted by construction: checked here, once, for the catalogue.
         outside = outside_allowlist(self.catalog, policy or GuardPolicy())
         if outside:
             raise UntrustedCatalogue(f"The catalogue reads what the guard does not allow ({', '.join(outside[:5])}"
                                      f"{', …' if len(outside) > 5 else ''}), so no question can be answered over it.")
-        self.runner = Runner(resolve_warehouse(warehouse), settings, policy)
+        self.warehouse = resolve_warehouse(warehouse)
+        self.runner = Runner(self.warehouse, settings, policy)
         self.agent = agent
         self.dialect = dialect
         try:
@@ -98,6 +103,14 @@ class Assistant:
     def close(self) -> None:
         """Close the runner's connection."""
         self.runner.close()
+
+    def cache_stats(self) -> dict:
+        """The caches' hits, misses, entries and bytes, per kind (plans, compiled, results, follow_ups)."""
+        return self.caches.stats()
+
+    def _identity(self) -> WarehouseIdentity:
+        # read on every ask (one stat): a rewritten warehouse file misses every result kept from the old one
+        return WarehouseIdentity.of(self.warehouse, self.as_of)
 
     def _as_of(self) -> date:
         answer = self.runner.run("SELECT value FROM warehouse_meta WHERE key = 'as_of_date'", _ANALYST)
@@ -179,9 +192,13 @@ class Assistant:
         running = on_running or (lambda: None)
         start = time.perf_counter()
         context = self.context_for(viewer)
+        last = conversation.last_interpretation() if conversation else None
+        planned = (question, scope(viewer), last)
         try:
-            outcome = plan_question(question, context, viewer,
-                                    conversation.last_interpretation() if conversation else None)
+            outcome = self.caches.get("plans", planned)
+            if outcome is None:
+                outcome = plan_question(question, context, viewer, last)
+                self.caches.put("plans", planned, outcome)
         except Exception as error:  # noqa: BLE001 — a planner bug reaches the user as a sentence, the analyst as detail
             outcome = Unanswerable("I could not read that question; please put it another way.",
                                    reason=f"the planner failed: {type(error).__name__}: {error}")
@@ -202,7 +219,12 @@ class Assistant:
                 overdue, ask_overdue = self.overdue_note(outcome.query, answer, viewer, deadline)
                 answer.warnings += [overdue] if overdue else []
                 started = time.perf_counter()  # planning only: ~5 ms a candidate, no warehouse query
-                answer.follow_ups = list(follow_ups(outcome.query, outcome.interpretation, context, viewer))
+                asked = (outcome.query, outcome.interpretation, scope(viewer))
+                suggested = self.caches.get("follow_ups", asked)
+                if suggested is None:
+                    suggested = tuple(follow_ups(outcome.query, outcome.interpretation, context, viewer))
+                    self.caches.put("follow_ups", asked, suggested)
+                answer.follow_ups = list(suggested)
                 if ask_overdue:  # the overdue ones named beside the list are one click away
                     answer.follow_ups = [ask_overdue, *[q for q in answer.follow_ups if q != ask_overdue]][:3]
                 answer.timings_ms["follow_ups"] = _ms(started)
@@ -238,19 +260,17 @@ class Assistant:
         metrics = [self.catalog.metrics[n] for n in names if n in self.catalog.metrics]
         if not any(m.benchmarks for m in metrics) or not all(dimension.name in m.dimensions for m in metrics):
             return ""
+        groups = self.values_for(viewer).get(dimension.name)
+        if groups is not None and len(groups) <= 2:
+            return ""  # a departure stands out from at least two other groups
         split = query.model_copy(update={"dimensions": (dimension.name,), "compare": None, "compare_with": None,
                                          "order_by": (), "limit": None, "metric_filters": ()})
-        try:
-            compiled = compile_query(split, self.catalog)
-        except (SemanticLayerError, ValueError):
-            return ""
-        result = self.runner.run_compiled(compiled.tree, viewer, f"{answer.question} (by {dimension.name})", deadline,
-                                          compiled.sql())
-        answer.statements += result.statements
-        if not result.ok:
-            return ""
-        lines = breakdown_outliers(compiled.plan, result.rows, {c: i for i, c in enumerate(result.columns)})
-        return lines[0] if lines else ""
+
+        def departure(compiled: CompiledQuery, result: Answer) -> str:
+            lines = breakdown_outliers(compiled.plan, result.rows, {c: i for i, c in enumerate(result.columns)})
+            return lines[0] if lines else ""
+
+        return self._beside("hidden departure", query, split, answer, viewer, deadline, departure, _rankable) or ""
 
     def overdue_note(self, query: SemanticQuery, answer: Answer, viewer: Viewer,
                      deadline: Deadline | None = None) -> tuple[str | None, str | None]:
@@ -274,17 +294,38 @@ class Assistant:
         passed = SemanticQuery(metrics=(overdue.name, *overdue.evidence), time_range=Period(end, end),
                                dimensions=(rows,), filters=tuple(f for f in query.filters if f.dimension in overdue.dimensions),
                                metric_filters=(MetricFilter(metric=overdue.name, op=FilterOp.gt, value=0),))
+
+        def listed(compiled: CompiledQuery, result: Answer) -> tuple[str | None, str | None]:
+            if not result.rows:
+                return None, None
+            question = overdue_question(overdue, self.catalog)
+            return overdue_sentence(overdue, self.catalog, result.columns, result.rows, rows, question), question
+
+        return self._beside("overdue", query, passed, answer, viewer, deadline, listed) or (None, None)
+
+    def _beside(self, kind: str, query: SemanticQuery, beside: SemanticQuery, answer: Answer, viewer: Viewer,
+                deadline: Deadline, read: Callable[[CompiledQuery, Answer], object],
+                needed: Callable[[CompiledQuery], bool] = lambda compiled: True) -> object:
+        """A note on `query`'s answer read (by `read`) from the result of a query `beside` it, kept per scope and
+        warehouse like a result; None when it cannot be built, is not `needed` or does not finish in time. What
+        runs is added to `answer.statements`."""
+        key = (kind, query, scope(viewer), self._identity())
+        kept = self.caches.get("results", key)
+        if kept is not None:
+            return kept
         try:
-            compiled = compile_query(passed, self.catalog)
+            compiled = compile_query(beside, self.catalog)
         except (SemanticLayerError, ValueError):
-            return None, None
-        result = self.runner.run_compiled(compiled.tree, viewer, f"{overdue.label} beside {countdown.label}", deadline,
-                                          compiled.sql())
+            return None
+        if not needed(compiled):
+            return None
+        result = self.runner.run_compiled(compiled.tree, viewer, f"{answer.question} ({kind})", deadline, compiled.sql())
         answer.statements += result.statements
-        if not result.ok or not result.rows:
-            return None, None
-        question = overdue_question(overdue, self.catalog)
-        return overdue_sentence(overdue, self.catalog, result.columns, result.rows, rows, question), question
+        if not result.ok:
+            return None
+        note = read(compiled, result)
+        self.caches.put("results", key, note)
+        return note
 
     def _split(self):
         """The dimension a blended number is checked against (declared in the catalogue: split_blended)."""
@@ -292,13 +333,24 @@ class Assistant:
 
     def run_semantic_query(self, query: SemanticQuery, viewer: Viewer | None = None, *, question: str = "",
                            deadline: Deadline | None = None) -> Answer:
-        """Compile, guard, restrict to `viewer` and run a semantic query by `deadline` (the runner's timeout from now
-        when None); narrate and check the result. A query over the size budget is refused before it is built."""
+        """Compile, restrict to `viewer` and run a semantic query by `deadline` (the runner's timeout from now when
+        None); narrate and check the result. A query over the size budget is refused before it is built. An answered
+        query is kept per viewer scope, dialect and warehouse identity: asked again, a fresh copy of it comes back
+        (timings: the lookup; statements: none)."""
         viewer = viewer or Viewer.leader()
         deadline = deadline or self.runner.settings.deadline()
         start = time.perf_counter()
+        result_key = (query, scope(viewer), self.dialect, self._identity())
+        kept = self.caches.get("results", result_key)
+        if kept is not None:
+            answer = kept.copy()
+            answer.question, answer.timings_ms, answer.statements = question, {"cache": _ms(start)}, []
+            return answer
         try:
-            compiled = compile_query(query, self.catalog, self.group_counts)
+            compiled = self.caches.get("compiled", result_key[:3])
+            if compiled is None:
+                compiled = compile_query(query, self.catalog, self.group_counts)
+                self.caches.put("compiled", result_key[:3], compiled)
         except QueryTooLarge as error:
             return Answer(question, Status.REFUSED, str(error), query=query.model_dump(mode="json"), planner=NONE,
                           timings_ms={"compile": _ms(start)}, detail="the query is over the size budget "
@@ -338,6 +390,7 @@ class Assistant:
         answer.chart = chart_suggestion(plan, answer.columns, answer.rows) if answer.rows else None
         answer.warnings = [*answer.warnings, *partial_period_warnings(plan, self.as_of),
                            *small_sample_warnings(plan, smallest)]
+        self.caches.put("results", result_key, answer.copy())
         return answer
 
     def _outside_the_book(self, query: SemanticQuery, viewer: Viewer) -> list[str]:
@@ -360,6 +413,20 @@ class Assistant:
         answer.warnings = ["Freehand SQL: this is outside the governed metric definitions; check it before you trust "
                            "it.", *answer.warnings]
         return answer
+
+
+def _rankable(compiled: CompiledQuery) -> bool:
+    """Whether any benchmarked output of a breakdown can be placed in a band over its period: its direction, band
+    basis and the period's length decide it, whatever the value (so any number probes it)."""
+    period = compiled.plan.reported[0].period if compiled.plan.reported else None
+    return any(band_rank(o.metric, 0.0, period) is not None for o in compiled.plan.outputs)
+
+
+def _result_bytes(value: object) -> int:
+    """Roughly what a kept result holds: an Answer's rows and SQL, or a note's text."""
+    if isinstance(value, Answer):
+        return sum(row_bytes(row) for row in value.rows) + len(value.sql or "") + 1_000
+    return len(repr(value))
 
 
 def _definition(metric) -> dict:
