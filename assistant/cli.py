@@ -7,7 +7,6 @@ errors become one line on stderr and a non-zero exit code, never a traceback.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 
@@ -257,19 +256,12 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
 
 def _bench_assistant(path, *, cache: bool):
-    """An Assistant with its query caches on or off (the CS_CACHE switch, read while it is built)."""
+    """An Assistant built with its query caches on or off (the CS_CACHE switch)."""
     from assistant.service import Assistant
-    from evals.bench import CACHE_ENV
+    from evals.bench import caching
 
-    before = os.environ.get(CACHE_ENV)
-    os.environ[CACHE_ENV] = "on" if cache else "off"
-    try:
+    with caching(cache):
         return Assistant(path)
-    finally:
-        if before is None:
-            os.environ.pop(CACHE_ENV)
-        else:
-            os.environ[CACHE_ENV] = before
 
 
 def build_parser() -> argparse.ArgumentParser:

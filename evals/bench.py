@@ -23,6 +23,7 @@ instead of skewing one pool against the other.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import statistics
@@ -124,6 +125,21 @@ def percentile(values: Sequence[float], p: float) -> float | None:
     return nearest_rank(values, p)
 
 
+@contextlib.contextmanager
+def caching(on: bool):
+    """CS_CACHE set to "on" or "off" inside the block, restored after: whether the assistant reads the switch
+    when it is built or on every question, a bench's answers run with the caches it asked for."""
+    before = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = "on" if on else "off"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(CACHE_ENV, None)
+        else:
+            os.environ[CACHE_ENV] = before
+
+
 def spread(items: Sequence[Any], limit: int | None) -> list[Any]:
     """At most `limit` of `items`, evenly spaced and in order (every family, not just the first)."""
     if limit is None or len(items) <= limit:
@@ -198,20 +214,29 @@ def _answered(answer) -> bool:
 
 
 def answer_latency(context: BenchContext) -> list[Measurement]:
-    """Whole answers (caches off), each paired with bare DuckDB running the statements that answer sent."""
+    """Whole answers (caches off), each paired with bare DuckDB running the statements that answer sent.
+
+    RuntimeError when a timed answer sent no statement: a cache answered it, and the pair would time nothing."""
     assistant = context.assistant
     con = assistant.runner.con
+
+    def baseline(answer) -> int:
+        if not answer.statements:
+            raise RuntimeError(f"{answer.question!r} was answered without a query: the answer bench needs the "
+                               f"caches off ({CACHE_ENV}=off)")
+        return run_statements(con, answer.statements)
+
     pairs: list[tuple[float, float]] = []
     queries: list[int] = []
     unpaired = 0
-    for case in context.standalone:
-        first = assistant.ask(case.question, case.viewer)
-        if not _answered(first):
-            unpaired += 1  # a clarification or refusal sends nothing to pair with
-            continue
-        queries.append(len(first.statements))
-        pairs += paired(lambda case=case: assistant.ask(case.question, case.viewer),
-                        lambda answer: run_statements(con, answer.statements), context.settings)
+    with caching(False):
+        for case in context.standalone:
+            first = assistant.ask(case.question, case.viewer)
+            if not _answered(first):
+                unpaired += 1  # a clarification or refusal sends nothing to pair with
+                continue
+            queries.append(len(first.statements))
+            pairs += paired(lambda case=case: assistant.ask(case.question, case.viewer), baseline, context.settings)
     counts = {"questions paired": len(queries), "questions not answered (unpaired)": unpaired}
     if queries:
         counts |= {"queries per answer, mean": statistics.fmean(queries), "queries per answer, max": max(queries)}
@@ -230,15 +255,16 @@ def repeat_latency(context: BenchContext) -> list[Measurement]:
         raise ValueError("the repeat bench needs an assistant with its caches on (BenchContext.cached)")
     samples: list[float] = []
     hits = 0
-    for case in context.standalone:
-        first = assistant.ask(case.question, case.viewer)
-        if not _answered(first):
-            continue
-        for _ in range(context.settings.repeats):
-            start = time.perf_counter()
-            again = assistant.ask(case.question, case.viewer)
-            samples.append(_ms(start))
-            hits += again.rows == first.rows and not again.statements
+    with caching(True):
+        for case in context.standalone:
+            first = assistant.ask(case.question, case.viewer)
+            if str(first.status) != "answered":
+                continue
+            for _ in range(context.settings.repeats):
+                start = time.perf_counter()
+                again = assistant.ask(case.question, case.viewer)
+                samples.append(_ms(start))
+                hits += again.rows == first.rows and not again.statements
     return [Measurement("repeat", "the same question again, caches on: render only when the caches hit",
                         tuple(samples), counts={"repeats": len(samples), "cache hits (no query sent)": hits})]
 

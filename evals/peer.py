@@ -21,7 +21,7 @@ import tomllib
 import venv
 from pathlib import Path
 
-from evals.bench import BenchContext, Measurement, pair_ratios, paired, run_statements, timed
+from evals.bench import BenchContext, Measurement, caching, pair_ratios, paired, run_statements, timed
 
 PEER_PYTHON_ENV = "CS_PEER_PYTHON"
 PEER_VENV = Path(__file__).resolve().parents[1] / ".venv-peer"
@@ -94,25 +94,28 @@ def peer_measurements(context: BenchContext) -> list[Measurement]:
     if context.warehouse is None:
         raise ValueError("the peer bench needs the warehouse file (BenchContext.warehouse)")
     peer = peer_results(context.warehouse, context.settings.repeats)
+    with caching(False):  # our end-to-end times are whole answers, never a cached one
+        return [m for name, question in QUESTIONS.items() for m in _compare(context, name, question, peer.get(name))]
+
+
+def _compare(context: BenchContext, name: str, question: str, theirs: dict | None) -> list[Measurement]:
+    """One metric: our answer's rows checked against the peer's, then both SQL texts paired on bare DuckDB."""
+    answer = context.assistant.ask(question, None)
+    if str(answer.status) != "answered" or not answer.statements or theirs is None:
+        raise RuntimeError(f"the peer bench's question {question!r} was not answered: {answer.message}")
+    if not same_rows((answer.columns, answer.rows), (theirs["columns"], theirs["rows"])):
+        raise RuntimeError(f"{name}: boring-semantic-layer's rows differ from ours, so their times do not compare")
     con = context.assistant.runner.con
-    measured = []
-    for name, question in QUESTIONS.items():
-        answer = context.assistant.ask(question, None)
-        if str(answer.status) != "answered" or name not in peer:
-            raise RuntimeError(f"the peer bench's question {question!r} was not answered: {answer.message}")
-        ours, theirs = answer.statements[0], peer[name]["sql"]
-        if not same_rows((answer.columns, answer.rows), (peer[name]["columns"], peer[name]["rows"])):
-            raise RuntimeError(f"{name}: boring-semantic-layer's rows differ from ours, so their times do not compare")
-        pairs = paired(lambda sql=ours: run_statements(con, [sql]), lambda _, sql=theirs: run_statements(con, [sql]),
-                       context.settings)
-        ours_e2e = timed(lambda: context.assistant.ask(question, None), context.settings)
-        counts = {"ours end to end p50 ms (whole answer)": statistics.median(ours_e2e),
-                  "peer end to end p50 ms (build, render, run through ibis)": statistics.median(peer[name]["e2e_ms"])}
-        measured += [Measurement(f"peer: {name}", f"our SQL for {question!r} on bare DuckDB",
-                                 tuple(a for a, _ in pairs), ratios=pair_ratios(pairs), counts=counts),
-                     Measurement(f"peer-baseline: {name}", "boring-semantic-layer's SQL, same rows, bare DuckDB",
-                                 tuple(b for _, b in pairs))]
-    return measured
+    ours_sql, their_sql = answer.statements[0], theirs["sql"]
+    pairs = paired(lambda: run_statements(con, [ours_sql]), lambda _: run_statements(con, [their_sql]),
+                   context.settings)
+    ours_e2e = timed(lambda: context.assistant.ask(question, None), context.settings)
+    counts = {"ours end to end p50 ms (whole answer)": statistics.median(ours_e2e),
+              "peer end to end p50 ms (build, render, run through ibis)": statistics.median(theirs["e2e_ms"])}
+    return [Measurement(f"peer: {name}", f"our SQL for {question!r} on bare DuckDB",
+                        tuple(a for a, _ in pairs), ratios=pair_ratios(pairs), counts=counts),
+            Measurement(f"peer-baseline: {name}", "boring-semantic-layer's SQL, same rows, bare DuckDB",
+                        tuple(b for _, b in pairs))]
 
 
 def peer_requirements(pyproject: Path = PYPROJECT) -> list[str]:

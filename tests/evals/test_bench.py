@@ -148,10 +148,10 @@ def _case(question):
 
 
 def test_answer_bench_pairs_each_answer_with_the_statements_it_sent(tiny, monkeypatch):
-    from assistant.service import Assistant
+    from assistant.cli import _bench_assistant
 
     sent = []
-    with Assistant(tiny) as assistant:
+    with _bench_assistant(tiny, cache=False) as assistant:
         monkeypatch.setattr(bench, "run_statements", lambda con, statements: sent.append(list(statements)))
         cases = [_case("mrr in october 2026"), _case("what is the weather"), _case("mrr by segment")]
         context = BenchContext(assistant, cases, BenchSettings(repeats=2, warmup=1))
@@ -195,10 +195,49 @@ def test_the_bench_command_builds_the_warm_assistant_with_caches_off(monkeypatch
             seen.append(os.environ.get(bench.CACHE_ENV))
 
     monkeypatch.setattr(service, "Assistant", Recorder)
-    monkeypatch.delenv(bench.CACHE_ENV, raising=False)
+    monkeypatch.setenv(bench.CACHE_ENV, "whatever the user had")
     cli._bench_assistant("x.duckdb", cache=False)
     cli._bench_assistant("x.duckdb", cache=True)
-    assert seen == ["off", "on"] and bench.CACHE_ENV not in os.environ
+    assert seen == ["off", "on"] and os.environ[bench.CACHE_ENV] == "whatever the user had"
+
+
+class _Switchy:
+    """An assistant whose answers depend on CS_CACHE at the time of asking, as a per-question switch would."""
+
+    def __init__(self):
+        import os
+
+        self.os, self.runner = os, SimpleNamespace(con=None)
+
+    def ask(self, question, viewer=None):
+        cached = self.os.environ.get(bench.CACHE_ENV) != "off"
+        return SimpleNamespace(question=question, status="answered", rows=[[1]],
+                               statements=[] if cached else ["SELECT 1"])
+
+
+def test_answers_are_timed_with_caches_off_and_repeats_with_them_on(monkeypatch):
+    monkeypatch.delenv(bench.CACHE_ENV, raising=False)
+    monkeypatch.setattr(bench, "run_statements", lambda con, statements: len(statements))
+    cases = [_case("mrr")]
+    switchy = _Switchy()
+    context = BenchContext(switchy, cases, BenchSettings(repeats=2, warmup=0), cached=switchy)
+    answer, _ = bench.answer_latency(context)
+    assert len(answer.ratios) == 2
+    (repeat,) = bench.repeat_latency(context)
+    assert repeat.counts == {"repeats": 2, "cache hits (no query sent)": 2}
+
+
+def test_an_answer_bench_fed_from_a_cache_refuses_to_pair(monkeypatch):
+    class Cached(_Switchy):
+        def ask(self, question, viewer=None):
+            self.asked = getattr(self, "asked", 0) + 1
+            return SimpleNamespace(question=question, status="answered", rows=[[1]],
+                                   statements=["SELECT 1"] if self.asked == 1 else [])
+
+    monkeypatch.setattr(bench, "run_statements", lambda con, statements: len(statements))
+    context = BenchContext(Cached(), [_case("mrr")], BenchSettings(repeats=1, warmup=0))
+    with pytest.raises(RuntimeError, match="answered without a query.*CS_CACHE=off"):
+        bench.answer_latency(context)
 
 
 def test_bench_flags_out_of_range_are_one_line(capsys):
