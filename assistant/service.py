@@ -38,7 +38,7 @@ from data.paths import resolve_warehouse
 from semantic_layer.catalog import Catalog, default_catalog
 from semantic_layer.budget import QueryTooLarge
 from semantic_layer.compile import CompiledQuery, compile_query, split_samples
-from semantic_layer.entities import indexed_dimensions, values_query
+from semantic_layer.entities import all_values_query, indexed_dimensions
 from semantic_layer.errors import SemanticLayerError
 from semantic_layer.model import TimeMode
 from semantic_layer.periods import Period
@@ -124,11 +124,13 @@ class Assistant:
     def _entity_values(self, viewer: Viewer = _ANALYST, dimensions=None) -> dict[str, list[str]]:
         """The values of indexed dimensions (default: every one) as `viewer` may read them: what the planner
         recognises as names."""
-        values = {}
-        for dimension in indexed_dimensions(self.catalog) if dimensions is None else dimensions:
-            answer = self.runner.run_expression(values_query(dimension), viewer, f"values of {dimension.name}")
-            values[dimension.name] = [str(row[0]) for row in answer.rows] if answer.ok else []
-        return values
+        dimensions = indexed_dimensions(self.catalog) if dimensions is None else list(dimensions)
+        if not dimensions:
+            return {}
+        # one statement for all of them, built from the catalogue's dimensions like any compiled query
+        answer = self.runner.run_compiled(all_values_query(dimensions), viewer, "values of indexed dimensions")
+        row = answer.rows[0] if answer.ok and answer.rows else [None] * len(dimensions)
+        return {d.name: [str(v) for v in values or ()] for d, values in zip(dimensions, row)}
 
     def _book(self, viewer: Viewer) -> tuple[dict[str, list[str]], PlannerContext]:
         """What a CSM may name (accounts and people read as the CSM, through row-level security; categories are

@@ -28,3 +28,17 @@ def values_query(dimension: Dimension) -> exp.Select:
         .where(exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null())))
         .order_by(exp.column("value"))
     )
+
+
+def all_values_query(dimensions: list[Dimension]) -> exp.Select:
+    """One row, one column per dimension (named by it): the list of its values as `values_query` reads them, in its
+    order; one statement instead of one per dimension."""
+    columns = []
+    for dimension in dimensions:
+        distinct = values_query(dimension)
+        distinct.set("order", None)
+        # LIST(value ORDER BY value): DuckDB's ordered aggregate, each column keeping its own type
+        values = exp.select(exp.func("LIST", exp.Order(this=exp.column("value"),
+                                                        expressions=[exp.Ordered(this=exp.column("value"))])))
+        columns.append(exp.Subquery(this=values.from_(distinct.subquery("v"))).as_(dimension.name))
+    return exp.select(*columns)

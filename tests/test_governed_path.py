@@ -159,3 +159,34 @@ def test_a_catalogue_reading_a_column_outside_the_allowlist_is_refused_at_start_
         Assistant(demo_warehouse_path, policy=GuardPolicy(relations=relations))
     message = str(refused.value)
     assert "tickets.priority" in message and message.count(". ") == 0 and message.endswith(".")
+
+
+def test_entity_values_read_in_one_statement_are_each_dimensions_distinct_sorted_values(assistant):
+    cursor = assistant.runner.con.cursor()
+    try:
+        def read(sql):
+            return [str(row[0]) for row in cursor.execute(sql).fetchall()]
+
+        assert assistant.entity_values["segment"] == read(
+            "SELECT DISTINCT segment FROM accounts WHERE segment IS NOT NULL ORDER BY 1")
+        assert assistant.entity_values["account_name"] == read("SELECT DISTINCT name FROM accounts ORDER BY 1")
+        assert assistant.entity_values["ticket_priority"] == read(
+            "SELECT DISTINCT priority FROM tickets WHERE priority IS NOT NULL ORDER BY 1")
+        book = read("SELECT name FROM accounts WHERE csm_id = 'C005' ORDER BY 1")
+    finally:
+        cursor.close()
+    assert assistant.values_for(Viewer.csm("C005"))["account_name"] == book
+    sent = []
+    run = assistant.runner.run_compiled
+
+    def counting(*args, **kwargs):
+        answer = run(*args, **kwargs)
+        sent.extend(answer.statements)
+        return answer
+
+    assistant.runner.run_compiled = counting
+    try:
+        assert assistant._entity_values() == assistant.entity_values
+    finally:
+        del assistant.runner.run_compiled
+    assert len(sent) == 1
