@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import os
 import pickle
 import secrets
@@ -245,6 +246,21 @@ def _signing_key(folder: Path) -> bytes | None:
     return key if len(key) == 32 else None
 
 
+class _CatalogUnpickler(pickle.Unpickler):
+    """Unpickles only the catalogue's own classes: a second wall behind the signature, so even a signed entry
+    cannot name a function to call (a catalogue is dataclasses, pydantic models and enums of these modules)."""
+
+    _MODULES = ("semantic_layer.catalog", "semantic_layer.model")
+
+    def find_class(self, module: str, name: str):
+        if module not in self._MODULES:
+            raise pickle.UnpicklingError(f"a catalogue cache entry may not hold {module}.{name}")
+        found = super().find_class(module, name)
+        if not isinstance(found, type):
+            raise pickle.UnpicklingError(f"a catalogue cache entry may not hold {module}.{name}")
+        return found
+
+
 def _read_entry(path: Path, key: bytes) -> Catalog | None:
     """The catalogue in a cache entry whose signature matches; None for anything else (never unpickled)."""
     try:
@@ -255,7 +271,7 @@ def _read_entry(path: Path, key: bytes) -> Catalog | None:
     if not hmac.compare_digest(signature, hmac.digest(key, payload, "sha256")):
         return None
     try:
-        catalog = pickle.loads(payload)
+        catalog = _CatalogUnpickler(io.BytesIO(payload)).load()
     except Exception:  # noqa: BLE001 - a signed entry that still does not load is rebuilt, whatever broke it
         return None
     return catalog if isinstance(catalog, Catalog) else None

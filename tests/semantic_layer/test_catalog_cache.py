@@ -126,3 +126,21 @@ def test_an_invalid_catalogue_is_refused_and_not_cached(folder, cache):
     with pytest.raises(CatalogError):
         cached_catalog(folder, cache)
     assert _entries(cache) == []
+
+
+def test_a_signed_entry_naming_a_function_is_still_refused(folder, cache, expected, tmp_path):
+    import hmac
+
+    cached_catalog(folder, cache)
+    (entry,) = _entries(cache)
+    marker = tmp_path / "called"
+
+    class Payload:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    payload = pickle.dumps(Payload())
+    key = (cache / "key").read_bytes()
+    entry.write_bytes(hmac.digest(key, payload, "sha256") + payload)  # signed with the right key
+    catalog, hit = cached_catalog(folder, cache)
+    assert not hit and not marker.exists() and catalog == expected
