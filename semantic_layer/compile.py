@@ -85,9 +85,13 @@ def split_samples(compiled: CompiledQuery, columns: Sequence[str], rows: Sequenc
 
 
 def compile_query(query: SemanticQuery, catalog: Catalog | None = None,
-                  known_groups: Mapping[str, int] | None = None) -> CompiledQuery:
+                  known_groups: Mapping[str, int] | None = None,
+                  known_values: Mapping[str, Sequence[str]] | None = None) -> CompiledQuery:
     """Compile `query` against `catalog` (the project catalogue by default); QueryTooLarge, before anything is
-    built, when it is over the size budget (`known_groups`: how many values each dimension has, when known)."""
+    built, when it is over the size budget (`known_groups`: how many values each dimension has, when known).
+
+    `known_values` maps a dimension to every value its own table holds, as the viewer sees that table: a breakdown
+    by it lists them in the SQL instead of reading them with a SELECT DISTINCT (see `_known_list`)."""
     check_size(query, known_groups)
     catalog = catalog or default_catalog()
     plan = plan_query(query, catalog)
@@ -95,7 +99,7 @@ def compile_query(query: SemanticQuery, catalog: Catalog | None = None,
     for scan in plan.scans:
         for name, body in source_ctes(scan):
             ctes.setdefault(name, body)  # scans of one movement source share its per-key CTE
-    ctes[GRID] = _grid(plan)
+    ctes[GRID] = _grid(plan, known_values or {})
     ctes[RESULTS] = _results(plan)
     final, columns = _final(plan)
     explanation = explain(plan)
@@ -195,24 +199,55 @@ def _dimension_groups(plan: Plan) -> list[tuple[str, list[Dimension]]]:
     return groups
 
 
-def _catalogue_values(plan: Plan) -> exp.Select:
+def _known_list(plan: Plan, root: str, members: list[Dimension], known: Mapping[str, Sequence[str]]
+                ) -> exp.Select | None:
+    """A group's values listed in the SQL, when the caller knows them and they are the same rows the group's
+    SELECT DISTINCT would read: one dimension, a category rather than an entity's names (those are many, and a
+    viewer's book scopes them), a text column of its own table that is never NULL, and no filter on that table but
+    on the dimension itself (applied to the list)."""
+    if len(members) != 1 or members[0].name not in known or members[0].entity is not None:
+        return None
+    dimension = members[0]
+    column = next((c for c in tables()[root].columns if c.name == dimension.column), None)
+    if root != dimension.table or column is None or column.nullable or column.type != "VARCHAR":
+        return None
+    filters = [(f, d) for f, d in plan.filters if join_path(root, d.table) is not None]
+    if any(d.name != dimension.name for _, d in filters):
+        return None
+    name, listed = dimension.name, f"known_{dimension.name}"
+    rows = [exp.Tuple(expressions=[exp.Literal.string(v)]) for v in sorted(known[name])]
+    values = from_(select(col(name, listed)), exp.Values(expressions=rows, alias=exp.TableAlias(
+        this=exp.to_identifier(listed), columns=[exp.to_identifier(name)])))
+    for f, _ in filters:
+        values = values.where(filter_condition(f, col(name, listed)), copy=False)
+    return values
+
+
+def _distinct_values(plan: Plan, root: str, members: list[Dimension]) -> exp.Select:
+    """A group's value combinations as `root` holds them (joined to its dimensions' tables), under the filters."""
+    values = from_(select(*[alias(dimension_value(d, root, root), d.name) for d in members]).distinct(copy=False), root)
+    filters = [(f, d) for f, d in plan.filters if join_path(root, d.table) is not None]
+    needed = [dimension_table(d, root) for d in (*members, *[d for _, d in filters])]
+    for joined, on in joins_to(root, root, [t for t in needed if t]):
+        values = left_join(values, joined, on)
+    for f, d in filters:
+        values = values.where(filter_condition(f, dimension_value(d, root, root)), copy=False)
+    return values
+
+
+def _catalogue_values(plan: Plan, known: Mapping[str, Sequence[str]]) -> exp.Select:
     """Every combination of the requested dimensions' values as their own tables hold them."""
     combined = None
     for root, members in _dimension_groups(plan):
-        values = from_(select(*[alias(dimension_value(d, root, root), d.name) for d in members]).distinct(copy=False), root)
-        filters = [(f, d) for f, d in plan.filters if join_path(root, d.table) is not None]
-        needed = [dimension_table(d, root) for d in (*members, *[d for _, d in filters])]
-        for joined, on in joins_to(root, root, [t for t in needed if t]):
-            values = left_join(values, joined, on)
-        for f, d in filters:
-            values = values.where(filter_condition(f, dimension_value(d, root, root)), copy=False)
-        subquery = values.subquery(f"{root}_values", copy=False)
+        values = _known_list(plan, root, members, known)
+        subquery = (values if values is not None else _distinct_values(plan, root, members)).subquery(
+            f"{root}_values", copy=False)
         combined = from_(select(), subquery) if combined is None else cross_join(combined, subquery)
         combined = combined.select(*[col(d.name, f"{root}_values") for d in members], copy=False)
     return combined
 
 
-def _grid(plan: Plan) -> exp.Select:
+def _grid(plan: Plan, known: Mapping[str, Sequence[str]]) -> exp.Select:
     """Reported periods × dimension values: those the tables hold, plus those the sources found.
 
     A dimension that is not `listed` (a signup cohort) takes only the values the sources found.
@@ -223,7 +258,7 @@ def _grid(plan: Plan) -> exp.Select:
     compare = ["compare_start"] if plan.query.compare else []
     grid = from_(select(*[col(c, SPINE) for c in (*PERIOD_COLUMNS, *compare)]), SPINE)
     if plan.dimensions:
-        values = _catalogue_values(plan) if all(d.listed for d in plan.dimensions) else None
+        values = _catalogue_values(plan, known) if all(d.listed for d in plan.dimensions) else None
         for scan in [s for s in plan.scans if s.dimensions == plan.dimensions and not s.dropped]:
             found = from_(select(*[col(d.name, scan.name) for d in plan.dimensions]), scan.name)
             # a row without a value of the dimension (an account with no CSM) is not one of its groups
