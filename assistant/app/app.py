@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import logging
 import re
 from collections.abc import Callable, Mapping
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from gradio.components.plot import PlotData
 from starlette.middleware import Middleware
 import pandas as pd
 
@@ -105,14 +107,14 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "answer"
 
 
-def _styled(table: render.Table) -> Any:
-    """The table as a pandas Styler: raw values (so sorting is numeric), formatted text on screen."""
-    frame = pd.DataFrame(table.values[:TABLE_ROWS], columns=table.headers)
-    formatters = {}
-    for j, header in enumerate(table.headers):
-        shown = {row[j]: text[j] for row, text in zip(table.values, table.display) if row[j] is not None}
-        formatters[header] = lambda v, shown=shown: shown.get(v, render.MISSING if pd.isna(v) else str(v))
-    return frame.style.format(formatters).hide(axis="index")
+def _table_value(table: render.Table) -> dict[str, Any]:
+    """The table as the Dataframe's value: raw values (so sorting is numeric), formatted text on screen.
+    Gradio's own form of a styled table, built straight from the Table (a pandas Styler made the same value
+    at five times the cost)."""
+    rows = range(min(len(table.values), TABLE_ROWS))
+    return {"headers": table.headers, "data": [table.values[i] for i in rows],
+            "metadata": {"display_value": [table.display[i] for i in rows],
+                         "styling": [[""] * len(table.headers) for _ in rows]}}
 
 
 def _label_html(answer: Answer) -> str:
@@ -122,9 +124,18 @@ def _label_html(answer: Answer) -> str:
             f"{html.escape(label)}</span>\n\n")
 
 
-def _messages(answer: Answer, catalog, sql: str | None) -> list[dict[str, Any]]:
+def _chart_message(spec: dict[str, Any]) -> Any:
+    """The chart as the chat's own message content, made once: a streaming answer sends the whole chat again
+    at each step, and a plot component in it would be built and serialised again every time."""
+    plot = gr.Plot(PlotData(type="plotly", plot=json.dumps(spec, allow_nan=False)), show_label=False, render=False)
+    (message,) = gr.Chatbot(render=False).postprocess([{"role": "assistant", "content": plot}]).root
+    return message.content[0]
+
+
+def _messages(answer: Answer, catalog, sql: str | None, table: render.Table | None = None) -> list[dict[str, Any]]:
     """The chat messages of one answer: its label and narrative (with clickable options), for a list who is
-    on it and why, a chart, and the collapsed 'How this was computed' showing `sql`."""
+    on it and why (from `table`, the answer's result table), a chart, and the collapsed 'How this was computed'
+    showing `sql`."""
     narrative = {"role": "assistant", "content": _label_html(answer) + render.narrative_markdown(answer, catalog)}
     if len(answer.rows) > TABLE_ROWS:
         narrative["content"] += (f"\n\n_The table beside the chat shows the first {TABLE_ROWS:,} of "
@@ -132,13 +143,13 @@ def _messages(answer: Answer, catalog, sql: str | None) -> list[dict[str, Any]]:
     messages = [narrative]
     if answer.ok and render.list_reasons(answer, catalog) is not None:
         # In the chat only who is listed and why (the values are in the reasons); every column is beside the chat.
-        table = render.result_table(answer, catalog)
+        table = table or render.result_table(answer, catalog)
         names = [s.label for s in render.column_specs(answer, catalog) if s.unit is None]
         messages.append({"role": "assistant",
                          "content": render.markdown_table(table, max_rows=5, columns=[*names, render.WHY_LABEL])})
-    figure = render.chart_figure(answer, catalog)
-    if figure is not None:
-        messages.append({"role": "assistant", "content": gr.Plot(figure, show_label=False)})
+    chart = render.chart_spec(answer, catalog)
+    if chart is not None:
+        messages.append({"role": "assistant", "content": _chart_message(chart)})
     how = render.computation_markdown(answer, catalog, sql)
     if how:
         messages.append({"role": "assistant", "content": how, "metadata": {"title": HOW_TITLE, "status": "done"}})
@@ -186,17 +197,24 @@ def build_app(context: AppContext, concurrency: int = CONCURRENCY, clock: Callab
         return session_key(getattr(request, "username", None), token if context.users is not None else None,
                            getattr(request, "session_hash", None), signed_in=context.users is not None)
 
-    def result_pane(answer: Answer | None, dialect: str, viewer, key: tuple[str, str] | None = None) -> tuple:
-        """Table, CSV download, SQL and tab beside the chat for `answer`; for a reply that is not an answer
-        the pane keeps no earlier question's table next to it and shows the starters."""
+    def result_pane(answer: Answer | None, dialect: str, viewer, key: tuple[str, str] | None = None,
+                    table: render.Table | None = None, ran: str | None = None, sql_open: bool = False) -> tuple:
+        """Table, CSV download, SQL and tab beside the chat for `answer` (`table` its result table when made
+        already); for a reply that is not an answer the pane keeps no earlier question's table next to it and
+        shows the starters. The SQL box gets `ran` (the DuckDB text the chat shows) in DuckDB, another dialect's
+        text only while its panel is open (`sql_open`; opening it fills it)."""
         if answer is None or not answer.ok:
-            return pd.DataFrame(), gr.DownloadButton(visible=False), gr.Code(value=""), gr.Tabs(selected="home")
+            return pd.DataFrame(), gr.DownloadButton(visible=False), "", gr.Tabs(selected="home")
         rows = len(answer.rows)
         csv_file = files.write(key, f"{_slug(answer.question)}.csv", render.csv_text(answer))
         download = gr.DownloadButton(value=str(csv_file), visible=True,
                                      label=f"Download CSV ({rows:,} row{'s' if rows != 1 else ''})")
-        return (_styled(render.result_table(answer, catalog)), download,
-                gr.Code(value=render.sql_in_dialect(answer, dialect, viewer, catalog)), gr.Tabs(selected="result"))
+        if dialect == "duckdb":
+            shown = ran if ran is not None else render.sql_in_dialect(answer, dialect, viewer)
+        else:
+            shown = render.sql_in_dialect(answer, dialect, viewer) if sql_open else ""
+        # Plain values where a value is all that changes: Gradio builds a whole component for each update.
+        return (_table_value(table or render.result_table(answer, catalog)), download, shown, gr.Tabs(selected="result"))
 
     def answer_turn(question: str, session: Session, dialect: str, request: gr.Request,
                     report: Callable[[str], None]) -> tuple:
@@ -205,9 +223,10 @@ def build_app(context: AppContext, concurrency: int = CONCURRENCY, clock: Callab
             viewer, _ = context.signed_in(request)
             answer = assistant.ask(question, viewer, session.conversation, on_running=lambda: report(RUNNING))
             # The SQL shown is what ran for this viewer (a CSM's carries the filter to their book).
-            ran = render.sql_in_dialect(answer, "duckdb", viewer, catalog) if answer.sql else None
-            turn = ChatTurn(question, _messages(answer, catalog, ran), answer, ran)
-            pane = result_pane(answer, dialect, viewer, key_of(request))
+            ran = render.sql_in_dialect(answer, "duckdb", viewer) if answer.sql else None
+            table = render.result_table(answer, catalog) if answer.ok else None
+            turn = ChatTurn(question, _messages(answer, catalog, ran, table), answer, ran)
+            pane = result_pane(answer, dialect, viewer, key_of(request), table, ran, session.sql_open)
         except Exception as error:  # a failing question is a message in the chat, never a traceback
             answer = _failure(question, error)
             turn, pane = ChatTurn(question, _messages(answer, catalog, None), answer), result_pane(None, dialect, None)
@@ -234,11 +253,16 @@ def build_app(context: AppContext, concurrency: int = CONCURRENCY, clock: Callab
         yield from ask(question, dialect, request)
 
     def redialect(dialect: str, request: gr.Request) -> str:
+        """The current answer's SQL in `dialect` (the panel was opened or its dialect changed)."""
         session = sessions.get(key_of(request))
+        session.sql_open = True
         if session.answer is None:
             return ""
         viewer, _ = context.signed_in(request)
-        return render.sql_in_dialect(session.answer, dialect, viewer, catalog)
+        return render.sql_in_dialect(session.answer, dialect, viewer)
+
+    def sql_closed(request: gr.Request) -> None:
+        sessions.get(key_of(request)).sql_open = False
 
     def columns_control(shown: pd.DataFrame | None, request: gr.Request):
         """The table's 'more columns' button: which columns the first view leaves out, or back to fewer."""
@@ -257,7 +281,7 @@ def build_app(context: AppContext, concurrency: int = CONCURRENCY, clock: Callab
             return gr.skip()
         first = render.result_table(answer, catalog)
         everything = shown is not None and len(shown.columns) > len(first.headers)
-        return _styled(first if everything else render.result_table(answer, catalog, all_columns=True))
+        return _table_value(first if everything else render.result_table(answer, catalog, all_columns=True))
 
     def vote(event: gr.LikeData, request: gr.Request):
         """Save a thumbs up or down on one answer (a second click withdraws it) and offer the comment box."""
@@ -319,6 +343,7 @@ def build_app(context: AppContext, concurrency: int = CONCURRENCY, clock: Callab
         """The header and starters for the viewer, and this sign-in's conversation as it was (a reload)."""
         viewer, who = context.signed_in(request)
         session = sessions.get(key_of(request))
+        session.sql_open = False  # the page (re)loads with the SQL panel closed
         return (f"{home.viewer_line(viewer, who)}  \n<span class='source-line'>{context.source}</span>",
                 *[gr.Column(visible=role is viewer.role) for role in home.ROLE_EXAMPLES],
                 *[gr.Button(visible=viewer.sees_all_accounts) for _ in team_wide],
@@ -373,7 +398,7 @@ def build_app(context: AppContext, concurrency: int = CONCURRENCY, clock: Callab
                                          variant="secondary")
                         download = gr.DownloadButton("Download CSV", visible=False, elem_id="download-csv",
                                                      size="sm", variant="secondary")
-                        with gr.Accordion("SQL for your warehouse", open=False, elem_id="sql-panel"):
+                        with gr.Accordion("SQL for your warehouse", open=False, elem_id="sql-panel") as sql_panel:
                             dialect = gr.Dropdown(list(DIALECTS), value="duckdb", label="Dialect", elem_id="dialect")
                             sql = gr.Code(language="sql", show_label=False, elem_id="sql", buttons=["copy"],
                                           interactive=False, max_lines=30)
@@ -391,6 +416,8 @@ def build_app(context: AppContext, concurrency: int = CONCURRENCY, clock: Callab
         for button in starter_buttons:
             button.click(starter, [button, dialect], outputs, api_visibility="private", **quiet)
         dialect.change(redialect, [dialect], sql, api_name="sql_in_dialect")
+        sql_panel.expand(redialect, [dialect], sql, api_visibility="private")
+        sql_panel.collapse(sql_closed, None, None, api_visibility="private")
         table.change(columns_control, [table], more, api_visibility="private")
         more.click(toggle_columns, [table], table, api_visibility="private")
         chatbot.like(vote, None, [feedback_panel, feedback_note, comment_box], api_visibility="private")

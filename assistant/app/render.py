@@ -1,8 +1,9 @@
 """An Answer as people see it in the chat app: pure functions, no Gradio, no database.
 
 Each function takes an `Answer` (and the catalogue, for units, labels and benchmarks) and
-returns plain data: Markdown text, a plotly figure, table cells formatted by unit, CSV
-text, or the SQL in another dialect. The app (`assistant/app/app.py`) only places them.
+returns plain data: Markdown text, a plotly figure as a JSON-ready dict, table cells formatted
+by unit, CSV text, or the SQL in another dialect. The app (`assistant/app/app.py`) only places them.
+Nothing here compiles again: the SQL comes from the CompiledQuery the answer ran (`answer.compiled`).
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import decimal
+import functools
 import io
+import math
 from dataclasses import dataclass
 from typing import Any
 
-import plotly.graph_objects as go
 from plotly.colors import qualitative
 import sqlglot
 
@@ -27,13 +29,14 @@ from assistant.rls import restrict
 from assistant.verdict import verdict
 from assistant.viewer import Viewer
 from semantic_layer.catalog import Catalog
-from semantic_layer.compile import DIALECTS, compile_query, output_column
+from semantic_layer.compile import DIALECTS, WIDTH, output_column
 from semantic_layer.describe import benchmark_text
-from semantic_layer.errors import SemanticLayerError, UnknownNameError
-from semantic_layer.model import Metric, TimeGrain, Unit
+from semantic_layer.errors import SemanticLayerError
+from semantic_layer.model import Dimension, Metric, TimeGrain, Unit
 from semantic_layer.periods import Period, next_grain_start, split
 from semantic_layer.plan import Plan, plan_query
 from semantic_layer.query import MetricColumn, SemanticQuery
+from semantic_layer.validate import normal_term
 
 PERIOD_START, PERIOD_END = "period_start", "period_end"
 PERIOD_LABEL = "Period"
@@ -83,11 +86,30 @@ def _metric_names(query: SemanticQuery | None) -> dict[str, str]:
     return {m if isinstance(m, str) else m.alias: m if isinstance(m, str) else m.name for m in query.metrics}
 
 
+_NAMES: dict[int, tuple[Catalog, dict[str, Metric], dict[str, Dimension]]] = {}
+
+
+def _names(catalog: Catalog) -> tuple[dict[str, Metric], dict[str, Dimension]]:
+    """Metrics and dimensions by every name and synonym, compared as `Catalog.metric` compares them (the first
+    entry wins); built once per catalogue, since most columns are not metrics and the catalogue's own lookup
+    raises (with did-you-mean suggestions) for each of them."""
+    held = _NAMES.get(id(catalog))
+    if held is None or held[0] is not catalog:
+        index = [{}, {}]
+        for names, entries in zip(index, (catalog.metrics, catalog.dimensions)):
+            for entry in entries.values():
+                for term in (entry.name, *getattr(entry, "synonyms", ())):
+                    names.setdefault(normal_term(term), entry)
+        held = _NAMES[id(catalog)] = (catalog, *index)
+    return held[1], held[2]
+
+
 def _metric(catalog: Catalog, name: str) -> Metric | None:
-    try:
-        return catalog.metric(name)
-    except UnknownNameError:
-        return None
+    return catalog.metrics.get(name) or _names(catalog)[0].get(normal_term(name))
+
+
+def _dimension(catalog: Catalog, name: str) -> Dimension | None:
+    return catalog.dimensions.get(name) or _names(catalog)[1].get(normal_term(name))
 
 
 def _split_metric_column(column: str) -> tuple[str, MetricColumn]:
@@ -118,11 +140,9 @@ def column_specs(answer: Answer, catalog: Catalog) -> list[ColumnSpec]:
             label = metric.label if output == metric.name else f"{metric.label} [{output.replace('_', ' ')}]"
             specs.append(ColumnSpec(column, _PART_LABEL[part].format(label), metric.unit, part))
             continue
-        try:
-            dimension = catalog.dimension(column)
-            label, grain = dimension.label, dimension.grain
-        except UnknownNameError:
-            label, grain = column.replace("_", " ").capitalize(), None
+        dimension = _dimension(catalog, column)
+        label, grain = (dimension.label, dimension.grain) if dimension is not None else \
+            (column.replace("_", " ").capitalize(), None)
         specs.append(ColumnSpec(column, label, grain=grain))
     return specs
 
@@ -457,17 +477,19 @@ def computation_markdown(answer: Answer, catalog: Catalog, sql: str | None = Non
 
 # --- SQL in another dialect --------------------------------------------------------------
 
-def sql_in_dialect(answer: Answer, dialect: str, viewer: Viewer, catalog: Catalog) -> str:
-    """The answer's SQL in `dialect`: the compiled query (row-level security applied for a
-    CSM) when the answer came from a semantic query, else the SQL that ran, transpiled."""
+def sql_in_dialect(answer: Answer, dialect: str, viewer: Viewer) -> str:
+    """The answer's SQL in `dialect`: the query it compiled (row-level security applied for a
+    CSM; a leader's text rendered once per dialect by the CompiledQuery) when it came from a
+    semantic query, else the SQL that ran, transpiled."""
     if dialect not in DIALECTS:
         raise ValueError(f"unknown dialect {dialect!r}; choose one of {', '.join(DIALECTS)}")
-    query = _query(answer)
-    if query is not None:
-        compiled = compile_query(query, catalog)
+    compiled = answer.compiled
+    if compiled is not None:
+        if viewer.sees_all_accounts:
+            return compiled.sql(dialect)
         restricted = restrict(compiled.tree, viewer, contract_relations())
         if restricted.accepted:
-            return restricted.expression.sql(dialect=dialect, pretty=True)
+            return restricted.expression.sql(dialect=dialect, pretty=True, max_text_width=WIDTH)
     if not answer.sql:
         return ""
     if dialect == "duckdb":
@@ -484,10 +506,21 @@ COLOURS = qualitative.Plotly
 DASHES = ("solid", "dot", "dash", "dashdot")
 
 
-def chart_figure(answer: Answer, catalog: Catalog) -> go.Figure | None:
-    """A plotly figure for the answer's chart spec (`narrative.chart_suggestion`): lines over the table's period
-    labels for a trend, ranked bars for a breakdown — at most the spec's `limit`, horizontal for long or many
-    names; None when the spec is missing, names unknown columns, or there is nothing to draw."""
+@functools.cache
+def _template() -> dict[str, Any]:
+    """plotly's 'plotly_white' template as plotly.js reads it (a figure dict carries it whole, as plotly's own
+    JSON of a figure does)."""
+    import plotly.io
+
+    return plotly.io.templates["plotly_white"].to_plotly_json()
+
+
+def chart_spec(answer: Answer, catalog: Catalog) -> dict[str, Any] | None:
+    """A plotly figure, as the JSON-ready dict plotly.js draws, for the answer's chart spec
+    (`narrative.chart_suggestion`): lines over the table's period labels for a trend, ranked bars for a breakdown —
+    at most the spec's `limit`, horizontal for long or many names; None when the spec is missing, names unknown
+    columns, or there is nothing to draw. Plain data, not a plotly Figure: building and validating one cost more
+    than the answer's query, for the same JSON."""
     spec = answer.chart
     if not spec or len(answer.rows) < 2:
         return None
@@ -504,14 +537,14 @@ def chart_figure(answer: Answer, catalog: Catalog) -> go.Figure | None:
         groups.setdefault(row[index[series]] if series else None, []).append(row)
     names = list(dict.fromkeys(_chart_x(r, index, x, specs) for r in rows))
     flat = not line and (len(names) > MANY_BARS or max(len(str(n)) for n in names) > LONG_NAME)
-    figure = go.Figure()
+    traces = []
     for m, y in enumerate(ys):
         for k, (key, group) in enumerate(groups.items()):
             trace = _trace(line, flat, _trace_name(key, specs[y].label, series, len(ys)),
                            [_chart_x(r, index, x, specs) for r in group], [r[index[y]] for r in group], specs[y])
             if line and len(ys) > 1:  # a series keeps its colour across metrics, a metric its dash
-                trace.update(line=dict(color=COLOURS[k % len(COLOURS)], dash=DASHES[m % len(DASHES)]))
-            figure.add_trace(trace)
+                trace["line"] = {"color": COLOURS[k % len(COLOURS)], "dash": DASHES[m % len(DASHES)]}
+            traces.append(trace)
     title = ", ".join(specs[y].label for y in ys)
     if shown_of is not None:
         title += f" — {'top' if spec.get('order') == 'value' else 'first'} {len(names)} of {shown_of}; the rest in the table"
@@ -523,14 +556,14 @@ def chart_figure(answer: Answer, catalog: Catalog) -> go.Figure | None:
     elif line and len(names) > AXIS_TICKS:
         step = -(-len(names) // AXIS_TICKS)
         names_axis.update(tickmode="array", tickvals=names[::step], ticktext=names[::step])
-    figure.update_layout(
+    layout = dict(
         height=max(320, 26 * len(names) + 110) if flat else 320, margin=dict(l=50, r=20, t=40, b=40),
-        template="plotly_white", title=dict(text=title, font=dict(size=14)),
-        showlegend=len(figure.data) > 1, legend=dict(orientation="h", y=-0.2),
+        template=_template(), title=dict(text=title, font=dict(size=14)),
+        showlegend=len(traces) > 1, legend=dict(orientation="h", y=-0.2),
         xaxis=values_axis if flat else dict(names_axis, tickangle=0),
         yaxis=names_axis if flat else values_axis,
     )
-    return figure
+    return {"data": traces, "layout": layout}
 
 
 def _bar_rows(rows: list[list[Any]], index: dict[str, int], spec: dict[str, Any], ranked_by: str
@@ -564,17 +597,18 @@ def _trace_name(key: Any, label: str, series: str | None, metrics: int) -> str:
     return f"{key} · {label}" if metrics > 1 else str(key)
 
 
-def _trace(line: bool, flat: bool, name: str, names: list[Any], raw: list[Any], column: ColumnSpec) -> go.Scatter | go.Bar:
-    values = [None if v is None else float(v) for v in raw]
+def _trace(line: bool, flat: bool, name: str, names: list[Any], raw: list[Any], column: ColumnSpec) -> dict[str, Any]:
+    """One plotly trace as a dict: a line of markers, or bars (horizontal when `flat`)."""
+    values = [float(v) if v is not None and math.isfinite(v) else None for v in raw]  # JSON has no NaN
     text = [column.format(v) for v in raw]
     if line:
-        return go.Scatter(x=names, y=values, mode="lines+markers", name=name, text=text,
-                          hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>")
+        return dict(type="scatter", x=names, y=values, mode="lines+markers", name=name, text=text,
+                    hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>")
     if flat:
-        return go.Bar(y=names, x=values, orientation="h", name=name, text=text, textposition="auto",
-                      hovertemplate="%{y}: %{text}<extra>%{fullData.name}</extra>")
-    return go.Bar(x=names, y=values, name=name, text=text, textposition="auto",
-                  hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>")
+        return dict(type="bar", y=names, x=values, orientation="h", name=name, text=text, textposition="auto",
+                    hovertemplate="%{y}: %{text}<extra>%{fullData.name}</extra>")
+    return dict(type="bar", x=names, y=values, name=name, text=text, textposition="auto",
+                hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>")
 
 
 def _chart_x(row: list[Any], index: dict[str, int], x: str, specs: dict[str, ColumnSpec]) -> str:

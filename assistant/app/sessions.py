@@ -62,6 +62,7 @@ class Session:
     turns: list[ChatTurn] = field(default_factory=list)
     answer: Answer | None = None
     rated: ChatTurn | None = None  # the turn the comment box is for
+    sql_open: bool = False  # whether the SQL panel is open, so a new answer's SQL in another dialect is wanted
 
     def history(self) -> list[dict[str, Any]]:
         """The chat's messages, oldest first: each question, then its answer's messages."""

@@ -36,7 +36,7 @@ def test_the_chat_endpoint_answers_and_a_follow_up_builds_on_the_same_session(ap
     history, box, table, download, sql = leila.predict(LIST, api_name="/ask")
     assert box == "" and history[0]["role"] == "user" and history[1]["role"] == "assistant"
     assert "Why on the list" in table["headers"] and len(table["data"]) == len(answered_rows(leila))
-    assert download["value"].endswith(".csv") and "'C005'" in sql["value"]
+    assert download["value"].endswith(".csv") and "'C005'" in sql
     _, _, table, *_ = leila.predict("break that down by plan", api_name="/ask")  # the session remembers the list
     assert table["headers"][:2] == ["Account", "Plan"]
     snowflake = leila.predict("snowflake", api_name="/sql_in_dialect")

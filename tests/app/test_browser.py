@@ -90,6 +90,7 @@ def test_a_csm_signs_in_asks_and_sees_only_their_book(app, page):
     ask(page, QUESTION)
     page.screenshot(path=ARTIFACTS / "03-answer.png", full_page=True)
     page.get_by_text("Why on the list").first.wait_for()
+    page.locator("#chat .js-plotly-plot .main-svg").first.wait_for()  # the chart drawn, not only its frame
     page.screenshot(path=ARTIFACTS / "03-answer.png", full_page=True)
     shown = table_text(page)
     assert any(name in shown for name in mine)

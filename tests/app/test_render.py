@@ -7,8 +7,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from decimal import Decimal
 
+import plotly.graph_objects as go
 import pytest
 import sqlglot
 
@@ -16,10 +18,17 @@ from assistant.answer import Answer, Status
 from assistant.app import render
 from assistant.viewer import Viewer
 from semantic_layer.catalog import default_catalog
-from semantic_layer.compile import DIALECTS
+from semantic_layer.compile import DIALECTS, compile_query
 from semantic_layer.model import Unit
+from semantic_layer.query import SemanticQuery
 
 CATALOG = default_catalog()
+
+
+def drawn(a: Answer):
+    """The answer's chart as plotly reads it: plotly validates the dict (an unknown property raises)."""
+    spec = render.chart_spec(a, CATALOG)
+    return None if spec is None else go.Figure(spec)
 OCT = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
 
 
@@ -174,20 +183,38 @@ def test_the_computation_shows_interpretation_definitions_and_fenced_sql():
     assert "```sql\nSELECT 1\n```" in text
 
 
+def compiled_nrr() -> Answer:
+    """An NRR answer holding the query it compiled, as the service leaves it."""
+    a = nrr_answer("x")
+    a.compiled = compile_query(SemanticQuery.model_validate(a.query), CATALOG)
+    return a
+
+
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_the_sql_in_each_dialect_parses_back_in_that_dialect_and_keeps_a_csms_filter(dialect):
-    a = nrr_answer("x")
-    sql = render.sql_in_dialect(a, dialect, Viewer.csm("C005"), CATALOG)
+    a = compiled_nrr()
+    sql = render.sql_in_dialect(a, dialect, Viewer.csm("C005"))
     assert sqlglot.parse_one(sql, read=dialect) is not None
     assert "'C005'" in sql
-    assert "'C005'" not in render.sql_in_dialect(a, dialect, Viewer.leader(), CATALOG)
+    assert "'C005'" not in render.sql_in_dialect(a, dialect, Viewer.leader())
+
+
+def test_the_sql_comes_from_the_compiled_query_without_compiling_again(monkeypatch):
+    a = compiled_nrr()
+    monkeypatch.setattr("semantic_layer.compile.compile_query", lambda *_, **__: pytest.fail("compiled again"))
+    leader = render.sql_in_dialect(a, "snowflake", Viewer.leader())
+    assert leader is render.sql_in_dialect(a, "snowflake", Viewer.leader())  # rendered once, then kept
+    assert "nrr" in leader.lower() and "'C005'" in render.sql_in_dialect(a, "snowflake", Viewer.csm("C005"))
+    a.compiled = None  # an answer with no compiled query shows the SQL that ran
+    a.sql = "SELECT 1 AS n"
+    assert render.sql_in_dialect(a, "duckdb", Viewer.leader()) == "SELECT 1 AS n"
 
 
 def test_freehand_sql_is_transpiled_and_an_unknown_dialect_is_refused():
     a = answer(["n"], [[1]], sql="SELECT count(*) AS n FROM accounts")
-    assert sqlglot.parse_one(render.sql_in_dialect(a, "bigquery", Viewer.leader(), CATALOG), read="bigquery")
+    assert sqlglot.parse_one(render.sql_in_dialect(a, "bigquery", Viewer.leader()), read="bigquery")
     with pytest.raises(ValueError, match="unknown dialect"):
-        render.sql_in_dialect(a, "oracle", Viewer.leader(), CATALOG)
+        render.sql_in_dialect(a, "oracle", Viewer.leader())
 
 
 def test_a_trend_by_segment_is_one_line_per_segment_over_named_periods():
@@ -197,7 +224,7 @@ def test_a_trend_by_segment_is_one_line_per_segment_over_named_periods():
             [*OCT, "SMB", 99.0], [*OCT, "Enterprise", 108.0]]
     a = answer(["period_start", "period_end", "segment", "nrr"], rows, query,
                chart={"kind": "line", "x": "period_start", "y": ["nrr"], "series": "segment"})
-    figure = render.chart_figure(a, CATALOG)
+    figure = drawn(a)
     assert [(t.type, t.name, list(t.x), list(t.y)) for t in figure.data] == [
         ("scatter", "SMB", ["Sep 2026", "Oct 2026"], [97.0, 99.0]),
         ("scatter", "Enterprise", ["Sep 2026", "Oct 2026"], [110.0, 108.0]),
@@ -207,11 +234,21 @@ def test_a_trend_by_segment_is_one_line_per_segment_over_named_periods():
 def test_a_breakdown_is_bars_of_one_unit_and_there_is_no_chart_for_one_number_or_a_bad_spec():
     a = account_list()
     a.chart = {"kind": "bar", "x": "account_name", "y": ["health_score", "open_tickets"], "series": None}
-    figure = render.chart_figure(a, CATALOG)
+    figure = drawn(a)
     # tickets are another unit; long account names get horizontal bars, so the values are on x
     assert [(t.type, t.orientation, list(t.x)) for t in figure.data] == [("bar", "h", [42.0, 55.5])]
     a.chart = {"kind": "bar", "x": "no_such_column", "y": ["health_score"]}
-    assert render.chart_figure(a, CATALOG) is None
+    assert drawn(a) is None
     one = nrr_answer("x")
     one.chart = {"kind": "bar", "x": "period_start", "y": ["nrr"]}
-    assert render.chart_figure(one, CATALOG) is None
+    assert drawn(one) is None
+
+
+def test_a_chart_is_plain_json_and_a_value_that_is_not_a_number_is_a_gap():
+    query = {"metrics": ["nrr"], "time_range": {"start": "2026-10-01", "end": "2026-10-31"}, "dimensions": ["segment"]}
+    a = answer(["period_start", "period_end", "segment", "nrr"], [[*OCT, "SMB", float("nan")], [*OCT, "Enterprise", 108.0]],
+               query, chart={"kind": "bar", "x": "segment", "y": ["nrr"], "series": None})
+    spec = render.chart_spec(a, CATALOG)
+    assert json.loads(json.dumps(spec, allow_nan=False)) == spec  # what the chat sends, as it was built
+    assert spec["data"][0]["y"] == [None, 108.0]
+    assert spec["layout"]["template"]["layout"]["plot_bgcolor"] == "white"  # plotly_white, carried whole
