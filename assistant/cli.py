@@ -256,12 +256,10 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
 
 def _bench_assistant(path, *, cache: bool):
-    """An Assistant built with its query caches on or off (the CS_CACHE switch)."""
+    """An Assistant with its query caches on or off."""
     from assistant.service import Assistant
-    from evals.bench import caching
 
-    with caching(cache):
-        return Assistant(path)
+    return Assistant(path, cache=cache)
 
 
 def build_parser() -> argparse.ArgumentParser:

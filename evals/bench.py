@@ -8,7 +8,7 @@ and the p50/p95 are over those ratios, so a noisy neighbour slows both halves of
 instead of skewing one pool against the other.
 
     planning  the rule planner alone: question → SemanticQuery (no SQL runs)
-    answer    whole answers through Assistant.ask with the query caches off (CS_CACHE=off),
+    answer    whole answers through Assistant.ask with the query caches off (cache=False),
               each paired with bare DuckDB running exactly the statements that answer sent
               (`answer.statements`) on a cursor of the same connection; queries per answer
     repeat    the same question asked again with the caches on: what a repeated question or
@@ -23,7 +23,6 @@ instead of skewing one pool against the other.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import statistics
@@ -37,7 +36,6 @@ from typing import Any
 from assistant.answer import format_table
 from evals.cases import Case
 
-CACHE_ENV = "CS_CACHE"  # the assistant's switch for its query caches: "off" turns them off
 COLD_QUESTIONS = ("nrr last quarter", "open tickets by priority", "mrr by segment by month this year")
 
 
@@ -69,7 +67,7 @@ class Measurement:
     samples_ms: tuple[float, ...]
     failures: tuple[str, ...] = ()  # requests that failed (chat-load), each described
     ratios: tuple[float, ...] = ()  # paired benches: this call's time over its baseline's, one per pair
-    counts: dict[str, float] = field(default_factory=dict)  # other figures: queries per answer, cache hits
+    counts: dict[str, float | str] = field(default_factory=dict)  # other figures: queries per answer, cache hits
 
     @property
     def p50(self) -> float | None:
@@ -123,21 +121,6 @@ def percentile(values: Sequence[float], p: float) -> float | None:
     from evals.report import percentile as nearest_rank
 
     return nearest_rank(values, p)
-
-
-@contextlib.contextmanager
-def caching(on: bool):
-    """CS_CACHE set to "on" or "off" inside the block, restored after: whether the assistant reads the switch
-    when it is built or on every question, a bench's answers run with the caches it asked for."""
-    before = os.environ.get(CACHE_ENV)
-    os.environ[CACHE_ENV] = "on" if on else "off"
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop(CACHE_ENV, None)
-        else:
-            os.environ[CACHE_ENV] = before
 
 
 def spread(items: Sequence[Any], limit: int | None) -> list[Any]:
@@ -222,21 +205,20 @@ def answer_latency(context: BenchContext) -> list[Measurement]:
 
     def baseline(answer) -> int:
         if not answer.statements:
-            raise RuntimeError(f"{answer.question!r} was answered without a query: the answer bench needs the "
-                               f"caches off ({CACHE_ENV}=off)")
+            raise RuntimeError(f"{answer.question!r} was answered without a query: the answer bench needs an "
+                               "assistant with its query caches off")
         return run_statements(con, answer.statements)
 
     pairs: list[tuple[float, float]] = []
     queries: list[int] = []
     unpaired = 0
-    with caching(False):
-        for case in context.standalone:
-            first = assistant.ask(case.question, case.viewer)
-            if not _answered(first):
-                unpaired += 1  # a clarification or refusal sends nothing to pair with
-                continue
-            queries.append(len(first.statements))
-            pairs += paired(lambda case=case: assistant.ask(case.question, case.viewer), baseline, context.settings)
+    for case in context.standalone:
+        first = assistant.ask(case.question, case.viewer)
+        if not _answered(first):
+            unpaired += 1  # a clarification or refusal sends nothing to pair with
+            continue
+        queries.append(len(first.statements))
+        pairs += paired(lambda case=case: assistant.ask(case.question, case.viewer), baseline, context.settings)
     counts = {"questions paired": len(queries), "questions not answered (unpaired)": unpaired}
     if queries:
         counts |= {"queries per answer, mean": statistics.fmean(queries), "queries per answer, max": max(queries)}
@@ -255,18 +237,23 @@ def repeat_latency(context: BenchContext) -> list[Measurement]:
         raise ValueError("the repeat bench needs an assistant with its caches on (BenchContext.cached)")
     samples: list[float] = []
     hits = 0
-    with caching(True):
-        for case in context.standalone:
-            first = assistant.ask(case.question, case.viewer)
-            if str(first.status) != "answered":
-                continue
-            for _ in range(context.settings.repeats):
-                start = time.perf_counter()
-                again = assistant.ask(case.question, case.viewer)
-                samples.append(_ms(start))
-                hits += again.rows == first.rows and not again.statements
+    before = assistant.cache_stats()
+    for case in context.standalone:
+        first = assistant.ask(case.question, case.viewer)
+        if str(first.status) != "answered":
+            continue
+        for _ in range(context.settings.repeats):
+            start = time.perf_counter()
+            again = assistant.ask(case.question, case.viewer)
+            samples.append(_ms(start))
+            hits += again.rows == first.rows and not again.statements
+    after = assistant.cache_stats()
+    counts = {"repeats": len(samples), "cache hits (no query sent)": hits}
+    counts |= {f"{kind} cache hits / misses": f"{after[kind]['hits'] - before[kind]['hits']} / "
+                                               f"{after[kind]['misses'] - before[kind]['misses']}"
+               for kind in ("plans", "compiled", "results") if kind in after}
     return [Measurement("repeat", "the same question again, caches on: render only when the caches hit",
-                        tuple(samples), counts={"repeats": len(samples), "cache hits (no query sent)": hits})]
+                        tuple(samples), counts=counts)]
 
 
 # A bare process on the same file: the interpreter, duckdb's import and the statements, nothing else.
@@ -379,7 +366,9 @@ def _num(value: float | None, digits: int = 2) -> str:
     return "-" if value is None else f"{value:,.{digits}f}"
 
 
-def _count(value: float) -> str:
+def _count(value: float | str) -> str:
+    if isinstance(value, str):
+        return value
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 

@@ -21,7 +21,7 @@ import tomllib
 import venv
 from pathlib import Path
 
-from evals.bench import BenchContext, Measurement, caching, pair_ratios, paired, run_statements, timed
+from evals.bench import BenchContext, Measurement, pair_ratios, paired, run_statements, timed
 
 PEER_PYTHON_ENV = "CS_PEER_PYTHON"
 PEER_VENV = Path(__file__).resolve().parents[1] / ".venv-peer"
@@ -94,8 +94,8 @@ def peer_measurements(context: BenchContext) -> list[Measurement]:
     if context.warehouse is None:
         raise ValueError("the peer bench needs the warehouse file (BenchContext.warehouse)")
     peer = peer_results(context.warehouse, context.settings.repeats)
-    with caching(False):  # our end-to-end times are whole answers, never a cached one
-        return [m for name, question in QUESTIONS.items() for m in _compare(context, name, question, peer.get(name))]
+    # context.assistant has its caches off: our end-to-end times are whole answers, never a cached one
+    return [m for name, question in QUESTIONS.items() for m in _compare(context, name, question, peer.get(name))]
 
 
 def _compare(context: BenchContext, name: str, question: str, theirs: dict | None) -> list[Measurement]:

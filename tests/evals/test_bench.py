@@ -183,60 +183,43 @@ def test_cold_bench_says_which_process_failed(tiny):
             bench.cold_latency(context)
 
 
-def test_the_bench_command_builds_the_warm_assistant_with_caches_off(monkeypatch):
-    import os
+def test_the_bench_command_builds_the_warm_assistant_with_caches_off(tiny):
+    from assistant.cli import _bench_assistant
 
-    from assistant import cli, service
-
-    seen = []
-
-    class Recorder:
-        def __init__(self, path):
-            seen.append(os.environ.get(bench.CACHE_ENV))
-
-    monkeypatch.setattr(service, "Assistant", Recorder)
-    monkeypatch.setenv(bench.CACHE_ENV, "whatever the user had")
-    cli._bench_assistant("x.duckdb", cache=False)
-    cli._bench_assistant("x.duckdb", cache=True)
-    assert seen == ["off", "on"] and os.environ[bench.CACHE_ENV] == "whatever the user had"
+    for on in (False, True):
+        with _bench_assistant(tiny, cache=on) as assistant:
+            assert assistant.cache_stats()["enabled"] is on
 
 
-class _Switchy:
-    """An assistant whose answers depend on CS_CACHE at the time of asking, as a per-question switch would."""
+class _Cached:
+    """An assistant that answers a repeated question from its cache, as the real one does: no statement sent."""
 
     def __init__(self):
-        import os
-
-        self.os, self.runner = os, SimpleNamespace(con=None)
+        self.runner, self.seen = SimpleNamespace(con=None), set()
+        self.stats = {kind: {"hits": 0, "misses": 0} for kind in ("plans", "compiled", "results")}
 
     def ask(self, question, viewer=None):
-        cached = self.os.environ.get(bench.CACHE_ENV) != "off"
-        return SimpleNamespace(question=question, status="answered", rows=[[1]],
-                               statements=[] if cached else ["SELECT 1"])
+        hit = question in self.seen
+        self.seen.add(question)
+        for kind in self.stats:
+            self.stats[kind]["hits" if hit else "misses"] += 1
+        return SimpleNamespace(question=question, status="answered", rows=[[1]], statements=[] if hit else ["SELECT 1"])
+
+    def cache_stats(self):
+        return {kind: dict(counts) for kind, counts in self.stats.items()}
 
 
-def test_answers_are_timed_with_caches_off_and_repeats_with_them_on(monkeypatch):
-    monkeypatch.delenv(bench.CACHE_ENV, raising=False)
-    monkeypatch.setattr(bench, "run_statements", lambda con, statements: len(statements))
-    cases = [_case("mrr")]
-    switchy = _Switchy()
-    context = BenchContext(switchy, cases, BenchSettings(repeats=2, warmup=0), cached=switchy)
-    answer, _ = bench.answer_latency(context)
-    assert len(answer.ratios) == 2
+def test_repeats_count_the_answers_that_sent_no_query_and_the_caches_own_hits():
+    context = BenchContext(None, [_case("mrr"), _case("nrr")], BenchSettings(repeats=3, warmup=0), cached=_Cached())
     (repeat,) = bench.repeat_latency(context)
-    assert repeat.counts == {"repeats": 2, "cache hits (no query sent)": 2}
+    assert repeat.counts["repeats"] == 6 and repeat.counts["cache hits (no query sent)"] == 6
+    assert repeat.counts["results cache hits / misses"] == "6 / 2"
 
 
 def test_an_answer_bench_fed_from_a_cache_refuses_to_pair(monkeypatch):
-    class Cached(_Switchy):
-        def ask(self, question, viewer=None):
-            self.asked = getattr(self, "asked", 0) + 1
-            return SimpleNamespace(question=question, status="answered", rows=[[1]],
-                                   statements=["SELECT 1"] if self.asked == 1 else [])
-
     monkeypatch.setattr(bench, "run_statements", lambda con, statements: len(statements))
-    context = BenchContext(Cached(), [_case("mrr")], BenchSettings(repeats=1, warmup=0))
-    with pytest.raises(RuntimeError, match="answered without a query.*CS_CACHE=off"):
+    context = BenchContext(_Cached(), [_case("mrr")], BenchSettings(repeats=1, warmup=0))
+    with pytest.raises(RuntimeError, match="answered without a query.*caches off"):
         bench.answer_latency(context)
 
 
