@@ -205,8 +205,8 @@ def _known_list(plan: Plan, root: str, members: list[Dimension], known: Mapping[
     SELECT DISTINCT would read: one dimension, a category rather than an entity's names (those are many, and a
     viewer's book scopes them), a text column of its own table that is never NULL, and no filter on that table but
     on the dimension itself (applied to the list)."""
-    if len(members) != 1 or members[0].name not in known or members[0].entity is not None:
-        return None
+    if len(members) != 1 or not known.get(members[0].name) or members[0].entity is not None:
+        return None  # an empty list would be no VALUES at all: read them
     dimension = members[0]
     column = next((c for c in tables()[root].columns if c.name == dimension.column), None)
     if root != dimension.table or column is None or column.nullable or column.type != "VARCHAR":

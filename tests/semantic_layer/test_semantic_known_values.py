@@ -84,6 +84,7 @@ def test_without_known_values_the_sql_is_as_before(wh):
     query = SemanticQuery(metrics=["mrr"], time_range=SEPTEMBER, dimensions=["segment"])
     assert compile_query(query, known_values=None).sql() == compile_query(query).sql()
     assert compile_query(query, known_values={"region": KNOWN["region"]}).sql() == compile_query(query).sql()
+    assert compile_query(query, known_values={"segment": ()}).sql() == compile_query(query).sql()
 
 
 def test_the_listed_values_transpile_and_parse_back_in_every_target():
