@@ -1,25 +1,31 @@
 """The chat load test: N simulated users asking through the app's chat endpoint on loopback for T seconds.
 
 `cs-assistant bench` (evals/bench.py) calls `chat_load` and reports p50/p95 latency and the
-failed requests. A request fails when it raises, times out, or comes back as the app's
-"something went wrong" message; an honest "cannot answer" is an answer, not a failure.
-Bounded: at most MAX_USERS users and MAX_SECONDS seconds, on 127.0.0.1 only.
+failed requests. The app is served from this process; the users run in another one
+(`chat_client.py`), each over one kept-alive connection, asking through the queue as the
+browser does and downloading nothing, so the benchmark measures the server and not its
+client. A request fails when it errors, times out, or comes back as the app's "something went
+wrong" message; an honest "cannot answer" is an answer, not a failure.
+Bounded: at most MAX_USERS users and MAX_SECONDS seconds, on 127.0.0.1 only; the client process
+is stopped if it overruns.
 """
 
 from __future__ import annotations
 
+import json
 import socket
-import time
+import subprocess
+import sys
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-
-from gradio_client import Client
+from dataclasses import asdict, dataclass
 
 from assistant.app.app import CONCURRENCY, FAILED, AppContext, build_app
+from assistant.app.chat_client import Job
 
 MAX_USERS = 50
 MAX_SECONDS = 300.0
+REQUEST_TIMEOUT_S = 60.0  # a request slower than this is a failure
+SPARE_S = 30.0  # what the client process may take beyond its seconds (starting, the last requests) before it is stopped
 
 
 @dataclass(frozen=True)
@@ -39,39 +45,42 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _user(url: str, questions: Sequence[str], first: int, deadline: float) -> tuple[list[float], list[str]]:
-    client = Client(url, verbose=False)
-    samples, failures = [], []
-    turn = first
-    while time.perf_counter() < deadline:
-        question = questions[turn % len(questions)]
-        turn += 1
-        start = time.perf_counter()
+def _fn_index(demo, api_name: str) -> int:
+    """The id of the event the chat's `api_name` endpoint runs, as the browser names it when it joins the queue."""
+    return next(fn._id for fn in demo.fns.values() if fn.api_name == api_name)
+
+
+def _run_clients(job: Job) -> dict[str, list]:
+    """Run the users in their own process; what it printed. Stopped (and an error) when it overruns."""
+    limit = job.seconds + REQUEST_TIMEOUT_S + SPARE_S
+    with subprocess.Popen([sys.executable, "-m", "assistant.app.chat_client"], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as clients:
         try:
-            history, *_ = client.predict(question, api_name="/ask")
-            if FAILED in str(history):
-                failures.append(f"{question}: the app's failure message")
-        except Exception as error:  # a failed request is counted and described, the load goes on
-            failures.append(f"{question}: {type(error).__name__}: {error}")
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples, failures
+            out, err = clients.communicate(json.dumps(asdict(job)), timeout=limit)
+        except subprocess.TimeoutExpired:
+            clients.kill()
+            clients.communicate()
+            raise RuntimeError(f"the load's client process ran past {limit:g} s and was stopped") from None
+    if clients.returncode != 0:
+        raise RuntimeError(f"the load's client process failed: {err.strip()[-500:]}")
+    return json.loads(out)
 
 
 def chat_load(assistant, questions: Sequence[str], *, users: int = 20, seconds: float = 60.0,
               concurrency: int = CONCURRENCY) -> LoadResult:
-    """`users` sessions, each asking `questions` in turn (from a different start) until `seconds` pass."""
+    """`users` sessions, each asking `questions` in turn (from different starts) until `seconds` pass."""
     if not questions:
         raise ValueError("the load test needs at least one question")
     if not 1 <= users <= MAX_USERS or not 0 < seconds <= MAX_SECONDS:
         raise ValueError(f"users must be 1–{MAX_USERS} and seconds 0–{MAX_SECONDS:g}")
-    demo = build_app(AppContext(assistant, None, "load test"), concurrency=concurrency)
+    context = AppContext(assistant, None, "load test")
+    demo = build_app(context, concurrency=concurrency)
     demo.launch(server_name="127.0.0.1", server_port=_free_port(), prevent_thread_lock=True, quiet=True,
                 show_error=False)
     try:
-        deadline = time.perf_counter() + seconds
-        with ThreadPoolExecutor(users) as pool:
-            results = list(pool.map(lambda i: _user(demo.local_url, questions, i, deadline), range(users)))
+        done = _run_clients(Job(demo.local_url.rstrip("/"), _fn_index(demo, "ask"), list(questions), users,
+                                seconds, FAILED, REQUEST_TIMEOUT_S))
     finally:
         demo.close()
-    return LoadResult(users, seconds, concurrency, tuple(s for r in results for s in r[0]),
-                      tuple(f for r in results for f in r[1]))
+        context.files.close()
+    return LoadResult(users, seconds, concurrency, tuple(done["samples_ms"]), tuple(done["failures"]))

@@ -1,9 +1,16 @@
-"""load.py: the chat load test is bounded and counts failed requests (the 60 s run is `cs-assistant bench`)."""
+"""load.py: the chat load test is bounded and counts failed requests (the 60 s run is `cs-assistant bench`);
+its users (chat_client.py) run in another process and count what they cannot reach."""
 
 from __future__ import annotations
 
+import asyncio
+import socket
+import time
+
 import pytest
 
+from assistant.app.app import FAILED
+from assistant.app.chat_client import Job, run
 from assistant.app.load import MAX_USERS, chat_load
 from assistant.service import Assistant
 
@@ -30,3 +37,15 @@ def test_failures_are_counted_not_raised(assistant, monkeypatch):
 def test_the_load_is_bounded(assistant, users, seconds):
     with pytest.raises(ValueError, match="users must be"):
         chat_load(assistant, ["What is our NRR?"], users=users, seconds=seconds)
+
+
+def test_a_user_who_cannot_connect_counts_each_request_as_failed_until_the_time_is_up():
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    job = Job(f"http://127.0.0.1:{port}", 0, ["What is our NRR?"], users=2, seconds=0.3, failed=FAILED, timeout_s=5.0)
+    started = time.perf_counter()
+    done = asyncio.run(run(job))
+    assert time.perf_counter() - started < 3.0
+    assert done["failures"] and len(done["failures"]) == len(done["samples_ms"])
+    assert all("ConnectError" in f for f in done["failures"])
