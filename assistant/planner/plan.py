@@ -21,8 +21,9 @@ from semantic_layer.query import SemanticQuery
 CONFIDENT = 0.6
 """Plans at or above this confidence are answered by the rules; below it the agent (or a clarification) takes over.
 Calibrated on dev (score.py, `cs-assistant eval --calibrate`)."""
-READINGS = 1024
-"""Readings kept per context: the follow-ups offered under every answer, and questions asked again, are read once."""
+READINGS = 256
+"""Readings kept per context (~5 KB each, a context per CSM who asks): the follow-ups offered under every answer, and
+questions asked again, are read once."""
 
 
 @dataclass(frozen=True)
