@@ -28,7 +28,7 @@ from assistant.planner.lexicon import book_scoped
 from assistant.rls import Access, access_for
 from assistant.runner import Runner, RunnerSettings, late, out_of_memory, row_bytes
 from assistant.suggestions import follow_ups
-from assistant.verdict import band_rank
+from assistant.verdict import rankable
 from assistant.viewer import Viewer
 from assistant.warnings import (
     broken_invariants, overdue_question, overdue_sentence, partial_period_warnings, small_sample_warnings,
@@ -418,10 +418,9 @@ class Assistant:
 
 
 def _rankable(compiled: CompiledQuery) -> bool:
-    """Whether any benchmarked output of a breakdown can be placed in a band over its period: its direction, band
-    basis and the period's length decide it, whatever the value (so any number probes it)."""
+    """Whether any output of a breakdown can be placed in a band over its period (else no group can depart)."""
     period = compiled.plan.reported[0].period if compiled.plan.reported else None
-    return any(band_rank(o.metric, 0.0, period) is not None for o in compiled.plan.outputs)
+    return any(rankable(o.metric, period) for o in compiled.plan.outputs)
 
 
 def _result_bytes(value: object) -> int:

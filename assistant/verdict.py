@@ -147,6 +147,13 @@ def is_healthy(metric: Metric, value: Any, period: Period | None) -> bool | None
     return None if rank is None else rank >= 1
 
 
+def rankable(metric: Metric, period: Period | None) -> bool:
+    """Whether `band_rank` ranks values of `metric` over `period` at all: its bands, direction and basis decide it,
+    never the value (so a check that needs a rank can be skipped before its query runs)."""
+    return (bool(metric.benchmarks) and not metric.band_shares and metric.direction is not Direction.neutral
+            and metric.on_band_basis(1.0, period_months(period)) is not None)
+
+
 def departing(metric: Metric, values: Mapping[tuple, float], period: Period | None) -> tuple | None:
     """The one group whose value over `period` sits in a worse band than every other group's, if there is one."""
     ranks = {g: band_rank(metric, v, period) for g, v in values.items()}

@@ -10,7 +10,7 @@ import pytest
 
 from assistant.formatting import format_value
 from assistant.narrative import breakdown_outliers, chart_suggestion, comparison_name, narrative, row_reasons
-from assistant.verdict import band_text, benchmark_sentence
+from assistant.verdict import band_rank, band_text, benchmark_sentence, rankable
 from assistant.viewer import Viewer
 from assistant.warnings import broken_invariants, partial_period_warnings, small_sample_warnings
 from semantic_layer.catalog import default_catalog
@@ -439,3 +439,14 @@ def test_cohorts_are_bars_in_time_order_and_many_series_are_left_to_the_table():
                                         dimensions=["account_name"])).plan
     rows = [[m.start, m.end, f"Account {i}", 100.0 * i + k] for k, m in enumerate(months) for i in range(12)]
     assert chart_suggestion(trend, ["period_start", "period_end", "account_name", "mrr"], rows) is None  # 12 lines
+
+
+def test_whether_a_metric_can_be_banded_over_a_period_never_depends_on_the_value():
+    # the blended-number check is skipped before its query when no output can be banded: that must be exact
+    periods = [Q3, calendar_period("2026-10"), Period(date(2025, 11, 1), date(2026, 10, 31)), None]
+    metrics = list(default_catalog().metrics.values())
+    assert any(rankable(m, Q3) for m in metrics) and not all(rankable(m, Q3) for m in metrics)
+    for metric in metrics:
+        for period in periods:
+            ranked = {band_rank(metric, value, period) is not None for value in (0.0, 1.0, 50.0, 99.5, 250.0)}
+            assert ranked == {rankable(metric, period)}, (metric.name, period)
