@@ -23,7 +23,8 @@ from assistant.viewer import Viewer
 
 ALL = "all"  # the scope of leaders and analysts: every account
 DEFAULT_ENTRIES = 512
-DEFAULT_RESULT_BYTES = 64_000_000  # results held at once, roughly: a few thousand answers of a few KB
+DEFAULT_RESULT_BYTES = 64_000_000  # results held at once, roughly: rows, SQL and the compiled tree they share
+DEFAULT_COMPILED_BYTES = 32_000_000  # a compiled tree holds ~100 bytes per character of its SQL (150 KB to 1 MB)
 _MISSING = object()
 
 
@@ -114,10 +115,11 @@ class Caches:
     KINDS = ("plans", "compiled", "results", "follow_ups")
 
     def __init__(self, enabled: bool = True, entries: int = DEFAULT_ENTRIES,
-                 result_bytes: int = DEFAULT_RESULT_BYTES, result_size: Callable[[Any], int] = lambda value: 0):
+                 result_bytes: int = DEFAULT_RESULT_BYTES, result_size: Callable[[Any], int] = lambda value: 0,
+                 compiled_bytes: int = DEFAULT_COMPILED_BYTES, compiled_size: Callable[[Any], int] = lambda value: 0):
         self.enabled = enabled
         self.plans = LRU(entries)
-        self.compiled = LRU(entries)
+        self.compiled = LRU(entries, compiled_bytes, compiled_size)
         self.results = LRU(entries, result_bytes, result_size)
         self.follow_ups = LRU(entries)
 

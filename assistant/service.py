@@ -71,7 +71,8 @@ class Assistant:
                  policy: GuardPolicy | None = None, cache: bool | None = None):
         """`cache`: keep plans, compiled queries, results and follow-ups (None: unless CS_CACHE=off is set)."""
         self.catalog = catalog or default_catalog()
-        self.caches = Caches(enabled_by_environment() if cache is None else cache, result_size=_result_bytes)
+        self.caches = Caches(enabled_by_environment() if cache is None else cache, result_size=_result_bytes,
+                             compiled_size=_tree_bytes)
         # Compiled SQL runs without the full guard, trusted by construction: checked here, once, for the catalogue.
         outside = outside_allowlist(self.catalog, policy or GuardPolicy())
         if outside:
@@ -423,10 +424,16 @@ def _rankable(compiled: CompiledQuery) -> bool:
     return any(rankable(o.metric, period) for o in compiled.plan.outputs)
 
 
+def _tree_bytes(compiled: CompiledQuery) -> int:
+    """Roughly what a compiled query holds: its tree, ~100 bytes per character of its SQL (measured)."""
+    return 100 * len(compiled.sql())
+
+
 def _result_bytes(value: object) -> int:
-    """Roughly what a kept result holds: an Answer's rows and SQL, or a note's text."""
+    """Roughly what a kept result holds: an Answer's rows and the compiled tree it keeps, or a note's text."""
     if isinstance(value, Answer):
-        return sum(row_bytes(row) for row in value.rows) + len(value.sql or "") + 1_000
+        tree = _tree_bytes(value.compiled) if value.compiled is not None else 0
+        return sum(row_bytes(row) for row in value.rows) + tree + 1_000
     return len(repr(value))
 
 
