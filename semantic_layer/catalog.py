@@ -14,15 +14,7 @@ is ignored and rebuilt.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import io
-import os
-import pickle
-import secrets
-import stat
 import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -36,10 +28,12 @@ from pydantic import BaseModel, ValidationError
 
 from semantic_layer.errors import CatalogError, Issue, UnknownNameError
 from semantic_layer.model import AmbiguousTerm, Dimension, Metric, Source, TimeDimension
+from semantic_layer.signed_store import SignedStore, code_digest
 from semantic_layer.validate import normal_term, validate
 
 CATALOG_DIR = Path(__file__).with_name("catalog")
-CACHE_DIR_ENV = "CS_CACHE_DIR"  # where the parsed catalogue is kept (default: ~/.cache/cs-assistant)
+# What a cached catalogue is made of: dataclasses, pydantic models and enums of these modules only.
+CATALOG_MODULES = ("semantic_layer.catalog", "semantic_layer.model")
 
 SECTIONS: dict[str, type[BaseModel]] = {
     "sources": Source,
@@ -195,126 +189,31 @@ def load_catalog(folder: Path = CATALOG_DIR) -> Catalog:
     return catalog
 
 
-def cache_dir() -> Path:
-    """The folder for this project's caches: $CS_CACHE_DIR, else $XDG_CACHE_HOME/cs-assistant or ~/.cache/cs-assistant."""
-    if os.environ.get(CACHE_DIR_ENV):
-        return Path(os.environ[CACHE_DIR_ENV])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cs-assistant"
-
-
 def catalog_digest(folder: Path = CATALOG_DIR) -> str:
     """A hash of what the loaded catalogue depends on: every YAML file's name and bytes, the semantic layer's
     code (its classes are what a cached catalogue is made of) and the Python and pydantic versions."""
-    digest = hashlib.sha256(f"{sys.version}|{pydantic.VERSION}".encode())
-    code = sorted(Path(__file__).parent.glob("*.py"))
-    for path in [*sorted(folder.glob("*.yaml")), *code]:
-        digest.update(f"\0{path.parent.name}/{path.name}\0{path.stat().st_size}\0".encode())
+    digest = code_digest(Path(__file__).parent)
+    digest.update(f"{sys.version}|{pydantic.VERSION}".encode())
+    for path in sorted(folder.glob("*.yaml")):
+        digest.update(f"\0{path.name}\0{path.stat().st_size}\0".encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-_SIGNATURE = hashlib.sha256().digest_size
-
-
-def _private_folder(folder: Path) -> bool:
-    """Whether `folder` is a directory of this user's that nobody else may write into (else: no cache)."""
-    try:
-        info = folder.lstat()
-    except OSError:
-        return False
-    return (stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
-            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
-
-
-def _signing_key(folder: Path) -> bytes | None:
-    """This user's random key for signing cache entries (made on first use, readable by the user only)."""
-    path = folder / "key"
-    try:
-        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
-            out.write(secrets.token_bytes(32))
-    except FileExistsError:
-        pass
-    except OSError:
-        return None
-    try:
-        info = path.lstat()
-        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
-            return None
-        key = path.read_bytes()
-    except OSError:
-        return None
-    return key if len(key) == 32 else None
-
-
-class _CatalogUnpickler(pickle.Unpickler):
-    """Unpickles only the catalogue's own classes: a second wall behind the signature, so even a signed entry
-    cannot name a function to call (a catalogue is dataclasses, pydantic models and enums of these modules)."""
-
-    _MODULES = ("semantic_layer.catalog", "semantic_layer.model")
-
-    def find_class(self, module: str, name: str):
-        if module not in self._MODULES:
-            raise pickle.UnpicklingError(f"a catalogue cache entry may not hold {module}.{name}")
-        found = super().find_class(module, name)
-        if not isinstance(found, type):
-            raise pickle.UnpicklingError(f"a catalogue cache entry may not hold {module}.{name}")
-        return found
-
-
-def _read_entry(path: Path, key: bytes) -> Catalog | None:
-    """The catalogue in a cache entry whose signature matches; None for anything else (never unpickled)."""
-    try:
-        blob = path.read_bytes()
-    except OSError:
-        return None
-    signature, payload = blob[:_SIGNATURE], blob[_SIGNATURE:]
-    if not hmac.compare_digest(signature, hmac.digest(key, payload, "sha256")):
-        return None
-    try:
-        catalog = _CatalogUnpickler(io.BytesIO(payload)).load()
-    except Exception:  # noqa: BLE001 - a signed entry that still does not load is rebuilt, whatever broke it
-        return None
-    return catalog if isinstance(catalog, Catalog) else None
-
-
-def _write_entry(folder: Path, path: Path, key: bytes, catalog: Catalog) -> None:
-    """Sign and write `catalog` atomically, and drop older entries; a failed write only costs the next start."""
-    payload = pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL)
-    try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".catalog-")
-    except OSError:
-        return
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(hmac.digest(key, payload, "sha256") + payload)
-        os.replace(temporary, path)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
-        return
-    for old in folder.glob("catalog-*.pickle"):
-        if old != path:
-            old.unlink(missing_ok=True)
 
 
 def cached_catalog(folder: Path = CATALOG_DIR, cache: Path | None = None) -> tuple[Catalog, bool]:
     """The validated catalogue of `folder` and whether it came from the cache in `cache` (default `cache_dir()`).
 
     A hit needs an entry named by `catalog_digest(folder)` and signed with this user's key in a folder only
-    this user can write; anything else is a miss: the YAML is loaded (CatalogError as `load_catalog`) and
-    the entry rewritten. A cache that cannot be made (read-only home, foreign folder) is simply not used.
+    this user can write (semantic_layer/signed_store.py); anything else is a miss: the YAML is loaded
+    (CatalogError as `load_catalog`) and the entry rewritten.
     """
-    cache = cache_dir() if cache is None else cache
-    try:
-        cache.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError:
-        pass
-    key = _signing_key(cache) if _private_folder(cache) else None
-    entry = cache / f"catalog-{catalog_digest(folder)}.pickle"
-    if key is not None and (catalog := _read_entry(entry, key)) is not None:
+    store = SignedStore("catalog", CATALOG_MODULES, cache)
+    digest = catalog_digest(folder)
+    catalog = store.read(digest, Catalog)
+    if catalog is not None:
         return catalog, True
     catalog = load_catalog(folder)
-    if key is not None:
-        _write_entry(cache, entry, key, catalog)
+    store.write(digest, catalog)
     return catalog, False
 
 
