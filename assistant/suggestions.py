@@ -13,7 +13,6 @@ construction. Pure: planning only, no database, no clock.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache, partial
 
 from assistant.planner import PlannerContext, plan_question
 from assistant.planner.interpretation import Interpretation
@@ -24,7 +23,6 @@ from semantic_layer.periods import Period, add_months, is_whole, period_name
 from semantic_layer.query import Comparison, DimensionFilter, FilterOp, MetricFilter, SemanticQuery
 
 MAX_FOLLOW_UPS = 3
-REMEMBERED = 1024  # answers whose follow-ups each planner context keeps
 # An answer for one whole period: its trend is over the periods of this grain ending with it.
 TRENDS = ((TimeGrain.quarter, TimeGrain.quarter, 4), (TimeGrain.month, TimeGrain.month, 12),
           (TimeGrain.year, TimeGrain.quarter, 4))
@@ -57,17 +55,9 @@ class Candidate:
 def follow_ups(query: SemanticQuery, interpretation: Interpretation | None, context: PlannerContext,
                viewer: Viewer | None = None) -> tuple[str, ...]:
     """Up to MAX_FOLLOW_UPS questions to ask after the answer to `query` (read as `interpretation`), each one
-    planned for `viewer` as a follow-up and kept only when it plans to its intended edit of `query`. Remembered per
-    context for the last REMEMBERED answers: a question asked again (a starter button, a repeat) plans nothing."""
-    remembered = context.memo.get("follow_ups")
-    if remembered is None:
-        remembered = context.memo.setdefault("follow_ups", lru_cache(maxsize=REMEMBERED)(partial(_follow_ups,
-                                                                                                context=context)))
-    return remembered(query, interpretation, viewer or Viewer.leader())
-
-
-def _follow_ups(query: SemanticQuery, interpretation: Interpretation | None, viewer: Viewer,
-                context: PlannerContext) -> tuple[str, ...]:
+    planned for `viewer` as a follow-up and kept only when it plans to its intended edit of `query` (the service
+    keeps them per answer in its caches, so an answer given again plans nothing)."""
+    viewer = viewer or Viewer.leader()
     kept = []
     for candidate in candidates(query, context):
         asked = next((w for w in candidate.wordings

@@ -35,8 +35,7 @@ class PlannerContext:
     as_of: date
     data_ranges: Mapping[str, tuple[date, date]] = field(default_factory=dict)  # source → its first and last day of rows
     book_only: bool = False  # the lexicon's names are one CSM's book: a name it lacks is "not in your book"
-    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
-    """Memos of pure functions of this context (the follow-ups under an answer), each owner bounding its own."""
+    remember: bool = True  # keep readings (off with the service's caches: CS_CACHE=off times every reading)
 
     def __post_init__(self) -> None:
         # A reading depends only on the question, the lexicon and as_of, and nothing changes one once read.
@@ -47,7 +46,7 @@ class PlannerContext:
 
     def reading(self, question: str) -> Reading:
         """`question` read against this context's lexicon and as_of (spans.read), remembered."""
-        return self._read(question)
+        return self._read(question) if self.remember else self._read_uncached(question)
 
     @cached_property
     def index(self) -> CatalogIndex:

@@ -271,17 +271,18 @@ def test_the_service_adds_follow_ups_to_an_answer_and_a_click_edits_it(assistant
     assert clarified.status.value == "clarify" and clarified.follow_ups == []
 
 
-def test_the_follow_ups_of_an_answer_given_again_are_remembered_not_planned_again(context, monkeypatch):
-    import assistant.suggestions as suggestions
+def test_a_context_reads_a_question_once_unless_told_to_remember_nothing(context, monkeypatch):
+    import dataclasses
 
-    plan = _answered(context, "What is our NRR in Q3 2025?")  # a question no other test here answers
-    planned = []
-    real = suggestions.plan_question
-    monkeypatch.setattr(suggestions, "plan_question", lambda *a: planned.append(a[0]) or real(*a))
-    first = follow_ups(plan.query, plan.interpretation, context)
-    assert first and planned, "the first time, every wording offered is planned"
-    count = len(planned)
-    assert follow_ups(plan.query, plan.interpretation, context) == first and len(planned) == count
-    csm = Viewer.csm("C001")  # another viewer's follow-ups are planned for them
-    follow_ups(plan.query, plan.interpretation, context, csm)
-    assert len(planned) > count
+    import assistant.planner.plan as plan_module
+
+    read = []
+    real = plan_module.read
+    monkeypatch.setattr(plan_module, "read", lambda *a: read.append(a[0]) or real(*a))
+    remembering = dataclasses.replace(context)  # a fresh context: nothing read yet
+    first = remembering.reading("What is our NRR in Q3 2025?")
+    assert remembering.reading("What is our NRR in Q3 2025?") is first and read == ["What is our NRR in Q3 2025?"]
+    forgetting = dataclasses.replace(context, remember=False)  # CS_CACHE=off: every reading is made again
+    forgetting.reading("What is our NRR in Q3 2025?")
+    forgetting.reading("What is our NRR in Q3 2025?")
+    assert len(read) == 3
