@@ -30,7 +30,7 @@ from semantic_layer.fragments import parse_fragment
 from semantic_layer.joins import join_path
 from semantic_layer.model import Aggregation, Dimension, Empty, Metric, TimeMode, Unit
 from semantic_layer.nodes import alias, all_of, as_date, col, cross_join, from_, left_join, select, table, with_ctes
-from semantic_layer.periods import SPINE
+from semantic_layer.periods import SPINE, calendar_span
 from semantic_layer.plan import PERIOD_COLUMNS, Plan, plan_query, scan_name
 from semantic_layer.query import MetricColumn, SemanticQuery
 
@@ -96,8 +96,9 @@ def compile_query(query: SemanticQuery, catalog: Catalog | None = None,
     catalog = catalog or default_catalog()
     plan = plan_query(query, catalog)
     ctes: dict[str, exp.Select] = {SPINE: _spine(plan)}
+    span = None if query.compare else calendar_span([row.period for row in plan.spine])
     for scan in plan.scans:
-        for name, body in source_ctes(scan):
+        for name, body in source_ctes(scan, span):
             ctes.setdefault(name, body)  # scans of one movement source share its per-key CTE
     ctes[GRID] = _grid(plan, known_values or {})
     ctes[RESULTS] = _results(plan)

@@ -214,3 +214,26 @@ def _year_earlier(day: date) -> date:
         return day.replace(year=day.year - 1)
     except ValueError:  # 29 February
         return day.replace(year=day.year - 1, day=28)
+
+
+CALENDAR_GRAINS = (TimeGrain.month, TimeGrain.quarter, TimeGrain.year)
+"""The grains whose periods are whole calendar units a date can be truncated to."""
+
+
+@dataclass(frozen=True)
+class CalendarSpan:
+    """Contiguous periods that are each one whole calendar `grain` unit, from `start` to `end` inclusive."""
+
+    grain: TimeGrain
+    start: date
+    end: date
+
+
+def calendar_span(periods: list[Period]) -> CalendarSpan | None:
+    """The span when `periods`, in order, are contiguous whole months, quarters or years: then a day lies in the
+    span exactly when its truncation to the grain is one of the periods' starts. None otherwise."""
+    if not periods:
+        return None
+    contiguous = all(b.start == a.end + timedelta(days=1) for a, b in zip(periods, periods[1:]))
+    grain = next((g for g in CALENDAR_GRAINS if all(is_whole(p, g) for p in periods)), None)
+    return CalendarSpan(grain, periods[0].start, periods[-1].end) if contiguous and grain else None

@@ -18,7 +18,7 @@ WITH periods AS (
 ), surveys AS (
   /* surveys: csat, nps */
   SELECT
-    periods.period_start,
+    CAST(DATE_TRUNC('QUARTER', survey_responses.responded_at) AS DATE) AS period_start,
     accounts.segment AS segment,
     COUNT(CASE WHEN survey_responses.survey_type = 'csat' AND survey_responses.score >= 4 THEN 1 END) AS csat__numerator,
     COUNT(CASE WHEN survey_responses.survey_type = 'csat' THEN 1 END) AS csat__denominator,
@@ -27,12 +27,13 @@ WITH periods AS (
   FROM survey_responses
   LEFT JOIN accounts
     ON accounts.account_id = survey_responses.account_id
-  JOIN periods
-    ON CAST(survey_responses.responded_at AS DATE) BETWEEN periods.period_start AND periods.period_end
   WHERE
-    accounts.region IN ('EMEA', 'APAC')
+    (
+      survey_responses.responded_at >= CAST('2025-01-01' AS DATE) AND survey_responses.responded_at < CAST('2026-01-01' AS DATE)
+    )
+    AND accounts.region IN ('EMEA', 'APAC')
   GROUP BY
-    periods.period_start,
+    CAST(DATE_TRUNC('QUARTER', survey_responses.responded_at) AS DATE),
     accounts.segment
 ), grid AS (
   SELECT

@@ -13,14 +13,14 @@ WITH periods AS (
 ), mrr_months AS (
   /* mrr_months: arpu */
   SELECT
-    periods.period_start,
+    CAST(DATE_TRUNC('QUARTER', account_mrr_monthly.month) AS DATE) AS period_start,
     SUM(CASE WHEN account_mrr_monthly.mrr > 0 THEN account_mrr_monthly.mrr END) AS arpu__numerator,
     COUNT(CASE WHEN account_mrr_monthly.mrr > 0 THEN 1 END) AS arpu__denominator
   FROM account_mrr_monthly
-  JOIN periods
-    ON account_mrr_monthly.month BETWEEN periods.period_start AND periods.period_end
+  WHERE
+    account_mrr_monthly.month >= CAST('2025-07-01' AS DATE) AND account_mrr_monthly.month < CAST('2025-10-01' AS DATE)
   GROUP BY
-    periods.period_start
+    CAST(DATE_TRUNC('QUARTER', account_mrr_monthly.month) AS DATE)
 ), grid AS (
   SELECT
     periods.period_start,

@@ -13,14 +13,14 @@ WITH periods AS (
 ), renewals_due AS (
   /* renewals_due: arr_renewal_rate */
   SELECT
-    periods.period_start,
+    CAST(DATE_TRUNC('QUARTER', renewals.term_end) AS DATE) AS period_start,
     SUM(CASE WHEN renewals.outcome IN ('renewed', 'churned') AND renewals.outcome = 'renewed' THEN renewals.renewed_arr END) AS arr_renewal_rate__numerator,
     SUM(CASE WHEN renewals.outcome IN ('renewed', 'churned') THEN renewals.arr_up_for_renewal END) AS arr_renewal_rate__denominator
   FROM renewals
-  JOIN periods
-    ON renewals.term_end BETWEEN periods.period_start AND periods.period_end
+  WHERE
+    renewals.term_end >= CAST('2025-07-01' AS DATE) AND renewals.term_end < CAST('2025-10-01' AS DATE)
   GROUP BY
-    periods.period_start
+    CAST(DATE_TRUNC('QUARTER', renewals.term_end) AS DATE)
 ), grid AS (
   SELECT
     periods.period_start,

@@ -13,14 +13,14 @@ WITH periods AS (
 ), daily_activity AS (
   /* daily_activity: avg_session_minutes */
   SELECT
-    periods.period_start,
+    CAST(DATE_TRUNC('QUARTER', user_activity_daily.activity_date) AS DATE) AS period_start,
     SUM(user_activity_daily.minutes_active) AS avg_session_minutes__numerator,
     SUM(user_activity_daily.sessions) AS avg_session_minutes__denominator
   FROM user_activity_daily
-  JOIN periods
-    ON user_activity_daily.activity_date BETWEEN periods.period_start AND periods.period_end
+  WHERE
+    user_activity_daily.activity_date >= CAST('2025-07-01' AS DATE) AND user_activity_daily.activity_date < CAST('2025-10-01' AS DATE)
   GROUP BY
-    periods.period_start
+    CAST(DATE_TRUNC('QUARTER', user_activity_daily.activity_date) AS DATE)
 ), grid AS (
   SELECT
     periods.period_start,

@@ -13,13 +13,13 @@ WITH periods AS (
 ), account_churns AS (
   /* account_churns: churn_date */
   SELECT
-    periods.period_start,
+    CAST(DATE_TRUNC('QUARTER', accounts.churned_on) AS DATE) AS period_start,
     MAX(accounts.churned_on) AS churn_date
   FROM accounts
-  JOIN periods
-    ON accounts.churned_on BETWEEN periods.period_start AND periods.period_end
+  WHERE
+    accounts.churned_on >= CAST('2025-07-01' AS DATE) AND accounts.churned_on < CAST('2025-10-01' AS DATE)
   GROUP BY
-    periods.period_start
+    CAST(DATE_TRUNC('QUARTER', accounts.churned_on) AS DATE)
 ), grid AS (
   SELECT
     periods.period_start,

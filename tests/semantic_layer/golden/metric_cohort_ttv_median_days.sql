@@ -13,7 +13,7 @@ WITH periods AS (
 ), onboarding_cohort AS (
   /* onboarding_cohort: cohort_ttv_median_days */
   SELECT
-    periods.period_start,
+    CAST(DATE_TRUNC('QUARTER', accounts.contract_start) AS DATE) AS period_start,
     QUANTILE_CONT(
       CASE
         WHEN onboarding_milestones.milestone = 'first_value' AND NOT onboarding_milestones.completed_on IS NULL
@@ -29,10 +29,10 @@ WITH periods AS (
   FROM onboarding_milestones
   LEFT JOIN accounts
     ON accounts.account_id = onboarding_milestones.account_id
-  JOIN periods
-    ON accounts.contract_start BETWEEN periods.period_start AND periods.period_end
+  WHERE
+    accounts.contract_start >= CAST('2025-07-01' AS DATE) AND accounts.contract_start < CAST('2025-10-01' AS DATE)
   GROUP BY
-    periods.period_start
+    CAST(DATE_TRUNC('QUARTER', accounts.contract_start) AS DATE)
 ), grid AS (
   SELECT
     periods.period_start,

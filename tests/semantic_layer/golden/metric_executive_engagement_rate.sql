@@ -13,14 +13,14 @@ WITH periods AS (
 ), cs_meetings AS (
   /* cs_meetings: executive_engagement_rate */
   SELECT
-    periods.period_start,
+    CAST(DATE_TRUNC('QUARTER', meetings.meeting_date) AS DATE) AS period_start,
     COUNT(CASE WHEN meetings.meeting_type = 'qbr' AND meetings.executive_attended THEN 1 END) AS executive_engagement_rate__numerator,
     COUNT(CASE WHEN meetings.meeting_type = 'qbr' THEN 1 END) AS executive_engagement_rate__denominator
   FROM meetings
-  JOIN periods
-    ON meetings.meeting_date BETWEEN periods.period_start AND periods.period_end
+  WHERE
+    meetings.meeting_date >= CAST('2025-07-01' AS DATE) AND meetings.meeting_date < CAST('2025-10-01' AS DATE)
   GROUP BY
-    periods.period_start
+    CAST(DATE_TRUNC('QUARTER', meetings.meeting_date) AS DATE)
 ), grid AS (
   SELECT
     periods.period_start,

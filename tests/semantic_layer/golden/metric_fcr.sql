@@ -13,14 +13,14 @@ WITH periods AS (
 ), tickets_resolved AS (
   /* tickets_resolved: fcr */
   SELECT
-    periods.period_start,
+    CAST(DATE_TRUNC('QUARTER', tickets.resolved_at) AS DATE) AS period_start,
     COUNT(CASE WHEN NOT tickets.resolved_at IS NULL AND tickets.contacts_to_resolve = 1 THEN 1 END) AS fcr__numerator,
     COUNT(CASE WHEN NOT tickets.resolved_at IS NULL THEN 1 END) AS fcr__denominator
   FROM tickets
-  JOIN periods
-    ON CAST(tickets.resolved_at AS DATE) BETWEEN periods.period_start AND periods.period_end
+  WHERE
+    tickets.resolved_at >= CAST('2025-07-01' AS DATE) AND tickets.resolved_at < CAST('2025-10-01' AS DATE)
   GROUP BY
-    periods.period_start
+    CAST(DATE_TRUNC('QUARTER', tickets.resolved_at) AS DATE)
 ), grid AS (
   SELECT
     periods.period_start,

@@ -13,15 +13,15 @@ WITH periods AS (
 ), tickets_opened AS (
   /* tickets_opened: first_response_hours_median */
   SELECT
-    periods.period_start,
+    CAST(DATE_TRUNC('QUARTER', tickets.opened_at) AS DATE) AS period_start,
     QUANTILE_CONT(CASE WHEN NOT tickets.first_response_at IS NULL THEN DATE_DIFF('SECOND', tickets.opened_at, tickets.first_response_at) / 3600.0 END, 0.5
     ORDER BY
       CASE WHEN NOT tickets.first_response_at IS NULL THEN DATE_DIFF('SECOND', tickets.opened_at, tickets.first_response_at) / 3600.0 END) AS first_response_hours_median
   FROM tickets
-  JOIN periods
-    ON CAST(tickets.opened_at AS DATE) BETWEEN periods.period_start AND periods.period_end
+  WHERE
+    tickets.opened_at >= CAST('2025-07-01' AS DATE) AND tickets.opened_at < CAST('2025-10-01' AS DATE)
   GROUP BY
-    periods.period_start
+    CAST(DATE_TRUNC('QUARTER', tickets.opened_at) AS DATE)
 ), grid AS (
   SELECT
     periods.period_start,

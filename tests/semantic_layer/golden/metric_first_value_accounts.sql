@@ -13,13 +13,13 @@ WITH periods AS (
 ), first_value_reached AS (
   /* first_value_reached: first_value_accounts */
   SELECT
-    periods.period_start,
+    CAST(DATE_TRUNC('QUARTER', onboarding_milestones.completed_on) AS DATE) AS period_start,
     COUNT(CASE WHEN onboarding_milestones.milestone = 'first_value' THEN 1 END) AS first_value_accounts
   FROM onboarding_milestones
-  JOIN periods
-    ON onboarding_milestones.completed_on BETWEEN periods.period_start AND periods.period_end
+  WHERE
+    onboarding_milestones.completed_on >= CAST('2025-07-01' AS DATE) AND onboarding_milestones.completed_on < CAST('2025-10-01' AS DATE)
   GROUP BY
-    periods.period_start
+    CAST(DATE_TRUNC('QUARTER', onboarding_milestones.completed_on) AS DATE)
 ), grid AS (
   SELECT
     periods.period_start,

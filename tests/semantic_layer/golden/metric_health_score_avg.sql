@@ -13,13 +13,13 @@ WITH periods AS (
 ), health_weeks AS (
   /* health_weeks: health_score_avg */
   SELECT
-    periods.period_start,
+    CAST(DATE_TRUNC('QUARTER', health_scores_weekly.week_start) AS DATE) AS period_start,
     AVG(health_scores_weekly.health_score) AS health_score_avg
   FROM health_scores_weekly
-  JOIN periods
-    ON health_scores_weekly.week_start BETWEEN periods.period_start AND periods.period_end
+  WHERE
+    health_scores_weekly.week_start >= CAST('2025-07-01' AS DATE) AND health_scores_weekly.week_start < CAST('2025-10-01' AS DATE)
   GROUP BY
-    periods.period_start
+    CAST(DATE_TRUNC('QUARTER', health_scores_weekly.week_start) AS DATE)
 ), grid AS (
   SELECT
     periods.period_start,

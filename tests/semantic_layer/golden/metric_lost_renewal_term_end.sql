@@ -13,13 +13,13 @@ WITH periods AS (
 ), renewals_due AS (
   /* renewals_due: lost_renewal_term_end */
   SELECT
-    periods.period_start,
+    CAST(DATE_TRUNC('QUARTER', renewals.term_end) AS DATE) AS period_start,
     MAX(CASE WHEN renewals.outcome = 'churned' THEN renewals.term_end END) AS lost_renewal_term_end
   FROM renewals
-  JOIN periods
-    ON renewals.term_end BETWEEN periods.period_start AND periods.period_end
+  WHERE
+    renewals.term_end >= CAST('2025-07-01' AS DATE) AND renewals.term_end < CAST('2025-10-01' AS DATE)
   GROUP BY
-    periods.period_start
+    CAST(DATE_TRUNC('QUARTER', renewals.term_end) AS DATE)
 ), grid AS (
   SELECT
     periods.period_start,

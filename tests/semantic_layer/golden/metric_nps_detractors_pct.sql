@@ -13,14 +13,14 @@ WITH periods AS (
 ), surveys AS (
   /* surveys: nps_detractors_pct */
   SELECT
-    periods.period_start,
+    CAST(DATE_TRUNC('QUARTER', survey_responses.responded_at) AS DATE) AS period_start,
     COUNT(CASE WHEN survey_responses.survey_type = 'nps' AND survey_responses.score <= 6 THEN 1 END) AS nps_detractors_pct__numerator,
     COUNT(CASE WHEN survey_responses.survey_type = 'nps' THEN 1 END) AS nps_detractors_pct__denominator
   FROM survey_responses
-  JOIN periods
-    ON CAST(survey_responses.responded_at AS DATE) BETWEEN periods.period_start AND periods.period_end
+  WHERE
+    survey_responses.responded_at >= CAST('2025-07-01' AS DATE) AND survey_responses.responded_at < CAST('2025-10-01' AS DATE)
   GROUP BY
-    periods.period_start
+    CAST(DATE_TRUNC('QUARTER', survey_responses.responded_at) AS DATE)
 ), grid AS (
   SELECT
     periods.period_start,

@@ -13,13 +13,13 @@ WITH periods AS (
 ), cs_meetings AS (
   /* cs_meetings: qbr_count */
   SELECT
-    periods.period_start,
+    CAST(DATE_TRUNC('QUARTER', meetings.meeting_date) AS DATE) AS period_start,
     COUNT(CASE WHEN meetings.meeting_type = 'qbr' THEN 1 END) AS qbr_count
   FROM meetings
-  JOIN periods
-    ON meetings.meeting_date BETWEEN periods.period_start AND periods.period_end
+  WHERE
+    meetings.meeting_date >= CAST('2025-07-01' AS DATE) AND meetings.meeting_date < CAST('2025-10-01' AS DATE)
   GROUP BY
-    periods.period_start
+    CAST(DATE_TRUNC('QUARTER', meetings.meeting_date) AS DATE)
 ), grid AS (
   SELECT
     periods.period_start,

@@ -13,13 +13,13 @@ WITH periods AS (
 ), tickets_resolved AS (
   /* tickets_resolved: resolution_hours_mean */
   SELECT
-    periods.period_start,
+    CAST(DATE_TRUNC('QUARTER', tickets.resolved_at) AS DATE) AS period_start,
     AVG(DATE_DIFF('SECOND', tickets.opened_at, tickets.resolved_at) / 3600.0) AS resolution_hours_mean
   FROM tickets
-  JOIN periods
-    ON CAST(tickets.resolved_at AS DATE) BETWEEN periods.period_start AND periods.period_end
+  WHERE
+    tickets.resolved_at >= CAST('2025-07-01' AS DATE) AND tickets.resolved_at < CAST('2025-10-01' AS DATE)
   GROUP BY
-    periods.period_start
+    CAST(DATE_TRUNC('QUARTER', tickets.resolved_at) AS DATE)
 ), grid AS (
   SELECT
     periods.period_start,

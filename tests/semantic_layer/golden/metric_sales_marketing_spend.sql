@@ -13,13 +13,13 @@ WITH periods AS (
 ), department_spend AS (
   /* department_spend: sales_marketing_spend */
   SELECT
-    periods.period_start,
+    CAST(DATE_TRUNC('QUARTER', spend_monthly.month) AS DATE) AS period_start,
     SUM(CASE WHEN spend_monthly.department IN ('sales', 'marketing') THEN spend_monthly.amount END) AS sales_marketing_spend
   FROM spend_monthly
-  JOIN periods
-    ON spend_monthly.month BETWEEN periods.period_start AND periods.period_end
+  WHERE
+    spend_monthly.month >= CAST('2025-07-01' AS DATE) AND spend_monthly.month < CAST('2025-10-01' AS DATE)
   GROUP BY
-    periods.period_start
+    CAST(DATE_TRUNC('QUARTER', spend_monthly.month) AS DATE)
 ), grid AS (
   SELECT
     periods.period_start,

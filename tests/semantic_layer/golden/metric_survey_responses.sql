@@ -13,13 +13,13 @@ WITH periods AS (
 ), surveys AS (
   /* surveys: survey_responses */
   SELECT
-    periods.period_start,
+    CAST(DATE_TRUNC('QUARTER', survey_responses.responded_at) AS DATE) AS period_start,
     COUNT(*) AS survey_responses
   FROM survey_responses
-  JOIN periods
-    ON CAST(survey_responses.responded_at AS DATE) BETWEEN periods.period_start AND periods.period_end
+  WHERE
+    survey_responses.responded_at >= CAST('2025-07-01' AS DATE) AND survey_responses.responded_at < CAST('2025-10-01' AS DATE)
   GROUP BY
-    periods.period_start
+    CAST(DATE_TRUNC('QUARTER', survey_responses.responded_at) AS DATE)
 ), grid AS (
   SELECT
     periods.period_start,

@@ -13,13 +13,13 @@ WITH periods AS (
 ), tickets_opened AS (
   /* tickets_opened: ticket_volume */
   SELECT
-    periods.period_start,
+    CAST(DATE_TRUNC('QUARTER', tickets.opened_at) AS DATE) AS period_start,
     COUNT(*) AS ticket_volume
   FROM tickets
-  JOIN periods
-    ON CAST(tickets.opened_at AS DATE) BETWEEN periods.period_start AND periods.period_end
+  WHERE
+    tickets.opened_at >= CAST('2025-07-01' AS DATE) AND tickets.opened_at < CAST('2025-10-01' AS DATE)
   GROUP BY
-    periods.period_start
+    CAST(DATE_TRUNC('QUARTER', tickets.opened_at) AS DATE)
 ), grid AS (
   SELECT
     periods.period_start,

@@ -13,14 +13,14 @@ WITH periods AS (
 ), trials_started AS (
   /* trials_started: trial_conversion_rate */
   SELECT
-    periods.period_start,
+    CAST(DATE_TRUNC('QUARTER', trials.started_on) AS DATE) AS period_start,
     COUNT(CASE WHEN NOT trials.converted_on IS NULL THEN 1 END) AS trial_conversion_rate__numerator,
     COUNT(*) AS trial_conversion_rate__denominator
   FROM trials
-  JOIN periods
-    ON trials.started_on BETWEEN periods.period_start AND periods.period_end
+  WHERE
+    trials.started_on >= CAST('2025-07-01' AS DATE) AND trials.started_on < CAST('2025-10-01' AS DATE)
   GROUP BY
-    periods.period_start
+    CAST(DATE_TRUNC('QUARTER', trials.started_on) AS DATE)
 ), grid AS (
   SELECT
     periods.period_start,

@@ -13,13 +13,13 @@ WITH periods AS (
 ), trials_started AS (
   /* trials_started: trials_started */
   SELECT
-    periods.period_start,
+    CAST(DATE_TRUNC('QUARTER', trials.started_on) AS DATE) AS period_start,
     COUNT(*) AS trials_started
   FROM trials
-  JOIN periods
-    ON trials.started_on BETWEEN periods.period_start AND periods.period_end
+  WHERE
+    trials.started_on >= CAST('2025-07-01' AS DATE) AND trials.started_on < CAST('2025-10-01' AS DATE)
   GROUP BY
-    periods.period_start
+    CAST(DATE_TRUNC('QUARTER', trials.started_on) AS DATE)
 ), grid AS (
   SELECT
     periods.period_start,

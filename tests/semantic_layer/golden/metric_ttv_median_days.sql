@@ -13,17 +13,17 @@ WITH periods AS (
 ), first_value_reached AS (
   /* first_value_reached: ttv_median_days */
   SELECT
-    periods.period_start,
+    CAST(DATE_TRUNC('QUARTER', onboarding_milestones.completed_on) AS DATE) AS period_start,
     QUANTILE_CONT(CASE WHEN onboarding_milestones.milestone = 'first_value' THEN DATE_DIFF('DAY', accounts.contract_start, onboarding_milestones.completed_on) END, 0.5
     ORDER BY
       CASE WHEN onboarding_milestones.milestone = 'first_value' THEN DATE_DIFF('DAY', accounts.contract_start, onboarding_milestones.completed_on) END) AS ttv_median_days
   FROM onboarding_milestones
   LEFT JOIN accounts
     ON accounts.account_id = onboarding_milestones.account_id
-  JOIN periods
-    ON onboarding_milestones.completed_on BETWEEN periods.period_start AND periods.period_end
+  WHERE
+    onboarding_milestones.completed_on >= CAST('2025-07-01' AS DATE) AND onboarding_milestones.completed_on < CAST('2025-10-01' AS DATE)
   GROUP BY
-    periods.period_start
+    CAST(DATE_TRUNC('QUARTER', onboarding_milestones.completed_on) AS DATE)
 ), grid AS (
   SELECT
     periods.period_start,

@@ -13,16 +13,16 @@ WITH periods AS (
 ), first_value_reached AS (
   /* first_value_reached: ttv_over_90_share */
   SELECT
-    periods.period_start,
+    CAST(DATE_TRUNC('QUARTER', onboarding_milestones.completed_on) AS DATE) AS period_start,
     COUNT(CASE WHEN onboarding_milestones.milestone = 'first_value' AND DATE_DIFF('DAY', accounts.contract_start, onboarding_milestones.completed_on) > 90 THEN 1 END) AS ttv_over_90_share__numerator,
     COUNT(CASE WHEN onboarding_milestones.milestone = 'first_value' THEN 1 END) AS ttv_over_90_share__denominator
   FROM onboarding_milestones
   LEFT JOIN accounts
     ON accounts.account_id = onboarding_milestones.account_id
-  JOIN periods
-    ON onboarding_milestones.completed_on BETWEEN periods.period_start AND periods.period_end
+  WHERE
+    onboarding_milestones.completed_on >= CAST('2025-07-01' AS DATE) AND onboarding_milestones.completed_on < CAST('2025-10-01' AS DATE)
   GROUP BY
-    periods.period_start
+    CAST(DATE_TRUNC('QUARTER', onboarding_milestones.completed_on) AS DATE)
 ), grid AS (
   SELECT
     periods.period_start,
