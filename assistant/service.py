@@ -21,6 +21,7 @@ from assistant.cache import Caches, WarehouseIdentity, enabled_by_environment, s
 from assistant.conversation import Conversation
 from assistant.deadline import Deadline, DeadlineExceeded
 from assistant.guard import GuardPolicy, outside_allowlist
+from assistant.learned import Learned, learned_digest, learned_store
 from assistant.narrative import breakdown_outliers, chart_suggestion, narrative
 from assistant.planner import Clarify, Plan, PlannerContext, Unanswerable, build_lexicon, plan_question
 from assistant.planner.fallback import no_such_name, unsure
@@ -35,7 +36,7 @@ from assistant.warnings import (
 )
 from data.contract import tables
 from data.paths import resolve_warehouse
-from semantic_layer.catalog import Catalog, default_catalog
+from semantic_layer.catalog import Catalog, catalog_digest, default_catalog
 from semantic_layer.budget import QueryTooLarge
 from semantic_layer.compile import CompiledQuery, compile_query, split_samples
 from semantic_layer.entities import all_values_query, indexed_dimensions
@@ -83,13 +84,13 @@ class Assistant:
         self.agent = agent
         self.dialect = dialect
         try:
-            self.as_of = self._as_of()
-            self.entity_values = self._entity_values()
-            ranges = self._data_ranges()
+            learned = self._learn(catalog is None)
         except WarehouseError:
             self.runner.close()
             raise
-        self.context = PlannerContext(self.catalog, build_lexicon(self.catalog, self.entity_values), self.as_of, ranges)
+        self.as_of, self.entity_values = learned.as_of, learned.entity_values
+        self.context = PlannerContext(self.catalog, learned.lexicon, self.as_of, learned.data_ranges,
+                                      remember=self.caches.enabled)
         # How many values each indexed dimension has, for the size budget: everyone's, an upper bound for any viewer.
         self.group_counts = {name: len(values) for name, values in self.entity_values.items()}
         self._books: dict[str, tuple[dict[str, list[str]], PlannerContext]] = {}  # csm_id → their names and context
@@ -112,6 +113,21 @@ class Assistant:
     def _identity(self) -> WarehouseIdentity:
         # read on every ask (one stat): a rewritten warehouse file misses every result kept from the old one
         return WarehouseIdentity.of(self.warehouse, self.as_of)
+
+    def _learn(self, own_catalogue: bool) -> Learned:
+        """What this warehouse teaches the planner, from the on-disk store when the inputs are unchanged (the
+        project's own catalogue only: another catalogue object has no digest to key it by)."""
+        digest = learned_digest(catalog_digest(), self.warehouse) if own_catalogue else None
+        store = learned_store() if digest else None
+        kept = store.read(digest, Learned) if store else None
+        if kept is not None:
+            return kept
+        as_of = self._as_of()
+        values = self._entity_values()
+        learned = Learned(as_of, values, self._data_ranges(), build_lexicon(self.catalog, values))
+        if store:
+            store.write(digest, learned)
+        return learned
 
     def _as_of(self) -> date:
         answer = self.runner.run("SELECT value FROM warehouse_meta WHERE key = 'as_of_date'", _ANALYST)
