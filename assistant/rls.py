@@ -32,6 +32,7 @@ from sqlglot import exp
 
 from assistant.guard import Verdict
 from assistant.viewer import Viewer
+from semantic_layer.compile import render_sql
 
 BOOK_RELATION = "accounts"
 SHARED_REFERENCE = frozenset({"features", "warehouse_meta"})
@@ -88,7 +89,7 @@ def restrict(query: exp.Query, viewer: Viewer, relations: Mapping[str, Collectio
     the caller has it, so a leader's query is not rendered again.
     """
     if viewer.sees_all_accounts:
-        return Verdict(True, sql=sql or query.sql(dialect="duckdb", pretty=True), expression=query)
+        return Verdict(True, sql=sql or render_sql(query), expression=query)
     query = query.copy()
     allowed = {name.lower(): tuple(c.lower() for c in cols) for name, cols in relations.items()}
     # A name that is both a CTE and a relation is filtered as the relation: safe either way
@@ -118,4 +119,4 @@ def restrict(query: exp.Query, viewer: Viewer, relations: Mapping[str, Collectio
                 replacement.set(key, table.args[key])
         table.replace(replacement)
     notes = (f"Results cover only {viewer.describe()}.",) if scoped else ()
-    return Verdict(True, sql=query.sql(dialect="duckdb", pretty=True), expression=query, notes=notes)
+    return Verdict(True, sql=render_sql(query), expression=query, notes=notes)
