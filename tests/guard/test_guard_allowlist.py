@@ -7,7 +7,6 @@ and no query the semantic layer compiles for a dev question is refused by either
 
 from __future__ import annotations
 
-import time
 
 import duckdb
 import pytest
@@ -121,31 +120,37 @@ def test_a_scalar_function_in_from_is_refused():
         "Only range(), generate_series() and unnest() can be read as tables, not upper().")
 
 
-def test_the_nine_hundred_subquery_statement_is_refused_in_well_under_a_second():
-    start = time.perf_counter()
+@pytest.fixture
+def no_parsing(monkeypatch):
+    """A statement refused by its tokens alone: the parser, whose cost grows with the statement, never runs."""
+    import assistant.guard as guard
+
+    def refuse_to_parse(*args, **kwargs):
+        raise AssertionError("the statement reached the parser")
+
+    monkeypatch.setattr(guard._DUCKDB, "parser", refuse_to_parse)
+
+
+def test_the_nine_hundred_subquery_statement_is_refused_before_it_is_parsed(no_parsing):
     verdict = check_sql(NINE_HUNDRED_SUBQUERIES)
-    elapsed = time.perf_counter() - start
     assert verdict.reason == "The query has too many sub-queries to run; ask for fewer things at once."
-    assert elapsed < 0.5, elapsed
 
 
-def test_a_statement_of_the_longest_length_allowed_is_refused_in_well_under_a_second():
+def test_a_statement_of_the_longest_length_allowed_is_refused_before_it_is_parsed(no_parsing):
     sql = ("SELECT " + " + ".join(f"abs(seats_purchased - {i})" for i in range(7_000)) + " FROM accounts")[:MAX_SQL_CHARS]
-    start = time.perf_counter()
     verdict = check_sql(sql)
-    elapsed = time.perf_counter() - start
     assert verdict.reason == "The query is too large to check; ask for fewer things at once."
-    assert elapsed < 0.75, elapsed
 
 
-def test_a_compiled_tree_over_the_node_limit_is_refused_before_it_is_copied():
+def test_a_compiled_tree_over_the_node_limit_is_refused_before_it_is_copied(monkeypatch):
     # A flat IN list: shallow, so only the node count can stop it.
     values = [exp.Literal.string(f"a{i}") for i in range(MAX_NODES)]
     tree = exp.select("name").from_("accounts").where(exp.column("account_id").isin(*values))
-    start = time.perf_counter()
+    copies = []
+    monkeypatch.setattr(exp.Expression, "copy", lambda self: copies.append(self) or self)
     verdict = check_expression(tree)
     assert verdict.reason == "The query is too large to check; ask for fewer things at once."
-    assert time.perf_counter() - start < 0.2
+    assert copies == [], "counted to the limit, never copied"
 
 
 def test_sub_queries_up_to_the_limit_are_accepted():
