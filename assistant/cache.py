@@ -132,6 +132,14 @@ class Caches:
         if self.enabled:
             getattr(self, kind).put(key, value)
 
+    def kept(self, kind: str, key: Hashable, make: Callable[[], Any]) -> Any:
+        """The value of `kind` kept for `key`, else `make()` (an exception from it keeps nothing), kept from now on."""
+        value = self.get(kind, key)
+        if value is None:
+            value = make()
+            self.put(kind, key, value)
+        return value
+
     def clear(self) -> None:
         """Forget everything kept."""
         for kind in self.KINDS:

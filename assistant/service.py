@@ -36,7 +36,7 @@ from assistant.warnings import (
 )
 from data.contract import tables
 from data.paths import resolve_warehouse
-from semantic_layer.catalog import Catalog, catalog_digest, default_catalog
+from semantic_layer.catalog import Catalog, default_catalog, default_catalog_digest
 from semantic_layer.budget import QueryTooLarge
 from semantic_layer.compile import CompiledQuery, compile_query, split_samples
 from semantic_layer.entities import all_values_query, indexed_dimensions
@@ -117,7 +117,7 @@ class Assistant:
     def _learn(self, own_catalogue: bool) -> Learned:
         """What this warehouse teaches the planner, from the on-disk store when the inputs are unchanged (the
         project's own catalogue only: another catalogue object has no digest to key it by)."""
-        digest = learned_digest(catalog_digest(), self.warehouse) if own_catalogue else None
+        digest = learned_digest(default_catalog_digest(), self.warehouse) if own_catalogue else None
         store = learned_store() if digest else None
         kept = store.read(digest, Learned) if store else None
         if kept is not None:
@@ -214,10 +214,7 @@ class Assistant:
         last = conversation.last_interpretation() if conversation else None
         planned = (question, scope(viewer), last)
         try:
-            outcome = self.caches.get("plans", planned)
-            if outcome is None:
-                outcome = plan_question(question, context, viewer, last)
-                self.caches.put("plans", planned, outcome)
+            outcome = self.caches.kept("plans", planned, lambda: plan_question(question, context, viewer, last))
         except Exception as error:  # noqa: BLE001 — a planner bug reaches the user as a sentence, the analyst as detail
             outcome = Unanswerable("I could not read that question; please put it another way.",
                                    reason=f"the planner failed: {type(error).__name__}: {error}")
@@ -237,13 +234,10 @@ class Assistant:
                     "to see each." if hidden else ""
                 overdue, ask_overdue = self.overdue_note(outcome.query, answer, viewer, deadline)
                 answer.warnings += [overdue] if overdue else []
-                started = time.perf_counter()  # planning only: ~5 ms a candidate, no warehouse query
+                started = time.perf_counter()  # planning only (under a millisecond a candidate), no warehouse query
                 asked = (outcome.query, outcome.interpretation, scope(viewer))
-                suggested = self.caches.get("follow_ups", asked)
-                if suggested is None:
-                    suggested = tuple(follow_ups(outcome.query, outcome.interpretation, context, viewer))
-                    self.caches.put("follow_ups", asked, suggested)
-                answer.follow_ups = list(suggested)
+                answer.follow_ups = list(self.caches.kept("follow_ups", asked, lambda: follow_ups(
+                    outcome.query, outcome.interpretation, context, viewer)))
                 if ask_overdue:  # the overdue ones named beside the list are one click away
                     answer.follow_ups = [ask_overdue, *[q for q in answer.follow_ups if q != ask_overdue]][:3]
                 answer.timings_ms["follow_ups"] = _ms(started)
@@ -366,10 +360,8 @@ class Assistant:
             answer.question, answer.timings_ms, answer.statements = question, {"cache": _ms(start)}, []
             return answer
         try:
-            compiled = self.caches.get("compiled", result_key[:3])
-            if compiled is None:
-                compiled = compile_query(query, self.catalog, self.group_counts)
-                self.caches.put("compiled", result_key[:3], compiled)
+            compiled = self.caches.kept("compiled", result_key[:3],
+                                        lambda: compile_query(query, self.catalog, self.group_counts))
         except QueryTooLarge as error:
             return Answer(question, Status.REFUSED, str(error), query=query.model_dump(mode="json"), planner=NONE,
                           timings_ms={"compile": _ms(start)}, detail="the query is over the size budget "

@@ -200,15 +200,16 @@ def catalog_digest(folder: Path = CATALOG_DIR) -> str:
     return digest.hexdigest()
 
 
-def cached_catalog(folder: Path = CATALOG_DIR, cache: Path | None = None) -> tuple[Catalog, bool]:
+def cached_catalog(folder: Path = CATALOG_DIR, cache: Path | None = None,
+                   digest: str | None = None) -> tuple[Catalog, bool]:
     """The validated catalogue of `folder` and whether it came from the cache in `cache` (default `cache_dir()`).
 
     A hit needs an entry named by `catalog_digest(folder)` and signed with this user's key in a folder only
     this user can write (semantic_layer/signed_store.py); anything else is a miss: the YAML is loaded
-    (CatalogError as `load_catalog`) and the entry rewritten.
+    (CatalogError as `load_catalog`) and the entry rewritten. `digest`: `catalog_digest(folder)`, when known.
     """
     store = SignedStore("catalog", CATALOG_MODULES, cache)
-    digest = catalog_digest(folder)
+    digest = digest or catalog_digest(folder)
     catalog = store.read(digest, Catalog)
     if catalog is not None:
         return catalog, True
@@ -220,4 +221,11 @@ def cached_catalog(folder: Path = CATALOG_DIR, cache: Path | None = None) -> tup
 @cache
 def default_catalog() -> Catalog:
     """The project's own catalogue, loaded once per process (from the on-disk cache when it is current)."""
-    return cached_catalog(CATALOG_DIR)[0]
+    return cached_catalog(CATALOG_DIR, digest=default_catalog_digest())[0]
+
+
+@cache
+def default_catalog_digest() -> str:
+    """`catalog_digest` of the project's own catalogue, computed once per process (~10 ms: every YAML and code file
+    is read): what `default_catalog` was loaded under, and what start-up work kept on disk is keyed by."""
+    return catalog_digest(CATALOG_DIR)
